@@ -1,0 +1,3 @@
+"""statpub: publish statistical figures as versioned Frictionless Data Packages."""
+
+__version__ = "0.1.0"

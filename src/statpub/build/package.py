@@ -1,0 +1,128 @@
+"""``build()``: figure files -> a validated Data Package folder, swapped in atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from statpub.build.atomic import staged_folder
+from statpub.build.datacard import render_datacard
+from statpub.build.descriptor import dumps, package_descriptor, resource_entry
+from statpub.build.tables import TABLES, table_rows
+from statpub.errors import InvalidInput
+from statpub.figures.load import load_figures
+from statpub.figures.records import FigureSet
+from statpub.report import Report
+from statpub.tables.schema import load_schema
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    version: str
+    figures: int
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    report: Report | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out_dir": str(self.out_dir),
+            "version": self.version,
+            "figures": self.figures,
+            "files": dict(self.files),
+            "validation": self.report.to_dict() if self.report else None,
+        }
+
+
+def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
+    return {name: load_schema(schemas_dir / f"{name}.json") for name in TABLES}
+
+
+def build(
+    figures_dir: Path,
+    schemas_dir: Path,
+    out_dir: Path,
+    *,
+    sources_dir: Path | None = None,
+    revisions: list[dict[str, Any]] | None = None,
+) -> BuildResult:
+    """Build ``out_dir`` from the figure files, validate it, and only then swap it in.
+
+    Raises InvalidInput (figure files or the built package invalid) or
+    StatpubError (cannot run); in both cases ``out_dir`` is left as it was.
+    """
+    schemas = load_schemas(schemas_dir)
+    figset = load_figures(figures_dir, schemas)
+    if revisions is None:
+        from statpub.versioning.log import read_revisions
+
+        revisions = read_revisions(figures_dir)
+    with staged_folder(out_dir) as staging:
+        files = write_package(staging, figset, schemas, revisions)
+        report = _validate(staging, sources_dir)
+        if not report.valid:
+            raise InvalidInput(report.errors, summary="the built package is invalid; nothing was replaced")
+    return BuildResult(
+        out_dir=out_dir,
+        version=figset.current_release.version,
+        figures=len(figset.figures),
+        files=files,
+        report=report,
+    )
+
+
+def write_package(
+    folder: Path,
+    figset: FigureSet,
+    schemas: dict[str, dict[str, Any]],
+    revisions: list[dict[str, Any]],
+) -> dict[str, str]:
+    """Write every file of the package into ``folder``; return path -> sha256."""
+    from statpub.tables.csvio import csv_bytes
+    from statpub.tables.parquetio import to_arrow, write_parquet
+    from statpub.versioning.changelog import render_changelog
+
+    (folder / "data").mkdir()
+    (folder / "schemas").mkdir()
+    rows = table_rows(figset, revisions)
+    files: dict[str, str] = {}
+    resources: list[dict[str, Any]] = []
+
+    def put(rel: str, data: bytes) -> str:
+        (folder / rel).write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        files[rel] = digest
+        return digest
+
+    for name in TABLES:
+        schema = schemas[name]
+        schema_rel = f"schemas/{name}.json"
+        put(schema_rel, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        table = to_arrow(rows[name], schema)
+        csv_rel = f"data/{name}.csv"
+        data = csv_bytes(table, schema)
+        digest = put(csv_rel, data)
+        resources.append(resource_entry(name, "csv", schema, csv_rel, schema_rel, len(data), digest))
+        pq_rel = f"data/{name}.parquet"
+        write_parquet(table, schema, folder / pq_rel)
+        data = (folder / pq_rel).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        files[pq_rel] = digest
+        resources.append(resource_entry(name, "parquet", schema, pq_rel, schema_rel, len(data), digest))
+
+    descriptor = package_descriptor(figset, resources)
+    put("datapackage.json", dumps(descriptor))
+    sizes = {rel: (folder / rel).stat().st_size for rel in files}
+    put("README.md", render_datacard(figset, descriptor, sizes).encode("utf-8"))
+    changelog = render_changelog(descriptor["title"], figset.releases, revisions)
+    put("CHANGELOG.md", changelog.encode("utf-8"))
+    return dict(sorted(files.items()))
+
+
+def _validate(folder: Path, sources_dir: Path | None) -> Report:
+    from statpub.validate import Options, validate
+
+    return validate(folder, options=Options(sources_dir=sources_dir))

@@ -1,0 +1,122 @@
+"""Options and helpers shared by the commands: output format, error handling."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from statpub.errors import InvalidInput, StatpubError
+from statpub.report import Issue, Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_CANNOT_RUN = 2
+
+
+def output_options(formats: tuple[str, ...] = ("text", "json")) -> Callable[[F], F]:
+    """``--format`` and its ``--json`` shorthand."""
+
+    def decorator(f: F) -> F:
+        f = click.option(
+            "--json",
+            "as_json",
+            is_flag=True,
+            help="Shorthand for --format json: print the result as JSON on stdout.",
+        )(f)
+        f = click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(formats),
+            default="text",
+            show_default=True,
+            help="Output format.",
+        )(f)
+        return f
+
+    return decorator
+
+
+def resolve_format(fmt: str, as_json: bool) -> str:
+    return "json" if as_json else fmt
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+
+
+def handle_errors(f: F) -> F:
+    """Turn library exceptions into a message on stderr and the documented exit code."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except StatpubError as exc:
+            click.echo(f"error [{exc.code}]: {exc.message}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        except InvalidInput as exc:
+            click.echo(f"{exc.summary}:", err=True)
+            for issue in exc.issues:
+                click.echo(format_issue(issue), err=True)
+            sys.exit(EXIT_INVALID)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_issue(issue: Issue) -> str:
+    return f"  {issue.where()}: {issue.severity} [{issue.type}] {issue.message}"
+
+
+def github_annotation(issue: Issue) -> str:
+    """One GitHub Actions workflow command for ``issue``."""
+    level = "error" if issue.severity == "error" else "warning"
+    props = []
+    if issue.path:
+        props.append(f"file={_escape_property(issue.path)}")
+    if issue.row is not None:
+        props.append(f"line={issue.row}")
+    props.append(f"title={_escape_property(issue.type)}")
+    message = issue.message if issue.field is None else f"{issue.field}: {issue.message}"
+    return f"::{level} {','.join(props)}::{_escape_data(message)}"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_report(report: Report, fmt: str) -> None:
+    """Print ``report`` in ``fmt``: data to stdout, nothing else."""
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return
+    if fmt == "github":
+        for issue in report.issues:
+            click.echo(github_annotation(issue))
+        verdict = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
+        click.echo(f"statpub: {report.target}: {verdict}", err=True)
+        return
+    for issue in report.issues:
+        click.echo(format_issue(issue))
+    rows = report.stats.get("rows")
+    scope = f"{report.stats.get('resources', 0)} resource(s)"
+    if rows is not None:
+        scope += f", {rows} row(s)"
+    if report.valid:
+        line = f"valid: {report.target} ({scope}"
+        line += f", {len(report.warnings)} warning(s))" if report.warnings else ")"
+    else:
+        line = f"invalid: {report.target}: {len(report.errors)} error(s) ({scope})"
+    if report.partial:
+        line += " [partial: stopped at the error limit]"
+    click.echo(line)

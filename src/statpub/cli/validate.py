@@ -1,0 +1,74 @@
+"""``statpub validate``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from statpub.cli.options import EXIT_INVALID, EXIT_OK, handle_errors, output_options, render_report
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path), default="datapackage", required=False)
+@click.option(
+    "--schema",
+    type=click.Path(path_type=Path),
+    help="Table Schema for PATH when PATH is a single CSV or Parquet file.",
+)
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of captured source texts: check every quoted phrase occurs in its source.",
+)
+@click.option(
+    "--limit-errors",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after N errors (the report then says it is partial). Default: report all.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["statpub", "frictionless"]),
+    default="statpub",
+    show_default=True,
+    help="Which engine checks the rows: statpub's columnar one, or frictionless-py's.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
+@output_options(formats=("text", "json", "github"))
+@handle_errors
+def validate(
+    path: Path,
+    schema: Path | None,
+    sources_dir: Path | None,
+    limit_errors: int | None,
+    engine: str,
+    quiet: bool,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Validate a Data Package: a folder, a datapackage.json, or one table with --schema.
+
+    Runs the Table Schema checks (types, constraints, keys, foreign keys), plus
+    what frictionless-py does not check: categories, semver versions, hash and
+    bytes, the CSV and Parquet copies of a table agreeing, figure bounds agreeing
+    with their qualifier, and (with --sources) quoted phrases found in their
+    sources.
+
+    Exit status: 0 valid, 1 invalid, 2 could not run.
+    """
+    from statpub.cli.options import resolve_format
+    from statpub.validate import Options
+    from statpub.validate import validate as run_validate
+
+    options = Options(
+        sources_dir=sources_dir,
+        limit_errors=limit_errors,
+        engine=engine,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    report = run_validate(path, schema=schema, options=options)
+    render_report(report, resolve_format(fmt, as_json))
+    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)

@@ -1,0 +1,1 @@
+"""The maintainer's figure files: sources, indicators and the figures quoted from them."""

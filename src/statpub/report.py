@@ -1,0 +1,84 @@
+"""The validation report: plain data, rendered by the CLI.
+
+Row numbers follow frictionless-py's ``rowNumber``: the header is row 1 and the
+first data row is row 2. For plain-text inputs (figure files) ``row`` is the
+line number in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found, with a stable ``type`` code and a message saying what to do."""
+
+    type: str
+    message: str
+    path: str | None = None
+    resource: str | None = None
+    row: int | None = None
+    field: str | None = None
+    severity: str = ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "severity": self.severity}
+        for key in ("path", "resource", "row", "field"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["message"] = self.message
+        return out
+
+    def where(self) -> str:
+        """``file:row [field]`` for text output."""
+        parts = [self.path or self.resource or "<package>"]
+        if self.row is not None:
+            parts[0] += f":{self.row}"
+        if self.field is not None:
+            parts.append(f"[{self.field}]")
+        return " ".join(parts)
+
+
+@dataclass
+class Report:
+    """What a validation found. ``valid`` is true when no error (warnings allowed) was found."""
+
+    target: str
+    issues: list[Issue] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    partial: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def extend(self, issues: list[Issue], check: str | None = None) -> None:
+        self.issues.extend(issues)
+        if check is not None and check not in self.checks:
+            self.checks.append(check)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "target": self.target,
+            "partial": self.partial,
+            "checks": list(self.checks),
+            "stats": dict(self.stats),
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }

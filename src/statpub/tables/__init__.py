@@ -1,0 +1,1 @@
+"""Table Schema <-> Arrow mapping and the CSV and Parquet files written from it."""

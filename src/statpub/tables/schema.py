@@ -1,0 +1,109 @@
+"""Map Table Schema fields to Arrow types.
+
+The mapping is what consumers get in the Parquet copy of a table: integers are
+int64, dates are date32 (not timestamps), and fields with ``categories`` or an
+``enum`` constraint are dictionary-encoded strings.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from statpub.errors import StatpubError
+
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+
+_SIMPLE_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "time": pa.time64("us"),
+    "datetime": pa.timestamp("us", tz="UTC"),
+    "year": pa.int64(),
+    # Kept as their lexical form: Arrow has no faithful native type for these.
+    "yearmonth": pa.string(),
+    "duration": pa.string(),
+    "geopoint": pa.string(),
+    "geojson": pa.string(),
+    "object": pa.string(),
+    "array": pa.string(),
+    "list": pa.string(),
+    "any": pa.string(),
+}
+
+
+def load_schema(path: Path) -> dict[str, Any]:
+    """Read a Table Schema JSON file, or fail with a message naming it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise StatpubError(f"{path}: Table Schema not found", code="file-not-found") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StatpubError(f"{path}: cannot read Table Schema: {exc}", code="schema-error") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
+        raise StatpubError(f"{path}: a Table Schema needs a 'fields' list", code="schema-error")
+    return data
+
+
+def is_coded(field: dict[str, Any]) -> bool:
+    """A coded field holds one of a fixed list of values: dictionary-encode it."""
+    if field.get("type", "string") not in ("string", "integer"):
+        return False
+    return "categories" in field or "enum" in field.get("constraints", {})
+
+
+def arrow_type(field: dict[str, Any]) -> pa.DataType:
+    ftype = field.get("type", "string")
+    try:
+        base = _SIMPLE_TYPES[ftype]
+    except KeyError as exc:
+        raise StatpubError(
+            f"field {field.get('name')!r}: unknown Table Schema type {ftype!r}", code="schema-error"
+        ) from exc
+    if is_coded(field):
+        return pa.dictionary(pa.int32(), base)
+    return base
+
+
+def arrow_field(field: dict[str, Any]) -> pa.Field:
+    required = bool(field.get("constraints", {}).get("required", False))
+    metadata = {"description": field.get("description", "")}
+    if field.get("title"):
+        metadata["title"] = field["title"]
+    return pa.field(field["name"], arrow_type(field), nullable=not required, metadata=metadata)
+
+
+def arrow_schema(schema: dict[str, Any], *, embed: bool = True) -> pa.Schema:
+    """The Arrow schema for ``schema``, with the Table Schema itself in the metadata."""
+    fields = [arrow_field(f) for f in schema["fields"]]
+    metadata = None
+    if embed:
+        metadata = {"table_schema": json.dumps(schema, ensure_ascii=False, sort_keys=True)}
+    return pa.schema(fields, metadata=metadata)
+
+
+def missing_values(schema: dict[str, Any]) -> list[str]:
+    """The lexical missing values, whether written as strings or ``{value, label}`` (v2)."""
+    out: list[str] = []
+    for item in schema.get("missingValues", [""]):
+        out.append(item["value"] if isinstance(item, dict) else item)
+    return out
+
+
+def category_values(field: dict[str, Any]) -> list[Any] | None:
+    """The allowed values of a ``categories`` field (plain or ``{value, label}`` form)."""
+    cats = field.get("categories")
+    if cats is None:
+        return None
+    return [c["value"] if isinstance(c, dict) else c for c in cats]
+
+
+def category_labels(field: dict[str, Any]) -> dict[Any, str]:
+    cats = field.get("categories") or []
+    return {c["value"]: c.get("label", str(c["value"])) for c in cats if isinstance(c, dict)}

@@ -1,0 +1,53 @@
+"""``validate()``: every check statpub knows, on any Data Package.
+
+The checks run in order; each returns issues and never raises for bad data.
+Only a target that cannot be read at all raises :class:`~statpub.errors.StatpubError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from statpub.report import Issue, Report
+from statpub.validate.target import Target, resolve
+
+
+@dataclass
+class Options:
+    sources_dir: Path | None = None  # folder of captured source texts, for the quote check
+    limit_errors: int | None = None  # None: report every error
+    engine: str = "statpub"  # or "frictionless": run frictionless-py for the row checks
+    progress: bool = False
+
+
+def validate(
+    path: str | Path,
+    *,
+    schema: str | Path | None = None,
+    options: Options | None = None,
+) -> Report:
+    """Validate the package (folder or descriptor) or the single table at ``path``."""
+    options = options or Options()
+    target = resolve(path, schema)
+    report = Report(target=target.label)
+    report.stats["resources"] = len(target.resources)
+    for name, check in _checks():
+        report.extend(check(target, options, report), check=name)
+    return report
+
+
+Check = Callable[[Target, Options, Report], list[Issue]]
+
+
+def _checks() -> list[tuple[str, Check]]:
+    from statpub.validate import copies, descriptor, figures, tables
+
+    return [
+        ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
+        ("files", lambda t, o, r: descriptor.check_files(t)),
+        ("tables", tables.check_tables),
+        ("copies", lambda t, o, r: copies.check_copies(t)),
+        ("figures", figures.check_figures),
+    ]

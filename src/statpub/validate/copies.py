@@ -1,0 +1,145 @@
+"""The CSV and Parquet copies of a table must hold the same rows and types.
+
+Two tabular resources are copies when their paths differ only in the
+extension (``data/x.csv`` and ``data/x.parquet``). The check reads both fully,
+column by column, so it costs one typed read of each file.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from statpub.report import Issue
+from statpub.validate.target import Target
+
+MAX_ROWS_LISTED = 20
+
+
+def copy_pairs(target: Target) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(csv resource, parquet resource) pairs in descriptor order."""
+    by_stem: dict[str, dict[str, dict[str, Any]]] = {}
+    for res in target.resources:
+        path = res.get("path") if isinstance(res, dict) else None
+        if not isinstance(path, str):
+            continue
+        p = PurePosixPath(path)
+        by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = res
+    return [(kinds[".csv"], kinds[".parquet"]) for kinds in by_stem.values() if {".csv", ".parquet"} <= kinds.keys()]
+
+
+def check_copies(target: Target) -> list[Issue]:
+    issues: list[Issue] = []
+    for csv_res, pq_res in copy_pairs(target):
+        issues.extend(_compare(target, csv_res, pq_res))
+    return issues
+
+
+def _schema(target: Target, res: dict[str, Any]) -> dict[str, Any] | None:
+    from statpub.tables.schema import load_schema
+
+    schema = res.get("schema")
+    if isinstance(schema, str):
+        try:
+            return load_schema(target.base_dir / schema)
+        except Exception:  # reported by the descriptor checks
+            return None
+    return schema if isinstance(schema, dict) else None
+
+
+def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) -> list[Issue]:
+    import pyarrow as pa
+
+    from statpub.tables.csvio import read_csv
+    from statpub.tables.parquetio import read_parquet
+    from statpub.tables.schema import arrow_type
+
+    schema = _schema(target, csv_res)
+    pq_path = pq_res["path"]
+    if schema is None or _schema(target, pq_res) != schema:
+        return [
+            Issue(
+                "copies-schema-differ",
+                f"{csv_res['path']} and {pq_path} look like copies of one table but declare "
+                "different Table Schemas; give both the same schema",
+                path=pq_path,
+                resource=pq_res.get("name"),
+            )
+        ]
+    try:
+        csv_table = read_csv(target.base_dir / csv_res["path"], schema)
+        pq_table = read_parquet(target.base_dir / pq_path)
+    except (pa.ArrowInvalid, OSError, KeyError):
+        return []  # unreadable rows are reported by the table checks
+    issues: list[Issue] = []
+    names = [f["name"] for f in schema["fields"]]
+    if pq_table.column_names != names:
+        return [
+            Issue(
+                "copies-columns-differ",
+                f"{pq_path} has columns {pq_table.column_names}, the schema and {csv_res['path']} "
+                f"have {names}; rebuild the Parquet copy from the CSV",
+                path=pq_path,
+                resource=pq_res.get("name"),
+            )
+        ]
+    for field in schema["fields"]:
+        expected = arrow_type(field)
+        actual = pq_table.schema.field(field["name"]).type
+        if actual != expected:
+            issues.append(
+                Issue(
+                    "copies-type-differ",
+                    f"column is {actual} in Parquet; a Table Schema {field.get('type', 'string')} "
+                    f"field is stored as {expected}",
+                    path=pq_path,
+                    resource=pq_res.get("name"),
+                    field=field["name"],
+                )
+            )
+    if csv_table.num_rows != pq_table.num_rows:
+        issues.append(
+            Issue(
+                "copies-row-count",
+                f"{pq_path} has {pq_table.num_rows} rows, {csv_res['path']} has "
+                f"{csv_table.num_rows}; rebuild the package so both copies hold the same rows",
+                path=pq_path,
+                resource=pq_res.get("name"),
+            )
+        )
+        return issues
+    for name in names:
+        for row in _differing_rows(csv_table.column(name), pq_table.column(name)):
+            issues.append(
+                Issue(
+                    "copies-differ",
+                    f"value differs between {csv_res['path']} and the Parquet copy; rebuild the "
+                    "package so both copies hold the same rows",
+                    path=pq_path,
+                    resource=pq_res.get("name"),
+                    row=row,
+                    field=name,
+                )
+            )
+    return issues
+
+
+def _differing_rows(a: Any, b: Any) -> list[int]:
+    """Row numbers (header = 1) where two columns differ, nulls equal to nulls."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def plain(col: Any) -> Any:
+        col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+        return col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
+
+    a, b = plain(a), plain(b)
+    if a.type != b.type:
+        try:
+            b = b.cast(a.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return [2]
+    same = pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
+    same = pc.fill_null(same, False)
+    rows = pc.indices_nonzero(pc.invert(same)).to_pylist()
+    return [r + 2 for r in rows[:MAX_ROWS_LISTED]]

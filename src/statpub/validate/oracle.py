@@ -1,0 +1,48 @@
+"""frictionless-py, run as an independent judge of a package.
+
+statpub's own engine does the row checks; this module runs frictionless-py on
+the same target and maps its errors to :class:`~statpub.report.Issue`, so the
+two verdicts can be compared (``statpub validate --engine frictionless`` and the
+parity tests).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from statpub.report import Issue
+from statpub.validate.target import Target
+
+# frictionless reports these too; statpub's file checks already cover them.
+_COVERED_ELSEWHERE = {"hash-count", "byte-count"}
+
+
+def frictionless_issues(target: Target, *, limit_errors: int | None = None) -> list[Issue]:
+    import frictionless
+
+    options: dict[str, Any] = {}
+    if limit_errors is not None:
+        options["limit_errors"] = limit_errors
+    else:
+        options["limit_errors"] = 10**9
+    package = frictionless.Package(dict(target.descriptor), basepath=str(target.base_dir))
+    report = package.validate(frictionless.Checklist(), **options)
+    issues: list[Issue] = []
+    for error in report.errors:
+        if error.type not in _COVERED_ELSEWHERE:
+            issues.append(Issue(error.type, error.message, path=target.label))
+    for task in report.tasks:
+        for error in task.errors:
+            if error.type in _COVERED_ELSEWHERE:
+                continue
+            issues.append(
+                Issue(
+                    error.type,
+                    error.message,
+                    path=task.place,
+                    resource=task.name,
+                    row=getattr(error, "row_number", None),
+                    field=getattr(error, "field_name", None),
+                )
+            )
+    return issues

@@ -1,0 +1,1 @@
+"""Versions, diffs between packages, the revisions log and the changelog."""
