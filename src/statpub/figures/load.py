@@ -44,7 +44,7 @@ class _Reader:
         self.path = path
         self.display = display
         self.issues: list[Issue] = []
-        self.data, self.lines = yamlfile.load(path)
+        self.data, self.lines = yamlfile.load(path, display)
 
     def line(self, *key: str | int) -> int | None:
         while key and key not in self.lines:
@@ -344,7 +344,7 @@ def _read_figure(
     paragraph = reader.number(e, key, "paragraph", required=True)
     if paragraph is not None and (paragraph < 1 or not paragraph.is_integer()):
         reader.error("figures-bad-paragraph", "paragraph must be a whole number from 1", (*key, "paragraph"), "paragraph")
-    if qualifier is not None:
+    if qualifier is not None and len(reader.issues) == before:
         from statpub.validate.figures import bounds_problem
 
         problem = bounds_problem(qualifier, value, lower, upper)

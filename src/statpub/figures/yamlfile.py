@@ -18,13 +18,17 @@ from statpub.report import Issue
 KeyPath = tuple[str | int, ...]
 
 
-def load(path: Path) -> tuple[Any, dict[KeyPath, int]]:
-    """Parsed data (strings, lists, dicts) and the 1-based line of every key path."""
+def load(path: Path, display: str | None = None) -> tuple[Any, dict[KeyPath, int]]:
+    """Parsed data (strings, lists, dicts) and the 1-based line of every key path.
+
+    ``display`` is the name used for the file in error messages.
+    """
+    display = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [Issue("figures-encoding", f"not UTF-8 ({exc.reason}); save the file as UTF-8", path=str(path))]
+            [Issue("figures-encoding", f"not UTF-8 ({exc.reason}); save the file as UTF-8", path=display)]
         ) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -33,7 +37,7 @@ def load(path: Path) -> tuple[Any, dict[KeyPath, int]]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise InvalidInput(
-            [Issue("figures-syntax", f"not valid YAML: {problem}", path=str(path), row=line)]
+            [Issue("figures-syntax", f"not valid YAML: {problem}", path=display, row=line)]
         ) from exc
     lines: dict[KeyPath, int] = {}
     if node is None:

@@ -78,11 +78,12 @@ def read_csv(path: Path, schema: dict[str, Any]) -> pa.Table:
     table = pacsv.read_csv(
         path,
         read_options=pacsv.ReadOptions(encoding="utf8"),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types=plain_types,
             null_values=missing_values(schema),
             strings_can_be_null=True,
-            quoted_strings_can_be_null=False,
+            quoted_strings_can_be_null=True,
         ),
     )
     return table.cast(arrow_schema(schema, embed=False)).replace_schema_metadata(None)

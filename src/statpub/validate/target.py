@@ -79,7 +79,11 @@ def _from_table(path: Path, schema_path: str | Path | None) -> Target:
         "format": fmt,
         "schema": schema,
     }
-    descriptor = {"name": resource["name"], "resources": [resource]}
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": resource["name"],
+        "resources": [resource],
+    }
     return Target(descriptor=descriptor, base_dir=path.parent, descriptor_path=None, label=str(path))
 
 

@@ -1,0 +1,60 @@
+"""Shared fixtures: the repository's inputs, copies to break, and a built package."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# The captured source texts live beside the checkout (see README); CI has them.
+SHARED_SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def require_service(name: str, available: bool, why: str) -> None:
+    """Skip when a service is missing, unless the run promised every service (CI)."""
+    if available:
+        return
+    if os.environ.get("STATPUB_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is required in this run but missing: {why}")
+    pytest.skip(f"{name} not available: {why}")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    require_service("source texts", SHARED_SOURCES.is_dir(), f"{SHARED_SOURCES} not found")
+    return SHARED_SOURCES
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    """A writable copy of figures/ and schemas/ under tmp_path/inputs."""
+    dest = tmp_path / "inputs"
+    shutil.copytree(ROOT / "figures", dest / "figures")
+    shutil.copytree(ROOT / "schemas", dest / "schemas")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from the repository's figure files (read-only for tests)."""
+    from statpub.build import build
+
+    out = tmp_path_factory.mktemp("built") / "datapackage"
+    build(ROOT / "figures", ROOT / "schemas", out)
+    return out
+
+
+@pytest.fixture
+def package_copy(built_package: Path, tmp_path: Path) -> Path:
+    """A writable copy of the built package, for tampering."""
+    dest = tmp_path / "pkg"
+    shutil.copytree(built_package, dest)
+    return dest

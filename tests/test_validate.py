@@ -1,0 +1,195 @@
+"""`statpub validate`: planted errors get their code, row, field and exit status."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from statpub.cli import main
+from statpub.validate import Options, validate
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["validate", *args])
+
+
+def rehash(pkg: Path, rel: str) -> None:
+    """Make the descriptor agree with a tampered file, so only the deeper checks fire."""
+    path = pkg / "datapackage.json"
+    d = json.loads(path.read_text(encoding="utf-8"))
+    data = (pkg / rel).read_bytes()
+    for res in d["resources"]:
+        if res["path"] == rel:
+            res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+            if "bytes" in res:
+                res["bytes"] = len(data)
+    path.write_text(json.dumps(d, indent=2), encoding="utf-8")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="")
+
+
+def types(report) -> set[str]:
+    return {i.type for i in report.errors}
+
+
+def test_built_package_is_valid(built_package: Path) -> None:
+    result = run(str(built_package))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("valid:")
+
+
+def test_json_output_is_the_report(built_package: Path) -> None:
+    result = run(str(built_package), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == validate(built_package).to_dict()
+
+
+def test_frictionless_finds_the_built_package_valid(built_package: Path) -> None:
+    import frictionless
+
+    report = frictionless.validate(str(built_package / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
+
+
+def test_tampered_csv_with_stale_hash(package_copy: Path) -> None:
+    replace_in(package_copy / "data/indicators.csv", "Mentors trained", "Mentors retrained")
+    result = run(str(package_copy), "--json")
+    assert result.exit_code == 1
+    errors = json.loads(result.stdout)["errors"]
+    codes = {e["type"] for e in errors}
+    assert {"hash-mismatch", "bytes-mismatch"} <= codes
+    hash_error = next(e for e in errors if e["type"] == "hash-mismatch")
+    assert hash_error["path"] == "data/indicators.csv" and hash_error["field"] == "hash"
+
+
+def test_parquet_out_of_step_with_its_csv(package_copy: Path) -> None:
+    rel = "data/indicators.parquet"
+    table = pq.read_table(package_copy / rel)
+    table = table.slice(1)  # drop the first row from the Parquet copy only
+    pq.write_table(table, package_copy / rel)
+    rehash(package_copy, rel)
+    report = validate(package_copy)
+    assert types(report) == {"copies-row-count"}
+
+
+def test_parquet_value_differs_from_csv(package_copy: Path) -> None:
+    import pyarrow as pa
+
+    rel = "data/observations.parquet"
+    table = pq.read_table(package_copy / rel)
+    values = table.column("paragraph").to_pylist()
+    values[3] += 1
+    table = table.set_column(table.column_names.index("paragraph"), "paragraph", pa.array(values, pa.int64()))
+    pq.write_table(table, package_copy / rel)
+    rehash(package_copy, rel)
+    (issue,) = validate(package_copy).errors
+    assert (issue.type, issue.row, issue.field) == ("copies-differ", 5, "paragraph")
+
+
+def test_parquet_with_timestamps_instead_of_dates(package_copy: Path) -> None:
+    import pyarrow as pa
+
+    rel = "data/observations.parquet"
+    table = pq.read_table(package_copy / rel)
+    i = table.column_names.index("period_end")
+    table = table.set_column(i, "period_end", table.column(i).cast(pa.timestamp("ms")))
+    pq.write_table(table, package_copy / rel)
+    rehash(package_copy, rel)
+    report = validate(package_copy)
+    assert "copies-type-differ" in types(report)
+    assert any(i.field == "period_end" for i in report.errors)
+
+
+def test_version_must_be_semver(package_copy: Path) -> None:
+    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
+    result = run(str(package_copy), "--json")
+    assert result.exit_code == 1
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["type"], error["field"]) == ("version-not-semver", "version")
+
+
+def test_bounds_must_agree_with_qualifier(package_copy: Path) -> None:
+    # "more than 120" with a lower bound below 120.
+    replace_in(package_copy / "data/observations.csv", "120,count,more-than,121,", "120,count,more-than,100,")
+    rehash(package_copy, "data/observations.csv")
+    report = validate(package_copy)
+    bounds = [i for i in report.errors if i.type == "bounds-inconsistent"]
+    assert len(bounds) == 1 and bounds[0].path == "data/observations.csv"
+    # The CSV and its Parquet copy now disagree too, and that is reported as well.
+    assert "copies-differ" in types(report)
+
+
+def test_missing_data_file(package_copy: Path) -> None:
+    (package_copy / "data/sources.csv").unlink()
+    report = validate(package_copy)
+    assert "file-missing" in types(report)
+    assert run(str(package_copy)).exit_code == 1
+
+
+def test_quote_check_against_the_real_source(built_package: Path, sources_dir: Path) -> None:
+    report = validate(built_package, options=Options(sources_dir=sources_dir))
+    assert report.valid and not report.warnings
+
+
+def test_quote_not_in_source(package_copy: Path, tmp_path: Path) -> None:
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    text = "Headline\nOnly 330 mentors trained here.\n"
+    (texts / "article.txt").write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    replace_in(package_copy / "data/sources.csv", "f63ff4bbaf71a6c0055276862a8295c237ef65a7196d7e59558e1e36ebada05d", digest)
+    rehash(package_copy, "data/sources.csv")
+    report = validate(package_copy, options=Options(sources_dir=texts))
+    quotes = [i for i in report.errors if i.type == "quote-not-found"]
+    # 15 of the 16 quotes are not in this text; "330 mentors trained" is, but in paragraph 2, not 9.
+    assert len(quotes) == 16
+    mentors = next(i for i in quotes if "330 mentors trained" in i.message)
+    assert "paragraph 2" in mentors.message and mentors.field == "quote"
+
+
+def test_source_text_not_at_hand_is_a_warning(built_package: Path, tmp_path: Path) -> None:
+    report = validate(built_package, options=Options(sources_dir=tmp_path))
+    assert report.valid
+    assert [w.type for w in report.warnings] == ["source-text-missing"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["does/not/exist"], "no such file"),
+        (["data/observations.csv"], "--schema"),
+    ],
+)
+def test_could_not_run_exits_2(built_package: Path, args: list[str], message: str, monkeypatch) -> None:
+    monkeypatch.chdir(built_package)
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_unparseable_descriptor_exits_2(package_copy: Path) -> None:
+    (package_copy / "datapackage.json").write_text("{not json", encoding="utf-8")
+    result = run(str(package_copy))
+    assert result.exit_code == 2
+    assert "datapackage.json:1" in result.stderr
+
+
+def test_single_table_with_schema(built_package: Path) -> None:
+    result = run(str(built_package / "data/indicators.csv"), "--schema", str(built_package / "schemas/indicators.json"))
+    assert result.exit_code == 0, result.output
+
+
+def test_github_annotations(package_copy: Path) -> None:
+    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "v1"')
+    result = run(str(package_copy), "--format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=datapackage.json,title=version-not-semver::version")
