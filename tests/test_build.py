@@ -41,15 +41,30 @@ def test_package_layout_and_descriptor(built_package: Path) -> None:
     assert d["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert d["version"] == "1.0.0"
     assert d["created"] == "2026-11-27T00:00:00Z"
-    for key in ("name", "id", "title", "description", "licenses", "contributors", "sources", "keywords"):
+    for key in (
+        "name",
+        "id",
+        "title",
+        "description",
+        "licenses",
+        "contributors",
+        "sources",
+        "keywords",
+    ):
         assert d[key], key
     assert d["spatialCoverage"]["iso3166"] == "KZ"
     # Coverage is derived from the figures: earliest start 2019, latest end June 2025.
     assert d["temporalCoverage"] == {"start": "2019-01-01", "end": "2025-06-30"}
     names = [r["name"] for r in d["resources"]]
     assert names == [
-        "observations", "observations-parquet", "indicators", "indicators-parquet",
-        "sources", "sources-parquet", "revisions", "revisions-parquet",
+        "observations",
+        "observations-parquet",
+        "indicators",
+        "indicators-parquet",
+        "sources",
+        "sources-parquet",
+        "revisions",
+        "revisions-parquet",
     ]
     for res in d["resources"]:
         data = (built_package / res["path"]).read_bytes()
@@ -112,7 +127,9 @@ def test_invalid_figures_leave_the_previous_package_untouched(inputs: Path, tmp_
     build_into(inputs, out)
     before = snapshot(out)
     source = inputs / "figures/sources/fixyanet-2025-06.yml"
-    source.write_text(source.read_text(encoding="utf-8").replace("value: 330", "value: x"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("value: 330", "value: x"), encoding="utf-8"
+    )
     with pytest.raises(InvalidInput):
         build_into(inputs, out)
     assert snapshot(out) == before
@@ -131,7 +148,10 @@ def test_invalid_result_leaves_the_previous_package_untouched(inputs: Path, tmp_
     source = inputs / "figures/sources/fixyanet-2025-06.yml"
     digest = hashlib.sha256(article.encode()).hexdigest()
     text = source.read_text(encoding="utf-8")
-    source.write_text(text.replace("f63ff4bbaf71a6c0055276862a8295c237ef65a7196d7e59558e1e36ebada05d", digest), encoding="utf-8")
+    source.write_text(
+        text.replace("f63ff4bbaf71a6c0055276862a8295c237ef65a7196d7e59558e1e36ebada05d", digest),
+        encoding="utf-8",
+    )
     with pytest.raises(InvalidInput) as exc:
         build_into(inputs, out, sources_dir=texts)
     assert {i.type for i in exc.value.issues} == {"quote-not-found"}
@@ -144,10 +164,14 @@ def test_build_cli_exit_codes(inputs: Path, tmp_path: Path) -> None:
     ok = runner.invoke(main, [*args, "--out", str(tmp_path / "p"), "--json"])
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["version"] == "1.0.0"
-    missing = runner.invoke(main, ["build", "--figures", str(tmp_path / "nope"), "--out", str(tmp_path / "q")])
+    missing = runner.invoke(
+        main, ["build", "--figures", str(tmp_path / "nope"), "--out", str(tmp_path / "q")]
+    )
     assert missing.exit_code == 2
     assert "figures folder not found" in missing.stderr
-    (inputs / "figures/indicators.yml").write_text("indicators:\n  - id: Bad Id\n", encoding="utf-8")
+    (inputs / "figures/indicators.yml").write_text(
+        "indicators:\n  - id: Bad Id\n", encoding="utf-8"
+    )
     bad = runner.invoke(main, [*args, "--out", str(tmp_path / "r")])
     assert bad.exit_code == 1
     assert "figures/indicators.yml:2" in bad.stderr

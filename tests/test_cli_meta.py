@@ -14,7 +14,9 @@ from statpub.cli import main
 HEAVY = ("pyarrow", "frictionless", "ckanapi", "pandas", "polars", "duckdb", "yaml")
 
 
-def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def all_commands(
+    group: click.Group = main, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     out = []
     ctx = click.Context(group)
     for name in group.list_commands(ctx):
@@ -36,7 +38,9 @@ def test_help_does_not_load_heavy_libraries() -> None:
         "assert r.exit_code == 0, r.output\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""
 
 
@@ -44,7 +48,9 @@ def test_every_command_has_help_text() -> None:
     commands = all_commands()
     assert {"build", "validate"} <= {" ".join(path) for path, _ in commands}
     for path, cmd in commands:
-        assert cmd.help and cmd.get_short_help_str().strip(), f"statpub {' '.join(path)} has no help"
+        assert cmd.help and cmd.get_short_help_str().strip(), (
+            f"statpub {' '.join(path)} has no help"
+        )
         result = CliRunner().invoke(main, [*path, "--help"])
         assert result.exit_code == 0
 

@@ -70,7 +70,9 @@ def test_impossible_release_date(inputs: Path) -> None:
 
 def test_duplicate_figure(inputs: Path) -> None:
     # Give the settlements figure the regions figure's indicator: same key twice.
-    edit(inputs, "indicator: monitoring-settlements-covered", "indicator: monitoring-regions-covered")
+    edit(
+        inputs, "indicator: monitoring-settlements-covered", "indicator: monitoring-regions-covered"
+    )
     issue = only_issue(inputs)
     assert issue.type == "figures-duplicate"
     assert issue.path == SOURCE and issue.row is not None
@@ -91,7 +93,7 @@ def test_bounds_must_agree_with_qualifier(inputs: Path) -> None:
 
 
 def test_unknown_field(inputs: Path) -> None:
-    line = edit(inputs, "    wording: \"330\"", "    wording: \"330\"\n    valeu: 3")
+    line = edit(inputs, '    wording: "330"', '    wording: "330"\n    valeu: 3')
     issue = only_issue(inputs)
     assert (issue.type, issue.row, issue.field) == ("figures-unknown-field", line + 1, "valeu")
 
@@ -107,7 +109,10 @@ def test_every_problem_is_reported_at_once(inputs: Path) -> None:
     edit(inputs, "indicator: schoolchildren", "indicator: pupils")
     with pytest.raises(InvalidInput) as exc:
         load(inputs)
-    assert {i.type for i in exc.value.issues} == {"figures-not-a-number", "figures-unknown-indicator"}
+    assert {i.type for i in exc.value.issues} == {
+        "figures-not-a-number",
+        "figures-unknown-indicator",
+    }
 
 
 def test_vague_figure_has_no_value_but_bounds(inputs: Path) -> None:

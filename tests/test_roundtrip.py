@@ -39,7 +39,9 @@ def field_for(name: str, kind: str, required: bool) -> dict[str, Any]:
 def tables(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     kinds = draw(st.lists(st.sampled_from(sorted(VALUES)), min_size=1, max_size=6))
     required = [draw(st.booleans()) for _ in kinds]
-    fields = [field_for(f"f{i}", k, r) for i, (k, r) in enumerate(zip(kinds, required, strict=True))]
+    fields = [
+        field_for(f"f{i}", k, r) for i, (k, r) in enumerate(zip(kinds, required, strict=True))
+    ]
     schema = {"fields": fields, "missingValues": [""]}
     n = draw(st.integers(min_value=0, max_value=20))
     rows = []
@@ -52,9 +54,13 @@ def tables(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return schema, rows
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(tables())
-def test_csv_and_parquet_round_trip(tmp_path: Path, case: tuple[dict[str, Any], list[dict[str, Any]]]) -> None:
+def test_csv_and_parquet_round_trip(
+    tmp_path: Path, case: tuple[dict[str, Any], list[dict[str, Any]]]
+) -> None:
     schema, rows = case
     original = to_arrow(rows, schema)
     (tmp_path / "t.csv").write_bytes(csv_bytes(original, schema))
@@ -74,7 +80,9 @@ def test_csv_and_parquet_round_trip(tmp_path: Path, case: tuple[dict[str, Any], 
 
 def test_dates_stay_dates_and_codes_stay_dictionary(tmp_path: Path) -> None:
     schema = {"fields": [field_for("d", "date", True), field_for("c", "coded", False)]}
-    table = to_arrow([{"d": dt.date(2025, 6, 30), "c": "b"}, {"d": dt.date(2019, 1, 1), "c": None}], schema)
+    table = to_arrow(
+        [{"d": dt.date(2025, 6, 30), "c": "b"}, {"d": dt.date(2019, 1, 1), "c": None}], schema
+    )
     write_parquet(table, schema, tmp_path / "t.parquet")
     back = read_parquet(tmp_path / "t.parquet")
     assert back.schema.field("d").type == pa.date32()

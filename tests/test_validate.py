@@ -88,7 +88,9 @@ def test_parquet_value_differs_from_csv(package_copy: Path) -> None:
     table = pq.read_table(package_copy / rel)
     values = table.column("paragraph").to_pylist()
     values[3] += 1
-    table = table.set_column(table.column_names.index("paragraph"), "paragraph", pa.array(values, pa.int64()))
+    table = table.set_column(
+        table.column_names.index("paragraph"), "paragraph", pa.array(values, pa.int64())
+    )
     pq.write_table(table, package_copy / rel)
     rehash(package_copy, rel)
     (issue,) = validate(package_copy).errors
@@ -119,7 +121,11 @@ def test_version_must_be_semver(package_copy: Path) -> None:
 
 def test_bounds_must_agree_with_qualifier(package_copy: Path) -> None:
     # "more than 120" with a lower bound below 120.
-    replace_in(package_copy / "data/observations.csv", "120,count,more-than,121,", "120,count,more-than,100,")
+    replace_in(
+        package_copy / "data/observations.csv",
+        "120,count,more-than,121,",
+        "120,count,more-than,100,",
+    )
     rehash(package_copy, "data/observations.csv")
     report = validate(package_copy)
     bounds = [i for i in report.errors if i.type == "bounds-inconsistent"]
@@ -146,7 +152,11 @@ def test_quote_not_in_source(package_copy: Path, tmp_path: Path) -> None:
     text = "Headline\nOnly 330 mentors trained here.\n"
     (texts / "article.txt").write_text(text, encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
-    replace_in(package_copy / "data/sources.csv", "f63ff4bbaf71a6c0055276862a8295c237ef65a7196d7e59558e1e36ebada05d", digest)
+    replace_in(
+        package_copy / "data/sources.csv",
+        "f63ff4bbaf71a6c0055276862a8295c237ef65a7196d7e59558e1e36ebada05d",
+        digest,
+    )
     rehash(package_copy, "data/sources.csv")
     report = validate(package_copy, options=Options(sources_dir=texts))
     quotes = [i for i in report.errors if i.type == "quote-not-found"]
@@ -169,7 +179,9 @@ def test_source_text_not_at_hand_is_a_warning(built_package: Path, tmp_path: Pat
         (["data/observations.csv"], "--schema"),
     ],
 )
-def test_could_not_run_exits_2(built_package: Path, args: list[str], message: str, monkeypatch) -> None:
+def test_could_not_run_exits_2(
+    built_package: Path, args: list[str], message: str, monkeypatch
+) -> None:
     monkeypatch.chdir(built_package)
     result = run(*args)
     assert result.exit_code == 2
@@ -184,7 +196,11 @@ def test_unparseable_descriptor_exits_2(package_copy: Path) -> None:
 
 
 def test_single_table_with_schema(built_package: Path) -> None:
-    result = run(str(built_package / "data/indicators.csv"), "--schema", str(built_package / "schemas/indicators.json"))
+    result = run(
+        str(built_package / "data/indicators.csv"),
+        "--schema",
+        str(built_package / "schemas/indicators.json"),
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -192,4 +208,6 @@ def test_github_annotations(package_copy: Path) -> None:
     replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "v1"')
     result = run(str(package_copy), "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.startswith("::error file=datapackage.json,title=version-not-semver::version")
+    assert result.stdout.startswith(
+        "::error file=datapackage.json,title=version-not-semver::version"
+    )

@@ -43,12 +43,21 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
     out += ["| file | format | bytes | sha256 |", "| --- | --- | ---: | --- |"]
     for res in descriptor["resources"]:
         size = sizes.get(res["path"], "")
-        out.append(f"| `{res['path']}` | {res['format']} | {size} | `{res['hash'].split(':', 1)[1]}` |")
-    out += ["", "Each table comes as CSV (UTF-8, RFC 4180) and as Parquet with the same rows;",
-            "the Table Schemas in `schemas/` describe every field. `datapackage.json` ties them together.", ""]
+        out.append(
+            f"| `{res['path']}` | {res['format']} | {size} | `{res['hash'].split(':', 1)[1]}` |"
+        )
+    out += [
+        "",
+        "Each table comes as CSV (UTF-8, RFC 4180) and as Parquet with the same rows;",
+        "the Table Schemas in `schemas/` describe every field;",
+        "`datapackage.json` ties them together.",
+        "",
+    ]
     out += ["## The figures", ""]
-    out += ["| indicator | as worded | value | bounds | period | source paragraph |",
-            "| --- | --- | ---: | --- | --- | ---: |"]
+    out += [
+        "| indicator | as worded | value | bounds | period | source paragraph |",
+        "| --- | --- | ---: | --- | --- | ---: |",
+    ]
     for f in sorted(figset.figures, key=lambda f: (names[f.indicator_id].topic, f.indicator_id)):
         unit = "%" if f.unit == "percent" else ""
         out.append(
@@ -60,11 +69,11 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "- These figures are quoted by a news article. They are not official statistics "
         "released by a statistical office, and the article gives no method or definitions.",
         "- Vague wordings are kept as such. `qualifier` says how the source qualified a number "
-        "(\"more than\", \"over\", \"nearly\", rounded, or only an order of magnitude such as "
-        "\"hundreds\"), `lower_bound` and `upper_bound` give the inclusive range the wording "
+        '("more than", "over", "nearly", rounded, or only an order of magnitude such as '
+        '"hundreds"), `lower_bound` and `upper_bound` give the inclusive range the wording '
         "allows, and `obs_status` is `E` whenever `value` is not an exact count. Where only "
         "an order of magnitude is given, `value` is empty.",
-        "- Periods such as \"this year\" are relative to the article's publication month; "
+        '- Periods such as "this year" are relative to the article\'s publication month; '
         "`period_reading` says how each was read. A period whose start the source does not "
         "state has an empty `period_start`.",
     ]
@@ -72,8 +81,13 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         out.append(f"- {' '.join(str(caveat).split())}")
     context = figset.package.get("context") or []
     if context:
-        out += ["", "## Statements without figures", "",
-                "The source also reports the following, with no number to record (paraphrased):", ""]
+        out += [
+            "",
+            "## Statements without figures",
+            "",
+            "The source also reports the following, with no number to record (paraphrased):",
+            "",
+        ]
         out += [f"- {' '.join(str(c).split())}" for c in context]
     out += ["", "## Sources", ""]
     for s in figset.sources:
@@ -89,15 +103,23 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
     licenses = descriptor.get("licenses") or []
     if licenses:
         out += ["", f"Licence: {licenses[0].get('title') or licenses[0].get('name')}."]
-    out += ["", "## How to load", "", "```python",
-            "import pandas as pd",
-            "obs = pd.read_parquet(\"data/observations.parquet\")  # dates, integers and codes typed",
-            "obs = pd.read_csv(\"data/observations.csv\", parse_dates=[\"period_start\", \"period_end\"])",
-            "```", "",
-            "```sql",
-            "-- DuckDB",
-            "SELECT indicator_id, value_wording, lower_bound, upper_bound",
-            "FROM 'data/observations.parquet' ORDER BY indicator_id;",
-            "```", "",
-            "Recipes for polars, frictionless-py and R are in the project's `docs/consumers.md`.", ""]
+    out += [
+        "",
+        "## How to load",
+        "",
+        "```python",
+        "import pandas as pd",
+        'obs = pd.read_parquet("data/observations.parquet")  # dates, integers and codes typed',
+        'obs = pd.read_csv("data/observations.csv", parse_dates=["period_start", "period_end"])',
+        "```",
+        "",
+        "```sql",
+        "-- DuckDB",
+        "SELECT indicator_id, value_wording, lower_bound, upper_bound",
+        "FROM 'data/observations.parquet' ORDER BY indicator_id;",
+        "```",
+        "",
+        "Recipes for polars, frictionless-py and R are in the project's `docs/consumers.md`.",
+        "",
+    ]
     return "\n".join(out)

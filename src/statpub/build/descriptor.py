@@ -72,7 +72,10 @@ def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> di
     ]
     spatial = meta.get("spatial") or {}
     if spatial:
-        descriptor["spatialCoverage"] = {"iso3166": spatial.get("code"), "name": spatial.get("name")}
+        descriptor["spatialCoverage"] = {
+            "iso3166": spatial.get("code"),
+            "name": spatial.get("name"),
+        }
     if ends:
         descriptor["temporalCoverage"] = {
             "start": min(starts).isoformat() if starts else None,

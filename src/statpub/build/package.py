@@ -64,7 +64,9 @@ def build(
         files = write_package(staging, figset, schemas, revisions)
         report = _validate(staging, sources_dir)
         if not report.valid:
-            raise InvalidInput(report.errors, summary="the built package is invalid; nothing was replaced")
+            raise InvalidInput(
+                report.errors, summary="the built package is invalid; nothing was replaced"
+            )
     return BuildResult(
         out_dir=out_dir,
         version=figset.current_release.version,
@@ -105,13 +107,17 @@ def write_package(
         csv_rel = f"data/{name}.csv"
         data = csv_bytes(table, schema)
         digest = put(csv_rel, data)
-        resources.append(resource_entry(name, "csv", schema, csv_rel, schema_rel, len(data), digest))
+        resources.append(
+            resource_entry(name, "csv", schema, csv_rel, schema_rel, len(data), digest)
+        )
         pq_rel = f"data/{name}.parquet"
         write_parquet(table, schema, folder / pq_rel)
         data = (folder / pq_rel).read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         files[pq_rel] = digest
-        resources.append(resource_entry(name, "parquet", schema, pq_rel, schema_rel, len(data), digest))
+        resources.append(
+            resource_entry(name, "parquet", schema, pq_rel, schema_rel, len(data), digest)
+        )
 
     descriptor = package_descriptor(figset, resources)
     put("datapackage.json", dumps(descriptor))

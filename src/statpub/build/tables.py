@@ -11,7 +11,9 @@ from statpub.figures.records import FigureSet
 TABLES = ("observations", "indicators", "sources", "revisions")
 
 
-def table_rows(figset: FigureSet, revisions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def table_rows(
+    figset: FigureSet, revisions: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     observations = sorted(
         (f.row() for f in figset.figures),
         key=lambda r: (r["indicator_id"], r["ref_area"], r["time_period"]),

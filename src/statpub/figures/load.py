@@ -19,102 +19,44 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import InvalidInput, StatpubError
-from statpub.figures import periods, yamlfile
-from statpub.figures.records import FigureSet, Figure, Indicator, Release, Source
+from statpub.figures import periods
+from statpub.figures.reader import FieldReader
+from statpub.figures.records import Figure, FigureSet, Indicator, Release, Source
 from statpub.report import Issue
 
 ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 SEMVER_CORE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
-SOURCE_FIELDS = {"id", "title", "url", "publisher", "published", "accessed", "language", "sha256", "description"}
+SOURCE_FIELDS = {
+    "id",
+    "title",
+    "url",
+    "publisher",
+    "published",
+    "accessed",
+    "language",
+    "sha256",
+    "description",
+}
 FIGURE_FIELDS = {
-    "indicator", "ref_area", "period", "period_type", "period_wording", "period_reading",
-    "value", "qualifier", "lower_bound", "upper_bound", "obs_status", "wording",
-    "quote", "paragraph", "note",
+    "indicator",
+    "ref_area",
+    "period",
+    "period_type",
+    "period_wording",
+    "period_reading",
+    "value",
+    "qualifier",
+    "lower_bound",
+    "upper_bound",
+    "obs_status",
+    "wording",
+    "quote",
+    "paragraph",
+    "note",
 }
 INDICATOR_FIELDS = {"id", "name", "definition", "unit", "unit_description", "topic"}
-
-
-class _Reader:
-    """Typed access to one YAML file's entries, collecting issues with their lines."""
-
-    def __init__(self, path: Path, display: str) -> None:
-        self.path = path
-        self.display = display
-        self.issues: list[Issue] = []
-        self.data, self.lines = yamlfile.load(path, display)
-
-    def line(self, *key: str | int) -> int | None:
-        while key and key not in self.lines:
-            key = key[:-1]
-        return self.lines.get(key)
-
-    def error(self, code: str, message: str, key: tuple[str | int, ...], field: str | None) -> None:
-        self.issues.append(Issue(code, message, path=self.display, row=self.line(*key), field=field))
-
-    def mapping(self, entry: Any, key: tuple[str | int, ...], allowed: set[str], what: str) -> dict[str, Any] | None:
-        if not isinstance(entry, dict):
-            self.error("figures-structure", f"each {what} must be a mapping of field: value", key, None)
-            return None
-        for name in sorted(set(entry) - allowed):
-            self.error(
-                "figures-unknown-field",
-                f"unknown field {name!r} in a {what}; allowed: {', '.join(sorted(allowed))}",
-                (*key, name),
-                name,
-            )
-        return entry
-
-    def text(self, entry: dict[str, Any], key: tuple[str | int, ...], name: str, *, required: bool = True) -> str | None:
-        value = entry.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error("figures-missing-field", f"{name!r} is required", key, name)
-            return None
-        if not isinstance(value, str):
-            self.error("figures-structure", f"{name!r} must be a single value, not a list or mapping", (*key, name), name)
-            return None
-        return value.strip()
-
-    def number(self, entry: dict[str, Any], key: tuple[str | int, ...], name: str, *, required: bool) -> float | None:
-        raw = self.text(entry, key, name, required=required)
-        if raw is None:
-            return None
-        cleaned = raw.replace("_", "") if re.fullmatch(r"[+-]?\d{1,3}(_\d{3})+", raw) else raw
-        if not NUMBER.match(cleaned):
-            self.error(
-                "figures-not-a-number",
-                f"{name} {raw!r} is not a number; write digits only, e.g. 6900000 or 6_900_000 (no words, commas or %)",
-                (*key, name),
-                name,
-            )
-            return None
-        return float(cleaned)
-
-    def date(self, entry: dict[str, Any], key: tuple[str | int, ...], name: str, *, required: bool) -> dt.date | None:
-        raw = self.text(entry, key, name, required=required)
-        if raw is None:
-            return None
-        try:
-            return dt.date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else _bad_date()
-        except ValueError:
-            self.error("figures-bad-date", f"{name} {raw!r} is not a real date in YYYY-MM-DD form", (*key, name), name)
-            return None
-
-    def code(self, entry: dict[str, Any], key: tuple[str | int, ...], name: str, allowed: list[str], *, default: str | None = None) -> str | None:
-        raw = self.text(entry, key, name, required=default is None)
-        if raw is None:
-            return default
-        if raw not in allowed:
-            self.error("figures-unknown-code", f"{name} {raw!r} is not one of: {', '.join(allowed)}", (*key, name), name)
-            return None
-        return raw
-
-
-def _bad_date() -> dt.date:
-    raise ValueError
 
 
 def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
@@ -136,7 +78,13 @@ def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
     known = {i.indicator_id: i for i in indicators}
     files = sorted((folder / "sources").glob("*.yml"))
     if not files:
-        issues.append(Issue("figures-missing-file", "no source files: add figures/sources/<source-id>.yml", path=_display(folder, folder / "sources")))
+        issues.append(
+            Issue(
+                "figures-missing-file",
+                "no source files: add figures/sources/<source-id>.yml",
+                path=_display(folder, folder / "sources"),
+            )
+        )
     for path in files:
         source, figs, s_issues = _read_source_file(folder, path, known, vocab)
         issues += s_issues
@@ -145,8 +93,16 @@ def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
         figures += figs
     issues += _duplicates(figures, sources)
     if issues:
-        raise InvalidInput(issues, summary=f"{folder}: the figure files have {len(issues)} problem(s)")
-    return FigureSet(package=package or {}, indicators=indicators, sources=sources, figures=figures, releases=releases)
+        raise InvalidInput(
+            issues, summary=f"{folder}: the figure files have {len(issues)} problem(s)"
+        )
+    return FigureSet(
+        package=package or {},
+        indicators=indicators,
+        sources=sources,
+        figures=figures,
+        releases=releases,
+    )
 
 
 def _display(folder: Path, path: Path) -> str:
@@ -168,12 +124,18 @@ def _vocabularies(schemas: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     return out
 
 
-def _open(folder: Path, name: str) -> tuple[_Reader | None, list[Issue]]:
+def _open(folder: Path, name: str) -> tuple[FieldReader | None, list[Issue]]:
     path = folder / name
     if not path.is_file():
-        return None, [Issue("figures-missing-file", f"{name} is missing from the figures folder", path=_display(folder, path))]
+        return None, [
+            Issue(
+                "figures-missing-file",
+                f"{name} is missing from the figures folder",
+                path=_display(folder, path),
+            )
+        ]
     try:
-        return _Reader(path, _display(folder, path)), []
+        return FieldReader(path, _display(folder, path)), []
     except InvalidInput as exc:
         return None, exc.issues
 
@@ -182,23 +144,49 @@ def _read_package(folder: Path) -> tuple[dict[str, Any] | None, list[Issue]]:
     reader, issues = _open(folder, "package.yml")
     if reader is None:
         return None, issues
-    data = reader.mapping(reader.data, (), {"name", "id", "title", "description", "homepage", "licenses", "contributors", "keywords", "spatial", "caveats", "context"}, "package")
+    data = reader.mapping(
+        reader.data,
+        (),
+        {
+            "name",
+            "id",
+            "title",
+            "description",
+            "homepage",
+            "licenses",
+            "contributors",
+            "keywords",
+            "spatial",
+            "caveats",
+            "context",
+        },
+        "package",
+    )
     if data is not None:
         for name in ("name", "id", "title", "description"):
             reader.text(data, (), name)
         if data.get("name") and not ID.match(str(data["name"])):
-            reader.error("figures-bad-id", "name must be lower-case letters, digits, '-' and '.'", ("name",), "name")
+            reader.error(
+                "figures-bad-id",
+                "name must be lower-case letters, digits, '-' and '.'",
+                ("name",),
+                "name",
+            )
     return data, reader.issues
 
 
-def _read_indicators(folder: Path, vocab: dict[str, list[str]]) -> tuple[list[Indicator], list[Issue]]:
+def _read_indicators(
+    folder: Path, vocab: dict[str, list[str]]
+) -> tuple[list[Indicator], list[Issue]]:
     reader, issues = _open(folder, "indicators.yml")
     if reader is None:
         return [], issues
     out: list[Indicator] = []
     entries = reader.data.get("indicators") if isinstance(reader.data, dict) else None
     if not isinstance(entries, list):
-        reader.error("figures-structure", "indicators.yml needs a top-level 'indicators:' list", (), None)
+        reader.error(
+            "figures-structure", "indicators.yml needs a top-level 'indicators:' list", (), None
+        )
         return [], reader.issues
     seen: set[str] = set()
     for n, entry in enumerate(entries):
@@ -208,9 +196,16 @@ def _read_indicators(folder: Path, vocab: dict[str, list[str]]) -> tuple[list[In
             continue
         ind_id = reader.text(e, key, "id")
         if ind_id and not ID.match(ind_id):
-            reader.error("figures-bad-id", f"indicator id {ind_id!r} must be lower-case letters, digits and '-'", (*key, "id"), "id")
+            reader.error(
+                "figures-bad-id",
+                f"indicator id {ind_id!r} must be lower-case letters, digits and '-'",
+                (*key, "id"),
+                "id",
+            )
         if ind_id in seen:
-            reader.error("figures-duplicate", f"indicator {ind_id!r} is defined twice", (*key, "id"), "id")
+            reader.error(
+                "figures-duplicate", f"indicator {ind_id!r} is defined twice", (*key, "id"), "id"
+            )
         values = [
             reader.text(e, key, "name"),
             reader.text(e, key, "definition"),
@@ -232,7 +227,12 @@ def _read_releases(folder: Path) -> tuple[list[Release], list[Issue]]:
         return [], issues
     entries = reader.data.get("releases") if isinstance(reader.data, dict) else None
     if not isinstance(entries, list) or not entries:
-        reader.error("figures-structure", "releases.yml needs a non-empty 'releases:' list, oldest first", (), None)
+        reader.error(
+            "figures-structure",
+            "releases.yml needs a non-empty 'releases:' list, oldest first",
+            (),
+            None,
+        )
         return [], reader.issues
     out: list[Release] = []
     for n, entry in enumerate(entries):
@@ -242,7 +242,12 @@ def _read_releases(folder: Path) -> tuple[list[Release], list[Issue]]:
             continue
         version = reader.text(e, key, "version")
         if version and not SEMVER_CORE.match(version):
-            reader.error("version-not-semver", f"version {version!r} is not MAJOR.MINOR.PATCH", (*key, "version"), "version")
+            reader.error(
+                "version-not-semver",
+                f"version {version!r} is not MAJOR.MINOR.PATCH",
+                (*key, "version"),
+                "version",
+            )
             version = None
         date = reader.date(e, key, "date", required=True)
         note = reader.text(e, key, "note")
@@ -255,7 +260,7 @@ def _read_source_file(
     folder: Path, path: Path, indicators: dict[str, Indicator], vocab: dict[str, list[str]]
 ) -> tuple[Source | None, list[Figure], list[Issue]]:
     try:
-        reader = _Reader(path, _display(folder, path))
+        reader = FieldReader(path, _display(folder, path))
     except InvalidInput as exc:
         return None, [], exc.issues
     data = reader.mapping(reader.data, (), {"source", "figures"}, "source file")
@@ -274,14 +279,19 @@ def _read_source_file(
     return source, figs, reader.issues
 
 
-def _read_source(reader: _Reader, entry: Any, path: Path) -> Source | None:
+def _read_source(reader: FieldReader, entry: Any, path: Path) -> Source | None:
     key: tuple[str | int, ...] = ("source",)
     e = reader.mapping(entry, key, SOURCE_FIELDS, "source")
     if e is None:
         return None
     sid = reader.text(e, key, "id")
     if sid and sid != path.stem:
-        reader.error("figures-bad-id", f"source id {sid!r} must match the file name {path.stem!r}", (*key, "id"), "id")
+        reader.error(
+            "figures-bad-id",
+            f"source id {sid!r} must match the file name {path.stem!r}",
+            (*key, "id"),
+            "id",
+        )
     published = reader.text(e, key, "published")
     if published:
         try:
@@ -289,13 +299,29 @@ def _read_source(reader: _Reader, entry: Any, path: Path) -> Source | None:
             if "/" in published:
                 raise periods.PeriodError("a publication date is a single date")
         except periods.PeriodError as exc:
-            reader.error("figures-bad-date", f"published: {exc}; write YYYY, YYYY-MM or YYYY-MM-DD", (*key, "published"), "published")
+            reader.error(
+                "figures-bad-date",
+                f"published: {exc}; write YYYY, YYYY-MM or YYYY-MM-DD",
+                (*key, "published"),
+                "published",
+            )
             published = None
     sha = reader.text(e, key, "sha256", required=False)
     if sha and not SHA256.match(sha):
-        reader.error("figures-bad-hash", "sha256 must be 64 lower-case hex digits", (*key, "sha256"), "sha256")
-    values = [sid, reader.text(e, key, "title"), reader.text(e, key, "publisher"), published,
-              reader.text(e, key, "language"), reader.text(e, key, "description")]
+        reader.error(
+            "figures-bad-hash",
+            "sha256 must be 64 lower-case hex digits",
+            (*key, "sha256"),
+            "sha256",
+        )
+    values = [
+        sid,
+        reader.text(e, key, "title"),
+        reader.text(e, key, "publisher"),
+        published,
+        reader.text(e, key, "language"),
+        reader.text(e, key, "description"),
+    ]
     url = reader.text(e, key, "url", required=False)
     accessed = reader.date(e, key, "accessed", required=False)
     if any(v is None for v in values):
@@ -305,7 +331,7 @@ def _read_source(reader: _Reader, entry: Any, path: Path) -> Source | None:
 
 
 def _read_figure(
-    reader: _Reader,
+    reader: FieldReader,
     entry: Any,
     key: tuple[str | int, ...],
     source: Source | None,
@@ -319,7 +345,12 @@ def _read_figure(
     ind_id = reader.text(e, key, "indicator")
     indicator = indicators.get(ind_id or "")
     if ind_id and indicator is None:
-        reader.error("figures-unknown-indicator", f"indicator {ind_id!r} is not defined in indicators.yml; add it there or fix the id", (*key, "indicator"), "indicator")
+        reader.error(
+            "figures-unknown-indicator",
+            f"indicator {ind_id!r} is not defined in indicators.yml; add it there or fix the id",
+            (*key, "indicator"),
+            "indicator",
+        )
     ref_area = reader.code(e, key, "ref_area", vocab.get("observations.ref_area", []))
     period = reader.text(e, key, "period")
     start: dt.date | None = None
@@ -328,7 +359,12 @@ def _read_figure(
         try:
             start, end = periods.resolve(period)
         except periods.PeriodError as exc:
-            reader.error("figures-bad-period", f"period: {exc}; write e.g. 2024, 2025-06, 2025-01/2025-06 or ../2025-06", (*key, "period"), "period")
+            reader.error(
+                "figures-bad-period",
+                f"period: {exc}; write e.g. 2024, 2025-06, 2025-01/2025-06 or ../2025-06",
+                (*key, "period"),
+                "period",
+            )
     period_type = reader.code(e, key, "period_type", vocab.get("observations.period_type", []))
     qualifier = reader.code(e, key, "qualifier", vocab.get("observations.qualifier", []))
     obs_status = reader.code(e, key, "obs_status", vocab.get("observations.obs_status", []))
@@ -343,7 +379,12 @@ def _read_figure(
     note = reader.text(e, key, "note", required=False)
     paragraph = reader.number(e, key, "paragraph", required=True)
     if paragraph is not None and (paragraph < 1 or not paragraph.is_integer()):
-        reader.error("figures-bad-paragraph", "paragraph must be a whole number from 1", (*key, "paragraph"), "paragraph")
+        reader.error(
+            "figures-bad-paragraph",
+            "paragraph must be a whole number from 1",
+            (*key, "paragraph"),
+            "paragraph",
+        )
     if qualifier is not None and len(reader.issues) == before:
         from statpub.validate.figures import bounds_problem
 
@@ -352,14 +393,35 @@ def _read_figure(
             reader.error("bounds-inconsistent", problem, key, "lower_bound")
     if len(reader.issues) > before or indicator is None or source is None:
         return None
-    assert end is not None and period and ref_area and period_type and qualifier and obs_status and paragraph
+    assert (
+        end is not None
+        and period
+        and ref_area
+        and period_type
+        and qualifier
+        and obs_status
+        and paragraph
+    )
     return Figure(
-        indicator_id=indicator.indicator_id, ref_area=ref_area, time_period=period,
-        period_type=period_type, period_start=start, period_end=end, value=value,
-        unit=indicator.unit, qualifier=qualifier, lower_bound=lower, upper_bound=upper,
-        obs_status=obs_status, value_wording=str(texts["wording"]), period_wording=period_wording,
-        period_reading=str(texts["period_reading"]), note=note, source_id=source.source_id,
-        quote=str(texts["quote"]), paragraph=int(paragraph),
+        indicator_id=indicator.indicator_id,
+        ref_area=ref_area,
+        time_period=period,
+        period_type=period_type,
+        period_start=start,
+        period_end=end,
+        value=value,
+        unit=indicator.unit,
+        qualifier=qualifier,
+        lower_bound=lower,
+        upper_bound=upper,
+        obs_status=obs_status,
+        value_wording=str(texts["wording"]),
+        period_wording=period_wording,
+        period_reading=str(texts["period_reading"]),
+        note=note,
+        source_id=source.source_id,
+        quote=str(texts["quote"]),
+        paragraph=int(paragraph),
         origin=(reader.display, reader.line(*key) or 0),
     )
 
@@ -373,9 +435,12 @@ def _duplicates(figures: list[Figure], sources: list[Source]) -> list[Issue]:
             issues.append(
                 Issue(
                     "figures-duplicate",
-                    f"{fig.indicator_id} for {fig.ref_area}, {fig.time_period} is already recorded at "
-                    f"{other.origin[0]}:{other.origin[1]}; keep one figure per indicator, area and period",
-                    path=fig.origin[0], row=fig.origin[1], field="indicator",
+                    f"{fig.indicator_id} for {fig.ref_area}, {fig.time_period} is already "
+                    f"recorded at {other.origin[0]}:{other.origin[1]}; keep one figure per "
+                    "indicator, area and period",
+                    path=fig.origin[0],
+                    row=fig.origin[1],
+                    field="indicator",
                 )
             )
         else:

@@ -28,7 +28,13 @@ def load(path: Path, display: str | None = None) -> tuple[Any, dict[KeyPath, int
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            [Issue("figures-encoding", f"not UTF-8 ({exc.reason}); save the file as UTF-8", path=display)]
+            [
+                Issue(
+                    "figures-encoding",
+                    f"not UTF-8 ({exc.reason}); save the file as UTF-8",
+                    path=display,
+                )
+            ]
         ) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -57,6 +63,10 @@ def _convert(node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int]) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v, (*key, i), lines) for i, v in enumerate(node.value)]
     value = node.value
-    if isinstance(node, yaml.ScalarNode) and node.style is None and value in ("", "~", "null", "Null", "NULL"):
+    if (
+        isinstance(node, yaml.ScalarNode)
+        and node.style is None
+        and value in ("", "~", "null", "Null", "NULL")
+    ):
         return None
     return value

@@ -53,9 +53,7 @@ def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     writer.writerow([f["name"] for f in fields])
     columns = [table.column(f["name"]).to_pylist() for f in fields]
     for row in zip(*columns, strict=True):
-        writer.writerow(
-            [format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)]
-        )
+        writer.writerow([format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)])
     return buf.getvalue().encode("utf-8")
 
 

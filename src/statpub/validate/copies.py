@@ -25,7 +25,11 @@ def copy_pairs(target: Target) -> list[tuple[dict[str, Any], dict[str, Any]]]:
             continue
         p = PurePosixPath(path)
         by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = res
-    return [(kinds[".csv"], kinds[".parquet"]) for kinds in by_stem.values() if {".csv", ".parquet"} <= kinds.keys()]
+    return [
+        (kinds[".csv"], kinds[".parquet"])
+        for kinds in by_stem.values()
+        if {".csv", ".parquet"} <= kinds.keys()
+    ]
 
 
 def check_copies(target: Target) -> list[Issue]:

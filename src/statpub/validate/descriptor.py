@@ -26,7 +26,9 @@ def check_descriptor(target: Target) -> list[Issue]:
     issues: list[Issue] = []
     if not isinstance(d.get("resources"), list) or not d["resources"]:
         issues.append(
-            Issue("descriptor-error", "a Data Package needs a non-empty 'resources' list", path=where)
+            Issue(
+                "descriptor-error", "a Data Package needs a non-empty 'resources' list", path=where
+            )
         )
     version = d.get("version")
     if version is not None and not (isinstance(version, str) and SEMVER.match(version)):
@@ -101,7 +103,9 @@ def check_files(target: Target) -> list[Issue]:
             )
             continue
         local = [p for p in paths if not is_remote(p)]
-        unsafe = [p for p in local if PurePosixPath(p).is_absolute() or ".." in PurePosixPath(p).parts]
+        unsafe = [
+            p for p in local if PurePosixPath(p).is_absolute() or ".." in PurePosixPath(p).parts
+        ]
         for p in unsafe:
             issues.append(
                 Issue(
@@ -150,7 +154,12 @@ def _check_integrity(res: dict[str, Any], files: list[Path], label: str) -> list
         algorithm = algorithm or "md5"
         if algorithm not in hashlib.algorithms_available:
             issues.append(
-                Issue("hash-algorithm", f"unknown hash algorithm {algorithm!r}", path=label, resource=name)
+                Issue(
+                    "hash-algorithm",
+                    f"unknown hash algorithm {algorithm!r}",
+                    path=label,
+                    resource=name,
+                )
             )
             expected = None
     digest, size = file_digest(files, algorithm if expected else "sha256")
@@ -158,8 +167,9 @@ def _check_integrity(res: dict[str, Any], files: list[Path], label: str) -> list
         issues.append(
             Issue(
                 "hash-mismatch",
-                f"{algorithm} of the file is {digest}, the descriptor says {expected}: the file changed "
-                "after the descriptor was written; rebuild the package or restore the file",
+                f"{algorithm} of the file is {digest}, the descriptor says {expected}: the "
+                "file changed after the descriptor was written; rebuild the package or "
+                "restore the file",
                 path=label,
                 resource=name,
                 field="hash",
@@ -169,7 +179,8 @@ def _check_integrity(res: dict[str, Any], files: list[Path], label: str) -> list
         issues.append(
             Issue(
                 "hash-missing",
-                f"resource declares no 'hash'; add \"hash\": \"sha256:{digest}\" so consumers can check it",
+                f'resource declares no \'hash\'; add "hash": "sha256:{digest}" so '
+                "consumers can check it",
                 path=label,
                 resource=name,
                 severity=WARNING,
@@ -191,8 +202,9 @@ def _check_integrity(res: dict[str, Any], files: list[Path], label: str) -> list
         issues.append(
             Issue(
                 "bytes-mismatch",
-                f"the file has {size} bytes, the descriptor says {declared_bytes}: the file changed "
-                "after the descriptor was written; rebuild the package or restore the file",
+                f"the file has {size} bytes, the descriptor says {declared_bytes}: the file "
+                "changed after the descriptor was written; rebuild the package or restore "
+                "the file",
                 path=label,
                 resource=name,
                 field="bytes",

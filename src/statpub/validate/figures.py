@@ -159,14 +159,20 @@ def _source_texts(sources_dir: Path) -> dict[str, str]:
 
 def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> list[Issue]:
     if not sources_dir.is_dir():
-        return [Issue("source-text-missing", f"{sources_dir}: no such folder of source texts", severity=WARNING)]
+        return [
+            Issue(
+                "source-text-missing",
+                f"{sources_dir}: no such folder of source texts",
+                severity=WARNING,
+            )
+        ]
     sources_res = next((r for r in target.resources if r.get("name") == "sources"), None)
     if sources_res is None:
         return []
     hashes = {r.get("source_id"): r.get("sha256") for r in _rows(target, sources_res) or []}
     texts = _source_texts(sources_dir)
     issues: list[Issue] = []
-    missing_reported: set[str] = set()
+    missing_reported: set[Any] = set()
     for n, row in enumerate(_rows(target, res) or [], start=2):
         sid = row.get("source_id")
         text = texts.get(hashes.get(sid) or "")
@@ -178,7 +184,10 @@ def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> lis
                         "source-text-missing",
                         f"no file in {sources_dir} has the sha256 recorded for source {sid!r}; "
                         "its quotes were not checked",
-                        path=res["path"], resource=res.get("name"), row=n, field="source_id",
+                        path=res["path"],
+                        resource=res.get("name"),
+                        row=n,
+                        field="source_id",
                         severity=WARNING,
                     )
                 )
@@ -187,13 +196,18 @@ def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> lis
         quote, para = row.get("quote") or "", row.get("paragraph")
         if not isinstance(para, int) or not 1 <= para <= len(paras) or quote not in paras[para - 1]:
             found = [i for i, p in enumerate(paras, start=1) if quote and quote in p]
-            hint = f"it occurs in paragraph {found[0]}" if found else "it occurs nowhere in the text"
+            hint = (
+                f"it occurs in paragraph {found[0]}" if found else "it occurs nowhere in the text"
+            )
             issues.append(
                 Issue(
                     "quote-not-found",
                     f"quote {quote!r} is not in paragraph {para} of source {sid!r} ({hint}); "
                     "copy the phrase exactly as published",
-                    path=res["path"], resource=res.get("name"), row=n, field="quote",
+                    path=res["path"],
+                    resource=res.get("name"),
+                    row=n,
+                    field="quote",
                 )
             )
     return issues

@@ -39,7 +39,8 @@ def resolve(path: str | Path, schema: str | Path | None = None) -> Target:
             if (p / name).is_file():
                 return _from_descriptor(p / name, label=str(p))
         raise StatpubError(
-            f"{p}: no datapackage.json in this folder; pass a descriptor path or a table with --schema",
+            f"{p}: no datapackage.json in this folder; pass a descriptor path, or a table "
+            "with --schema",
             code="file-not-found",
         )
     if p.suffix.lower() in (".csv", ".parquet", ".tsv"):
@@ -51,7 +52,9 @@ def _from_descriptor(path: Path, label: str) -> Target:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StatpubError(f"{path}: cannot read descriptor: {exc}", code="file-not-readable") from exc
+        raise StatpubError(
+            f"{path}: cannot read descriptor: {exc}", code="file-not-readable"
+        ) from exc
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -84,7 +87,9 @@ def _from_table(path: Path, schema_path: str | Path | None) -> Target:
         "name": resource["name"],
         "resources": [resource],
     }
-    return Target(descriptor=descriptor, base_dir=path.parent, descriptor_path=None, label=str(path))
+    return Target(
+        descriptor=descriptor, base_dir=path.parent, descriptor_path=None, label=str(path)
+    )
 
 
 def _resource_name(stem: str) -> str:
