@@ -18,6 +18,15 @@ from statpub import __version__
 COMMANDS: dict[str, str] = {
     "build": "build:build",
     "validate": "validate:validate",
+    "site": "site:site",
+    "docs": "docs:docs",
+    "publish": "publish:publish",
+    "bundle": "bundle:bundle",
+    "catalog": "catalog:catalog",
+    "diff": "diff:diff",
+    "release": "release:release",
+    "checkout": "checkout:checkout",
+    "vintage": "vintage:vintage",
 }
 
 

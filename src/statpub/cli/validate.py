@@ -36,6 +36,12 @@ from statpub.cli.options import EXIT_INVALID, EXIT_OK, handle_errors, output_opt
     show_default=True,
     help="Which engine checks the rows: statpub's columnar one, or frictionless-py's.",
 )
+@click.option(
+    "--previous",
+    help="The previous release, a package or a version in the releases/ archive beside PATH: "
+    "check the version is bumped enough and every change is logged in revisions. Default: the "
+    "archive beside PATH, when there is one.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @output_options(formats=("text", "json", "github"))
 @handle_errors
@@ -45,6 +51,7 @@ def validate(
     sources_dir: Path | None,
     limit_errors: int | None,
     engine: str,
+    previous: str | None,
     quiet: bool,
     fmt: str,
     as_json: bool,
@@ -60,15 +67,22 @@ def validate(
     Exit status: 0 valid, 1 invalid, 2 could not run.
     """
     from statpub.cli.options import resolve_format
+    from statpub.cli.progress import Progress
     from statpub.validate import Options
     from statpub.validate import validate as run_validate
 
+    progress = Progress.for_stderr(quiet=quiet)
     options = Options(
         sources_dir=sources_dir,
         limit_errors=limit_errors,
         engine=engine,
-        progress=not quiet and sys.stderr.isatty(),
+        progress=progress.enabled,
+        on_progress=progress.callback,
+        previous=previous,
     )
-    report = run_validate(path, schema=schema, options=options)
+    try:
+        report = run_validate(path, schema=schema, options=options)
+    finally:
+        progress.close()
     render_report(report, resolve_format(fmt, as_json))
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)

@@ -55,6 +55,7 @@ FIGURE_FIELDS = {
     "quote",
     "paragraph",
     "note",
+    "reason",  # why the figure changed since the last release; read by `statpub release`
 }
 INDICATOR_FIELDS = {"id", "name", "definition", "unit", "unit_description", "topic"}
 

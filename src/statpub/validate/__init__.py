@@ -20,6 +20,8 @@ class Options:
     limit_errors: int | None = None  # None: report every error
     engine: str = "statpub"  # or "frictionless": run frictionless-py for the row checks
     progress: bool = False
+    on_progress: Callable[[int], None] | None = None  # told the rows read so far, as they grow
+    previous: str | None = None  # the previous release, a package or an archived version
 
 
 def validate(
@@ -42,7 +44,7 @@ Check = Callable[[Target, Options, Report], list[Issue]]
 
 
 def _checks() -> list[tuple[str, Check]]:
-    from statpub.validate import copies, descriptor, figures, tables
+    from statpub.validate import copies, descriptor, figures, history, tables
 
     return [
         ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
@@ -50,4 +52,5 @@ def _checks() -> list[tuple[str, Check]]:
         ("tables", tables.check_tables),
         ("copies", lambda t, o, r: copies.check_copies(t)),
         ("figures", figures.check_figures),
+        ("history", history.check_history),
     ]

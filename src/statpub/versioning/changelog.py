@@ -15,12 +15,16 @@ KIND_TITLES = {
 }
 
 
-def render_changelog(title: str, releases: Sequence[Release], revisions: Sequence[dict[str, Any]]) -> str:
+def render_changelog(
+    title: str, releases: Sequence[Release], revisions: Sequence[dict[str, Any]]
+) -> str:
     """Newest version first; each changed figure with old -> new, its reason and source."""
     lines = [f"# Changelog: {title}", ""]
     lines.append(
-        "Every change to a published figure, newest version first. The same log is in "
-        "machine-readable form in `data/revisions.csv`."
+        "Every change to a published figure, newest version first, grouped by kind: a revision "
+        "is the same observation (indicator, area and period) with a new value or qualifier, a "
+        "new figure is a new observation, a metadata change touches wording or provenance only. "
+        "The same log is in machine-readable form in `data/revisions.csv`."
     )
     lines.append("")
     for release in reversed(releases):
@@ -30,25 +34,47 @@ def render_changelog(title: str, releases: Sequence[Release], revisions: Sequenc
         lines.append("")
         mine = [r for r in revisions if r.get("version") == release.version]
         for kind, heading in KIND_TITLES.items():
-            rows = [r for r in mine if r.get("change_kind") == kind]
-            if not rows:
+            groups = _by_observation([r for r in mine if r.get("change_kind") == kind])
+            if not groups:
                 continue
             lines.append(f"### {heading}")
             lines.append("")
-            for r in rows:
-                lines.append(_entry(r))
+            lines += [_entry(kind, rows) for rows in groups]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _entry(r: dict[str, Any]) -> str:
-    key = f"`{r['indicator_id']}` {r['ref_area']} {r['time_period']}"
-    field = r.get("field")
-    what = "" if field in (None, "*") else f" {field}:"
-    old = r.get("old_value") or "(none)"
-    new = r.get("new_value") or "(none)"
-    source = r.get("source_id") or ""
-    if r.get("previous_source_id"):
-        source = f"{r['previous_source_id']} → {source}"
+def _by_observation(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Rows of one observation together, observations in key order, fields in log order."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in rows:
+        key = (str(r["indicator_id"]), str(r["ref_area"]), str(r["time_period"]))
+        groups.setdefault(key, []).append(r)
+    return [groups[k] for k in sorted(groups)]
+
+
+def _value(v: Any) -> str:
+    return "(none)" if v in (None, "") else str(v)
+
+
+def _entry(kind: str, rows: list[dict[str, Any]]) -> str:
+    first = rows[0]
+    head = f"- `{first['indicator_id']}` {first['ref_area']} {first['time_period']}:"
+    if kind == "update":
+        what = f" new figure, value {_value(first.get('new_value'))}."
+    elif kind == "removal":
+        what = f" withdrawn (value was {_value(first.get('old_value'))})."
+    else:
+        parts = [
+            f"{r['field']} {_value(r.get('old_value'))} → {_value(r.get('new_value'))}"
+            for r in rows
+        ]
+        what = " " + "; ".join(parts) + "."
+    reason = str(first.get("reason") or "").rstrip(".")
+    source = first.get("source_id") or ""
+    if first.get("previous_source_id"):
+        source = (
+            f"{first['previous_source_id']} → {source}" if source else first["previous_source_id"]
+        )
     tail = f" Source: {source}." if source else ""
-    return f"- {key}{what} {old} → {new}. Reason: {r.get('reason', '')}.{tail}"
+    return f"{head}{what} Reason: {reason}.{tail}"

@@ -1,18 +1,79 @@
-"""The revisions log as the maintainer's side keeps it."""
+"""The revisions log as the maintainer's side keeps it: ``figures/revisions.csv``.
+
+``statpub release`` appends to it (never rewrites a past line); ``statpub build``
+publishes it as ``data/revisions.csv``. Its fields are those of
+``schemas/revisions.json``.
+"""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from statpub.errors import StatpubError
+
 REVISIONS_FILE = "revisions.csv"
+LOG_FIELDS = (
+    "version",
+    "release_date",
+    "indicator_id",
+    "ref_area",
+    "time_period",
+    "field",
+    "old_value",
+    "new_value",
+    "change_kind",
+    "reason",
+    "source_id",
+    "previous_source_id",
+)
 
 
 def read_revisions(figures_dir: Path) -> list[dict[str, Any]]:
-    """Rows of ``figures/revisions.csv`` (written by ``statpub release``), or none."""
+    """Rows of ``figures/revisions.csv``, typed for the table (dates as dates), or none."""
     path = figures_dir / REVISIONS_FILE
     if not path.is_file():
         return []
     with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
+        rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
+    for n, row in enumerate(rows, start=2):
+        try:
+            row["release_date"] = dt.date.fromisoformat(str(row.get("release_date")))
+        except ValueError as exc:
+            raise StatpubError(
+                f"{path}:{n}: release_date {row.get('release_date')!r} is not a YYYY-MM-DD date; "
+                "this file is written by `statpub release`: restore it from git",
+                code="revisions-log-invalid",
+            ) from exc
+    return rows
+
+
+def log_text(rows: Sequence[dict[str, Any]], *, header: bool) -> str:
+    """CSV lines for ``rows``, written as the published table is (RFC 4180, CRLF)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    if header:
+        writer.writerow(LOG_FIELDS)
+    for row in rows:
+        writer.writerow([_text(row.get(name)) for name in LOG_FIELDS])
+    return buf.getvalue()
+
+
+def appended(path: Path, rows: Sequence[dict[str, Any]]) -> bytes:
+    """The bytes of ``path`` with ``rows`` appended; the existing bytes are kept as they are."""
+    before = path.read_bytes() if path.is_file() else b""
+    if before and not before.endswith(b"\n"):
+        before += b"\r\n"
+    return before + log_text(rows, header=not before).encode("utf-8")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

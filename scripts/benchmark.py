@@ -1,0 +1,351 @@
+"""Benchmark table validation: statpub against frictionless-py and a plain pyarrow read.
+
+Run through ``scripts/benchmark``. Every tool runs in its own child process on
+the same files in the same run; wall time includes start-up, peak memory is the
+child's maximum resident set size. Results go to docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import benchmark_tables as tables
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+PYARROW_READ = """
+import sys
+import pyarrow as pa, pyarrow.csv as pacsv
+types = {"integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+import json
+schema = json.load(open(sys.argv[2]))
+columns = {f["name"]: types.get(f["type"], pa.string()) for f in schema["fields"]}
+table = pacsv.read_csv(sys.argv[1], convert_options=pacsv.ConvertOptions(column_types=columns))
+print(table.num_rows)
+"""
+
+
+@dataclass
+class Run:
+    tool: str
+    table: str
+    rows: int
+    seconds: float
+    peak_mib: float
+    errors: set[tuple[int | None, str | None, str]] | None
+    note: str = ""
+
+
+def measure(cmd: list[str]) -> tuple[float, float, str, int]:
+    """(wall seconds, peak MiB, stdout, exit status) of ``cmd`` run as a child process.
+
+    Peak memory comes from GNU time when it is there: a child forked straight
+    from this process would count this process's own pages in its high-water mark.
+    """
+    gnu_time = Path("/usr/bin/time")
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        if gnu_time.is_file():
+            cmd = [str(gnu_time), "-f", "%M", "-o", str(peak_file), *cmd]
+        out_file = Path(tmp) / "out"
+        with out_file.open("wb") as out:
+            start = time.perf_counter()
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+            seconds = time.perf_counter() - start
+        text = out_file.read_text(encoding="utf-8", errors="replace")
+        if peak_file.is_file():
+            peak_kib = int(peak_file.read_text().split()[-1])
+        else:
+            peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kib / 1024, text, proc.returncode
+
+
+def _rel(path: Path) -> str:
+    """Paths relative to the repository: frictionless refuses absolute ones unless trusted."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def statpub_run(folder: Path, rows: int) -> Run:
+    statpub = shutil.which("statpub") or str(Path(sys.executable).parent / "statpub")
+    cmd = [
+        statpub,
+        "validate",
+        _rel(folder / "table.csv"),
+        "--schema",
+        _rel(folder / "schema.json"),
+    ]
+    seconds, peak, out, _ = measure([*cmd, "--json", "--quiet"])
+    report = json.loads(out)
+    errors = {(e.get("row"), e.get("field"), e["type"]) for e in report["errors"]}
+    return Run("statpub validate", folder.name, rows, seconds, peak, errors)
+
+
+def frictionless_run(folder: Path, rows: int) -> Run:
+    frictionless = shutil.which("frictionless") or str(Path(sys.executable).parent / "frictionless")
+    table, schema = _rel(folder / "table.csv"), _rel(folder / "schema.json")
+    cmd = [frictionless, "validate", table, "--schema", schema, "--trusted"]
+    seconds, peak, out, _ = measure([*cmd, "--json", "--limit-errors", "100000000"])
+    report = json.loads(out)
+    errors = {(None, None, e["type"]) for e in report["errors"]}
+    for task in report["tasks"]:
+        for e in task["errors"]:
+            if e["type"] in ("hash-count", "byte-count"):
+                continue
+            errors.add((e.get("rowNumber"), e.get("fieldName") or None, e["type"]))
+    return Run("frictionless validate", folder.name, rows, seconds, peak, errors)
+
+
+def pyarrow_run(folder: Path, rows: int) -> Run:
+    cmd = [
+        sys.executable,
+        "-c",
+        PYARROW_READ,
+        _rel(folder / "table.csv"),
+        _rel(folder / "schema.json"),
+    ]
+    seconds, peak, _, _ = measure(cmd)
+    note = "typed read only, no checks"
+    return Run("pyarrow read_csv", folder.name, rows, seconds, peak, None, note)
+
+
+NO_PANDAS = """
+import sys
+
+class NoPandas:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+
+sys.meta_path.insert(0, NoPandas())
+sys.argv = ["statpub", *sys.argv[1:]]
+from statpub.cli import main
+main()
+"""
+
+
+def own_package_runs() -> list[Run]:
+    """statpub validate on this project's own package, built into a temporary folder.
+
+    Twice: as in this dev environment, and as a user's install has it, without
+    pandas (a dev-only dependency that pyarrow imports whenever it is present).
+    """
+    statpub = shutil.which("statpub") or str(Path(sys.executable).parent / "statpub")
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "datapackage"
+        built = subprocess.run(
+            [statpub, "build", "--out", str(out)], cwd=ROOT, capture_output=True, text=True
+        )
+        if built.returncode != 0:
+            print(
+                f"benchmark: cannot build the project's package:\n{built.stderr}", file=sys.stderr
+            )
+            return []
+        rows = sum(
+            max(0, len(p.read_text(encoding="utf-8").splitlines()) - 1) for p in out.rglob("*.csv")
+        )
+        commands = {
+            "statpub validate (dev environment, pandas installed)": [statpub],
+            "statpub validate (as installed, no pandas)": [sys.executable, "-c", NO_PANDAS],
+        }
+        for tool, prefix in commands.items():
+            measure([*prefix, "validate", str(out), "--quiet"])  # warm the file cache
+            seconds, peak, _, status = measure([*prefix, "validate", str(out), "--quiet"])
+            runs.append(
+                Run(tool, "own package", rows, seconds, peak, None, f"exit status {status}")
+            )
+    return runs
+
+
+def machine() -> list[str]:
+    import importlib.metadata as md
+
+    versions = ", ".join(
+        f"{name} {md.version(name)}" for name in ("pyarrow", "polars", "frictionless", "statpub")
+    )
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        kb = int(meminfo.read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    return [
+        f"- CPU: {os.cpu_count()} cores ({cpu or platform.machine()}){mem}",
+        f"- OS: {platform.system()} {platform.release()}",
+        f"- Python {platform.python_version()}; {versions}",
+    ]
+
+
+def render(runs: list[Run], args: argparse.Namespace, own: list[Run]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `scripts/benchmark` (do not edit by hand): every tool validates",
+        "the same seeded files in the same run, each in its own process. Wall time",
+        "includes start-up; peak memory is the process's maximum resident set size.",
+        "The tables have 10 columns (a uri field, enums, a minimum, a pattern, a date)",
+        "and a three-field primary key; the `errors` tables have errors planted in",
+        "0.1% of the rows (see `scripts/benchmark_tables.py`).",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Results",
+        "",
+        "| table | rows | tool | wall (s) | rows/s | peak memory (MiB) | errors "
+        "| same errors as frictionless |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    by_table: dict[str, dict[str, Run]] = {}
+    for r in runs:
+        by_table.setdefault(r.table, {})[r.tool] = r
+    for table, tools in by_table.items():
+        reference = tools.get("frictionless validate")
+        for r in tools.values():
+            same = ""
+            if r.errors is not None and reference is not None and r is not reference:
+                same = "yes" if r.errors == reference.errors else "**no**"
+            errors = "" if r.errors is None else f"{len(r.errors):,}"
+            rate = f"{r.rows / r.seconds:,.0f}"
+            lines.append(
+                f"| {table} | {r.rows:,} | {r.tool} | {r.seconds:.2f} | {rate} | "
+                f"{r.peak_mib:,.0f} | {errors} | {same or r.note} |"
+            )
+    for r in own:
+        lines.append(
+            f"| own package | {r.rows:,} | {r.tool} | {r.seconds:.2f} | | "
+            f"{r.peak_mib:,.0f} | | {r.note} |"
+        )
+    lines += ["", "## Targets", ""]
+    for table, tools in by_table.items():
+        s, f, p = (
+            tools.get(k) for k in ("statpub validate", "frictionless validate", "pyarrow read_csv")
+        )
+        if s is None:
+            continue
+        parts = []
+        if f is not None:
+            parts.append(f"{f.seconds / s.seconds:,.0f}× faster than frictionless")
+        if p is not None:
+            parts.append(f"{s.seconds / p.seconds:.1f}× the time of the pyarrow read")
+        parts.append(f"peak {s.peak_mib:,.0f} MiB")
+        lines.append(f"- {table}: statpub is " + "; ".join(parts) + ".")
+    for r in own:
+        lines.append(
+            f"- own package, {r.tool[len('statpub validate (') : -1]}: {r.seconds:.2f} s wall."
+        )
+    skipped = sorted(
+        {r.table.split("-")[0] for r in runs}
+        - {r.table.split("-")[0] for r in runs if r.tool.startswith("frictionless")}
+    )
+    lines += ["", "## Notes", ""]
+    if skipped:
+        lines.append(
+            f"- frictionless was not run on the {', '.join(skipped)} tables: at its rate "
+            "measured above it would take 20-30 minutes a file, twice."
+        )
+    lines += NOTES
+    return "\n".join(lines) + "\n"
+
+
+NOTES = [
+    "- statpub's wall time includes about 0.8 s of start-up (Python, click, pyarrow,",
+    "  polars and the checks' modules); on small tables that is most of it.",
+    "- statpub runs every check of `statpub validate` on the file, not only the row",
+    "  checks: it also reads the file once more to compute its sha256 for the",
+    "  `hash-missing` warning.",
+    "- pyarrow imports pandas whenever pandas is installed, as soon as a Python",
+    "  value becomes an Arrow value (about 0.3 s). pandas is a dev-only dependency",
+    "  of statpub, so the own-package row is measured both ways.",
+    "- The pyarrow row is a typed `pyarrow.csv.read_csv` of the same file (the schema's",
+    "  types, no checks): the floor for reading the CSV at all.",
+    "- The machine was shared with other jobs during the run, so times vary by some",
+    "  tens of percent between runs.",
+]
+
+
+def _save(path: Path, runs: list[Run], own: list[Run]) -> None:
+    def encode(r: Run) -> dict[str, object]:
+        errors = None if r.errors is None else sorted(map(list, r.errors), key=str)
+        return {**r.__dict__, "errors": errors}
+
+    data = {"runs": [encode(r) for r in runs], "own": [encode(r) for r in own]}
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _load(path: Path) -> tuple[list[Run], list[Run]]:
+    def decode(d: dict[str, object]) -> Run:
+        errors = d["errors"]
+        d = {**d, "errors": None if errors is None else {tuple(e) for e in errors}}  # type: ignore[union-attr]
+        return Run(**d)  # type: ignore[arg-type]
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [decode(d) for d in data["runs"]], [decode(d) for d in data["own"]]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100k,1m,10m", type=lambda s: s.split(","))
+    parser.add_argument("--frictionless-max", default="1m", choices=sorted(SIZES))
+    parser.add_argument("--data", type=Path, default=ROOT / "benchmarks" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument(
+        "--render-only", action="store_true", help="Rewrite the page from the last run's results."
+    )
+    args = parser.parse_args()
+    results = args.data / "results.json"
+    if args.render_only:
+        runs, own = _load(results)
+        args.out.write_text(render(runs, args, own), encoding="utf-8")
+        return 0
+    runs: list[Run] = []
+    for name in args.sizes:
+        rows = SIZES[name]
+        for kind in ("clean", "errors"):
+            folder = args.data / f"{name}-{kind}"
+            if not (folder / "table.csv").is_file():
+                print(f"benchmark: generating {folder}", file=sys.stderr)
+                tables.generate(rows, kind == "errors", folder, seed=args.seed)
+            tools = [statpub_run, pyarrow_run]
+            if rows <= SIZES[args.frictionless_max]:
+                tools.append(frictionless_run)
+            for tool in tools:
+                run = tool(folder, rows)
+                print(
+                    f"benchmark: {folder.name} {run.tool}: {run.seconds:.2f} s, "
+                    f"{run.peak_mib:.0f} MiB",
+                    file=sys.stderr,
+                )
+                runs.append(run)
+    own = own_package_runs()
+    args.data.mkdir(parents=True, exist_ok=True)
+    _save(results, runs, own)
+    args.out.write_text(render(runs, args, own), encoding="utf-8")
+    print(f"benchmark: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""``statpub publish``: send a built package to an open-data portal."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+
+
+@click.group()
+def publish() -> None:
+    """Publish a built package to an open-data portal.
+
+    Every publisher first reads the portal and makes a plan, then carries it
+    out; --dry-run shows the plan and sends nothing. Runs are idempotent: a
+    rerun with nothing changed changes nothing, and a rerun after a failure
+    completes the work.
+    """
+
+
+@publish.command()
+@click.argument(
+    "package_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="datapackage",
+    required=False,
+)
+@click.option(
+    "--url", required=True, help="The CKAN site's root address, e.g. https://ckan.example.org."
+)
+@click.option(
+    "--org", "organization", required=True, help="Organization (name or id) that owns the dataset."
+)
+@click.option("--dataset", help="Dataset name on the portal.  [default: the package's name]")
+@click.option(
+    "--token-env",
+    default="CKAN_API_TOKEN",
+    show_default=True,
+    help="Environment variable holding the CKAN API token (never printed or logged).",
+)
+@click.option("--private", is_flag=True, help="Make the dataset private (default: public).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for each answer from the portal.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan; send nothing to the portal.")
+@output_options()
+@handle_errors
+def ckan(
+    package_dir: Path,
+    url: str,
+    organization: str,
+    dataset: str | None,
+    token_env: str,
+    private: bool,
+    timeout: float,
+    dry_run: bool,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Create or update the package's dataset on a CKAN portal.
+
+    Creates the dataset if absent, otherwise updates it in place: metadata from
+    the descriptor and the data card, and one resource per file (the CSV and the
+    Parquet of each table, datapackage.json, CHANGELOG.md), matched by name so
+    that resource ids and download addresses stay the same across releases. A
+    file whose sha256 is unchanged is not sent again. Tables carry their Table
+    Schema in the resource's `schema` field.
+
+    Exit status: 0 published (or planned, with --dry-run), 1 the package's files
+    do not match its descriptor, 2 could not run (unreachable portal: code
+    portal-unreachable; refused token: portal-auth; other portal errors:
+    portal-error).
+    """
+    from statpub.errors import StatpubError
+    from statpub.publish.ckan import apply, prepare, read_portal
+    from statpub.publish.local import read_package
+    from statpub.publish.portal import Portal
+
+    token = os.environ.get(token_env) or None
+    if token is None and not dry_run:
+        raise StatpubError(
+            f"no API token: set the environment variable {token_env} to the API token of a "
+            f"user who may publish to {organization!r} (or use --dry-run)",
+            code="portal-auth",
+        )
+    as_json = resolve_format(fmt, as_json) == "json"
+    package = read_package(package_dir)
+    portal = Portal(url, token, token_env=token_env, timeout=timeout)
+    try:
+        state = read_portal(portal, dataset or package.name, organization)
+        plan = prepare(package, state, private=private)
+        if dry_run:
+            if as_json:
+                echo_json(plan.to_dict())
+            else:
+                _print_plan(plan.to_dict())
+                click.echo("dry run: nothing was sent to the portal", err=True)
+            return
+        result = apply(
+            plan,
+            portal,
+            package,
+            on_action=lambda a: click.echo(f"  {a.verb} {a.kind} {a.name} ...", err=True),
+        )
+    finally:
+        portal.close()
+    out = result.to_dict()
+    if as_json:
+        echo_json(out)
+        return
+    for w in out["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+    ds = out["dataset"]
+    click.echo(f"published {ds['name']} version {ds['version']}: {ds['url']}")
+    click.echo(_summary(out["summary"]))
+
+
+def _print_plan(plan: dict[str, Any]) -> None:
+    for w in plan["warnings"]:
+        click.echo(f"warning: {w}", err=True)
+    click.echo(
+        f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):"
+    )
+    for a in plan["actions"]:
+        why = f"  ({', '.join(a['changes'])})" if a["changes"] else ""
+        click.echo(f"  {a['action']:<8} {a['kind']:<8} {a['name']}{why}")
+    click.echo(_summary(plan["summary"]))
+
+
+def _summary(s: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in s.items())

@@ -1,0 +1,134 @@
+"""``statpub release``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+
+
+@click.command()
+@click.option(
+    "--date",
+    "release_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Release date, YYYY-MM-DD. Default: today.",
+)
+@click.option(
+    "--bump",
+    type=click.Choice(["patch", "minor", "major"]),
+    help="The bump to make. Default: the smallest the change needs; a smaller one is refused.",
+)
+@click.option("--note", help="The version note. Default: a summary of the changes.")
+@click.option("--dry-run", is_flag=True, help="Show the release without writing anything.")
+@click.option(
+    "--archive-only",
+    is_flag=True,
+    help="Make no new version: build the last version in releases.yml and archive it in "
+    "--releases (for the first release, or one made before releases were archived).",
+)
+@click.option(
+    "--figures",
+    "figures_dir",
+    type=click.Path(path_type=Path),
+    default="figures",
+    show_default=True,
+    help="Folder of figure files; releases.yml and revisions.csv in it are appended to.",
+)
+@click.option(
+    "--schemas",
+    "schemas_dir",
+    type=click.Path(path_type=Path),
+    default="schemas",
+    show_default=True,
+    help="Folder of Table Schemas.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default="datapackage",
+    show_default=True,
+    help="Package folder to rebuild with the new version.",
+)
+@click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="releases",
+    show_default=True,
+    help="The release archive: one folder per released version, with its checksums.",
+)
+@click.option(
+    "--sources",
+    "sources_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of captured source texts: check every quote occurs in its source.",
+)
+@output_options()
+@handle_errors
+def release(
+    release_date: dt.datetime | None,
+    bump: str | None,
+    note: str | None,
+    dry_run: bool,
+    archive_only: bool,
+    figures_dir: Path,
+    schemas_dir: Path,
+    out_dir: Path,
+    releases_dir: Path,
+    sources_dir: Path | None,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Release the changes in the figure files as a new version.
+
+    Compares the package the figure files give with the last release in the
+    archive, sorts the changed figures into revisions, new figures, removals
+    and metadata changes, and refuses, naming each, a revised or removed figure
+    without a reason ('reason:' on the figure entry; removals in
+    figures/removals.yml). Chooses the bump by the Data Package Version recipe
+    (or checks --bump), appends to the revisions log, rebuilds the package and
+    CHANGELOG.md, and archives the new version with its checksums. A refused
+    release writes nothing.
+
+    Exit status: 0 released, 1 refused (reasons missing, bump too small, version
+    exists, result invalid), 2 could not run.
+    """
+    from statpub.versioning.release import Paths, archive_current
+    from statpub.versioning.release import release as run_release
+
+    paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, sources_dir)
+    as_json = resolve_format(fmt, as_json) == "json"
+    if archive_only:
+        version, archived = archive_current(paths)
+        if as_json:
+            echo_json({"version": version, "archived": archived})
+        elif archived:
+            click.echo(f"archived {version} in {releases_dir / version}; built {out_dir}")
+        else:
+            click.echo(f"{version} is already archived and the figure files still give it")
+        return
+    # The library never reads the clock: today is decided here.
+    date = release_date.date() if release_date else dt.date.today()
+    result = run_release(paths, date, bump=bump, note=note, dry_run=dry_run)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    verb = "would release" if dry_run else "released"
+    click.echo(
+        f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "
+        f"{result.date.isoformat()}, after {result.previous_version}"
+    )
+    if result.forced_by is not None:
+        click.echo(
+            f"  {result.required} forced by [{result.forced_by.type}] "
+            f"{result.forced_by.where()}: {result.forced_by.message}"
+        )
+    for change in result.changes:
+        click.echo(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)

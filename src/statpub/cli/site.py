@@ -1,0 +1,68 @@
+"""``statpub site``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+
+
+@click.command()
+@click.option(
+    "--package",
+    "package_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="datapackage",
+    show_default=True,
+    help="Folder of the built package (statpub build) to show.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="_site",
+    show_default=True,
+    help="Folder to write index.html and files/ into; replaced as a whole.",
+)
+@click.option(
+    "--bundle",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Zip of the package (statpub bundle) to offer; by default the page makes one.",
+)
+@click.option(
+    "--base-url",
+    default="",
+    help="http(s) address the page will be published at, for absolute URLs in the JSON-LD.",
+)
+@output_options()
+@handle_errors
+def site(
+    package_dir: Path,
+    out_dir: Path,
+    bundle: Path | None,
+    base_url: str,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Write a static dataset page for a built package.
+
+    One index.html (chart, table of figures, downloads with size and sha256,
+    changelog, citation, schema.org JSON-LD) and files/ with a copy of every
+    file it links to. Nothing is loaded from the network: open
+    OUT/index.html straight from the file system.
+
+    Exit status: 0 written, 1 the package's files do not match its descriptor,
+    2 could not run.
+    """
+    from statpub.site import render_site
+
+    result = render_site(package_dir, out_dir, bundle=bundle, base_url=base_url)
+    if resolve_format(fmt, as_json) == "json":
+        echo_json(result.to_dict())
+        return
+    click.echo(
+        f"wrote {out_dir / 'index.html'}: version {result.version}, {result.figures} figures, "
+        f"{len(result.files)} downloads"
+    )

@@ -1,0 +1,117 @@
+"""``make_bundle()``: one deterministic zip of the package, for portals that take files.
+
+Same package, same bytes: entries are sorted, every timestamp is the release
+date from the descriptor, permissions and the creating system are fixed, and
+the compression level is pinned. (Deflate output can still differ between zlib
+builds; the bundle is byte-stable on one installation, and SHA256SUMS inside
+lets anyone check the contents whatever the zip bytes.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from statpub.errors import StatpubError
+from statpub.publish.local import LocalFile, LocalPackage, read_package
+
+SUMS = "SHA256SUMS"
+ZipTime = tuple[int, int, int, int, int, int]
+_EPOCH: ZipTime = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+_UNIX = 3
+_FILE_MODE = 0o100644
+
+
+@dataclass
+class BundleResult:
+    path: Path
+    root: str  # the folder every entry sits in: ``<name>-<version>/``
+    version: str
+    bytes: int
+    sha256: str
+    files: list[LocalFile] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "root": self.root,
+            "version": self.version,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "files": [f.to_dict() for f in self.files],
+        }
+
+
+def default_name(package: LocalPackage) -> str:
+    return f"{package.name}-{package.version}.zip" if package.version else f"{package.name}.zip"
+
+
+def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult:
+    """Zip the package at ``package_dir`` into ``out_path`` (replaced atomically).
+
+    The zip holds one folder, ``<name>-<version>/``, with the descriptor, the
+    data files, the Table Schemas, the data card, the changelog and SHA256SUMS
+    (``sha256sum -c SHA256SUMS`` checks it). Without ``out_path`` the zip is
+    written to ``<name>-<version>.zip`` in the current folder.
+    """
+    package = read_package(package_dir)
+    files = package.all_files()
+    if out_path is None:
+        out_path = Path(default_name(package))
+    out_path = Path(out_path)
+    if out_path.resolve().is_relative_to(package_dir.resolve()):
+        raise StatpubError(
+            f"{out_path}: write the bundle outside the package folder {package_dir}",
+            code="bad-output",
+        )
+    root = default_name(package).removesuffix(".zip") + "/"
+    stamp = _timestamp(package.descriptor.get("created"))
+    sums = "".join(f"{f.sha256}  {f.path}\n" for f in files).encode("utf-8")
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+            for f in files:
+                _add(zf, root + f.path, (package_dir / f.path).read_bytes(), stamp)
+            _add(zf, root + SUMS, sums, stamp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    data = out_path.read_bytes()
+    return BundleResult(
+        path=out_path,
+        root=root,
+        version=package.version,
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        files=files,
+    )
+
+
+def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: ZipTime) -> None:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.create_system = _UNIX
+    info.external_attr = _FILE_MODE << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data, compresslevel=9)
+
+
+def _timestamp(created: Any) -> ZipTime:
+    """The release date as a zip time: an input of the build, not the clock."""
+    try:
+        day = dt.date.fromisoformat(str(created)[:10])
+    except ValueError:
+        return _EPOCH
+    if day.year < 1980 or day.year > 2107:  # outside what a zip header can hold
+        return _EPOCH
+    return (day.year, day.month, day.day, 0, 0, 0)

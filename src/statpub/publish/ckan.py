@@ -1,0 +1,287 @@
+"""Publish a built package to CKAN: ``read_portal`` + ``prepare`` (plan) + ``apply``.
+
+Idempotency rests on three rules:
+
+* resources are found by name, never created when one of that name exists;
+* each uploaded file's sha256 is recorded in the resource's ``sha256`` field,
+  and only after the portal has confirmed the upload (the upload itself clears
+  it), so a run cut off in between sends that file again next time rather than
+  trusting a half-finished upload;
+* the dataset is patched only when a field statpub owns differs.
+
+So a rerun after any failure completes the work without duplicates, and a
+rerun with nothing changed sends nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from statpub.errors import StatpubError
+from statpub.publish.ckan_fields import (
+    ResourceSpec,
+    dataset_changes,
+    dataset_fields,
+    license_id,
+    merged_extras,
+    resource_changes,
+    resource_specs,
+)
+from statpub.publish.local import LocalPackage
+from statpub.publish.plan import (
+    CREATE,
+    DATASET,
+    PATCH,
+    REORDER,
+    RESOURCE,
+    SKIP,
+    UPLOAD,
+    Action,
+    Plan,
+    PublishResult,
+)
+from statpub.publish.portal import ActionAPI
+
+
+@dataclass
+class PortalState:
+    """What ``prepare`` needs to know about the portal, read in one go."""
+
+    url: str
+    name: str  # the dataset name looked up
+    organization: dict[str, Any]  # organization_show: at least id and name
+    dataset: dict[str, Any] | None  # package_show, or None when absent
+    licenses: list[dict[str, Any]] = field(default_factory=list)
+    signed_in: bool = True
+
+
+def read_portal(portal: ActionAPI, dataset: str, organization: str) -> PortalState:
+    """Read the organization, the dataset (if any) and the licence list. Writes nothing."""
+    org = portal.call("organization_show", {"id": organization}, missing_ok=True)
+    if org is None:
+        raise StatpubError(
+            f"{portal.url}: there is no organization {organization!r}; create it on the portal "
+            "or pass another --org",
+            code="portal-error",
+        )
+    if portal.signed_in:
+        # An unknown token is treated by CKAN as no token at all: reads still work and
+        # only the first write fails. Asking what the token's user may publish to
+        # catches that before anything is changed.
+        allowed = portal.call("organization_list_for_user", {"permission": "create_dataset"})
+        if org["id"] not in {o.get("id") for o in allowed or []}:
+            raise portal.refused(
+                "organization_list_for_user",
+                f"no permission to create datasets in {org['name']!r}",
+            )
+    current = portal.call(
+        "package_show", {"id": dataset, "include_plugin_data": False}, missing_ok=True
+    )
+    licenses = portal.call("license_list") or []
+    return PortalState(portal.url, dataset, org, current, licenses, portal.signed_in)
+
+
+def prepare(package: LocalPackage, state: PortalState, *, private: bool = False) -> Plan:
+    """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O."""
+    name = state.name
+    org = state.organization
+    warnings: list[str] = []
+    if not state.signed_in:
+        warnings.append(
+            "no API token: the portal was read anonymously, so a private dataset "
+            "of that name would be invisible to this plan"
+        )
+    lic, warning = license_id(package.descriptor.get("licenses") or [], state.licenses)
+    if warning:
+        warnings.append(warning)
+    desired = dataset_fields(package, name, str(org["id"]), private=private, license=lic)
+    current = state.dataset
+    actions: list[Action] = []
+    if current is None:
+        actions.append(Action(CREATE, DATASET, name, fields=desired))
+        existing: dict[str, dict[str, Any]] = {}
+        order: list[str] = []
+    else:
+        if current.get("owner_org") != org["id"]:
+            raise StatpubError(
+                f"{state.url}: dataset {name!r} exists but belongs to another organization "
+                f"(id {current.get('owner_org')}), not {org['name']!r}; pass --dataset with "
+                "another name or --org with its organization",
+                code="portal-conflict",
+            )
+        changed = dataset_changes(current, desired)
+        if changed:
+            patch = {k: v for k, v in desired.items() if k != "name"}
+            patch["extras"] = merged_extras(current, desired)
+            patch["state"] = "active"
+            actions.append(
+                Action(PATCH, DATASET, name, current["id"], tuple(changed), fields=patch)
+            )
+        else:
+            actions.append(Action(SKIP, DATASET, name, current["id"]))
+        existing, order, dupes = _by_name(current.get("resources") or [])
+        warnings += [
+            f"the portal has {n} resources named {r!r}; statpub updates the first and leaves "
+            "the others: delete them on the portal"
+            for r, n in dupes.items()
+        ]
+    specs = resource_specs(package)
+    for spec in specs:
+        actions.append(_resource_action(spec, existing.get(spec.name)))
+    wanted = [s.name for s in specs]
+    # statpub's resources first, in package order; duplicates (warned about) do not count
+    after = list(dict.fromkeys(order + wanted))
+    if after[: len(wanted)] != wanted:
+        actions.append(
+            Action(REORDER, DATASET, name, current["id"] if current else None, ("resource order",))
+        )
+    return Plan(
+        portal=state.url,
+        dataset=name,
+        organization=str(org["name"]),
+        version=package.version,
+        actions=actions,
+        dataset_id=current["id"] if current else None,
+        warnings=warnings,
+    )
+
+
+def _by_name(
+    resources: list[dict[str, Any]],
+) -> tuple[dict[str, dict[str, Any]], list[str], dict[str, int]]:
+    by_name: dict[str, dict[str, Any]] = {}
+    order: list[str] = []
+    counts: dict[str, int] = {}
+    for r in sorted(resources, key=lambda r: r.get("position", 0)):
+        n = str(r.get("name") or "")
+        counts[n] = counts.get(n, 0) + 1
+        if n not in by_name:
+            by_name[n] = r
+        order.append(n)
+    return by_name, order, {n: c for n, c in counts.items() if c > 1}
+
+
+def _resource_action(spec: ResourceSpec, current: dict[str, Any] | None) -> Action:
+    f = spec.file
+    if current is None:
+        return Action(
+            CREATE, RESOURCE, spec.name, None, ("new",), f.path, f.sha256, f.bytes, spec.fields
+        )
+    reasons, fields = resource_changes(current, spec)
+    if reasons:
+        why = (*reasons, *fields)
+        return Action(
+            UPLOAD, RESOURCE, spec.name, current["id"], why, f.path, f.sha256, f.bytes, spec.fields
+        )
+    if fields:
+        patch = {k: spec.fields[k] for k in fields}
+        return Action(PATCH, RESOURCE, spec.name, current["id"], tuple(fields), fields=patch)
+    return Action(SKIP, RESOURCE, spec.name, current["id"])
+
+
+def apply(
+    plan: Plan,
+    portal: ActionAPI,
+    package: LocalPackage,
+    *,
+    on_action: Callable[[Action], None] | None = None,
+) -> PublishResult:
+    """Carry out ``plan``. On a failure part-way, the error says how far it got; rerun
+    the same command (a new plan) to complete the rest."""
+    dataset_id = plan.dataset_id
+    done: list[Action] = []
+    todo = plan.changes
+    for action in plan.actions:
+        if action.verb != SKIP and on_action is not None:
+            on_action(action)
+        try:
+            dataset_id = _run(action, portal, package, plan, dataset_id)
+        except StatpubError as exc:
+            made = sum(a.verb != SKIP for a in done)
+            raise StatpubError(
+                f"{exc.message} [{made} of {len(todo)} changes were made before this one; "
+                "run the same command again to complete the rest]",
+                code=exc.code,
+            ) from exc
+        done.append(action)
+    try:
+        final = portal.call("package_show", {"id": dataset_id})
+    except StatpubError as exc:
+        raise StatpubError(
+            f"{exc.message} [all {len(todo)} changes were made, but reading the dataset back "
+            "failed; run the same command again to check]",
+            code=exc.code,
+        ) from exc
+    return _result(plan, done, final)
+
+
+def _run(
+    action: Action, portal: ActionAPI, package: LocalPackage, plan: Plan, dataset_id: str | None
+) -> str | None:
+    if action.verb == SKIP:
+        return dataset_id
+    if action.kind == DATASET and action.verb == CREATE:
+        return str(portal.call("package_create", action.fields)["id"])
+    if action.kind == DATASET and action.verb == PATCH:
+        portal.call("package_patch", {"id": dataset_id, **action.fields})
+    elif action.verb == REORDER:
+        _reorder(portal, plan, str(dataset_id))
+    elif action.verb == PATCH:
+        portal.call("resource_patch", {"id": action.id, **action.fields})
+    else:
+        _send(action, portal, package, str(dataset_id))
+    return dataset_id
+
+
+def _send(action: Action, portal: ActionAPI, package: LocalPackage, dataset_id: str) -> None:
+    """Upload, then record the sha256: two calls, so a record always means a finished upload."""
+    assert action.path is not None
+    fields = {**action.fields, "name": action.name}
+    with (package.root / action.path).open("rb") as fh:
+        upload = (PurePosixPath(action.path).name, fh)
+        if action.verb == CREATE:
+            res = portal.call(
+                "resource_create", {"package_id": dataset_id, **fields}, upload=upload
+            )
+        else:
+            res = portal.call(
+                "resource_patch", {"id": action.id, **fields, "sha256": ""}, upload=upload
+            )
+    portal.call("resource_patch", {"id": res["id"], "sha256": action.sha256})
+
+
+def _reorder(portal: ActionAPI, plan: Plan, dataset_id: str) -> None:
+    current = portal.call("package_show", {"id": dataset_id})
+    by_name, order, _ = _by_name(current.get("resources") or [])
+    wanted = [a.name for a in plan.actions if a.kind == RESOURCE and a.name in by_name]
+    ids = [by_name[n]["id"] for n in wanted]
+    # the others (not statpub's) keep their relative order, after statpub's
+    ids += [r["id"] for r in current.get("resources") or [] if r["id"] not in ids]
+    portal.call("package_resource_reorder", {"id": dataset_id, "order": ids})
+
+
+def _result(plan: Plan, done: list[Action], final: dict[str, Any]) -> PublishResult:
+    mine = {a.name for a in plan.actions if a.kind == RESOURCE}
+    resources = [
+        {
+            "name": r.get("name"),
+            "id": r.get("id"),
+            "url": r.get("url"),
+            "sha256": r.get("sha256"),
+            "size": r.get("size"),
+        }
+        for r in sorted(final.get("resources") or [], key=lambda r: r.get("position", 0))
+        if r.get("name") in mine
+    ]
+    _, _, dupes = _by_name(final.get("resources") or [])
+    warnings = [f"the portal now has {n} resources named {r!r}" for r, n in dupes.items()]
+    dataset = {
+        "id": final.get("id"),
+        "name": final.get("name"),
+        "version": final.get("version"),
+        "url": f"{plan.portal}/dataset/{final.get('name')}",
+    }
+    return PublishResult(plan, done, dataset, resources, warnings)

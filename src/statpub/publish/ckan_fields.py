@@ -1,0 +1,256 @@
+"""The CKAN dataset and resources a package should become, and how to compare them.
+
+Pure functions of the local package and what the portal returned: no network.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from statpub.publish.local import CHANGELOG, DATACARD, DESCRIPTOR, LocalFile, LocalPackage
+
+# Dataset extras statpub writes; other extras on the portal are left alone.
+OWN_EXTRAS = (
+    "identifier",
+    "release_date",
+    "source",
+    "spatial_coverage",
+    "temporal_end",
+    "temporal_start",
+    "version_note",
+)
+# SPDX licence names -> the ids of CKAN's default licence list
+CKAN_LICENSES = {
+    "cc-by-4.0": "cc-by",
+    "cc-by-sa-4.0": "cc-by-sa",
+    "cc0-1.0": "cc-zero",
+    "odbl-1.0": "odc-odbl",
+    "odc-by-1.0": "odc-by",
+    "pddl-1.0": "odc-pddl",
+    "gfdl-1.3": "gfdl",
+}
+FORMATS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON", "md": "Markdown"}
+MEDIATYPES = {
+    "csv": "text/csv",
+    "parquet": "application/vnd.apache.parquet",
+    "json": "application/json",
+    "md": "text/markdown",
+}
+EXTRA_DESCRIPTIONS = {
+    DESCRIPTOR: "The Frictionless Data Package descriptor (Data Package v2): the tables, "
+    "their Table Schemas, licence, sources, and the size and sha256 of every file.",
+    CHANGELOG: "Every change to a published figure, newest version first.",
+}
+# CKAN accepts letters, digits, spaces, "-", "_" and "." in a tag, 2 to 100 characters.
+_TAG_DROP = re.compile(r"[^\w \-.]", re.UNICODE)
+# resource fields compared as plain strings
+RESOURCE_TEXT_FIELDS = ("description", "format", "mimetype")
+DATASET_TEXT_FIELDS = ("title", "notes", "license_id", "version", "url", "author", "maintainer")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource as it should be on the portal."""
+
+    name: str
+    file: LocalFile
+    fields: dict[str, str]  # description, format, mimetype and (tables) schema, as strings
+    schema: dict[str, Any] | None = None
+
+
+def tag_name(keyword: str) -> str:
+    """``children's rights`` -> ``childrens rights``: CKAN refuses other characters."""
+    return " ".join(_TAG_DROP.sub("", keyword).split())[:100]
+
+
+def license_id(
+    licenses: list[dict[str, Any]], portal_licenses: list[dict[str, Any]]
+) -> tuple[str, str | None]:
+    """The portal's id for the package's first licence, and a warning when it is a guess."""
+    if not licenses:
+        return "notspecified", "the package declares no licence; the portal shows 'notspecified'"
+    lic = licenses[0]
+    name = str(lic.get("name") or "")
+    url = str(lic.get("path") or "").rstrip("/")
+    known = {str(x.get("id")): x for x in portal_licenses}
+    for lid, entry in known.items():
+        if lid.lower() == name.lower() or (url and str(entry.get("url") or "").rstrip("/") == url):
+            return lid, None
+    mapped = CKAN_LICENSES.get(name.lower())
+    if mapped and (not known or mapped in known):
+        return mapped, None
+    return name or "notspecified", (
+        f"the portal's licence list has no entry for {name!r}; it is sent as the licence id as is"
+    )
+
+
+def dataset_fields(
+    package: LocalPackage, name: str, owner_org: str, *, private: bool, license: str
+) -> dict[str, Any]:
+    d = package.descriptor
+    contributors = [c for c in d.get("contributors") or [] if isinstance(c, dict)]
+
+    def having(role: str) -> str:
+        return ", ".join(
+            str(c["title"])
+            for c in contributors
+            if c.get("title") and role in (c.get("roles") or [])
+        )
+
+    sources = [s for s in d.get("sources") or [] if isinstance(s, dict)]
+    spatial = d.get("spatialCoverage") or {}
+    temporal = d.get("temporalCoverage") or {}
+    extras = {
+        "identifier": d.get("id"),
+        "release_date": str(d.get("created") or "")[:10],
+        "source": "\n".join(
+            " ".join(x for x in (s.get("title"), f"<{s['path']}>" if s.get("path") else None) if x)
+            for s in sources
+        ),
+        "spatial_coverage": " ".join(
+            x
+            for x in (
+                spatial.get("name"),
+                f"({spatial['iso3166']})" if spatial.get("iso3166") else None,
+            )
+            if x
+        ),
+        "temporal_start": temporal.get("start"),
+        "temporal_end": temporal.get("end"),
+        "version_note": d.get("versionNote"),
+    }
+    located = [s["path"] for s in sources if s.get("path")]
+    tags = sorted({t for t in (tag_name(str(k)) for k in d.get("keywords") or []) if len(t) >= 2})
+    return {
+        "name": name,
+        "title": str(d.get("title") or name),
+        "notes": notes(package),
+        "owner_org": owner_org,
+        "private": private,
+        "license_id": license,
+        "version": package.version,
+        # CKAN's "Source" field: the page the figures come from, when there is exactly one
+        "url": located[0] if len(located) == 1 else "",
+        "author": having("creator"),
+        "maintainer": having("maintainer"),
+        "tags": [{"name": t} for t in tags],
+        "extras": [{"key": k, "value": str(v)} for k, v in sorted(extras.items()) if v],
+    }
+
+
+def notes(package: LocalPackage) -> str:
+    """The data card without its title line (CKAN shows the title above the notes)."""
+    card = package.root / DATACARD
+    if not card.is_file():
+        return str(package.descriptor.get("description") or "")
+    lines = card.read_text(encoding="utf-8").splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(lines).strip() + "\n"
+
+
+def resource_specs(package: LocalPackage) -> list[ResourceSpec]:
+    """The data files in descriptor order, then the descriptor and the changelog."""
+    files: list[tuple[LocalFile, dict[str, Any] | None]] = [(f, f.resource) for f in package.data]
+    for rel in (DESCRIPTOR, CHANGELOG):
+        f = package.file(rel)
+        if f is not None:
+            files.append((f, None))
+    basenames = [PurePosixPath(f.path).name for f, _ in files]
+    # names are how runs find their resources again, so they must be unique
+    unique = len(set(basenames)) == len(basenames)
+    specs = []
+    for f, res in files:
+        suffix = PurePosixPath(f.path).suffix.lower().lstrip(".")
+        fmt = str(res.get("format") or suffix).lower() if res else suffix
+        fields = {
+            "description": str(res.get("description") or "") if res else EXTRA_DESCRIPTIONS[f.path],
+            "format": FORMATS.get(fmt, fmt.upper()),
+            "mimetype": str(res.get("mediatype") or "") if res else MEDIATYPES.get(fmt, ""),
+        }
+        if not fields["mimetype"]:
+            fields["mimetype"] = MEDIATYPES.get(fmt, "application/octet-stream")
+        schema = package.schema_of(res) if res else None
+        if schema is not None:
+            # ckanext-validation reads a resource's Table Schema from this field, as JSON text
+            fields["schema"] = json.dumps(schema, ensure_ascii=False)
+        name = PurePosixPath(f.path).name if unique else f.path
+        specs.append(ResourceSpec(name=name, file=f, fields=fields, schema=schema))
+    return specs
+
+
+def dataset_changes(current: dict[str, Any], desired: dict[str, Any]) -> list[str]:
+    """Names of the fields where the portal's dataset differs from ``desired``."""
+    changed = [k for k in DATASET_TEXT_FIELDS if _text(current.get(k)) != _text(desired.get(k))]
+    if bool(current.get("private")) != bool(desired["private"]):
+        changed.append("private")
+    if _tag_names(current) != _tag_names(desired):
+        changed.append("tags")
+    if _own_extras(current) != _own_extras(desired):
+        changed.append("extras")
+    if current.get("state", "active") != "active":
+        changed.append("state")
+    return changed
+
+
+def merged_extras(current: dict[str, Any] | None, desired: dict[str, Any]) -> list[dict[str, str]]:
+    """``desired``'s extras plus the portal's extras that statpub does not own."""
+    others = [
+        {"key": str(e["key"]), "value": str(e.get("value", ""))}
+        for e in (current or {}).get("extras") or []
+        if e.get("key") not in OWN_EXTRAS
+    ]
+    return sorted([*others, *desired["extras"]], key=lambda e: e["key"])
+
+
+def resource_changes(current: dict[str, Any], spec: ResourceSpec) -> tuple[list[str], list[str]]:
+    """(why the file must be sent again, which metadata fields differ)."""
+    reasons = []
+    if not current.get("sha256"):
+        reasons.append("no sha256 recorded")
+    elif current.get("sha256") != spec.file.sha256:
+        reasons.append("sha256 differs")
+    if current.get("url_type") != "upload":
+        reasons.append("not an uploaded file")
+    elif _int(current.get("size")) != spec.file.bytes:
+        reasons.append("size differs")
+    fields = [k for k in RESOURCE_TEXT_FIELDS if _text(current.get(k)) != spec.fields[k]]
+    if spec.schema is not None and _parse(current.get("schema")) != spec.schema:
+        fields.append("schema")
+    return reasons, fields
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _tag_names(d: dict[str, Any]) -> list[str]:
+    return sorted(str(t.get("name")) for t in d.get("tags") or [])
+
+
+def _own_extras(d: dict[str, Any]) -> dict[str, str]:
+    return {
+        str(e["key"]): str(e.get("value", ""))
+        for e in d.get("extras") or []
+        if e.get("key") in OWN_EXTRAS
+    }

@@ -1,0 +1,278 @@
+"""The figures as an inline SVG chart: one mark per observation, one panel per topic.
+
+Counts in one package can run from tens to millions, so each panel has its own
+linear scale from zero (a log scale would make bar lengths meaningless). Within
+a panel bar lengths compare; across panels they do not, and the page says so.
+A figure that is only a bound must not look exact, so the mark depends on which
+bounds the wording gives:
+
+* exact      -- lower == upper (or no bounds): a solid bar from zero;
+* lower-bound -- only a lower bound ("more than", "over"): a pale bar up to the
+  bound, ending in an arrow that points on (the value is beyond it);
+* upper-bound -- only an upper bound ("nearly"): a marker at the bound with an
+  arrow pointing back (the value is a little below it), no bar;
+* range      -- both bounds differ ("rounded", "hundreds"): a band between them,
+  with a tick at the stated number when there is one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+EXACT, LOWER, UPPER, RANGE, NO_NUMBER = "exact", "lower-bound", "upper-bound", "range", "no-number"
+
+WIDTH = 760
+LEFT = 16
+PLOT_W = 540
+VALUE_X = LEFT + PLOT_W + 26  # start of the right-hand column with the wording
+ROW_H = 38
+BAR_H = 14
+PANEL_HEAD = 46  # topic heading and tick labels
+PANEL_GAP = 18
+ARROW = 12  # px an open end pokes beyond its bound
+
+
+@dataclass(frozen=True)
+class Mark:
+    indicator_id: str
+    name: str
+    kind: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    wording: str
+    percent: bool
+    title: str
+    row: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+
+
+@dataclass
+class Panel:
+    topic: str
+    label: str
+    percent: bool
+    marks: list[Mark] = field(default_factory=list)
+
+    @property
+    def axis_max(self) -> float:
+        if self.percent:
+            return 100.0
+        top = max(
+            (x for m in self.marks for x in (m.value, m.lower, m.upper) if x is not None),
+            default=0.0,
+        )
+        if top <= 0:
+            return 1.0
+        step = nice_step(top)
+        return math.ceil(top / step) * step
+
+    @property
+    def ticks(self) -> list[float]:
+        top = self.axis_max
+        step = 25.0 if self.percent else nice_step(top)
+        return [i * step for i in range(int(round(top / step)) + 1)]
+
+
+def kind_of(value: float | None, lower: float | None, upper: float | None) -> str:
+    if lower is not None and upper is not None:
+        return EXACT if lower == upper else RANGE
+    if lower is not None:
+        return LOWER
+    if upper is not None:
+        return UPPER
+    return EXACT if value is not None else NO_NUMBER
+
+
+def nice_step(top: float, target: int = 4) -> float:
+    """A round tick step giving about ``target`` intervals up to ``top``."""
+    raw = top / target
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * magnitude >= raw:
+            return m * magnitude
+    return 10 * magnitude
+
+
+def format_tick(x: float, percent: bool) -> str:
+    if percent:
+        return f"{x:g}%"
+    if x >= 1_000_000:
+        return f"{x / 1_000_000:g} million"
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+
+
+def build_panels(
+    observations: list[dict[str, Any]],
+    indicators: dict[str, dict[str, Any]],
+    topic_labels: dict[str, str],
+    describe: Any,
+) -> list[Panel]:
+    """Group observations into panels by topic (and unit), in the topics' code-list order.
+
+    ``describe(row)`` gives a mark's tooltip text (the same words as the table).
+    """
+    panels: dict[tuple[str, bool], Panel] = {}
+    for row in observations:
+        ind = indicators.get(row["indicator_id"], {})
+        topic = str(ind.get("topic") or "other")
+        percent = row.get("unit") == "percent"
+        key = (topic, percent)
+        if key not in panels:
+            label = topic_labels.get(topic, topic)
+            panels[key] = Panel(topic, label + (" (percentage)" if percent else ""), percent)
+        name = str(ind.get("name") or row["indicator_id"])
+        lower, upper, value = row.get("lower_bound"), row.get("upper_bound"), row.get("value")
+        panels[key].marks.append(
+            Mark(
+                indicator_id=row["indicator_id"],
+                name=name,
+                kind=kind_of(value, lower, upper),
+                value=value,
+                lower=lower,
+                upper=upper,
+                wording=str(row.get("value_wording") or ""),
+                percent=percent,
+                title=f"{name}: {describe(row)}",
+                row=row,
+            )
+        )
+    order = list(topic_labels)
+    return sorted(
+        panels.values(),
+        key=lambda p: (
+            order.index(p.topic) if p.topic in order else len(order),
+            p.topic,
+            p.percent,
+        ),
+    )
+
+
+def render_svg(panels: list[Panel], title: str) -> str:
+    body: list[str] = []
+    legend, y = _legend(0.0)
+    body.append(legend)
+    for panel in panels:
+        svg, y = _panel(panel, y)
+        body.append(svg)
+    height = y
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="chart" class="chart" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'aria-labelledby="chart-title chart-desc">'
+        f'<title id="chart-title">{escape(title)}</title>'
+        '<desc id="chart-desc">One mark per figure, grouped by topic, each topic on its own '
+        "scale from zero. The table of figures below gives every value in words.</desc>"
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" class="range-bg"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" class="range-line"/></pattern></defs>'
+    )
+    return head + "".join(body) + "</svg>"
+
+
+def _x(v: float, top: float) -> float:
+    return round(LEFT + PLOT_W * (v / top), 2)
+
+
+def _legend(y: float) -> tuple[str, float]:
+    items = [
+        (EXACT, "exact figure"),
+        (
+            LOWER,
+            "lower bound (\u201cmore than\u201d, \u201cover\u201d): "
+            "the value lies beyond the arrow",
+        ),
+        (UPPER, "upper bound (\u201cnearly\u201d): the value is a little below the marker"),
+        (RANGE, "range (rounded, or \u201chundreds\u201d); a tick marks the stated number"),
+    ]
+    out = ['<g class="legend" aria-hidden="true">']
+    for i, (kind, text) in enumerate(items):
+        row_y = y + 6 + i * 20
+        out.append(f'<g class="legend-key legend-{kind}">')
+        lo = LEFT + (30 if kind == LOWER else 8)
+        out.append(
+            _shape(kind, LEFT, lo, LEFT + 44, LEFT + 30 if kind == RANGE else LEFT + 40, row_y, 12)
+        )
+        out.append(f'<text x="{LEFT + 70}" y="{row_y + 10}">{escape(text)}</text></g>')
+    out.append("</g>")
+    return "".join(out), y + 6 + len(items) * 20 + 14
+
+
+def _panel(panel: Panel, y: float) -> tuple[str, float]:
+    top = panel.axis_max
+    rows_h = ROW_H * len(panel.marks)
+    out = [f'<g class="panel" data-topic="{escape(panel.topic)}">']
+    out.append(f'<text class="panel-title" x="{LEFT}" y="{y + 16}">{escape(panel.label)}</text>')
+    grid_top, grid_bottom = y + PANEL_HEAD - 4, y + PANEL_HEAD + rows_h
+    for t in panel.ticks:
+        x = _x(t, top)
+        out.append(f'<line class="grid" x1="{x}" y1="{grid_top}" x2="{x}" y2="{grid_bottom}"/>')
+        anchor = "start" if t == 0 else "middle"
+        out.append(
+            f'<text class="tick" x="{x}" y="{y + PANEL_HEAD - 10}" text-anchor="{anchor}">'
+            f"{escape(format_tick(t, panel.percent))}</text>"
+        )
+    for i, mark in enumerate(panel.marks):
+        out.append(_mark(mark, y + PANEL_HEAD + i * ROW_H, top))
+    out.append("</g>")
+    return "".join(out), grid_bottom + PANEL_GAP
+
+
+def _mark(mark: Mark, y: float, top: float) -> str:
+    bar_y = y + 17
+
+    def x(v: float | None) -> float | None:
+        return None if v is None else _x(v, top)
+
+    point = mark.value if mark.kind != EXACT or mark.lower is None else mark.lower
+    shape = _shape(mark.kind, LEFT, x(mark.lower), x(mark.upper), x(point), bar_y, BAR_H)
+    return (
+        f'<g class="mark mark-{mark.kind}" data-indicator="{escape(mark.indicator_id)}">'
+        f"<title>{escape(mark.title)}</title>"
+        f'<text class="row-label" x="{LEFT}" y="{y + 12}">{escape(mark.name)}</text>'
+        f"{shape}"
+        f'<text class="wording" x="{VALUE_X}" y="{bar_y + 11}">{escape(mark.wording)}</text></g>'
+    )
+
+
+def _shape(
+    kind: str,
+    x0: float,
+    lo: float | None,
+    hi: float | None,
+    point: float | None,
+    y: float,
+    h: float,
+) -> str:
+    """One mark's drawing: ``x0`` is zero on the axis, the others are pixel positions."""
+    mid = y + h / 2
+    if kind == EXACT and point is not None:
+        width = max(point - x0, 1)
+        return f'<rect class="bar bar-exact" x="{x0}" y="{y}" width="{width:.2f}" height="{h}"/>'
+    if kind == LOWER and lo is not None:
+        return (
+            f'<rect class="bar bar-lower" x="{x0}" y="{y}" '
+            f'width="{max(lo - x0, 1):.2f}" height="{h}"/>'
+            f'<polygon class="arrow" points="{lo},{y - 3} {lo + ARROW},{mid} {lo},{y + h + 3}"/>'
+        )
+    if kind == UPPER and hi is not None:
+        tail = hi - 3 * ARROW
+        return (
+            f'<line class="reach" x1="{hi}" y1="{mid}" x2="{tail + 6}" y2="{mid}"/>'
+            f'<polygon class="reach-head" '
+            f'points="{tail + 7},{y + 1} {tail},{mid} {tail + 7},{y + h - 1}"/>'
+            f'<rect class="marker" x="{hi - 3}" y="{y - 3}" width="6" height="{h + 6}"/>'
+        )
+    if kind == RANGE and lo is not None and hi is not None:
+        if hi - lo < 6:  # a narrow range (6.85 to 6.95 million) must stay visible
+            lo, hi = (lo + hi) / 2 - 3, (lo + hi) / 2 + 3
+        out = f'<rect class="band" x="{lo:.2f}" y="{y}" width="{hi - lo:.2f}" height="{h}"/>'
+        if point is not None:
+            out += (
+                f'<line class="tick-value" x1="{point}" y1="{y - 4}" '
+                f'x2="{point}" y2="{y + h + 4}"/>'
+            )
+        return out
+    return f'<text class="no-number" x="{x0}" y="{y + h - 2}">no number given</text>'

@@ -1,0 +1,194 @@
+"""``docs/data-dictionary.md``: every field of every table, generated from the Table Schemas.
+
+The schemas are the one place a field is defined; the dictionary is derived
+from them and a test fails when the committed copy no longer matches.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COMMAND = "statpub docs dictionary"
+DEFAULT_PATH = Path("docs") / "data-dictionary.md"
+
+
+@dataclass
+class DictionaryResult:
+    path: str
+    tables: list[str]
+    up_to_date: bool  # the file already held exactly the generated text
+    written: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "tables": list(self.tables),
+            "up_to_date": self.up_to_date,
+            "written": self.written,
+        }
+
+
+def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
+    """The published tables' schemas, in package order."""
+    from statpub.build.tables import TABLES
+    from statpub.tables.schema import load_schema
+
+    return {name: load_schema(schemas_dir / f"{name}.json") for name in TABLES}
+
+
+def update_dictionary(schemas_dir: Path, path: Path, *, check: bool = False) -> DictionaryResult:
+    """Regenerate ``path``; with ``check`` only compare (the caller reports a stale file)."""
+    schemas = load_table_schemas(schemas_dir)
+    text = render_data_dictionary(schemas)
+    current = path.read_text(encoding="utf-8") if path.is_file() else None
+    up_to_date = current == text
+    written = False
+    if not up_to_date and not check:
+        _write_atomic(path, text)
+        written = True
+    return DictionaryResult(str(path), list(schemas), up_to_date, written)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render_data_dictionary(schemas: dict[str, dict[str, Any]]) -> str:
+    out = [
+        "# Data dictionary",
+        "",
+        f"<!-- Generated from schemas/*.json by `{COMMAND}`. "
+        "Do not edit: change the schema and rerun. -->",
+        "",
+        "Every field of every table in the package, from its Table Schema. Each table is published",
+        "as CSV (`data/<table>.csv`) and as Parquet (`data/<table>.parquet`) with the same rows;",
+        "the *Parquet type* column is what a Parquet reader gets. Coded fields list their codes",
+        "and labels below their table. How to load the tables: [consumers.md](consumers.md).",
+        "",
+    ]
+    out += [
+        f"- [{s.get('title', name)}](#{_anchor(s.get('title', name))}) (`{name}`)"
+        for name, s in schemas.items()
+    ]
+    for name, schema in schemas.items():
+        out += [""] + _table(name, schema)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _table(name: str, schema: dict[str, Any]) -> list[str]:
+    out = [f"## {schema.get('title', name)}", ""]
+    out += [f"Table `{name}`: `data/{name}.csv`, `data/{name}.parquet`.", ""]
+    if schema.get("description"):
+        out += [_oneline(schema["description"]), ""]
+    keys = schema.get("primaryKey")
+    if keys:
+        keys = [keys] if isinstance(keys, str) else keys
+        out.append(f"- Primary key: {', '.join(f'`{k}`' for k in keys)}")
+    for fk in schema.get("foreignKeys") or []:
+        ref = fk.get("reference", {})
+        target = ref.get("resource") or name  # "" refers to the table itself
+        here = ", ".join(f"`{f}`" for f in _list(fk.get("fields")))
+        there = ", ".join(f"`{target}.{f}`" for f in _list(ref.get("fields")))
+        out.append(f"- Foreign key: {here} → {there}")
+    for mv in schema.get("missingValues", [""]):
+        value, label = (
+            (mv.get("value", ""), mv.get("label")) if isinstance(mv, dict) else (mv, None)
+        )
+        shown = "an empty cell" if value == "" else f"`{value}`"
+        out.append(f"- Missing value: {shown}" + (f" means {_oneline(label)}" if label else ""))
+    out += [
+        "",
+        "| Field | Title | Type | Format | Parquet type | Constraints | Description |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for f in schema["fields"]:
+        out.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    f"`{f['name']}`",
+                    f.get("title", ""),
+                    f.get("type", "string"),
+                    f.get("format", "default"),
+                    _parquet_type(f),
+                    _constraints(f),
+                    f.get("description", ""),
+                )
+            )
+            + " |"
+        )
+    coded = [
+        f for f in schema["fields"] if f.get("categories") or f.get("constraints", {}).get("enum")
+    ]
+    for f in coded:
+        out += ["", f"### `{name}.{f['name']}` codes", "", "| Code | Label |", "| --- | --- |"]
+        for value, label in _codes(f):
+            out.append(f"| `{_cell(str(value))}` | {_cell(label)} |")
+    return out
+
+
+def _codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
+    cats = field.get("categories")
+    if cats:
+        return [(c["value"], c.get("label", "")) if isinstance(c, dict) else (c, "") for c in cats]
+    return [(v, "") for v in field.get("constraints", {}).get("enum", [])]
+
+
+def _constraints(field: dict[str, Any]) -> str:
+    parts = []
+    for key, value in field.get("constraints", {}).items():
+        if key in ("required", "unique"):
+            if value:
+                parts.append(key)
+        elif key == "enum":
+            parts.append("one of the codes below")
+        elif key == "pattern":
+            parts.append(f"pattern `{value}`")
+        else:
+            parts.append(f"{key} {value}")
+    if field.get("categories"):
+        parts.append("one of the codes below")
+    return "; ".join(parts)
+
+
+def _parquet_type(field: dict[str, Any]) -> str:
+    import pyarrow as pa
+
+    from statpub.tables.schema import arrow_type
+
+    t = arrow_type(field)
+    if pa.types.is_dictionary(t):
+        return f"dictionary of {t.value_type}"
+    return str(t)
+
+
+def _cell(text: str) -> str:
+    return _oneline(text).replace("|", "\\|")
+
+
+def _oneline(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _list(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _anchor(title: str) -> str:
+    """GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens."""
+    kept = "".join(ch for ch in title.lower() if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")

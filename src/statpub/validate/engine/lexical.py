@@ -1,0 +1,438 @@
+"""Per-type lexical rules, applied to a whole column of strings at once.
+
+The rules follow the Table Schema v2 text (see docs/validation.md for where
+that makes statpub stricter than frictionless-py). Common types are checked
+with vectorised regular expressions and casts; rare or structured ones
+(object, array, list, geopoint, geojson, ``strptime`` formats) are checked in
+Python once per distinct value, never once per row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from statpub.validate.engine.model import FieldSpec
+
+INTEGER_RE = r"^[+-]?[0-9]+$"
+_NUM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+NUMBER_RE = rf"^(?:{_NUM}|(?i:nan|[+-]?inf))$"
+DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_TZ = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+TIME_RE = (
+    rf"^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?{_TZ}$|^24:00:00(?:\.0+)?{_TZ}$"
+)
+DATETIME_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:" + TIME_RE.replace("^", "").replace("$", "") + ")$"
+YEAR_RE = r"^[0-9]{4}$"
+YEARMONTH_RE = r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
+DURATION_RE = (
+    r"^-?P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
+    r"(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"
+)
+FORMAT_RE = {
+    "email": r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[A-Za-z]{2,}$",
+    "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$",
+    "uuid": r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$",
+    "binary": r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+}
+DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
+DEFAULT_FALSE = ["false", "False", "FALSE", "0"]
+GEOJSON_TYPES = {
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+    "GeometryCollection", "Feature", "FeatureCollection", "Topology",
+}  # fmt: skip
+KNOWN_TYPES = {
+    "string", "integer", "number", "boolean", "date", "datetime", "time", "year",
+    "yearmonth", "duration", "geopoint", "geojson", "object", "array", "list", "any",
+}  # fmt: skip
+
+
+@dataclass
+class Parsed:
+    """One column of a batch, read against its field."""
+
+    strings: pa.Array  # the cells as read (null where the row had no such cell)
+    missing: pa.Array  # bool: the cell is a missing value (or absent)
+    invalid: pa.Array  # bool: present but not of the field's type and format
+    values: pa.Array  # typed logical values, null where missing or invalid
+    lengths: pa.Array | None = None  # for object, array and list: their length
+
+
+def _match(arr: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+
+
+def _or(a: pa.Array, b: pa.Array) -> pa.Array:
+    return pc.or_kleene(a, b)
+
+
+def _not(a: pa.Array) -> pa.Array:
+    return pc.invert(a)
+
+
+def parse(strings: pa.Array, spec: FieldSpec) -> Parsed:
+    if pa.types.is_large_string(strings.type):
+        strings = strings.cast(pa.string())
+    absent = pc.is_null(strings)
+    missing = absent
+    if spec.missing_values:
+        missing = _or(absent, pc.fill_null(pc.is_in(strings, pa.array(spec.missing_values)), False))
+    present = _not(missing)
+    cells = strings
+    if pc.any(missing).as_py():
+        cells = pc.if_else(present, strings, pa.scalar(None, pa.string()))
+    ok, values, lengths = _read(cells, spec)
+    invalid = pc.and_(present, _not(pc.fill_null(ok, False)))
+    values = pc.if_else(invalid, pa.scalar(None, values.type), values)
+    return Parsed(strings=strings, missing=missing, invalid=invalid, values=values, lengths=lengths)
+
+
+def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, pa.Array | None]:
+    """(ok, values, lengths) for the present cells (missing ones are null in ``cells``)."""
+    t, fmt = spec.type, spec.format
+    if t == "string":
+        if fmt in FORMAT_RE:
+            return _match(cells, FORMAT_RE[fmt]), cells, None
+        return pc.is_valid(cells), cells, None
+    if t == "integer":
+        return read_integer(_numeric_text(cells, spec, integer=True))
+    if t == "number":
+        return read_number(_numeric_text(cells, spec, integer=False))
+    if t == "boolean":
+        trues = pa.array(spec.props.get("trueValues", DEFAULT_TRUE), pa.string())
+        falses = pa.array(spec.props.get("falseValues", DEFAULT_FALSE), pa.string())
+        is_t = pc.is_in(cells, trues)
+        is_f = pc.is_in(cells, falses)
+        values = pc.if_else(is_t, True, pc.if_else(is_f, False, pa.scalar(None, pa.bool_())))
+        return pc.or_(is_t, is_f), values, None
+    if t in ("date", "datetime", "time") and fmt not in ("default", ""):
+        return _per_unique(cells, _strptime_reader(t, fmt), _TEMPORAL_TYPES[t])
+    if t == "date":
+        return read_date(cells)
+    if t == "datetime":
+        return read_datetime(cells)
+    if t == "time":
+        return read_time(cells)
+    if t == "year":
+        ok = _match(cells, YEAR_RE)
+        return ok, pc.cast(pc.if_else(ok, cells, pa.scalar(None, pa.string())), pa.int64()), None
+    if t == "yearmonth":
+        ok = _match(cells, YEARMONTH_RE)
+        good = pc.if_else(ok, cells, pa.scalar(None, pa.string()))
+        year = pc.cast(pc.utf8_slice_codeunits(good, 0, 4), pa.int64())
+        month = pc.cast(pc.utf8_slice_codeunits(good, 5, 7), pa.int64())
+        return ok, pc.add(pc.multiply(year, 12), pc.subtract(month, 1)), None
+    if t == "duration":
+        ok = pc.and_(_match(cells, DURATION_RE), _not(_match(cells, r"^-?P$|T$")))
+        return ok, cells, None
+    if t in _PY_READERS:
+        return _per_unique(cells, _PY_READERS[t](spec), pa.string(), with_length=True)
+    return pc.is_valid(cells), cells, None  # any (and unknown types, reported elsewhere)
+
+
+def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Array:
+    """Apply ``bareNumber``, ``groupChar`` and ``decimalChar`` before the strict rule."""
+    p = spec.props
+    if p.get("bareNumber") is False:
+        cells = pc.replace_substring_regex(cells, r"^[^\-0-9]*|[^0-9]*$", "")
+    group = p.get("groupChar")
+    if isinstance(group, str) and group:
+        cells = pc.replace_substring(cells, group, "")
+    decimal = p.get("decimalChar")
+    if not integer and isinstance(decimal, str) and decimal not in ("", "."):
+        has_dot = pc.fill_null(pc.match_substring(cells, "."), False)
+        cells = pc.if_else(has_dot, "x", pc.replace_substring(cells, decimal, "."))
+    return cells
+
+
+def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
+    try:
+        values = pc.cast(cells, pa.int64())  # fast path: every present cell is plain digits
+        return pc.is_valid(cells), values, None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    ok = _match(cells, INTEGER_RE)
+    digits = pc.if_else(
+        ok, pc.replace_substring_regex(cells, r"^\+", ""), pa.scalar(None, pa.string())
+    )
+    try:
+        return ok, pc.cast(digits, pa.int64()), None
+    except pa.ArrowInvalid:
+        # Beyond 64 bits: valid integers, read one by one.
+        py = [int(v) if v is not None else None for v in digits.to_pylist()]
+        fits = [v is None or -(2**63) <= v < 2**63 for v in py]
+        values = pa.array([v if f else None for v, f in zip(py, fits, strict=True)], pa.int64())
+        return ok, values, None
+
+
+def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
+    try:
+        values = pc.cast(cells, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        ok = _match(cells, NUMBER_RE)
+        values = pc.cast(pc.if_else(ok, cells, pa.scalar(None, pa.string())), pa.float64())
+        return ok, values, None
+    # The cast also takes "Infinity" and signed NaN: hold those few to the rule.
+    special = pc.fill_null(pc.invert(pc.is_finite(values)), False)
+    ok = pc.is_valid(cells)
+    if pc.any(special).as_py():
+        ok = pc.and_(ok, pc.or_(_not(special), _match(cells, NUMBER_RE)))
+    return ok, values, None
+
+
+def _calendar(cells: pa.Array, width: int, fmt: str) -> tuple[pa.Array, pa.Array]:
+    """(ok, timestamp[s]) of the first ``width`` characters, rejecting rolled-over dates."""
+    head = pc.utf8_slice_codeunits(cells, 0, width)
+    ts = pc.strptime(head, format=fmt, unit="s", error_is_null=True)
+    back = pc.strftime(ts, format=fmt)
+    ok = pc.fill_null(pc.equal(back, head), False)
+    ok = pc.and_(ok, _not(pc.fill_null(pc.starts_with(head, "0000"), False)))
+    return ok, ts
+
+
+def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
+    try:
+        # Arrow's date cast takes exactly YYYY-MM-DD and checks the calendar (no
+        # 2021-02-30): one pass when every cell is good. Only year 0000 slips through.
+        values = pc.cast(cells, pa.date32())
+        year0 = pc.fill_null(pc.starts_with(cells, "0000"), False)
+        return pc.and_(pc.is_valid(cells), pc.invert(year0)), values, None
+    except pa.ArrowInvalid:
+        pass
+    # Some cell is bad: judge each distinct value (dates repeat a lot) in Python.
+    return _per_unique(cells, _iso_date, pa.date32())
+
+
+def _iso_date(cell: str) -> Any:
+    if not _DATE.match(cell) or cell.startswith("0000"):
+        return _INVALID
+    try:
+        return date.fromisoformat(cell)
+    except ValueError:
+        return _INVALID
+
+
+def _fraction_us(cells: pa.Array) -> pa.Array:
+    frac = pc.struct_field(pc.extract_regex(cells, r":[0-9]{2}\.(?P<f>[0-9]+)"), [0])
+    frac = pc.utf8_slice_codeunits(pc.binary_join_element_wise(frac, "000000", ""), 0, 6)
+    return pc.fill_null(pc.cast(frac, pa.int64()), 0)
+
+
+def _offset_s(cells: pa.Array) -> pa.Array:
+    parts = pc.extract_regex(cells, r"(?P<sign>[+-])(?P<h>[0-9]{2}):(?P<m>[0-9]{2})$")
+    sign = pc.if_else(pc.equal(pc.struct_field(parts, [0]), "-"), -1, 1)
+    hours = pc.cast(pc.struct_field(parts, [1]), pa.int64())
+    minutes = pc.cast(pc.struct_field(parts, [2]), pa.int64())
+    secs = pc.multiply(sign, pc.add(pc.multiply(hours, 3600), pc.multiply(minutes, 60)))
+    return pc.fill_null(secs, 0)
+
+
+def read_datetime(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
+    ok = _match(cells, DATETIME_RE)
+    is24 = pc.fill_null(pc.match_substring(cells, "T24:"), False)
+    base = pc.if_else(is24, pc.replace_substring(cells, "T24:", "T00:"), cells)
+    good, ts = _calendar(base, 19, "%Y-%m-%dT%H:%M:%S")
+    ok = pc.and_(ok, good)
+    secs = pc.cast(pc.cast(ts, pa.int64()), pa.int64())
+    secs = pc.add(secs, pc.if_else(is24, 86400, 0))
+    secs = pc.subtract(secs, _offset_s(cells))
+    micros = pc.add(pc.multiply(secs, 1_000_000), _fraction_us(cells))
+    values = pc.cast(pc.if_else(ok, micros, pa.scalar(None, pa.int64())), pa.timestamp("us", "UTC"))
+    return ok, values, None
+
+
+def read_time(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
+    ok = _match(cells, TIME_RE)
+    head = pc.utf8_slice_codeunits(cells, 0, 8)
+    is24 = pc.fill_null(pc.starts_with(head, "24:"), False)
+    secs = _hms(pc.if_else(ok, head, pa.scalar(None, pa.string())))
+    micros = pc.add(pc.multiply(secs, 1_000_000), _fraction_us(cells))
+    micros = pc.if_else(is24, 0, micros)
+    values = pc.cast(pc.if_else(ok, micros, pa.scalar(None, pa.int64())), pa.time64("us"))
+    return ok, values, None
+
+
+def _hms(head: pa.Array) -> pa.Array:
+    def part(a: int, b: int) -> pa.Array:
+        return pc.cast(pc.utf8_slice_codeunits(head, a, b), pa.int64())
+
+    return pc.add(pc.add(pc.multiply(part(0, 2), 3600), pc.multiply(part(3, 5), 60)), part(6, 8))
+
+
+# Python, once per distinct value
+
+_INVALID = object()
+_TEMPORAL_TYPES = {
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us", "UTC"),
+    "time": pa.time64("us"),
+}
+PyReader = Callable[[str], Any]
+
+
+def _per_unique(
+    cells: pa.Array, reader: PyReader, out_type: pa.DataType, *, with_length: bool = False
+) -> tuple[pa.Array, pa.Array, pa.Array | None]:
+    encoded = pc.dictionary_encode(cells)
+    results = [reader(v) for v in encoded.dictionary.to_pylist()]
+    oks = pa.array([r is not _INVALID for r in results], pa.bool_())
+    if with_length:
+        vals = pa.array([None if r is _INVALID else r[0] for r in results], out_type)
+        lens = pa.array([None if r is _INVALID else r[1] for r in results], pa.int64())
+    else:
+        vals = pa.array([None if r is _INVALID else r for r in results], out_type)
+    idx = encoded.indices
+    ok = pc.take(oks, idx)
+    lengths = pc.take(lens, idx) if with_length else None
+    return ok, pc.take(vals, idx), lengths
+
+
+def _strptime_reader(ftype: str, fmt: str) -> PyReader:
+    def read(cell: str) -> Any:
+        try:
+            if fmt == "any":
+                from dateutil import parser
+
+                value = parser.parse(cell)
+            else:
+                value = datetime.strptime(cell, fmt)
+        except (ValueError, OverflowError, ImportError):
+            return _INVALID
+        if ftype == "date":
+            return value.date() if isinstance(value, datetime) else value
+        if ftype == "time":
+            return value.time()
+        return value if value.tzinfo else value.replace(tzinfo=_utc())
+
+    return read
+
+
+def _utc() -> Any:
+
+    return UTC
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _json_reader(kind: type) -> Callable[[FieldSpec], PyReader]:
+    def make(spec: FieldSpec) -> PyReader:
+        def read(cell: str) -> Any:
+            try:
+                value = json.loads(cell)
+            except ValueError:
+                return _INVALID
+            if not isinstance(value, kind):
+                return _INVALID
+            if spec.type == "geojson" and (
+                not isinstance(value, dict) or value.get("type") not in GEOJSON_TYPES
+            ):
+                return _INVALID
+            return _canonical(value), len(value) if isinstance(value, dict | list) else 0
+
+        return read
+
+    return make
+
+
+_NUMBER = re.compile(NUMBER_RE)
+_DATE = re.compile(DATE_RE)
+
+
+def _geopoint_reader(spec: FieldSpec) -> PyReader:
+    def read(cell: str) -> Any:
+        try:
+            if spec.format == "array":
+                lon, lat = json.loads(cell)
+            elif spec.format == "object":
+                obj = json.loads(cell)
+                if not isinstance(obj, dict) or set(obj) != {"lon", "lat"}:
+                    return _INVALID
+                lon, lat = obj["lon"], obj["lat"]
+            else:
+                m = re.fullmatch(rf"({_NUM}), ?({_NUM})", cell)
+                if not m:
+                    return _INVALID
+                lon, lat = m.group(1), m.group(2)
+            if isinstance(lon, bool) or isinstance(lat, bool):
+                return _INVALID
+            lon_f, lat_f = float(lon), float(lat)
+        except (ValueError, TypeError):
+            return _INVALID
+        if not (-180 <= lon_f <= 180 and -90 <= lat_f <= 90):
+            return _INVALID
+        return f"{lon_f!r},{lat_f!r}", 2
+
+    return read
+
+
+_ITEM_RULES: dict[str, Callable[[str], bool]] = {
+    "string": lambda s: True,
+    "integer": lambda s: re.fullmatch(INTEGER_RE[1:-1], s) is not None,
+    "number": lambda s: _NUMBER.fullmatch(s) is not None,
+    "boolean": lambda s: s in DEFAULT_TRUE or s in DEFAULT_FALSE,
+    "date": lambda s: _valid_py(s, "%Y-%m-%d") and re.fullmatch(DATE_RE[1:-1], s) is not None,
+    "time": lambda s: re.fullmatch(TIME_RE.replace("$|^", "|"), s) is not None,
+    "datetime": lambda s: re.fullmatch(DATETIME_RE[1:-1], s) is not None,
+}
+
+
+def _valid_py(s: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(s, fmt)
+    except ValueError:
+        return False
+    return True
+
+
+def _list_reader(spec: FieldSpec) -> PyReader:
+    delimiter = str(spec.props.get("delimiter", ","))
+    rule = _ITEM_RULES.get(str(spec.props.get("itemType", "string")), _ITEM_RULES["string"])
+
+    def read(cell: str) -> Any:
+        items = cell.split(delimiter)
+        if not all(rule(item) for item in items):
+            return _INVALID
+        return cell, len(items)
+
+    return read
+
+
+_PY_READERS: dict[str, Callable[[FieldSpec], PyReader]] = {
+    "object": _json_reader(dict),
+    "geojson": _json_reader(dict),
+    "array": _json_reader(list),
+    "geopoint": _geopoint_reader,
+    "list": _list_reader,
+}
+
+
+def parse_literal(value: Any, spec: FieldSpec) -> Any:
+    """A constraint value (JSON, or a string in the field's lexical form) as a logical value.
+
+    Returns None when the value is not valid for the field.
+    """
+    if spec.type in ("object", "array", "geojson") and isinstance(value, dict | list):
+        value = json.dumps(value)
+    if spec.type == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if spec.type in ("integer", "year") and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool) and spec.type == "boolean":
+        return value
+    text = value if isinstance(value, str) else str(value)
+    plain = FieldSpec(
+        name=spec.name, type=spec.type, format=spec.format, props=spec.props, missing_values=[]
+    )
+    parsed = parse(pa.array([text], pa.string()), plain)
+    if parsed.invalid[0].as_py():
+        return None
+    return parsed.values[0].as_py()

@@ -1,0 +1,422 @@
+"""Read a table in batches of Arrow arrays, with frictionless-compatible row numbers.
+
+CSV goes through pyarrow's reader, every cell kept as a string so that no value
+is lost to type inference. A UTF-8 file without quote characters cannot have a
+newline inside a value, so it is cut at line ends into pieces that pyarrow
+parses on all cores; other files go through pyarrow's streaming reader. Neither
+can say *where* a row with the wrong number of cells was, tell an empty line
+from a row of empty cells, or decode a file that is not valid in its encoding;
+when any of that happens the table is read again with Python's ``csv`` module,
+which numbers records exactly. Row numbers count CSV records (a quoted newline
+does not start a new row), the header being row 1.
+
+Parquet columns arrive typed; the engine checks their values against the schema.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from statpub.validate.engine.model import Dialect, TableSpec
+
+BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
+CHUNK_BYTES = 16 << 20  # a batch, when the file can be cut at line ends
+SLOW_BATCH_ROWS = 50_000
+PARQUET_BATCH_ROWS = 256_000
+
+
+class SourceError(Exception):
+    """The file cannot be read as a table: ``code`` is the issue type to report."""
+
+    def __init__(self, code: str, message: str, row: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.row = row
+
+
+class NeedsSlowPath(Exception):
+    """pyarrow cannot read this file faithfully: read it with the ``csv`` module."""
+
+
+@dataclass
+class Batch:
+    columns: list[pa.Array]  # one per data column; strings for CSV
+    first_row: int  # row number of the first row, when rows are consecutive
+    row_numbers: pa.Array | None = None  # explicit numbers when they are not
+    cell_counts: pa.Array | None = None  # cells each row had, when not all full width
+    extra_cells: list[tuple[int, int]] | None = None  # (row index, cells in that row)
+
+    @property
+    def num_rows(self) -> int:
+        if self.columns:
+            return len(self.columns[0])
+        return 0 if self.row_numbers is None else len(self.row_numbers)
+
+    def rows(self) -> pa.Array:
+        if self.row_numbers is not None:
+            return self.row_numbers
+        from array import array
+
+        numbers = array("q", range(self.first_row, self.first_row + self.num_rows))
+        return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+@dataclass
+class Source:
+    labels: list[str] | None  # None when the dialect says there is no header
+    width: int  # number of data columns
+    batches: Iterator[Batch]
+
+
+def _python_encoding(name: str) -> str:
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError as exc:
+        raise SourceError(
+            "encoding-error", f"unknown encoding {name!r}; declare a valid 'encoding'"
+        ) from exc
+    return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
+
+
+def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+    if spec.format == "parquet":
+        return _open_parquet(spec)
+    for path in spec.files:
+        if not path.is_file():
+            raise SourceError("source-error", f"{path.name}: file not found")
+    if fast and spec.dialect.comment_char is None and not spec.dialect.skip_initial_space:
+        try:
+            return _open_csv_fast(spec)
+        except NeedsSlowPath:
+            pass
+    return _open_csv_slow(spec)
+
+
+# Parquet
+
+
+def _open_parquet(spec: TableSpec) -> Source:
+    import pyarrow.parquet as pq
+
+    try:
+        files = [pq.ParquetFile(p) for p in spec.files]
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
+    labels = list(files[0].schema_arrow.names)
+
+    def batches() -> Iterator[Batch]:
+        row = 2
+        for pf in files:
+            for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                yield Batch(columns=list(rb.columns), first_row=row)
+                row += rb.num_rows
+
+    return Source(labels=labels, width=len(labels), batches=batches())
+
+
+# CSV, fast path
+
+
+def _read_head(spec: TableSpec) -> list[str] | None:
+    """The first record of the first file, or None when the file is empty."""
+    enc = _python_encoding(spec.encoding)
+    try:
+        with open(spec.files[0], encoding=enc, newline="") as fh:
+            head = fh.read(1 << 16)
+            while True:
+                rows = list(csv.reader(io.StringIO(head), **_csv_args(spec.dialect)))
+                more = fh.read(1 << 16)
+                if len(rows) > 1 or not more:
+                    break
+                head += more
+    except UnicodeDecodeError:
+        raise NeedsSlowPath() from None
+    except csv.Error:
+        raise NeedsSlowPath() from None
+    if not head:
+        return None
+    return rows[0] if rows else []
+
+
+def _open_csv_fast(spec: TableSpec) -> Source:
+    import pyarrow.csv as pacsv
+
+    head = _read_head(spec)
+    if head is None:
+        raise SourceError("source-error", "the file is empty; it needs at least a header row")
+    d = spec.dialect
+    width = len(head) if d.header else len(spec.fields)
+    if not d.header and len(head) != width:
+        raise NeedsSlowPath()
+    names = [f"c{i}" for i in range(width)]
+
+    ragged: list[int] = []
+
+    def on_invalid(row: Any) -> str:
+        # pyarrow swallows exceptions raised here: note it and switch paths after the batch.
+        ragged.append(1)
+        return "skip"
+
+    enc = _python_encoding(spec.encoding)
+    read_options = pacsv.ReadOptions(
+        column_names=names,
+        block_size=BLOCK_SIZE,
+        encoding="utf8" if enc == "utf-8-sig" else enc,
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=d.delimiter,
+        quote_char=d.quote_char,
+        double_quote=d.double_quote,
+        escape_char=d.escape_char or False,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    if enc == "utf-8-sig" and any(_has_byte(p, "\n\n", "\n\r\n") for p in spec.files):
+        # pyarrow reads an empty line as a row of empty strings; it is a row with
+        # no cells (a blank row, whatever the missing values) and only the csv
+        # module tells them apart.
+        raise NeedsSlowPath()
+    chunked = enc == "utf-8-sig" and not any(
+        _has_byte(p, d.quote_char, d.escape_char) for p in spec.files
+    )
+    if chunked:
+        # No quotes, so no newline inside a value: cut the file at line ends and
+        # let pyarrow parse each piece with all cores, in bounded memory.
+        parse_options.newlines_in_values = False
+
+    def pieces(path: Path) -> Iterator[list[pa.Array]]:
+        try:
+            if chunked:
+                for buf in _line_chunks(path):
+                    table = pacsv.read_csv(
+                        pa.py_buffer(buf),
+                        read_options=read_options,
+                        parse_options=parse_options,
+                        convert_options=convert_options,
+                    )
+                    yield [c.combine_chunks() for c in table.columns]
+            else:
+                reader = pacsv.open_csv(
+                    path,
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
+                )
+                for rb in reader:
+                    yield list(rb.columns)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise NeedsSlowPath() from exc
+
+    def batches() -> Iterator[Batch]:
+        row = 1
+        for number, path in enumerate(spec.files):
+            skip_header = d.header
+            for cols in pieces(path):
+                if ragged:
+                    raise NeedsSlowPath()
+                if skip_header:
+                    cols = [c[1:] for c in cols]
+                    skip_header = False
+                    if number == 0:
+                        row += 1
+                if cols and len(cols[0]):
+                    yield Batch(columns=cols, first_row=row)
+                    row += len(cols[0])
+        if ragged:
+            raise NeedsSlowPath()
+
+    return Source(labels=_strip(head) if d.header else None, width=width, batches=batches())
+
+
+def _has_byte(path: Path, *needles: str | None) -> bool:
+    """Whether the file holds any of ``needles``, read in blocks (not mapped: a
+    mapping would count the whole file in this process's resident memory)."""
+    wanted = [n.encode() for n in needles if n]
+    if not wanted:
+        return False
+    overlap = max(len(w) for w in wanted) - 1
+    with open(path, "rb") as fh:
+        tail = b""
+        while block := fh.read(BLOCK_SIZE):
+            data = tail + block
+            if any(w in data for w in wanted):
+                return True
+            tail = data[-overlap:] if overlap else b""
+    return False
+
+
+def _line_chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The file in pieces of about ``size`` bytes, each ending at a line end."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while True:
+            block = fh.read(size)
+            if not block:
+                if rest:
+                    yield rest
+                return
+            data = rest + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                rest = data
+                continue
+            yield data[:cut]
+            rest = data[cut:]
+
+
+def _strip(labels: list[str]) -> list[str]:
+    return [label.strip() for label in labels]
+
+
+# CSV, slow path
+
+
+def _csv_args(d: Dialect) -> dict[str, Any]:
+    return {
+        "delimiter": d.delimiter,
+        "quotechar": d.quote_char,
+        "doublequote": d.double_quote,
+        "escapechar": d.escape_char,
+        "skipinitialspace": d.skip_initial_space,
+        "strict": False,
+    }
+
+
+def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for every record, header included, all files chained."""
+    enc = _python_encoding(spec.encoding)
+    number = 0
+    for index, path in enumerate(spec.files):
+        with open(path, encoding=enc, newline="") as fh:
+            reader = csv.reader(fh, **_csv_args(spec.dialect))
+            first = True
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except UnicodeDecodeError as exc:
+                    raise SourceError(
+                        "encoding-error",
+                        f"the file is not valid {spec.encoding} (byte {exc.start} of a block "
+                        f"read after row {number}: {exc.reason}); re-save it as "
+                        f"{spec.encoding} or declare its 'encoding' in the descriptor",
+                    ) from exc
+                except csv.Error as exc:
+                    raise SourceError(
+                        "source-error", f"cannot parse the CSV after row {number}: {exc}"
+                    ) from exc
+                if first and index > 0 and spec.dialect.header:
+                    first = False
+                    continue
+                first = False
+                number += 1
+                yield number, cells
+
+
+def _open_csv_slow(spec: TableSpec) -> Source:
+    records = _records(spec)
+    d = spec.dialect
+    labels: list[str] | None = None
+    first = next(records, None)
+    if first is None:
+        raise SourceError("source-error", "the file is empty; it needs at least a header row")
+    if d.header:
+        labels = _strip(first[1])
+        width = len(labels)
+        pending: list[tuple[int, list[str]]] = []
+    else:
+        width = len(spec.fields)
+        pending = [first]
+
+    def batches() -> Iterator[Batch]:
+        buf = list(pending)
+        for rec in records:
+            if d.comment_char and rec[1] and rec[1][0].startswith(d.comment_char):
+                continue
+            buf.append(rec)
+            if len(buf) >= SLOW_BATCH_ROWS:
+                yield _to_batch(buf, width)
+                buf = []
+        if buf:
+            yield _to_batch(buf, width)
+
+    return Source(labels=labels, width=width, batches=batches())
+
+
+def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
+    counts = [len(cells) for _, cells in recs]
+    columns = []
+    for i in range(width):
+        columns.append(pa.array([c[i] if i < len(c) else None for _, c in recs], pa.string()))
+    extra = [(k, n) for k, n in enumerate(counts) if n > width]
+    ragged = any(n != width for n in counts)
+    return Batch(
+        columns=columns,
+        first_row=recs[0][0],
+        row_numbers=pa.array([r for r, _ in recs], pa.int64()),
+        cell_counts=pa.array(counts, pa.int32()) if ragged else None,
+        extra_cells=extra or None,
+    )
+
+
+def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read the next batches in a background thread while the current one is checked.
+
+    pyarrow parses with the GIL released, so reading overlaps with checking.
+    Errors raised by the reader come out here, in the consumer's thread.
+    """
+    import queue
+    import threading
+
+    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            slots.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="statpub-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = slots.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                slots.get(timeout=0.1)
+            except queue.Empty:
+                pass

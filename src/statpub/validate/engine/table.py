@@ -1,0 +1,224 @@
+"""Check the rows of one table, batch by batch.
+
+Within a batch the columns are read and constrained in parallel threads
+(pyarrow compute releases the GIL); issues are then built, in the main thread,
+only for the rows that fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from statpub.report import Issue
+from statpub.validate.engine import keys, messages
+from statpub.validate.engine.constraints import ORDER, Failure, Prepared, failures, prepare
+from statpub.validate.engine.header import layout
+from statpub.validate.engine.lexical import KNOWN_TYPES, Parsed, parse
+from statpub.validate.engine.model import FieldSpec, TableSpec
+from statpub.validate.engine.plans import RANK_PRIMARY, KeyPlans
+from statpub.validate.engine.reader import Batch, NeedsSlowPath, SourceError, open_table, prefetch
+from statpub.validate.engine.typed import parse_typed
+
+# Rank of an issue among those of one row, in frictionless-py's order.
+RANK_CELL, RANK_EXTRA, RANK_MISSING = 0, 1, 2
+_CONSTRAINT_RANK = {name: i for i, name in enumerate((*ORDER, "categories"))}
+
+
+@dataclass
+class Found:
+    issue: Issue
+    key: tuple[int, int, int, int]  # (row, rank, field position, constraint position)
+
+
+@dataclass
+class TableResult:
+    found: list[Found] = field(default_factory=list)
+    rows: int = 0
+    stopped: bool = False  # the error limit stopped the reading
+
+
+@dataclass
+class Context:
+    limit: int | None  # errors still allowed (None: no limit)
+    on_rows: Callable[[int], None]  # told how many rows were just read
+    reference_keys: Callable[[str, list[str]], keys.KeySet | Issue]
+
+
+def check_table(spec: TableSpec, ctx: Context) -> TableResult:
+    reported = 0
+
+    def count(n: int) -> None:
+        nonlocal reported
+        reported += n
+        ctx.on_rows(n)
+
+    def catch_up(n: int) -> None:
+        # The second reading re-reads rows already reported: keep the count monotonic.
+        nonlocal reported
+        skipped = min(n, reported)
+        reported -= skipped
+        if n > skipped:
+            ctx.on_rows(n - skipped)
+
+    try:
+        try:
+            return _check(spec, replace(ctx, on_rows=count), fast=True)
+        except NeedsSlowPath:
+            return _check(spec, replace(ctx, on_rows=catch_up), fast=False)
+    except SourceError as exc:
+        result = TableResult()
+        issue = Issue(exc.code, exc.message, spec.label, spec.name, exc.row)
+        result.found.append(Found(issue, (exc.row or 0, 0, 0, 0)))
+        return result
+
+
+def parse_column(arr: pa.Array, spec: FieldSpec) -> Parsed:
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return parse(arr, spec)
+    return parse_typed(arr, spec)
+
+
+class _Emitter:
+    """Builds the issues of one table, each with its sort key."""
+
+    def __init__(self, spec: TableSpec, out: list[Found]) -> None:
+        self.spec = spec
+        self.out = out
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        row: int | None,
+        field: str | None = None,
+        rank: tuple[int, int, int] = (0, 0, 0),
+    ) -> None:
+        issue = Issue(code, message, self.spec.label, self.spec.name, row, field)
+        self.out.append(Found(issue, (row or 0, *rank)))
+
+
+def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
+    result = TableResult()
+    emit = _Emitter(spec, result.found)
+    source = open_table(spec, fast=fast)
+    lay = layout(spec, source.labels, source.width)
+    result.found.extend(Found(issue, (0, 0, 0, 0)) for issue in lay.issues)
+    columns = lay.columns
+    position: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        position.setdefault(col.name, i)
+        if col.type not in KNOWN_TYPES:
+            emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
+                     "use a Table Schema type", None, col.name)  # fmt: skip
+    prepared = [_prepare(col, emit) for col in columns]
+    plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
+    errors = 0
+    workers = min(len(columns), os.cpu_count() or 1) or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for batch, checked in _checked_batches(source.batches, columns, prepared, pool):
+            before = len(result.found)
+            _emit_batch(emit, batch, columns, checked, plans)
+            result.rows += batch.num_rows
+            ctx.on_rows(batch.num_rows)
+            errors += len(result.found) - before
+            if ctx.limit is not None and errors >= ctx.limit:
+                result.stopped = True
+                break
+    for rank, issue in plans.finish(ctx):
+        result.found.append(Found(issue, (issue.row or 0, rank, 0, 0)))
+    return result
+
+
+def _prepare(col: FieldSpec, emit: _Emitter) -> Prepared:
+    sample = parse(pa.array([], pa.string()), col)
+    prepared = prepare(col, sample.values.type)
+    for problem in prepared.problems:
+        emit.add("schema-error", f"field {col.name!r}: {problem}; fix the schema", None, col.name)
+    return prepared
+
+
+def _checked_batches(
+    batches: Iterator[Batch],
+    columns: list[FieldSpec],
+    prepared: list[Prepared],
+    pool: ThreadPoolExecutor,
+) -> Iterator[tuple[Batch, list[tuple[Parsed, list[Failure]]]]]:
+    def work(batch: Batch, i: int) -> tuple[Parsed, list[Failure]]:
+        parsed = parse_column(batch.columns[i], columns[i])
+        return parsed, failures(prepared[i], parsed)
+
+    for batch in prefetch(batches):
+        yield batch, list(pool.map(work, [batch] * len(columns), range(len(columns))))
+
+
+def _emit_batch(
+    emit: _Emitter,
+    batch: Batch,
+    columns: list[FieldSpec],
+    checked: list[tuple[Parsed, list[Failure]]],
+    plans: KeyPlans,
+) -> None:
+    row_list: list[int] = []
+
+    def row_at(k: int) -> int:
+        if batch.row_numbers is None:
+            return batch.first_row + k
+        if not row_list:
+            row_list.extend(batch.row_numbers.to_pylist())
+        return row_list[k]
+
+    parsed = [p for p, _ in checked]
+    blank = _all([p.missing for p in parsed], batch.num_rows)
+    not_blank = pc.invert(blank)
+    for k in _where(blank):
+        emit.add("blank-row", "the row is empty; remove it", row_at(k))
+    for i, (col, (p, fails)) in enumerate(zip(columns, checked, strict=True)):
+        for k in _where(pc.and_(p.invalid, not_blank)):
+            message = messages.type_error(col, p.strings[k].as_py())
+            emit.add("type-error", message, row_at(k), col.name, (RANK_CELL, i, 0))
+        for failure in fails:
+            code = "category-error" if failure.name == "categories" else "constraint-error"
+            for k in _where(pc.and_(failure.mask, not_blank)):
+                message = messages.constraint_error(col, failure.name, p.strings[k].as_py())
+                rank = (RANK_CELL, i, _CONSTRAINT_RANK[failure.name])
+                emit.add(code, message, row_at(k), col.name, rank)
+    if batch.cell_counts is not None:
+        for i, col in enumerate(columns):
+            for k in _where(pc.and_(pc.less_equal(batch.cell_counts, i), not_blank)):
+                message = f"the row has no cell for field {col.name!r} (column {i + 1}); add it"
+                emit.add("missing-cell", message, row_at(k), col.name, (RANK_MISSING, i, 0))
+    for k, count in batch.extra_cells or []:
+        if blank[k].as_py():
+            continue
+        for number in range(len(columns) + 1, count + 1):
+            message = (
+                f"the row has a cell in column {number}, beyond the {len(columns)} column(s) "
+                "of the header; remove it or add a field for it"
+            )
+            emit.add("extra-cell", message, row_at(k), None, (RANK_EXTRA, number, 0))
+    for issue in plans.collect(parsed, batch.rows, row_at):
+        emit.out.append(Found(issue, (issue.row or 0, RANK_PRIMARY, 0, 0)))
+
+
+def _all(masks: list[pa.Array], n: int) -> pa.Array:
+    if not masks:
+        return pa.nulls(n, pa.bool_()).fill_null(False)
+    out = masks[0]
+    for m in masks[1:]:
+        out = pc.and_(out, m)
+    return out
+
+
+def _where(mask: pa.Array) -> list[int]:
+    if not pc.any(mask).as_py():
+        return []
+    indices: list[int] = pc.indices_nonzero(mask).to_pylist()
+    return indices

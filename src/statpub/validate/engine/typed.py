@@ -1,0 +1,64 @@
+"""Read an already-typed (Parquet) column against a field.
+
+A column whose Arrow type holds the field's logical type is taken as is
+(nulls are missing values). A column of another type cannot hold valid values
+for the field: every present cell is a type error, as frictionless-py reports.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from statpub.validate.engine.lexical import Parsed
+from statpub.validate.engine.model import FieldSpec
+
+_TARGET: dict[str, pa.DataType] = {
+    "integer": pa.int64(),
+    "year": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us", "UTC"),
+    "time": pa.time64("us"),
+}
+
+
+def _accepts(ftype: str, t: pa.DataType) -> bool:
+    if ftype in ("integer", "year"):
+        return pa.types.is_integer(t)
+    if ftype == "number":
+        return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t)
+    if ftype == "boolean":
+        return pa.types.is_boolean(t)
+    if ftype == "date":
+        return pa.types.is_date(t)
+    if ftype == "datetime":
+        return pa.types.is_timestamp(t)
+    if ftype == "time":
+        return pa.types.is_time(t)
+    return ftype == "any"
+
+
+def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
+    missing = pc.is_null(arr)
+    present = pc.invert(missing)
+    strings = (
+        pc.cast(arr, pa.string())
+        if _castable_to_string(arr.type)
+        else pc.if_else(present, pa.scalar("<value>"), pa.scalar(None, pa.string()))
+    )
+    if _accepts(spec.type, arr.type):
+        target = _TARGET.get(spec.type)
+        values = arr
+        if target is not None:
+            if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
+                values = pc.assume_timezone(arr, "UTC")
+            values = values.cast(target)
+        return Parsed(strings, missing, pa.array([False] * len(arr), pa.bool_()), values)
+    values = pa.nulls(len(arr), _TARGET.get(spec.type, pa.string()))
+    return Parsed(strings, missing, present, values)
+
+
+def _castable_to_string(t: pa.DataType) -> bool:
+    return not (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t))

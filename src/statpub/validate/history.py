@@ -1,0 +1,290 @@
+"""History checks: a package against its previous release.
+
+* ``version-not-bumped``: the version must move on from the previous release
+  by at least the level the differences need (Data Package Version recipe);
+* ``release-immutable``: a version already in the release archive must hold
+  what was released;
+* ``revisions-log-edited`` / ``revisions-log-deleted``: the revisions log is
+  append-only, a past entry never changes or goes;
+* ``unlogged-revision``: every changed, added or removed observation is logged
+  in ``revisions`` for the new version; ``revisions-log-mismatch``: the log
+  says what the data shows, no more and no less.
+
+The previous release is ``--previous`` (a package, or a version in the
+``releases/`` archive beside the package), or found on its own when a
+``releases/`` folder sits beside the package folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statpub.errors import StatpubError
+from statpub.report import Issue
+
+if TYPE_CHECKING:
+    from statpub.report import Report
+    from statpub.validate import Options
+    from statpub.validate.target import Target
+    from statpub.versioning.diff import DiffResult
+    from statpub.versioning.packages import Package
+
+RELEASES_DIR = "releases"
+LOG = "revisions"
+OBSERVATIONS = "observations"
+LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
+
+
+def check_history(target: Target, options: Options, report: Report) -> list[Issue]:
+    from statpub.versioning import semver
+    from statpub.versioning.diff import diff
+    from statpub.versioning.packages import Package, load_package
+
+    if target.descriptor_path is None:
+        return []
+    found = previous_release(target, options.previous)
+    if found is None:
+        return []
+    folder, same_version = found
+    old = load_package(folder)
+    new = Package(target.descriptor, target.base_dir, target.label)
+    report.stats["previous"] = f"{old.version} ({folder})"
+    result = diff(old, new)
+    where = target.descriptor_path.name
+    if same_version:
+        if not result.different:
+            return []
+        first = result.forced_by or result.changes[0]
+        immutable = Issue(
+            "release-immutable",
+            f"version {new.version} is already released ({folder}) but this package "
+            f"differs from it ({first.where()}: {first.message}); release the change "
+            "as a new version with `statpub release`",
+            path=where,
+            field="version",
+        )
+        # An edited log entry deserves its own code, whatever the version says.
+        return [immutable, *_append_only(old, new)]
+    issues: list[Issue] = []
+    if (
+        old.version
+        and new.version
+        and semver.is_version(old.version)
+        and semver.is_version(new.version)
+    ):
+        issues += _version_issues(old.version, new.version, result, where)
+    issues += _log_issues(old, new, result, where)
+    return issues
+
+
+def previous_release(target: Target, previous: str | None) -> tuple[Path, bool] | None:
+    """(folder of the previous release, whether it is this very version), or None."""
+    from statpub.versioning import archive, semver
+
+    releases = target.base_dir.parent / RELEASES_DIR
+    if previous is not None:
+        p = Path(previous)
+        if p.exists():
+            return p, False
+        if semver.is_version(previous):
+            return archive.release_folder(releases, previous), False
+        raise StatpubError(
+            f"--previous {previous}: no such package or archived version", code="file-not-found"
+        )
+    if target.base_dir.name.startswith(".") or not releases.is_dir():
+        return None  # hidden folders are build staging areas: `statpub build` previews freely
+    version = target.descriptor.get("version")
+    versions = archive.archived_versions(releases)
+    if not versions or not isinstance(version, str) or not semver.is_version(version):
+        return None
+    if version in versions:
+        return releases / version, True
+    ahead = [v for v in versions if semver.sort_key(v) > semver.sort_key(version)]
+    if ahead:
+        return releases / ahead[-1], False
+    return releases / versions[-1], False
+
+
+def _version_issues(old: str, new: str, result: DiffResult, where: str) -> list[Issue]:
+    from statpub.versioning import semver
+
+    step = semver.step(old, new)
+    needed = result.level
+    if step is None:
+        return [
+            Issue(
+                "version-not-bumped",
+                f"version {new} is older than the previous release {old}; versions only go up",
+                path=where,
+                field="version",
+            )
+        ]
+    if step == "none" and not result.different:
+        return []
+    if step == "none" or semver.rank(step) < semver.rank(needed):
+        forced = result.forced_by
+        why = f", forced by {forced.where()}: {forced.message}" if forced else ""
+        target = semver.bump(old, semver.highest([needed, "patch"]))
+        return [
+            Issue(
+                "version-not-bumped",
+                f"version {new} after {old} is a {step} step but the changes need "
+                f"{semver.highest([needed, 'patch'])}{why}; release as {target} or later",
+                path=where,
+                field="version",
+            )
+        ]
+    return []
+
+
+def _log_rows(pkg: Package) -> list[dict[str, str | None]] | None:
+    from statpub.versioning.packages import read_rows
+
+    res = pkg.resource(LOG)
+    schema = pkg.schema(res) if res else None
+    if res is None or schema is None:
+        return None
+    names = [f["name"] for f in schema["fields"]]
+    return [dict(zip(names, row, strict=True)) for row in read_rows(pkg, res, schema["fields"])]
+
+
+def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(row.get(k) for k in LOG_KEY)
+
+
+def _log_path(pkg: Package) -> str:
+    return str(next((r.get("path") for r in pkg.resources if r.get("name") == LOG), LOG))
+
+
+def _append_only(old: Package, new: Package) -> list[Issue]:
+    """Past entries of the log are all still there, unchanged; new ones are for the new version."""
+    before, after = _log_rows(old), _log_rows(new)
+    if before is None or after is None:
+        return []
+    log_path = _log_path(new)
+    issues: list[Issue] = []
+    now = {_log_key(r): r for r in after}
+    for row in before:
+        key = _log_key(row)
+        label = f"the {row.get('version')} entry for {' '.join(str(k) for k in key[1:])}"
+        if key not in now:
+            issues.append(
+                Issue(
+                    "revisions-log-deleted",
+                    f"{label} was deleted; the revisions log is append-only: restore it",
+                    path=log_path,
+                    resource=LOG,
+                )
+            )
+        elif now[key] != row:
+            changed = sorted(k for k in row if row[k] != now[key].get(k))
+            issues.append(
+                Issue(
+                    "revisions-log-edited",
+                    f"{label} was edited ({', '.join(changed)}); the revisions log is "
+                    "append-only: restore the released entry",
+                    path=log_path,
+                    resource=LOG,
+                    field=changed[0] if changed else None,
+                )
+            )
+    known = {_log_key(r) for r in before}
+    for row in after:
+        if _log_key(row) in known:
+            continue
+        if row.get("version") != new.version or new.version == old.version:
+            issues.append(
+                Issue(
+                    "revisions-log-edited",
+                    f"an entry for version {row.get('version')} was added after that version "
+                    "was released; new entries belong to a new version only",
+                    path=log_path,
+                    resource=LOG,
+                    field="version",
+                )
+            )
+    return issues
+
+
+def _log_issues(old: Package, new: Package, result: DiffResult, where: str) -> list[Issue]:
+    before, after = _log_rows(old), _log_rows(new)
+    if before is None or after is None:
+        return []
+    known = {_log_key(r) for r in before}
+    fresh = [r for r in after if _log_key(r) not in known and r.get("version") == new.version]
+    return _append_only(old, new) + _unlogged(result, fresh, new, _log_path(new))
+
+
+def _unlogged(
+    result: DiffResult, entries: list[dict[str, Any]], new: Package, log_path: str
+) -> list[Issue]:
+    from statpub.versioning.kinds import figure_changes
+
+    comparison = next(
+        (
+            r.comparison
+            for r in result.resources
+            if r.name == OBSERVATIONS and r.comparison is not None
+        ),
+        None,
+    )
+    changes = figure_changes(comparison) if comparison is not None else []
+    logged = {
+        (r.get("indicator_id"), r.get("ref_area"), r.get("time_period"), r.get("field")): r
+        for r in entries
+    }
+    created = str(new.descriptor.get("created") or "")[:10]
+    issues: list[Issue] = []
+    for c in changes:
+        for f in c.fields:
+            entry = logged.pop((*c.key, f), None)
+            old = None if f == "*" else (c.old or {}).get(f)
+            new_value = None if f == "*" else (c.new or {}).get(f)
+            what = (
+                f"{c.label}: {f} {old or '(none)'} → {new_value or '(none)'}"
+                if f != "*"
+                else f"{c.label} ({'added' if c.kind == 'update' else 'removed'})"
+            )
+            if entry is None:
+                issues.append(
+                    Issue(
+                        "unlogged-revision",
+                        f"{what} is not logged in revisions for {new.version}; make "
+                        "changes with `statpub release`, which logs them",
+                        path=log_path,
+                        resource=LOG,
+                        field=f,
+                    )
+                )
+                continue
+            wrong = [
+                k
+                for k, v in (("change_kind", c.kind), ("old_value", old), ("new_value", new_value))
+                if f != "*" or k == "change_kind"
+                if entry.get(k) != v
+            ]
+            if entry.get("release_date") != created:
+                wrong.append("release_date")
+            if wrong:
+                issues.append(
+                    Issue(
+                        "revisions-log-mismatch",
+                        f"the log entry for {what} has a wrong {', '.join(wrong)}",
+                        path=log_path,
+                        resource=LOG,
+                        field=wrong[0],
+                    )
+                )
+    for key in logged:
+        issues.append(
+            Issue(
+                "revisions-log-mismatch",
+                f"revisions logs {' '.join(str(k) for k in key)} for {new.version}, a "
+                "change the data does not show; remove the entry",
+                path=log_path,
+                resource=LOG,
+                field=str(key[3]),
+            )
+        )
+    return issues

@@ -1,0 +1,226 @@
+"""The release archive: every released package kept byte for byte, with its checksums.
+
+Layout::
+
+    releases/<version>/             the package files exactly as released
+    releases/<version>/SHA256SUMS   "<sha256>  <path>" per file, sorted; `sha256sum -c` reads it
+    releases/.gitattributes         "* -text": git must never rewrite line endings
+
+Rebuilding an old version from its figure files would not do: a newer pyarrow
+writes different Parquet bytes. So the published bytes themselves are kept, and
+``checkout`` proves each file against the checksum recorded at release time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from statpub.build.atomic import staged_folder
+from statpub.errors import InvalidInput, StatpubError
+from statpub.report import Issue
+from statpub.versioning import semver
+
+MANIFEST = "SHA256SUMS"
+GITATTRIBUTES = "* -text\n"
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def package_files(folder: Path) -> dict[str, str]:
+    """Relative POSIX path -> sha256 of every file under ``folder`` except the manifest."""
+    out: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel != MANIFEST:
+            out[rel] = sha256_file(path)
+    return out
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    return "".join(f"{digest}  {rel}\n" for rel, digest in sorted(files.items()))
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    path = folder / MANIFEST
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StatpubError(
+            f"{path}: the archived release has no checksum manifest; it cannot be proven",
+            code="manifest-missing",
+        ) from exc
+    out: dict[str, str] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64:
+            raise StatpubError(f"{path}:{n}: not '<sha256>  <path>'", code="manifest-invalid")
+        out[rel] = digest
+    return out
+
+
+def archived_versions(releases_dir: Path) -> list[str]:
+    """Versions archived under ``releases_dir``, oldest first."""
+    if not releases_dir.is_dir():
+        return []
+    found = [
+        p.name
+        for p in releases_dir.iterdir()
+        if semver.is_version(p.name) and (p / MANIFEST).is_file()
+    ]
+    return sorted(found, key=semver.sort_key)
+
+
+def release_folder(releases_dir: Path, version: str) -> Path:
+    folder = releases_dir / version
+    if not (folder / MANIFEST).is_file():
+        known = ", ".join(archived_versions(releases_dir)) or "none"
+        raise StatpubError(
+            f"version {version} is not in the release archive {releases_dir} (archived: {known})",
+            code="version-not-found",
+        )
+    return folder
+
+
+def verify(folder: Path) -> list[Issue]:
+    """Every file listed in the manifest is present with its recorded sha256, and no other."""
+    recorded = read_manifest(folder)
+    actual = package_files(folder)
+    label = folder.name
+    issues: list[Issue] = []
+    for rel, digest in recorded.items():
+        if rel not in actual:
+            issues.append(
+                Issue(
+                    "archive-file-missing",
+                    f"{rel} is listed in {label}/{MANIFEST} but missing; restore it from git",
+                    path=f"{label}/{rel}",
+                )
+            )
+        elif actual[rel] != digest:
+            issues.append(
+                Issue(
+                    "checksum-mismatch",
+                    f"sha256 is {actual[rel]}, the release recorded {digest}: the archived "
+                    "file was changed after release; restore it from git",
+                    path=f"{label}/{rel}",
+                    field="sha256",
+                )
+            )
+    for rel in sorted(set(actual) - set(recorded)):
+        issues.append(
+            Issue(
+                "archive-file-unlisted",
+                f"{rel} is not part of release {label} (not in {MANIFEST}); remove it",
+                path=f"{label}/{rel}",
+            )
+        )
+    return issues
+
+
+@dataclass
+class ArchiveResult:
+    version: str
+    folder: Path
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "folder": str(self.folder), "files": dict(self.files)}
+
+
+def archive(package_dir: Path, releases_dir: Path, version: str) -> ArchiveResult:
+    """Copy the package in ``package_dir`` to ``releases_dir/version`` with its manifest.
+
+    A version is archived once: an existing folder for it is refused.
+    """
+    dest = releases_dir / version
+    if dest.exists():
+        raise InvalidInput(
+            [
+                Issue(
+                    "version-exists",
+                    f"version {version} is already released ({dest}); released versions never "
+                    "change: release a new version instead",
+                    path=str(dest),
+                )
+            ],
+            summary=f"version {version} is already released",
+        )
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    attributes = releases_dir / ".gitattributes"
+    if not attributes.exists():
+        attributes.write_text(GITATTRIBUTES, encoding="utf-8")
+    with staged_folder(dest) as staging:
+        files = copy_package(package_dir, staging)
+        (staging / MANIFEST).write_text(manifest_text(files), encoding="utf-8")
+    return ArchiveResult(version, dest, files)
+
+
+def copy_package(src: Path, dest: Path) -> dict[str, str]:
+    """Copy every package file of ``src`` into ``dest``; return path -> sha256 of the copies."""
+    files = package_files(src)
+    for rel in files:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src / rel, target)
+    return package_files(dest)
+
+
+@dataclass
+class CheckoutResult:
+    version: str
+    out_dir: Path
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256, each proven
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "out_dir": str(self.out_dir),
+            "verified": True,
+            "files": dict(self.files),
+        }
+
+
+def checkout(
+    releases_dir: Path, version: str, out_dir: Path, *, force: bool = False
+) -> CheckoutResult:
+    """Write release ``version`` to ``out_dir``, every file proven against its recorded sha256.
+
+    Raises InvalidInput (``checksum-mismatch`` and kin) when the archive was
+    tampered with; ``out_dir`` is then left as it was.
+    """
+    folder = release_folder(releases_dir, version)
+    if out_dir.exists() and not force and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise StatpubError(
+            f"{out_dir} exists and is not empty; choose a new folder or pass --force to replace it",
+            code="destination-exists",
+        )
+    issues = verify(folder)
+    if issues:
+        raise InvalidInput(
+            issues, summary=f"release {version} in {releases_dir} fails its checksums"
+        )
+    recorded = read_manifest(folder)
+    with staged_folder(out_dir) as staging:
+        written = copy_package(folder, staging)
+        if written != recorded:
+            bad = sorted(rel for rel in recorded if written.get(rel) != recorded[rel])
+            raise InvalidInput(
+                [
+                    Issue(
+                        "checksum-mismatch", "the copy does not match the recorded sha256", path=rel
+                    )
+                    for rel in bad
+                ],
+                summary="the copy could not be proven",
+            )
+    return CheckoutResult(version, out_dir, written)

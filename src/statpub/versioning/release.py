@@ -1,0 +1,430 @@
+"""``release()``: figure files changed since the last release -> a new, archived version.
+
+1. Build the package the figure files give now, in a temporary folder, and
+   compare it with the last release in the archive (``releases/<version>/``).
+2. Sort the observation changes into revisions, updates, removals and
+   metadata changes; each revision, removal and metadata change needs a reason.
+3. Choose the bump the change needs (or check the one asked for), append the
+   changes to the revisions log, and build and validate the new version.
+4. Only then write: the archive folder, ``figures/revisions.csv``,
+   ``figures/releases.yml`` and the package folder. A refused release writes
+   nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from statpub.errors import InvalidInput, StatpubError
+from statpub.figures.records import FigureSet, Release
+from statpub.report import Issue
+from statpub.versioning import archive, semver
+from statpub.versioning.change import Change
+from statpub.versioning.commit import RELEASES_FILE, commit, replace_folder
+from statpub.versioning.diff import DiffResult, diff
+from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
+from statpub.versioning.log import REVISIONS_FILE, read_revisions
+from statpub.versioning.packages import load_package
+from statpub.versioning.reasons import Key, Reason, figure_reasons, removal_reasons
+
+OBSERVATIONS = "observations"
+
+
+@dataclass
+class ReleaseResult:
+    previous_version: str
+    version: str
+    date: dt.date
+    level: str  # the bump made
+    required: str  # the smallest bump the change allows
+    forced_by: Change | None
+    note: str
+    changes: list[FigureChange] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_version": self.previous_version,
+            "version": self.version,
+            "date": self.date.isoformat(),
+            "level": self.level,
+            "required": self.required,
+            "forced_by": self.forced_by.to_dict() if self.forced_by else None,
+            "note": self.note,
+            "changes": [c.to_dict() for c in self.changes],
+            "revisions": [
+                {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                for r in self.revisions
+            ],
+            "written": list(self.written),
+            "dry_run": self.dry_run,
+        }
+
+
+@dataclass
+class Paths:
+    figures: Path
+    schemas: Path
+    out: Path
+    releases: Path
+    sources: Path | None = None
+
+
+def release(
+    paths: Paths,
+    date: dt.date,
+    *,
+    bump: str | None = None,
+    note: str | None = None,
+    dry_run: bool = False,
+) -> ReleaseResult:
+    """Release the changes in the figure files as a new version dated ``date``."""
+    from statpub.build.package import load_schemas
+    from statpub.figures.load import load_figures
+
+    schemas = load_schemas(paths.schemas)
+    figset = load_figures(paths.figures, schemas)
+    last = figset.current_release
+    previous_dir = _previous_archive(paths, last.version)
+    log = read_revisions(paths.figures)
+    _check_log_matches_archive(paths, log, previous_dir)
+
+    with _tempdir() as tmp:
+        candidate = tmp / "candidate"
+        candidate.mkdir()
+        _write(candidate, figset, schemas, log)
+        result = diff(
+            load_package(previous_dir, label=f"release {last.version}"),
+            load_package(candidate, label=str(paths.figures)),
+        )
+        if not result.different:
+            raise StatpubError(
+                f"nothing to release: the figure files give the same package as {last.version}",
+                code="nothing-to-release",
+            )
+        changes = _observation_changes(result)
+        required = semver.highest([result.level, "patch"])
+        level = bump or required
+        version = semver.bump(last.version, level)
+        reasons_given = figure_reasons(paths.figures), removal_reasons(paths.figures)
+        issues = _reason_issues(reasons_given, changes, log, paths.figures.name)
+        issues += _bump_issues(bump, required, result.forced_by)
+        issues += _version_issues(paths, figset, version, date, last)
+        if issues:
+            raise InvalidInput(
+                issues, summary=f"release refused: {len(issues)} problem(s); nothing was written"
+            )
+        reasons = _reasons(reasons_given, changes)
+        rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
+        note = note or _default_note(level, changes)
+        final = replace(figset, releases=[*figset.releases, Release(version, date, note)])
+        package = tmp / "package"
+        package.mkdir()
+        _write(package, final, schemas, [*log, *rows])
+        _validate(package, paths.sources, previous_dir)
+        out = ReleaseResult(
+            last.version,
+            version,
+            date,
+            level,
+            required,
+            result.forced_by,
+            note,
+            changes,
+            rows,
+            dry_run=dry_run,
+        )
+        if not dry_run:
+            out.written = commit(paths, package, version, date, note, rows)
+    return out
+
+
+def archive_current(paths: Paths) -> tuple[str, bool]:
+    """Build and archive the last version in releases.yml when it is not archived yet.
+
+    For the first release, and for one made before releases were archived.
+    Returns (version, archived now). When it is already archived, the figure
+    files must still give the same package; otherwise that is refused.
+    """
+    from statpub.build.package import load_schemas
+    from statpub.figures.load import load_figures
+
+    schemas = load_schemas(paths.schemas)
+    figset = load_figures(paths.figures, schemas)
+    version = figset.current_release.version
+    log = read_revisions(paths.figures)
+    earlier = [
+        v
+        for v in archive.archived_versions(paths.releases)
+        if semver.sort_key(v) < semver.sort_key(version)
+    ]
+    later = [
+        v
+        for v in archive.archived_versions(paths.releases)
+        if semver.sort_key(v) > semver.sort_key(version)
+    ]
+    if later:
+        raise StatpubError(
+            f"{paths.releases} already holds {', '.join(later)}, newer than {version} in "
+            f"{RELEASES_FILE}; the figure files are behind the archive",
+            code="archive-ahead",
+        )
+    with _tempdir() as tmp:
+        package = tmp / "package"
+        package.mkdir()
+        _write(package, figset, schemas, log)
+        if (paths.releases / version).exists():
+            _check_unchanged(paths.releases / version, package, version)
+            return version, False
+        previous = paths.releases / earlier[-1] if earlier else None
+        _validate(package, paths.sources, previous)
+        archive.archive(package, paths.releases, version)
+        replace_folder(package, paths.out)
+    return version, True
+
+
+def _check_unchanged(folder: Path, package: Path, version: str) -> None:
+    issues = archive.verify(folder)
+    if issues:
+        raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")
+    result = diff(load_package(folder), load_package(package))
+    if result.different:
+        first = result.changes[0]
+        raise InvalidInput(
+            [
+                Issue(
+                    "release-immutable",
+                    f"version {version} is released and archived, but the figure files now give a "
+                    f"different package ({first.where()}: {first.message}); run `statpub release` "
+                    "to publish the change as a new version",
+                    path=str(folder),
+                )
+            ],
+            summary=f"version {version} is already released",
+        )
+
+
+# Steps
+
+
+@contextmanager
+def _tempdir() -> Iterator[Path]:
+    tmp = Path(tempfile.mkdtemp(prefix="statpub-release-"))
+    try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write(
+    folder: Path, figset: FigureSet, schemas: dict[str, Any], log: list[dict[str, Any]]
+) -> None:
+    from statpub.build.package import write_package
+
+    write_package(folder, figset, schemas, log)
+
+
+def _previous_archive(paths: Paths, version: str) -> Path:
+    folder = paths.releases / version
+    if not (folder / archive.MANIFEST).is_file():
+        raise StatpubError(
+            f"the last release, {version}, is not in the archive {paths.releases}; archive it "
+            "first with `statpub release --archive-only` from the commit that released it",
+            code="previous-release-not-archived",
+        )
+    later = [
+        v
+        for v in archive.archived_versions(paths.releases)
+        if semver.sort_key(v) > semver.sort_key(version)
+    ]
+    if later:
+        raise StatpubError(
+            f"{paths.releases} holds {', '.join(later)}, newer than {version}, the last entry of "
+            f"{RELEASES_FILE}; restore {RELEASES_FILE} and {REVISIONS_FILE} from git",
+            code="archive-ahead",
+        )
+    issues = archive.verify(folder)
+    if issues:
+        raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")
+    return folder
+
+
+def _check_log_matches_archive(paths: Paths, log: list[dict[str, Any]], previous: Path) -> None:
+    """figures/revisions.csv must hold exactly the released log: past entries never change."""
+    from statpub.versioning.packages import read_rows
+
+    pkg = load_package(previous)
+    res = pkg.resource("revisions")
+    schema = pkg.schema(res) if res else None
+    released = [] if res is None or schema is None else list(read_rows(pkg, res, schema["fields"]))
+    names = [f["name"] for f in schema["fields"]] if schema else []
+
+    def text(v: Any) -> str | None:
+        return v.isoformat() if isinstance(v, dt.date) else v
+
+    ours = [tuple(text(r.get(n)) for n in names) for r in log]
+    if ours != released:
+        shown = f"{paths.figures.name}/{REVISIONS_FILE}"
+        raise InvalidInput(
+            [
+                Issue(
+                    "revisions-log-edited",
+                    f"{shown} differs from the log released in {previous.name}: past entries must "
+                    "never change; restore the file from git",
+                    path=shown,
+                )
+            ],
+            summary="release refused: the revisions log was edited; nothing was written",
+        )
+
+
+def _observation_changes(result: DiffResult) -> list[FigureChange]:
+    for res in result.resources:
+        if res.name == OBSERVATIONS and res.comparison is not None:
+            return figure_changes(res.comparison)
+    return []
+
+
+Given = tuple[dict[Key, Reason], dict[Key, Reason]]  # reasons on figure entries, on removals
+
+
+def _reason_issues(
+    given: Given, changes: list[FigureChange], log: list[dict[str, Any]], folder: str
+) -> list[Issue]:
+    figure, removed = given
+    used = {((r["indicator_id"], r["ref_area"], r["time_period"]), r.get("reason")) for r in log}
+    issues: list[Issue] = []
+    for c in changes:
+        if c.kind == "update":
+            continue
+        if c.kind == "removal":
+            reason = removed.get(c.key)
+            if reason is None or reason.text is None:
+                issues.append(
+                    Issue(
+                        "removal-without-reason",
+                        f"{c.label} was removed without a reason: add it to "
+                        f"{folder}/removals.yml as '- indicator: {c.key[0]}', 'ref_area: "
+                        f"{c.key[1]}', 'period: \"{c.key[2]}\"', 'reason: <why it was withdrawn>'",
+                        path=reason.path if reason else f"{folder}/removals.yml",
+                        row=reason.line if reason else None,
+                        field="reason",
+                    )
+                )
+                continue
+        else:
+            reason = figure.get(c.key) or Reason(None, "", None)
+            what = "revised" if c.kind == "revision" else "changed in " + ", ".join(c.fields)
+            if reason.text is None:
+                issues.append(
+                    Issue(
+                        "revision-without-reason",
+                        f"{c.label} was {what} without a reason: add 'reason: <why it changed, "
+                        "e.g. corrected count from the official report>' to this figure entry",
+                        path=reason.path or None,
+                        row=reason.line,
+                        field="reason",
+                    )
+                )
+                continue
+        if (c.key, reason.text) in used:
+            issues.append(
+                Issue(
+                    "reason-reused",
+                    f"the reason on this entry was already logged for {c.label} in an earlier "
+                    "version; replace it with why the figure changed in this release",
+                    path=reason.path or None,
+                    row=reason.line,
+                    field="reason",
+                )
+            )
+    return issues
+
+
+def _reasons(given: Given, changes: list[FigureChange]) -> dict[Key, str]:
+    figure, removed = given
+    out: dict[tuple[str, str, str], str] = {}
+    for c in changes:
+        source = removed if c.kind == "removal" else figure
+        text = source[c.key].text if c.key in source else None
+        if text is None:  # only an update may lack one
+            text = f"New observation from source {(c.new or {}).get('source_id')}."
+        out[c.key] = text
+    return out
+
+
+def _bump_issues(bump: str | None, required: str, forced_by: Change | None) -> list[Issue]:
+    if bump is None or semver.rank(bump) >= semver.rank(required):
+        return []
+    why = f"{forced_by.where()}: {forced_by.message}" if forced_by else "the change"
+    return [
+        Issue(
+            "bump-too-small",
+            f"--bump {bump} is smaller than this change needs ({required}), forced by "
+            f"[{forced_by.type if forced_by else required}] {why}; release with --bump "
+            f"{required} or leave --bump out",
+            field="version",
+        )
+    ]
+
+
+def _version_issues(
+    paths: Paths, figset: FigureSet, version: str, date: dt.date, last: Release
+) -> list[Issue]:
+    issues: list[Issue] = []
+    if version in {r.version for r in figset.releases} or (paths.releases / version).exists():
+        issues.append(
+            Issue(
+                "version-exists",
+                f"version {version} was already released; released versions never "
+                "change: release with a larger --bump",
+                field="version",
+            )
+        )
+    if date < last.date:
+        issues.append(
+            Issue(
+                "release-date-before-previous",
+                f"release date {date.isoformat()} is before {last.version}'s "
+                f"({last.date.isoformat()}); give a later --date",
+                field="date",
+            )
+        )
+    return issues
+
+
+def _default_note(level: str, changes: list[FigureChange]) -> str:
+    counts = {
+        k: sum(1 for c in changes if c.kind == k)
+        for k in ("revision", "update", "removal", "metadata")
+    }
+    words = {
+        "revision": "revised",
+        "update": "new",
+        "removal": "withdrawn",
+        "metadata": "re-described",
+    }
+    parts = [f"{n} figure{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+    body = ", ".join(parts) if parts else "changes to tables or metadata"
+    return f"{level.capitalize()} release: {body}."
+
+
+def _validate(folder: Path, sources: Path | None, previous: Path | None) -> None:
+    from statpub.validate import Options, validate
+
+    report = validate(
+        folder, options=Options(sources_dir=sources, previous=str(previous) if previous else None)
+    )
+    if not report.valid:
+        raise InvalidInput(
+            report.errors, summary="the new version would be invalid; nothing was written"
+        )

@@ -1,0 +1,152 @@
+"""The engine's behaviour beyond parity: limits, progress, Parquet, keys, messages."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from statpub.cli import main
+from statpub.cli.progress import Progress
+from statpub.validate import Options, validate
+from statpub.validate.engine import keys, reader, run
+from statpub.validate.target import resolve
+
+
+def _table(folder: Path, header: str, rows: list[str], schema: dict[str, Any], **res: Any) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "data.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    resource = {"name": "data", "path": "data.csv", "schema": schema, **res}
+    (folder / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}))
+    return folder
+
+
+INT_SCHEMA = {"fields": [{"name": "n", "type": "integer"}]}
+
+
+def test_every_error_is_reported_without_a_limit(tmp_path: Path) -> None:
+    pkg = _table(tmp_path / "p", "n", [str(i) if i % 2 else "x" for i in range(3000)], INT_SCHEMA)
+    target = resolve(pkg)
+    result = run(target.resources, target.base_dir)
+    assert len(result.issues) == 1500
+    assert not result.partial
+    assert [i.row for i in result.issues] == list(range(2, 3002, 2))
+
+
+def test_limit_errors_gives_a_partial_report(tmp_path: Path) -> None:
+    pkg = _table(tmp_path / "p", "n", ["x"] * 50, INT_SCHEMA)
+    report = validate(pkg, options=Options(limit_errors=7))
+    row_errors = [i for i in report.errors if i.type == "type-error"]
+    assert [i.row for i in row_errors] == [2, 3, 4, 5, 6, 7, 8]
+    assert report.partial
+    assert report.to_dict()["partial"] is True
+    result = CliRunner().invoke(main, ["validate", str(pkg), "--limit-errors", "7", "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["partial"] is True
+
+
+def test_progress_callback_counts_rows(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(reader, "SLOW_BATCH_ROWS", 100)
+    # A ragged row sends the table through the batched csv-module reader.
+    rows = [str(i) for i in range(1000)] + ["1,2"]
+    pkg = _table(tmp_path / "p", "n", rows, INT_SCHEMA)
+    seen: list[int] = []
+    report = validate(pkg, options=Options(on_progress=seen.append))
+    assert seen == sorted(seen) and len(seen) > 5
+    assert seen[-1] == 1001 == report.stats["rows"]
+
+
+def test_progress_display_shows_rows_and_rate() -> None:
+    now = [0.0]
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True, clock=lambda: now[0])
+    progress.update(10)  # too early: short runs stay silent
+    assert stream.getvalue() == ""
+    now[0] = 2.0
+    progress.update(1_000_000)
+    assert "1,000,000 rows checked (500,000 rows/s)" in stream.getvalue()
+    progress.close()
+    assert stream.getvalue().endswith("\r")
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
+    pkg = _table(tmp_path / "p", "n", ["1"], INT_SCHEMA)
+    assert Progress.for_stderr(quiet=True).callback is None
+    result = CliRunner().invoke(main, ["validate", str(pkg)])
+    assert "rows checked" not in result.stderr
+
+
+def test_parquet_rows_are_checked(tmp_path: Path) -> None:
+    table = pa.table({"id": pa.array([1, 2, 2, None], pa.int64()), "x": ["a", "b", "c", "zz"]})
+    pq.write_table(table, tmp_path / "data.parquet")
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "x", "type": "string", "constraints": {"maxLength": 1}},
+        ],
+        "primaryKey": ["id"],
+    }
+    resource = {"name": "data", "path": "data.parquet", "format": "parquet", "schema": schema}
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}))
+    target = resolve(tmp_path)
+    found = {(i.row, i.field, i.type) for i in run(target.resources, target.base_dir).issues}
+    assert found == {
+        (4, None, "primary-key"),
+        (5, None, "primary-key"),
+        (5, "x", "constraint-error"),
+    }
+
+
+def test_parquet_column_of_the_wrong_type(tmp_path: Path) -> None:
+    pq.write_table(pa.table({"d": ["2020-01-01", "bad"]}), tmp_path / "a.parquet")
+    pq.write_table(pa.table({"d": [1.5, 2.0]}), tmp_path / "b.parquet")
+    schema = {"fields": [{"name": "d", "type": "date"}]}
+    resources = [
+        {"name": n, "path": f"{n}.parquet", "format": "parquet", "schema": schema} for n in "ab"
+    ]
+    (tmp_path / "datapackage.json").write_text(json.dumps({"name": "t", "resources": resources}))
+    target = resolve(tmp_path)
+    found = {(i.resource, i.row, i.type) for i in run(target.resources, target.base_dir).issues}
+    assert found == {("a", 3, "type-error"), ("b", 2, "type-error"), ("b", 3, "type-error")}
+
+
+def test_unique_keys_skip_rows_with_a_null(tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "a"}, {"name": "b"}], "uniqueKeys": [["a", "b"]]}
+    pkg = _table(tmp_path / "p", "a,b", ["1,x", "1,y", "1,x", "2,", "2,"], schema)
+    target = resolve(pkg)
+    issues = run(target.resources, target.base_dir).issues
+    assert [(i.row, i.type) for i in issues] == [(4, "unique-key")]
+    assert "row 2" in issues[0].message
+
+
+def test_messages_name_file_row_field_and_fix(tmp_path: Path) -> None:
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": {"minimum": 0}}]}
+    pkg = _table(tmp_path / "p", "n", ["1", "-4", "1_000"], schema)
+    target = resolve(pkg)
+    minimum, bad = run(target.resources, target.base_dir).issues
+    assert (minimum.path, minimum.row, minimum.field, minimum.type) == (
+        "data.csv", 3, "n", "constraint-error")  # fmt: skip
+    assert "'-4'" in minimum.message and "at least 0" in minimum.message
+    assert bad.type == "type-error" and "'1_000'" in bad.message and "thousands" in bad.message
+
+
+@pytest.mark.parametrize("small", [100, 1_000_000])
+def test_large_table_in_many_batches(tmp_path: Path, monkeypatch: Any, small: int) -> None:
+    """Keys are found across batch boundaries, hashed or not, and row numbers stay right."""
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(keys, "SMALL", small)
+    rows = [f"{i % 5000},{i}" for i in range(12_000)]
+    schema = {"fields": [{"name": "k", "type": "integer"}, {"name": "v", "type": "integer"}],
+              "primaryKey": ["k"]}  # fmt: skip
+    pkg = _table(tmp_path / "p", "k,v", rows, schema)
+    target = resolve(pkg)
+    issues = run(target.resources, target.base_dir).issues
+    assert len(issues) == 7000
+    assert issues[0].row == 5002 and "row 2" in issues[0].message
+    assert issues[-1].row == 12001 and "row 7001" in issues[-1].message

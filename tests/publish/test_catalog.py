@@ -1,0 +1,207 @@
+"""Catalogue metadata: DCAT-AP and schema.org JSON-LD from one record."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from statpub.cli import main
+from statpub.errors import InvalidInput, StatpubError
+from statpub.publish.catalog import DCAT_CONTEXT, dcat_jsonld, schemaorg_dataset
+from statpub.publish.local import LocalPackage
+
+BASE = "https://data.example.org/kz/"
+# The vocabularies DCAT-AP asks for; every other absolute address must come from the package.
+VOCABULARIES = (
+    "http://publications.europa.eu/resource/authority/file-type/",
+    "https://www.iana.org/assignments/media-types/",
+    "https://schema.org",
+)
+
+
+def walk(node: Any) -> Any:
+    yield node
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+
+
+def urls(doc: Any) -> set[str]:
+    return {s for s in walk(doc) if isinstance(s, str) and re.match(r"https?://", s)}
+
+
+def tabular(package: LocalPackage) -> list[Any]:
+    return [f for f in package.data if f.resource and f.resource["format"] in ("csv", "parquet")]
+
+
+@pytest.fixture
+def dcat(package: LocalPackage) -> dict[str, Any]:
+    return dcat_jsonld(package.descriptor, package.root)
+
+
+@pytest.fixture
+def schemaorg(package: LocalPackage) -> dict[str, Any]:
+    return schemaorg_dataset(package.descriptor, package.root)
+
+
+def test_dcat_ap_mandatory_and_recommended_properties(
+    dcat: dict[str, Any], package: LocalPackage
+) -> None:
+    d = package.descriptor
+    assert dcat["@type"] == "dcat:Dataset"
+    # mandatory for a Dataset in DCAT-AP: title and description
+    assert dcat["dct:title"] == d["title"] and dcat["dct:description"] == d["description"]
+    assert dcat["dcat:version"] == d["version"] == dcat["owl:versionInfo"]
+    assert dcat["dct:identifier"] == d["id"]
+    assert dcat["dcat:keyword"] == d["keywords"]
+    assert dcat["dct:issued"] == {"@value": d["created"][:10], "@type": "xsd:date"}
+    temporal = dcat["dct:temporal"]
+    assert temporal["@type"] == "dct:PeriodOfTime"
+    assert temporal["dcat:startDate"]["@value"] == d["temporalCoverage"]["start"]
+    assert temporal["dcat:endDate"]["@value"] == d["temporalCoverage"]["end"]
+    assert dcat["dct:spatial"]["@type"] == "dct:Location"
+    assert dcat["dct:spatial"]["dct:identifier"] == d["spatialCoverage"]["iso3166"]
+    assert dcat["dct:publisher"]["@type"] == "foaf:Agent"
+
+
+def test_dcat_distributions_carry_size_and_checksum_of_the_files(
+    dcat: dict[str, Any], package: LocalPackage
+) -> None:
+    dists = dcat["dcat:distribution"]
+    files = tabular(package)
+    assert len(dists) == len(files)
+    formats = set()
+    for dist, f in zip(dists, files, strict=True):
+        data = (package.root / f.path).read_bytes()
+        assert dist["@type"] == "dcat:Distribution"
+        assert dist["dcat:accessURL"] == {"@id": f.path}  # mandatory in DCAT-AP
+        assert dist["dcat:downloadURL"] == {"@id": f.path}
+        assert dist["dcat:byteSize"]["@value"] == str(len(data))
+        assert dist["spdx:checksum"]["spdx:checksumValue"]["@value"] == (
+            hashlib.sha256(data).hexdigest()
+        )
+        assert dist["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}
+        assert dist["dct:license"] == {"@id": package.descriptor["licenses"][0]["path"]}
+        assert dist["dcat:mediaType"]["@id"].endswith("/" + f.resource["mediatype"])
+        formats.add(dist["dct:format"]["@id"].rsplit("/", 1)[1])
+    assert formats == {"CSV", "PARQUET"}
+
+
+def test_parquet_size_comes_from_the_file(dcat: dict[str, Any], package: LocalPackage) -> None:
+    parquet = [f for f in tabular(package) if f.path.endswith(".parquet")]
+    assert parquet and all("bytes" not in f.resource for f in parquet)
+    sizes = {
+        d["dcat:downloadURL"]["@id"]: d["dcat:byteSize"]["@value"]
+        for d in dcat["dcat:distribution"]
+    }
+    for f in parquet:
+        assert sizes[f.path] == str((package.root / f.path).stat().st_size)
+
+
+def test_every_prefix_is_declared(dcat: dict[str, Any]) -> None:
+    used = set()
+    for node in walk(dcat):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not key.startswith("@"):
+                    used.add(key.split(":", 1)[0])
+                if key == "@type" or (key == "@id" and ":" in value and "//" not in value):
+                    used.add(value.split(":", 1)[0])
+    assert used <= set(DCAT_CONTEXT), used - set(DCAT_CONTEXT)
+    assert dcat["@context"] == DCAT_CONTEXT
+
+
+def test_schemaorg_dataset_properties(schemaorg: dict[str, Any], package: LocalPackage) -> None:
+    d = package.descriptor
+    assert schemaorg["@context"] == "https://schema.org" and schemaorg["@type"] == "Dataset"
+    assert schemaorg["name"] == d["title"] and schemaorg["description"] == d["description"]
+    assert 50 <= len(schemaorg["description"]) <= 5000  # what dataset search engines accept
+    assert schemaorg["version"] == d["version"]
+    assert schemaorg["license"] == d["licenses"][0]["path"]
+    assert schemaorg["temporalCoverage"] == (
+        f"{d['temporalCoverage']['start']}/{d['temporalCoverage']['end']}"
+    )
+    assert schemaorg["spatialCoverage"]["name"] == d["spatialCoverage"]["name"]
+    assert [s["url"] for s in schemaorg["isBasedOn"]] == [s["path"] for s in d["sources"]]
+    for dist, f in zip(schemaorg["distribution"], tabular(package), strict=True):
+        assert dist["@type"] == "DataDownload"
+        assert dist["contentUrl"] == f.path
+        assert dist["encodingFormat"] == f.resource["mediatype"]
+        assert dist["sha256"] == f.sha256
+        assert dist["contentSize"] == f"{f.bytes} B"
+
+
+def test_both_formats_say_the_same(dcat: dict[str, Any], schemaorg: dict[str, Any]) -> None:
+    a = [
+        (d["dcat:downloadURL"]["@id"], int(d["dcat:byteSize"]["@value"]),
+         d["spdx:checksum"]["spdx:checksumValue"]["@value"], d["dct:title"])
+        for d in dcat["dcat:distribution"]
+    ]  # fmt: skip
+    b = [
+        (d["contentUrl"], int(d["contentSize"].split()[0]), d["sha256"], d["name"])
+        for d in schemaorg["distribution"]
+    ]
+    assert a == b
+    assert dcat["dcat:version"] == schemaorg["version"]
+    assert dcat["dcat:keyword"] == schemaorg["keywords"]
+
+
+def test_no_address_is_made_up(
+    dcat: dict[str, Any], schemaorg: dict[str, Any], package: LocalPackage
+) -> None:
+    known = urls(package.descriptor)
+    for doc in (dcat, schemaorg):
+        extra = {u for u in urls(doc) - known if not u.startswith(VOCABULARIES)}
+        extra -= set(DCAT_CONTEXT.values())
+        assert extra == set(), extra
+    assert "@id" not in dcat and "dcat:landingPage" not in dcat and "url" not in schemaorg
+    for d in schemaorg["distribution"]:
+        assert (package.root / d["contentUrl"]).is_file()
+
+
+def test_base_url_makes_addresses_absolute(package: LocalPackage) -> None:
+    dcat = dcat_jsonld(package.descriptor, package.root, base_url=BASE.rstrip("/"))
+    org = schemaorg_dataset(package.descriptor, package.root, base_url=BASE)
+    assert dcat["@id"] == dcat["dcat:landingPage"]["@id"] == BASE == org["url"]
+    for d in dcat["dcat:distribution"]:
+        assert d["dcat:downloadURL"]["@id"].startswith(BASE)
+        assert d["dct:conformsTo"]["@id"].startswith(BASE + "schemas/")
+    assert all(d["contentUrl"].startswith(BASE) for d in org["distribution"])
+    with pytest.raises(StatpubError) as err:
+        dcat_jsonld(package.descriptor, package.root, base_url="data.example.org")
+    assert err.value.code == "bad-usage"
+
+
+def test_changed_file_is_not_advertised(package_dir_copy: Path) -> None:
+    descriptor = json.loads((package_dir_copy / "datapackage.json").read_text())
+    target = package_dir_copy / "data" / "observations.parquet"
+    target.write_bytes(target.read_bytes() + b"\0")
+    with pytest.raises(InvalidInput) as err:
+        schemaorg_dataset(descriptor, package_dir_copy)
+    assert [(i.type, i.path) for i in err.value.issues] == [
+        ("hash-mismatch", "data/observations.parquet")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["dcat", "schemaorg"])
+def test_cli_prints_or_writes_the_document(fmt: str, package: LocalPackage, tmp_path: Path) -> None:
+    expected = (dcat_jsonld if fmt == "dcat" else schemaorg_dataset)(
+        package.descriptor, package.root, base_url=BASE
+    )
+    args = ["catalog", str(package.root), "--format", fmt, "--base-url", BASE]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout) == expected
+    out = tmp_path / "meta" / f"{fmt}.jsonld"
+    run = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert run.exit_code == 0 and run.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8")) == expected

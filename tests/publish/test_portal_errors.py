@@ -1,0 +1,110 @@
+"""Portal failures through the real ckanapi client, against servers on loopback:
+each becomes a StatpubError with a stable code, and none carries the token."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from statpub.errors import StatpubError
+from statpub.publish.portal import Portal
+
+TOKEN = "tok-" + "s3cr3t" * 8
+
+
+class Canned(BaseHTTPRequestHandler):
+    """Answers every action with one canned CKAN response."""
+
+    status = 200
+    body: dict[str, Any] = {}
+    seen: list[dict[str, str]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        self.seen.append(dict(self.headers))
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        data = json.dumps(self.body).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def canned() -> Iterator[tuple[str, type[Canned]]]:
+    handler = type("H", (Canned,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_refused_token_is_portal_auth_and_never_echoed(canned: Any) -> None:
+    url, handler = canned
+    handler.status = 403
+    handler.body = {
+        "success": False,
+        "error": {"__type": "Authorization Error", "message": "Access denied"},
+    }
+    portal = Portal(url, TOKEN)
+    with pytest.raises(StatpubError) as err:
+        portal.call("package_create", {"name": "x"})
+    assert err.value.code == "portal-auth"
+    assert "refused the API token" in err.value.message
+    assert "CKAN_API_TOKEN" in err.value.message
+    assert TOKEN not in str(err.value) and TOKEN not in repr(portal)
+    assert handler.seen[0]["Authorization"] == TOKEN  # it was sent, in the header only
+
+
+def test_portal_validation_error_is_portal_error_with_ckans_words(canned: Any) -> None:
+    url, handler = canned
+    handler.status = 409
+    handler.body = {
+        "success": False,
+        "error": {"__type": "Validation Error", "name": ["That URL is already in use."]},
+    }
+    with pytest.raises(StatpubError) as err:
+        Portal(url, TOKEN).call("package_create", {"name": "x"})
+    assert err.value.code == "portal-error"
+    assert "That URL is already in use." in err.value.message
+
+
+def test_not_a_ckan_is_portal_error(canned: Any) -> None:
+    url, handler = canned
+    handler.status = 200
+    handler.body = {"hello": "world"}
+    with pytest.raises(StatpubError) as err:
+        Portal(url, TOKEN).call("status_show")
+    assert err.value.code == "portal-error"
+
+
+def test_connection_refused_is_portal_unreachable() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again before the call: nothing listens
+    with pytest.raises(StatpubError) as err:
+        Portal(f"http://127.0.0.1:{port}", TOKEN).call("organization_show", {"id": "x"})
+    assert err.value.code == "portal-unreachable"
+    assert "could not reach the portal" in err.value.message and TOKEN not in err.value.message
+
+
+def test_silent_portal_times_out_as_unreachable() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)  # accepts connections, never answers
+        port = s.getsockname()[1]
+        with pytest.raises(StatpubError) as err:
+            Portal(f"http://127.0.0.1:{port}", TOKEN, timeout=1).call("status_show")
+    assert err.value.code == "portal-unreachable"
+    assert "no answer within 1 s" in err.value.message

@@ -1,0 +1,305 @@
+"""The dataset page in a real headless Chromium: no console errors, one chart mark per
+figure, every download link resolves, nothing fetched from the network, and a screenshot
+in tests/artifacts/site.png to look at.
+
+Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``:
+NUL-separated JSON on file descriptors 3 and 4), so no websocket library and no open
+port are needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import select
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = ROOT / "tests" / "artifacts" / "site.png"
+TIMEOUT = 30.0
+
+pytestmark = pytest.mark.browser
+
+
+def chromium_path() -> str | None:
+    for name in (os.environ.get("STATPUB_CHROMIUM"), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def require_chromium() -> str:
+    exe = chromium_path()
+    if exe is None:
+        why = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("STATPUB_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"chromium is required in this run but missing: {why}")
+        pytest.skip(why)
+    return exe
+
+
+class Chromium:
+    """A headless Chromium with a fresh profile, spoken to over the DevTools pipe."""
+
+    def __init__(self, exe: str, profile: Path) -> None:
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+
+        def on_fds_3_and_4() -> None:  # where --remote-debugging-pipe expects them
+            # Move both ends above 3 and 4 first: a pipe end may already be fd 3 or 4,
+            # and dup2 onto itself would leave it close-on-exec.
+            high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_chrome_r, from_chrome_w)]
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.proc = subprocess.Popen(
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--disable-dev-shm-usage",
+                "--hide-scrollbars",
+                "--window-size=1100,900",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            close_fds=False,
+            preexec_fn=on_fds_3_and_4,
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        self._buffer = b""
+        self._next_id = 0
+        self.events: list[dict[str, Any]] = []
+
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode() + b"\0")
+        reply = self._wait(lambda m: m.get("id") == self._next_id, f"reply to {method}")
+        if "error" in reply:
+            raise AssertionError(f"{method}: {reply['error']}")
+        result: dict[str, Any] = reply["result"]
+        return result
+
+    def wait_event(self, method: str) -> dict[str, Any]:
+        for event in self.events:
+            if event["method"] == method:
+                return event
+        return self._wait(lambda m: m.get("method") == method, method)
+
+    def _wait(self, match: Any, what: str) -> dict[str, Any]:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                if "method" in message:
+                    self.events.append(message)
+                if match(message):
+                    return message
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"chromium did not send the {what} within {TIMEOUT:.0f}s")
+            ready, _, _ = select.select([self._from_chrome], [], [], left)
+            if ready:
+                chunk = os.read(self._from_chrome, 1 << 20)
+                if not chunk:
+                    raise AssertionError(f"chromium closed the pipe while waiting for the {what}")
+                self._buffer += chunk
+
+    def close(self) -> None:
+        try:
+            if self.proc.poll() is None:
+                os.write(
+                    self._to_chrome,
+                    json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0",
+                )
+                self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        finally:
+            os.close(self._to_chrome)
+            os.close(self._from_chrome)
+
+
+class Page:
+    """One tab: the console errors, exceptions and requests it produced."""
+
+    def __init__(self, browser: Chromium, url: str) -> None:
+        self.browser = browser
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        for domain in ("Runtime", "Log", "Page", "Network"):
+            browser.send(f"{domain}.enable", session=self.session)
+        first = len(browser.events)
+        browser.send("Page.navigate", {"url": url}, session=self.session)
+        browser._wait(
+            lambda m: (
+                m.get("method") == "Page.loadEventFired" and m.get("sessionId") == self.session
+            ),
+            "page load event",
+        )
+        self.eval("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        self._events = [e for e in browser.events[first:] if e.get("sessionId") == self.session]
+
+    def eval(self, expression: str) -> Any:
+        reply = self.browser.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=self.session,
+        )
+        assert "exceptionDetails" not in reply, reply["exceptionDetails"]
+        return reply["result"].get("value")
+
+    @property
+    def errors(self) -> list[str]:
+        out = []
+        for e in self._events:
+            p = e.get("params", {})
+            if e["method"] == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
+                out.append(
+                    "console: "
+                    + " ".join(str(a.get("value", a.get("description"))) for a in p["args"])
+                )
+            elif e["method"] == "Runtime.exceptionThrown":
+                details = p["exceptionDetails"]
+                out.append(
+                    f"exception: {details.get('text', '')} "
+                    f"{details.get('exception', {}).get('description', '')}"
+                )
+            elif e["method"] == "Log.entryAdded" and p["entry"]["level"] == "error":
+                out.append(f"log: {p['entry']['text']} {p['entry'].get('url', '')}")
+        return out
+
+    @property
+    def requests(self) -> list[str]:
+        return [
+            e["params"]["request"]["url"]
+            for e in self._events
+            if e["method"] == "Network.requestWillBeSent"
+        ]
+
+    def screenshot(self, path: Path) -> bytes:
+        size = self.browser.send("Page.getLayoutMetrics", session=self.session)["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+        shot = self.browser.send(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+            session=self.session,
+        )
+        data = base64.b64decode(shot["data"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return data
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    exe = require_chromium()
+    chrome = Chromium(exe, tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield chrome
+    finally:
+        chrome.close()
+
+
+@pytest.fixture(scope="module")
+def site(built_package: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from statpub.site import render_site
+
+    out = tmp_path_factory.mktemp("site") / "out"
+    render_site(built_package, out)
+    return out
+
+
+def test_the_harness_sees_console_errors(browser: Chromium, tmp_path: Path) -> None:
+    """A failing script and a missing image are reported: else the page test proves nothing."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><title>bad</title><img src='missing.png' alt=''>"
+        "<script>console.error('deliberate'); undefinedFunction();</script>",
+        encoding="utf-8",
+    )
+    page = Page(browser, bad.as_uri())
+    text = "\n".join(page.errors)
+    assert "deliberate" in text and "undefinedFunction" in text and "missing.png" in text
+
+
+def test_page_in_chromium(browser: Chromium, site: Path, built_package: Path) -> None:
+    page = Page(browser, (site / "index.html").as_uri())
+    png = page.screenshot(SCREENSHOT)
+
+    assert page.errors == []
+    offsite = [u for u in page.requests if urlparse(u).scheme not in ("file", "data", "about")]
+    assert offsite == [], "the page must read offline"
+
+    with (built_package / "data" / "observations.csv").open(encoding="utf-8", newline="") as fh:
+        observations = list(csv.DictReader(fh))
+    marks = page.eval("""Array.from(document.querySelectorAll('#chart g.mark')).map(g => {
+        const box = g.getBBox();
+        return {id: g.dataset.indicator, title: g.querySelector('title')?.textContent || '',
+                width: box.width, height: box.height};
+    })""")
+    assert sorted(m["id"] for m in marks) == sorted(r["indicator_id"] for r in observations)
+    for mark in marks:
+        assert mark["width"] > 0 and mark["height"] > 0, mark
+        assert mark["title"].strip(), mark
+
+    rows = page.eval("document.querySelectorAll('table.figures tbody tr[data-indicator]').length")
+    assert rows == len(observations)
+
+    links = page.eval("""Array.from(document.querySelectorAll('a.download')).map(a =>
+        ({href: a.href, bytes: Number(a.dataset.bytes), sha256: a.dataset.sha256,
+          text: a.textContent}))""")
+    texts = {link["text"] for link in links}
+    assert {"data/observations.csv", "data/observations.parquet", "datapackage.json"} <= texts
+    assert any(t.endswith(".zip") for t in texts)
+    for link in links:
+        target = Path(url2pathname(urlparse(link["href"]).path))
+        assert target.is_file(), f"download link {link['text']} points at a missing file"
+        data = target.read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (link["bytes"], link["sha256"]), (
+            link["text"]
+        )
+
+    jsonld = json.loads(
+        page.eval("document.querySelector('script[type=\"application/ld+json\"]').textContent")
+    )
+    assert jsonld["@type"] == "Dataset"
+    chart_size = page.eval(
+        "(() => { const r = document.querySelector('#chart').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    assert chart_size[0] > 300 and chart_size[1] > 300
+    assert png.startswith(b"\x89PNG") and SCREENSHOT.stat().st_size > 10_000
