@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from services import require_service
+
 ROOT = Path(__file__).resolve().parent.parent
 # The captured source texts live beside the checkout (see README); CI has them.
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
-
-
-def require_service(name: str, available: bool, why: str) -> None:
-    """Skip when a service is missing, unless the run promised every service (CI)."""
-    if available:
-        return
-    if os.environ.get("STATPUB_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{name} is required in this run but missing: {why}")
-    pytest.skip(f"{name} not available: {why}")
 
 
 @pytest.fixture(scope="session")

@@ -16,9 +16,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from engine_parity import both
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from engine_parity import both
 
 POOLS: dict[str, list[str]] = {
     "integer": ["0", "1", "-1", "+7", "007", "-0", "42", "x", "1.5", "1e3", "", "NA"],

@@ -24,6 +24,7 @@ import pytest
 import requests
 from click.testing import CliRunner, Result
 
+from services import require_service
 from statpub.cli import main
 from statpub.errors import StatpubError
 from statpub.publish.ckan import apply, prepare, read_portal
@@ -31,15 +32,6 @@ from statpub.publish.local import LocalPackage, read_package
 from statpub.publish.portal import Portal
 
 pytestmark = pytest.mark.ckan
-
-
-def require_service(name: str, available: bool, why: str) -> None:
-    """tests/conftest.py's rule: skip when missing, fail when the run promised services."""
-    if available:
-        return
-    if os.environ.get("STATPUB_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{name} is required in this run but missing: {why}")
-    pytest.skip(f"{name} not available: {why}")
 
 
 @dataclass(frozen=True)

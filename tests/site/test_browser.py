@@ -26,6 +26,8 @@ from urllib.request import url2pathname
 
 import pytest
 
+from services import require_service
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "tests" / "artifacts" / "site.png"
 TIMEOUT = 30.0
@@ -42,11 +44,9 @@ def chromium_path() -> str | None:
 
 def require_chromium() -> str:
     exe = chromium_path()
-    if exe is None:
-        why = "Debian's chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("STATPUB_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"chromium is required in this run but missing: {why}")
-        pytest.skip(why)
+    why = "Debian's chromium is not installed (apt-get install -y chromium)"
+    require_service("chromium", exe is not None, why)
+    assert exe is not None
     return exe
 
 

@@ -6,40 +6,17 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    figures_options,
+    handle_errors,
+    output_options,
+    resolve_format,
+)
 
 
 @click.command()
-@click.option(
-    "--figures",
-    "figures_dir",
-    type=click.Path(path_type=Path),
-    default="figures",
-    show_default=True,
-    help="Folder of figure files (package.yml, indicators.yml, releases.yml, sources/*.yml).",
-)
-@click.option(
-    "--schemas",
-    "schemas_dir",
-    type=click.Path(path_type=Path),
-    default="schemas",
-    show_default=True,
-    help="Folder of Table Schemas, one per published table.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default="datapackage",
-    show_default=True,
-    help="Package folder to write; replaced only when the new build is valid.",
-)
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of captured source texts: check every quote occurs in its source.",
-)
+@figures_options(out_help="Package folder to write; replaced only when the new build is valid.")
 @output_options()
 @handle_errors
 def build(

@@ -6,16 +6,17 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    handle_errors,
+    output_options,
+    package_argument,
+    resolve_format,
+)
 
 
 @click.command()
-@click.argument(
-    "package_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="datapackage",
-    required=False,
-)
+@package_argument
 @click.option(
     "--out",
     "out_path",

@@ -6,16 +6,11 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors
+from statpub.cli.options import echo_json, handle_errors, package_argument
 
 
 @click.command()
-@click.argument(
-    "package_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="datapackage",
-    required=False,
-)
+@package_argument
 @click.option(
     "--format",
     "fmt",

@@ -6,20 +6,19 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    handle_errors,
+    output_options,
+    releases_option,
+    resolve_format,
+)
 
 
 @click.command()
 @click.argument("version")
 @click.argument("out_dir", metavar="DIR", type=click.Path(path_type=Path))
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-    help="The release archive.",
-)
+@releases_option
 @click.option("--force", is_flag=True, help="Replace DIR when it exists and is not empty.")
 @output_options()
 @handle_errors

@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -120,3 +121,69 @@ def render_report(report: Report, fmt: str) -> None:
     if report.partial:
         line += " [partial: stopped at the error limit]"
     click.echo(line)
+
+
+def package_argument(f: F) -> F:
+    """The package folder a command reads (default: ``datapackage``)."""
+    return click.argument(
+        "package_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="datapackage",
+        required=False,
+    )(f)
+
+
+def releases_option(f: F) -> F:
+    """Where released versions are archived."""
+    return click.option(
+        "--releases",
+        "releases_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="releases",
+        show_default=True,
+        help="The release archive: one folder per released version, with its checksums.",
+    )(f)
+
+
+def sources_option(f: F) -> F:
+    return click.option(
+        "--sources",
+        "sources_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of captured source texts: check every quote occurs in its source.",
+    )(f)
+
+
+def figures_options(out_help: str) -> Callable[[F], F]:
+    """--figures, --schemas, --out and --sources: what a build reads and writes."""
+
+    def decorator(f: F) -> F:
+        f = sources_option(f)
+        f = click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(path_type=Path),
+            default="datapackage",
+            show_default=True,
+            help=out_help,
+        )(f)
+        f = click.option(
+            "--schemas",
+            "schemas_dir",
+            type=click.Path(path_type=Path),
+            default="schemas",
+            show_default=True,
+            help="Folder of Table Schemas, one per published table.",
+        )(f)
+        f = click.option(
+            "--figures",
+            "figures_dir",
+            type=click.Path(path_type=Path),
+            default="figures",
+            show_default=True,
+            help="Folder of figure files (package.yml, indicators.yml, releases.yml, "
+            "sources/*.yml).",
+        )(f)
+        return f
+
+    return decorator

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    handle_errors,
+    output_options,
+    package_argument,
+    resolve_format,
+)
 
 
 @click.group()
@@ -23,12 +29,7 @@ def publish() -> None:
 
 
 @publish.command()
-@click.argument(
-    "package_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="datapackage",
-    required=False,
-)
+@package_argument
 @click.option(
     "--url", required=True, help="The CKAN site's root address, e.g. https://ckan.example.org."
 )

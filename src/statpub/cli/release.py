@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    figures_options,
+    handle_errors,
+    output_options,
+    releases_option,
+    resolve_format,
+)
 
 
 @click.command()
@@ -30,44 +37,8 @@ from statpub.cli.options import echo_json, handle_errors, output_options, resolv
     help="Make no new version: build the last version in releases.yml and archive it in "
     "--releases (for the first release, or one made before releases were archived).",
 )
-@click.option(
-    "--figures",
-    "figures_dir",
-    type=click.Path(path_type=Path),
-    default="figures",
-    show_default=True,
-    help="Folder of figure files; releases.yml and revisions.csv in it are appended to.",
-)
-@click.option(
-    "--schemas",
-    "schemas_dir",
-    type=click.Path(path_type=Path),
-    default="schemas",
-    show_default=True,
-    help="Folder of Table Schemas.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default="datapackage",
-    show_default=True,
-    help="Package folder to rebuild with the new version.",
-)
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-    help="The release archive: one folder per released version, with its checksums.",
-)
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of captured source texts: check every quote occurs in its source.",
-)
+@figures_options(out_help="Package folder to rebuild with the new version.")
+@releases_option
 @output_options()
 @handle_errors
 def release(

@@ -8,18 +8,17 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import (
+    echo_json,
+    handle_errors,
+    output_options,
+    releases_option,
+    resolve_format,
+)
 
 
 @click.command()
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-    help="The release archive.",
-)
+@releases_option
 @click.option("--resource", default="observations", show_default=True, help="The table to follow.")
 @click.option(
     "--field",

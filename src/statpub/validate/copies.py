@@ -39,17 +39,6 @@ def check_copies(target: Target) -> list[Issue]:
     return issues
 
 
-def _schema(target: Target, res: dict[str, Any]) -> dict[str, Any] | None:
-    from statpub.tables.schema import load_schema
-
-    schema = res.get("schema")
-    if isinstance(schema, str):
-        try:
-            return load_schema(target.base_dir / schema)
-        except Exception:  # reported by the descriptor checks
-            return None
-    return schema if isinstance(schema, dict) else None
-
 
 def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) -> list[Issue]:
     import pyarrow as pa
@@ -58,9 +47,9 @@ def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) ->
     from statpub.tables.parquetio import read_parquet
     from statpub.tables.schema import arrow_type
 
-    schema = _schema(target, csv_res)
+    schema = target.schema(csv_res)
     pq_path = pq_res["path"]
-    if schema is None or _schema(target, pq_res) != schema:
+    if schema is None or target.schema(pq_res) != schema:
         return [
             Issue(
                 "copies-schema-differ",

@@ -80,22 +80,11 @@ def check_figures(target: Target, options: Options, report: Report) -> list[Issu
     return issues
 
 
-def _schema(target: Target, res: dict[str, Any]) -> dict[str, Any] | None:
-    from statpub.tables.schema import load_schema
-
-    schema = res.get("schema")
-    if isinstance(schema, str):
-        try:
-            return load_schema(target.base_dir / schema)
-        except Exception:
-            return None
-    return schema if isinstance(schema, dict) else None
-
 
 def _field_names(target: Target, res: dict[str, Any]) -> set[str]:
     if not isinstance(res.get("path"), str) or not res["path"].endswith(".csv"):
         return set()  # the Parquet copy is held to the CSV by the copies check
-    schema = _schema(target, res)
+    schema = target.schema(res)
     return {f.get("name") for f in schema.get("fields", [])} if schema else set()
 
 
@@ -104,7 +93,7 @@ def _rows(target: Target, res: dict[str, Any]) -> list[dict[str, Any]] | None:
 
     from statpub.tables.csvio import read_csv
 
-    schema = _schema(target, res)
+    schema = target.schema(res)
     if schema is None:
         return None
     try:

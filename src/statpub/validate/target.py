@@ -29,6 +29,19 @@ class Target:
         res = self.descriptor.get("resources")
         return res if isinstance(res, list) else []
 
+    def schema(self, resource: dict[str, Any]) -> dict[str, Any] | None:
+        """The resource's Table Schema, inline or from its path; None when unusable.
+
+        An unreadable schema is reported by the table checks, not here.
+        """
+        schema = resource.get("schema")
+        if isinstance(schema, str):
+            try:
+                return load_schema(self.base_dir / schema)
+            except StatpubError:
+                return None
+        return schema if isinstance(schema, dict) else None
+
 
 def resolve(path: str | Path, schema: str | Path | None = None) -> Target:
     p = Path(path)

@@ -28,7 +28,7 @@ import pyarrow as pa
 from statpub.validate.engine.model import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
-CHUNK_BYTES = 16 << 20  # a batch, when the file can be cut at line ends
+CHUNK_BYTES = 8 << 20  # a batch, when the file can be cut at line ends
 SLOW_BATCH_ROWS = 50_000
 PARQUET_BATCH_ROWS = 256_000
 
@@ -187,11 +187,6 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    if enc == "utf-8-sig" and any(_has_byte(p, "\n\n", "\n\r\n") for p in spec.files):
-        # pyarrow reads an empty line as a row of empty strings; it is a row with
-        # no cells (a blank row, whatever the missing values) and only the csv
-        # module tells them apart.
-        raise NeedsSlowPath()
     chunked = enc == "utf-8-sig" and not any(
         _has_byte(p, d.quote_char, d.escape_char) for p in spec.files
     )
@@ -235,6 +230,11 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                     skip_header = False
                     if number == 0:
                         row += 1
+                if cols and _has_empty_row(cols):
+                    # pyarrow reads an empty line as a row of empty strings; it is a
+                    # row with no cells (blank, whatever the missing values), and only
+                    # the csv module tells the two apart.
+                    raise NeedsSlowPath()
                 if cols and len(cols[0]):
                     yield Batch(columns=cols, first_row=row)
                     row += len(cols[0])
@@ -278,6 +278,17 @@ def _line_chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
                 continue
             yield data[:cut]
             rest = data[cut:]
+
+
+def _has_empty_row(columns: list[pa.Array]) -> bool:
+    import pyarrow.compute as pc
+
+    empty = pc.equal(pc.binary_length(columns[0]), 0)
+    for column in columns[1:]:
+        if not pc.any(empty).as_py():
+            return False
+        empty = pc.and_(empty, pc.equal(pc.binary_length(column), 0))
+    return bool(pc.any(empty).as_py())
 
 
 def _strip(labels: list[str]) -> list[str]:
