@@ -204,10 +204,17 @@ def test_single_table_with_schema(built_package: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_github_annotations(package_copy: Path) -> None:
+def test_github_annotations_name_files_from_the_repository_root(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "v1"')
-    result = run(str(package_copy), "--format", "github")
+    replace_in(package_copy / "data/indicators.csv", "Mentors trained", "Mentors retrained")
+    monkeypatch.chdir(package_copy.parent)
+    result = run(package_copy.name, "--format", "github")
     assert result.exit_code == 1
-    assert result.stdout.startswith(
-        "::error file=datapackage.json,title=version-not-semver::version"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "::error file=pkg/datapackage.json,title=version-not-semver::version: " + (
+        "version 'v1' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0); the Data "
+        "Package spec recommends semver so consumers can tell breaking changes"
     )
+    assert any(line.startswith("::error file=pkg/data/indicators.csv,") for line in lines)

@@ -62,9 +62,11 @@ def _action_command() -> str:
 
 
 def _run_action(package: Path) -> subprocess.CompletedProcess[str]:
+    """Run the action's command as GitHub does: from the checkout, with a relative path."""
     return subprocess.run(
         ["bash", "-c", _action_command()],
-        env=_env(STATPUB_PATH=str(package), STATPUB_ARGS=""),
+        env=_env(STATPUB_PATH=package.name, STATPUB_ARGS=""),
+        cwd=package.parent,
         capture_output=True,
         text=True,
         timeout=300,
@@ -84,7 +86,7 @@ def test_action_annotates_errors_and_fails(bad: Path) -> None:
     titles = sorted(line.split("title=")[1].split("::")[0] for line in errors)
     # Row 4: "x" is not an integer, so its key is empty too.
     assert titles == ["constraint-error", "primary-key", "primary-key", "type-error"]
-    assert any("line=3" in line and "file=data.csv" in line for line in errors)
+    assert any(f"file={bad.name}/data.csv,line=3," in line for line in errors)
 
 
 def test_action_cannot_run_on_a_missing_path(tmp_path: Path) -> None:

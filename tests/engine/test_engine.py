@@ -150,3 +150,19 @@ def test_large_table_in_many_batches(tmp_path: Path, monkeypatch: Any, small: in
     assert len(issues) == 7000
     assert issues[0].row == 5002 and "row 2" in issues[0].message
     assert issues[-1].row == 12001 and "row 7001" in issues[-1].message
+
+
+def test_quotes_after_the_first_pieces(tmp_path: Path, monkeypatch: Any) -> None:
+    """A quoted newline far into the file: row numbers count records, not lines."""
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 1024)
+    rows = [f"{i},plain" for i in range(2000)]
+    rows += ['2000,"two\nlines"', "x,after", '2002,"a ""quoted"" word"', "y,last"]
+    schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "s"}]}
+    pkg = _table(tmp_path / "p", "n,s", rows, schema)
+    target = resolve(pkg)
+    result = run(target.resources, target.base_dir)
+    assert [(i.row, i.field, i.type) for i in result.issues] == [
+        (2003, "n", "type-error"),
+        (2005, "n", "type-error"),
+    ]
+    assert result.rows == 2004

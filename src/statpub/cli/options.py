@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,12 +76,17 @@ def format_issue(issue: Issue) -> str:
     return f"  {issue.where()}: {issue.severity} [{issue.type}] {issue.message}"
 
 
-def github_annotation(issue: Issue) -> str:
-    """One GitHub Actions workflow command for ``issue``."""
+def github_annotation(issue: Issue, base: str = "") -> str:
+    """One GitHub Actions workflow command for ``issue``.
+
+    Issue paths are relative to the package folder; GitHub wants them relative
+    to the repository, so ``base`` (the package folder as given) is prefixed.
+    """
     level = "error" if issue.severity == "error" else "warning"
     props = []
     if issue.path:
-        props.append(f"file={_escape_property(issue.path)}")
+        file = posixpath.normpath(posixpath.join(base, issue.path))
+        props.append(f"file={_escape_property(file)}")
     if issue.row is not None:
         props.append(f"line={issue.row}")
     props.append(f"title={_escape_property(issue.type)}")
@@ -102,8 +108,10 @@ def render_report(report: Report, fmt: str) -> None:
         echo_json(report.to_dict())
         return
     if fmt == "github":
+        target = Path(report.target)
+        base = (target if target.is_dir() else target.parent).as_posix()
         for issue in report.issues:
-            click.echo(github_annotation(issue))
+            click.echo(github_annotation(issue, base))
         verdict = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
         click.echo(f"statpub: {report.target}: {verdict}", err=True)
         return

@@ -58,7 +58,7 @@ class KeySet:
     pending_rows: int = 0
 
     def add(self, columns: list[pa.Array], rows: pa.Array, keep: pa.Array | None = None) -> None:
-        if keep is not None:
+        if keep is not None and not pc.all(keep).as_py():
             if not pc.any(keep).as_py():
                 return
             columns = [c.filter(keep) for c in columns]

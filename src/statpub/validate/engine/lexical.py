@@ -36,6 +36,7 @@ DURATION_RE = (
     r"^-?P(?:[0-9]+Y)?(?:[0-9]+M)?(?:[0-9]+D)?"
     r"(?:T(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]+)?S)?)?$"
 )
+URI_SCHEME_RE = r"^[A-Za-z][A-Za-z0-9+.\-]*:"
 FORMAT_RE = {
     "email": r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[A-Za-z]{2,}$",
     "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]*$",
@@ -80,27 +81,38 @@ def _not(a: pa.Array) -> pa.Array:
 def parse(strings: pa.Array, spec: FieldSpec) -> Parsed:
     if pa.types.is_large_string(strings.type):
         strings = strings.cast(pa.string())
-    absent = pc.is_null(strings)
-    missing = absent
-    if spec.missing_values:
-        missing = _or(absent, pc.fill_null(pc.is_in(strings, pa.array(spec.missing_values)), False))
+    missing = pc.is_null(strings)
+    if spec.missing_values == [""]:
+        missing = _or(missing, pc.equal(pc.binary_length(strings), 0))
+    elif spec.missing_values:
+        listed = pc.fill_null(pc.is_in(strings, pa.array(spec.missing_values, pa.string())), False)
+        missing = _or(missing, listed)
     present = _not(missing)
     cells = strings
     if pc.any(missing).as_py():
         cells = pc.if_else(present, strings, pa.scalar(None, pa.string()))
     ok, values, lengths = _read(cells, spec)
-    invalid = pc.and_(present, _not(pc.fill_null(ok, False)))
-    values = pc.if_else(invalid, pa.scalar(None, values.type), values)
+    if ok is None:  # any text is valid: nothing to test
+        invalid = pc.and_(present, pc.invert(present))
+    else:
+        invalid = pc.and_(present, _not(pc.fill_null(ok, False)))
+    if ok is not None and pc.any(invalid).as_py():  # else: spare a copy of the column
+        values = pc.if_else(invalid, pa.scalar(None, values.type), values)
     return Parsed(strings=strings, missing=missing, invalid=invalid, values=values, lengths=lengths)
 
 
-def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, pa.Array | None]:
-    """(ok, values, lengths) for the present cells (missing ones are null in ``cells``)."""
+def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, pa.Array | None]:
+    """(ok, values, lengths) for the present cells (missing ones are null in ``cells``).
+
+    ``ok`` is None when every present cell is valid, whatever it holds.
+    """
     t, fmt = spec.type, spec.format
     if t == "string":
+        if fmt == "uri":
+            return read_uri(cells), cells, None
         if fmt in FORMAT_RE:
             return _match(cells, FORMAT_RE[fmt]), cells, None
-        return pc.is_valid(cells), cells, None
+        return None, cells, None
     if t == "integer":
         return read_integer(_numeric_text(cells, spec, integer=True))
     if t == "number":
@@ -134,7 +146,18 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array, pa.Array, pa.Arra
         return ok, cells, None
     if t in _PY_READERS:
         return _per_unique(cells, _PY_READERS[t](spec), pa.string(), with_length=True)
-    return pc.is_valid(cells), cells, None  # any (and unknown types, reported elsewhere)
+    return None, cells, None  # any (and unknown types, reported elsewhere)
+
+
+def read_uri(cells: pa.Array) -> pa.Array:
+    """A scheme, then no whitespace: cheap tests for printable ASCII, the full rule otherwise."""
+    ok = _match(cells, URI_SCHEME_RE)
+    plain = pc.fill_null(pc.ascii_is_printable(cells), False)
+    no_space = pc.equal(pc.find_substring(cells, " "), -1)
+    ok_plain = pc.and_(ok, pc.fill_null(no_space, False))
+    if pc.all(pc.or_(plain, pc.is_null(cells))).as_py():
+        return pc.and_(ok_plain, plain)
+    return pc.if_else(plain, ok_plain, _match(cells, FORMAT_RE["uri"]))
 
 
 def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Array:

@@ -29,14 +29,20 @@ class _Key:
     as_float: bool = False
 
 
-def _nan(values: pa.Array) -> pa.Array:
+def _nan(values: pa.Array) -> pa.Array | None:
+    """Where a float key is NaN (never equal to anything); None for other types."""
     if pa.types.is_floating(values.type):
         return pc.fill_null(pc.is_nan(values), False)
-    return _false(len(values))
+    return None
 
 
-def _false(n: int) -> pa.Array:
-    return pa.nulls(n, pa.bool_()).fill_null(False)
+def _skip(masks: list[pa.Array | None]) -> pa.Array | None:
+    present = [m for m in masks if m is not None]
+    return _any(present) if present else None
+
+
+def _keep(skip: pa.Array | None) -> pa.Array | None:
+    return None if skip is None else pc.invert(skip)
 
 
 def _any(masks: list[pa.Array]) -> pa.Array:
@@ -79,6 +85,10 @@ class KeyPlans:
             ref = key(list(fk["reference_fields"]), as_float=True) if self_ref else None
             self.foreign.append((fk, target, ref))
 
+    @property
+    def active(self) -> bool:
+        return bool(self.primary or self.unique or self.unique_keys or self.foreign)
+
     def _columns(self, parsed: list[Parsed], k: _Key) -> list[pa.Array]:
         return [
             keys.canonical(parsed[p].values, self.types[n], as_float=k.as_float)
@@ -92,7 +102,7 @@ class KeyPlans:
         row_at: Callable[[int], int],
     ) -> list[Issue]:
         issues: list[Issue] = []
-        if not (self.primary or self.unique or self.unique_keys or self.foreign):
+        if not self.active:
             return issues
         rows = row_numbers()
         spec = self.spec
@@ -111,10 +121,10 @@ class KeyPlans:
                         row=row_at(k),
                     )
                 )
-            if len(cols) > 1:
+            empty = [parsed[p].missing for p in self.primary.positions]
+            if len(cols) > 1 and any(pc.any(m).as_py() for m in empty):
                 # Table Schema: key fields cannot be null. frictionless-py only
                 # reports a key that is null in every field.
-                empty = [parsed[p].missing for p in self.primary.positions]
                 partial = pc.and_(_any(empty), pc.invert(all_null))
                 for k in pc.indices_nonzero(partial).to_pylist() if pc.any(partial).as_py() else []:
                     gone = [
@@ -130,16 +140,14 @@ class KeyPlans:
                             row=row_at(k),
                         )
                     )
-            keep = pc.invert(pc.or_(all_null, _any([_nan(c) for c in cols])))
-            self.primary.keyset.add(cols, rows, keep)
+            self.primary.keyset.add(cols, rows, _keep(_skip([all_null, *map(_nan, cols)])))
         for k in self.unique:
             cols = self._columns(parsed, k)
-            keep = pc.invert(pc.or_(pc.is_null(cols[0]), _nan(cols[0])))
-            k.keyset.add(cols, rows, keep)
+            k.keyset.add(cols, rows, _keep(_skip([pc.is_null(cols[0]), _nan(cols[0])])))
         for k in self.unique_keys:
             cols = self._columns(parsed, k)
-            keep = pc.invert(_any([pc.or_(pc.is_null(c), _nan(c)) for c in cols]))
-            k.keyset.add(cols, rows, keep)
+            nulls = [pc.is_null(c) for c in cols]
+            k.keyset.add(cols, rows, _keep(_skip([*nulls, *map(_nan, cols)])))
         for _fk, target, ref in self.foreign:
             cols = self._columns(parsed, target)
             target.keyset.add(cols, rows, pc.invert(_all([pc.is_null(c) for c in cols])))

@@ -187,34 +187,52 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    chunked = enc == "utf-8-sig" and not any(
-        _has_byte(p, d.quote_char, d.escape_char) for p in spec.files
-    )
+    chunked = enc == "utf-8-sig"
+    stream_options = parse_options
     if chunked:
-        # No quotes, so no newline inside a value: cut the file at line ends and
-        # let pyarrow parse each piece with all cores, in bounded memory.
+        # Without quotes there is no newline inside a value: cut the file at line
+        # ends and let pyarrow parse each piece with all cores, in bounded memory.
+        # From the first piece with a quote character on, stream the rest.
+        stream_options = pacsv.ParseOptions(
+            delimiter=d.delimiter,
+            quote_char=d.quote_char,
+            double_quote=d.double_quote,
+            escape_char=d.escape_char or False,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        )
         parse_options.newlines_in_values = False
+    quoting = [c.encode() for c in (d.quote_char, d.escape_char) if c]
+
+    def stream(path: Path, offset: int) -> Iterator[list[pa.Array]]:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            reader = pacsv.open_csv(
+                fh,
+                read_options=read_options,
+                parse_options=stream_options,
+                convert_options=convert_options,
+            )
+            for rb in reader:
+                yield list(rb.columns)
 
     def pieces(path: Path) -> Iterator[list[pa.Array]]:
         try:
-            if chunked:
-                for buf in _line_chunks(path):
-                    table = pacsv.read_csv(
-                        pa.py_buffer(buf),
-                        read_options=read_options,
-                        parse_options=parse_options,
-                        convert_options=convert_options,
-                    )
-                    yield [c.combine_chunks() for c in table.columns]
-            else:
-                reader = pacsv.open_csv(
-                    path,
+            if not chunked:
+                yield from stream(path, 0)
+                return
+            for offset, block, end in _line_chunks(path):
+                if any(block.find(q, 0, end) != -1 for q in quoting):
+                    yield from stream(path, offset)
+                    return
+                table = pacsv.read_csv(
+                    pa.py_buffer(block).slice(0, end),
                     read_options=read_options,
                     parse_options=parse_options,
                     convert_options=convert_options,
                 )
-                for rb in reader:
-                    yield list(rb.columns)
+                yield [c.combine_chunks() for c in table.columns]
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise NeedsSlowPath() from exc
 
@@ -244,40 +262,23 @@ def _open_csv_fast(spec: TableSpec) -> Source:
     return Source(labels=_strip(head) if d.header else None, width=width, batches=batches())
 
 
-def _has_byte(path: Path, *needles: str | None) -> bool:
-    """Whether the file holds any of ``needles``, read in blocks (not mapped: a
-    mapping would count the whole file in this process's resident memory)."""
-    wanted = [n.encode() for n in needles if n]
-    if not wanted:
-        return False
-    overlap = max(len(w) for w in wanted) - 1
+def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, bytes, int]]:
+    """(offset, block, end): the file in blocks of about ``size`` bytes; ``block[:end]``
+    ends at a line end (the rest is read again with the next block)."""
+    size = size or CHUNK_BYTES
     with open(path, "rb") as fh:
-        tail = b""
-        while block := fh.read(BLOCK_SIZE):
-            data = tail + block
-            if any(w in data for w in wanted):
-                return True
-            tail = data[-overlap:] if overlap else b""
-    return False
-
-
-def _line_chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """The file in pieces of about ``size`` bytes, each ending at a line end."""
-    with open(path, "rb") as fh:
-        rest = b""
-        while True:
-            block = fh.read(size)
-            if not block:
-                if rest:
-                    yield rest
-                return
-            data = rest + block
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:
-                rest = data
-                continue
-            yield data[:cut]
-            rest = data[cut:]
+        offset = 0
+        while block := fh.read(size):
+            while len(block) >= size and block.rfind(b"\n") == -1:
+                more = fh.read(size)  # a line longer than a block
+                if not more:
+                    break
+                block += more
+            end = block.rfind(b"\n") + 1 if len(block) >= size else len(block)
+            end = end or len(block)
+            yield offset, block, end
+            offset += end
+            fh.seek(offset)
 
 
 def _has_empty_row(columns: list[pa.Array]) -> bool:
@@ -387,47 +388,56 @@ def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
     )
 
 
-def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
-    """Read the next batches in a background thread while the current one is checked.
+class Prefetch:
+    """Read the next batches in a background thread, starting now.
 
-    pyarrow parses with the GIL released, so reading overlaps with checking.
-    Errors raised by the reader come out here, in the consumer's thread.
+    pyarrow parses with the GIL released, so reading overlaps with checking
+    (and with the engine's own start-up). Errors raised by the reader come out
+    of the iteration, in the consumer's thread. Use as a context manager.
     """
-    import queue
-    import threading
 
-    slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+    def __init__(self, batches: Iterator[Batch], depth: int = 2) -> None:
+        import queue
+        import threading
 
-    def produce() -> None:
+        self.slots: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+        self.batches = batches
+        self.thread = threading.Thread(target=self._produce, name="statpub-reader", daemon=True)
+        self.thread.start()
+
+    def _put(self, item: tuple[str, Any]) -> bool:
+        import queue
+
+        while not self.stop.is_set():
+            try:
+                self.slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self) -> None:
         try:
-            for batch in batches:
-                while not stop.is_set():
-                    try:
-                        slots.put(("batch", batch), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+            for batch in self.batches:
+                if not self._put(("batch", batch)):
                     return
-            slots.put(("end", None))
+            self._put(("end", None))
         except BaseException as exc:  # handed to the consumer, which re-raises it
-            slots.put(("error", exc))
+            self._put(("error", exc))
 
-    thread = threading.Thread(target=produce, name="statpub-reader", daemon=True)
-    thread.start()
-    try:
+    def __iter__(self) -> Iterator[Batch]:
         while True:
-            kind, item = slots.get()
+            kind, item = self.slots.get()
             if kind == "end":
                 return
             if kind == "error":
                 raise item
             yield item
-    finally:
-        stop.set()
-        while thread.is_alive():
-            try:
-                slots.get(timeout=0.1)
-            except queue.Empty:
-                pass
+
+    def __enter__(self) -> Prefetch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()

@@ -22,7 +22,13 @@ from statpub.validate.engine.header import layout
 from statpub.validate.engine.lexical import KNOWN_TYPES, Parsed, parse
 from statpub.validate.engine.model import FieldSpec, TableSpec
 from statpub.validate.engine.plans import RANK_PRIMARY, KeyPlans
-from statpub.validate.engine.reader import Batch, NeedsSlowPath, SourceError, open_table, prefetch
+from statpub.validate.engine.reader import (
+    Batch,
+    NeedsSlowPath,
+    Prefetch,
+    SourceError,
+    open_table,
+)
 from statpub.validate.engine.typed import parse_typed
 
 # Rank of an issue among those of one row, in frictionless-py's order.
@@ -118,20 +124,24 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
         if col.type not in KNOWN_TYPES:
             emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
                      "use a Table Schema type", None, col.name)  # fmt: skip
-    prepared = [_prepare(col, emit) for col in columns]
-    plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
-    errors = 0
-    workers = min(len(columns), os.cpu_count() or 1) or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for batch, checked in _checked_batches(source.batches, columns, prepared, pool):
-            before = len(result.found)
-            _emit_batch(emit, batch, columns, checked, plans)
-            result.rows += batch.num_rows
-            ctx.on_rows(batch.num_rows)
-            errors += len(result.found) - before
-            if ctx.limit is not None and errors >= ctx.limit:
-                result.stopped = True
-                break
+    with Prefetch(source.batches) as reading:
+        # The reader thread parses the first batches while the rest starts up.
+        prepared = [_prepare(col, emit) for col in columns]
+        plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
+        if plans.active:
+            import polars  # noqa: F401  (loaded now, while the first batch is parsed)
+        errors = 0
+        workers = min(len(columns), os.cpu_count() or 1) or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for batch, checked in _checked_batches(iter(reading), columns, prepared, pool):
+                before = len(result.found)
+                _emit_batch(emit, batch, columns, checked, plans)
+                result.rows += batch.num_rows
+                ctx.on_rows(batch.num_rows)
+                errors += len(result.found) - before
+                if ctx.limit is not None and errors >= ctx.limit:
+                    result.stopped = True
+                    break
     for rank, issue in plans.finish(ctx):
         result.found.append(Found(issue, (issue.row or 0, rank, 0, 0)))
     return result
@@ -155,7 +165,7 @@ def _checked_batches(
         parsed = parse_column(batch.columns[i], columns[i])
         return parsed, failures(prepared[i], parsed)
 
-    for batch in prefetch(batches):
+    for batch in batches:
         yield batch, list(pool.map(work, [batch] * len(columns), range(len(columns))))
 
 
@@ -181,12 +191,12 @@ def _emit_batch(
     for k in _where(blank):
         emit.add("blank-row", "the row is empty; remove it", row_at(k))
     for i, (col, (p, fails)) in enumerate(zip(columns, checked, strict=True)):
-        for k in _where(pc.and_(p.invalid, not_blank)):
+        for k in _where(p.invalid, not_blank):
             message = messages.type_error(col, p.strings[k].as_py())
             emit.add("type-error", message, row_at(k), col.name, (RANK_CELL, i, 0))
         for failure in fails:
             code = "category-error" if failure.name == "categories" else "constraint-error"
-            for k in _where(pc.and_(failure.mask, not_blank)):
+            for k in _where(failure.mask, not_blank):
                 message = messages.constraint_error(col, failure.name, p.strings[k].as_py())
                 rank = (RANK_CELL, i, _CONSTRAINT_RANK[failure.name])
                 emit.add(code, message, row_at(k), col.name, rank)
@@ -217,8 +227,13 @@ def _all(masks: list[pa.Array], n: int) -> pa.Array:
     return out
 
 
-def _where(mask: pa.Array) -> list[int]:
+def _where(mask: pa.Array, also: pa.Array | None = None) -> list[int]:
+    """Indices where ``mask`` (and ``also``) is true."""
     if not pc.any(mask).as_py():
         return []
+    if also is not None:
+        mask = pc.and_(mask, also)
+        if not pc.any(mask).as_py():
+            return []
     indices: list[int] = pc.indices_nonzero(mask).to_pylist()
     return indices
