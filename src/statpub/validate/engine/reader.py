@@ -172,15 +172,18 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         block_size=BLOCK_SIZE,
         encoding="utf8" if enc == "utf-8-sig" else enc,
     )
-    parse_options = pacsv.ParseOptions(
-        delimiter=d.delimiter,
-        quote_char=d.quote_char,
-        double_quote=d.double_quote,
-        escape_char=d.escape_char or False,
-        newlines_in_values=True,
-        ignore_empty_lines=False,
-        invalid_row_handler=on_invalid,
-    )
+    def parse_options_for(newlines_in_values: bool) -> pacsv.ParseOptions:
+        return pacsv.ParseOptions(
+            delimiter=d.delimiter,
+            quote_char=d.quote_char,
+            double_quote=d.double_quote,
+            escape_char=d.escape_char or False,
+            newlines_in_values=newlines_in_values,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        )
+
+    parse_options = parse_options_for(True)
     convert_options = pacsv.ConvertOptions(
         column_types={n: pa.string() for n in names},
         null_values=[],
@@ -193,16 +196,8 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         # Without quotes there is no newline inside a value: cut the file at line
         # ends and let pyarrow parse each piece with all cores, in bounded memory.
         # From the first piece with a quote character on, stream the rest.
-        stream_options = pacsv.ParseOptions(
-            delimiter=d.delimiter,
-            quote_char=d.quote_char,
-            double_quote=d.double_quote,
-            escape_char=d.escape_char or False,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid,
-        )
-        parse_options.newlines_in_values = False
+        stream_options = parse_options_for(True)
+        parse_options = parse_options_for(False)
     quoting = [c.encode() for c in (d.quote_char, d.escape_char) if c]
 
     def stream(path: Path, offset: int) -> Iterator[list[pa.Array]]:
