@@ -129,6 +129,8 @@ def check_files(target: Target) -> list[Issue]:
             )
         if missing:
             continue
+        if target.descriptor_path is None and "hash" not in res and "bytes" not in res:
+            continue  # a bare table has no descriptor to declare them in
         issues.extend(_check_integrity(res, [target.base_dir / p for p in local], paths[0]))
     return issues
 
