@@ -61,8 +61,10 @@ def validate(
     Runs the Table Schema checks (types, constraints, keys, foreign keys), plus
     what frictionless-py does not check: categories, semver versions, hash and
     bytes, the CSV and Parquet copies of a table agreeing, figure bounds agreeing
-    with their qualifier, and (with --sources) quoted phrases found in their
-    sources.
+    with their qualifier, (with --sources) quoted phrases found in their
+    sources, and, against the previous release (--previous, or a releases/
+    folder beside the package), every change logged in the revisions log and
+    the version bumped enough.
 
     Exit status: 0 valid, 1 invalid, 2 could not run.
     """
@@ -76,7 +78,6 @@ def validate(
         sources_dir=sources_dir,
         limit_errors=limit_errors,
         engine=engine,
-        progress=progress.enabled,
         on_progress=progress.callback,
         previous=previous,
     )

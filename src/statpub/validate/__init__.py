@@ -19,7 +19,6 @@ class Options:
     sources_dir: Path | None = None  # folder of captured source texts, for the quote check
     limit_errors: int | None = None  # None: report every error
     engine: str = "statpub"  # or "frictionless": run frictionless-py for the row checks
-    progress: bool = False
     on_progress: Callable[[int], None] | None = None  # told the rows read so far, as they grow
     previous: str | None = None  # the previous release, a package or an archived version
 
