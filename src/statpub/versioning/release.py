@@ -162,16 +162,7 @@ def archive_current(paths: Paths) -> tuple[str, bool]:
     figset = load_figures(paths.figures, schemas)
     version = figset.current_release.version
     log = read_revisions(paths.figures)
-    earlier = [
-        v
-        for v in archive.archived_versions(paths.releases)
-        if semver.sort_key(v) < semver.sort_key(version)
-    ]
-    later = [
-        v
-        for v in archive.archived_versions(paths.releases)
-        if semver.sort_key(v) > semver.sort_key(version)
-    ]
+    earlier, later = _archived_around(paths, version)
     if later:
         raise StatpubError(
             f"{paths.releases} already holds {', '.join(later)}, newer than {version} in "
@@ -216,6 +207,16 @@ def _check_unchanged(folder: Path, package: Path, version: str) -> None:
 # Steps
 
 
+def _archived_around(paths: Paths, version: str) -> tuple[list[str], list[str]]:
+    """Archived versions older and newer than ``version``, oldest first."""
+    key = semver.sort_key(version)
+    versions = archive.archived_versions(paths.releases)
+    return (
+        [v for v in versions if semver.sort_key(v) < key],
+        [v for v in versions if semver.sort_key(v) > key],
+    )
+
+
 @contextmanager
 def _tempdir() -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="statpub-release-"))
@@ -241,11 +242,7 @@ def _previous_archive(paths: Paths, version: str) -> Path:
             "first with `statpub release --archive-only` from the commit that released it",
             code="previous-release-not-archived",
         )
-    later = [
-        v
-        for v in archive.archived_versions(paths.releases)
-        if semver.sort_key(v) > semver.sort_key(version)
-    ]
+    _, later = _archived_around(paths, version)
     if later:
         raise StatpubError(
             f"{paths.releases} holds {', '.join(later)}, newer than {version}, the last entry of "
