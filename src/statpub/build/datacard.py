@@ -35,6 +35,8 @@ def bounds_text(f: Figure) -> str:
 
 def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
     names = {i.indicator_id: i for i in figset.indicators}
+    # In the order the maintainer lists the indicators.
+    order = {i.indicator_id: n for n, i in enumerate(figset.indicators)}
     release = figset.current_release
     out: list[str] = [f"# {descriptor['title']}", ""]
     out += [f"Version {release.version}, released {release.date.isoformat()}. {release.note}", ""]
@@ -58,7 +60,7 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "| indicator | as worded | value | bounds | period | source paragraph |",
         "| --- | --- | ---: | --- | --- | ---: |",
     ]
-    for f in sorted(figset.figures, key=lambda f: (names[f.indicator_id].topic, f.indicator_id)):
+    for f in sorted(figset.figures, key=lambda f: (order[f.indicator_id], f.time_period)):
         unit = "%" if f.unit == "percent" else ""
         out.append(
             f"| {names[f.indicator_id].name} | {f.value_wording} | {number(f.value)}{unit} | "
