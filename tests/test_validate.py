@@ -195,13 +195,23 @@ def test_unparseable_descriptor_exits_2(package_copy: Path) -> None:
     assert "datapackage.json:1" in result.stderr
 
 
-def test_single_table_with_schema(built_package: Path) -> None:
-    result = run(
-        str(built_package / "data/indicators.csv"),
-        "--schema",
-        str(built_package / "schemas/indicators.json"),
-    )
+def test_single_table_with_schema(built_package: Path, tmp_path: Path) -> None:
+    table = built_package / "data/indicators.csv"
+    schema = built_package / "schemas/indicators.json"
+    result = run(str(table), "--schema", str(schema), "--json")
     assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed == validate(table, schema=schema).to_dict()
+    assert printed["stats"] == {"resources": 1, "rows": 16}
+    # The schema is applied: a cell breaking its pattern is found at its row and field.
+    broken = tmp_path / "indicators.csv"
+    broken.write_bytes(
+        table.read_bytes().replace(b"\nfamily-support-centres,", b"\nFamily Support,")
+    )
+    result = run(str(broken), "--schema", str(schema), "--json")
+    assert result.exit_code == 1, result.output
+    (error,) = json.loads(result.stdout)["errors"]
+    assert (error["type"], error["row"], error["field"]) == ("constraint-error", 3, "indicator_id")
 
 
 def test_github_annotations_name_files_from_the_repository_root(

@@ -223,7 +223,12 @@ def test_licence_matched_to_the_portals_list() -> None:
     cc_by = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/"}
     assert license_id([cc_by], portal) == ("cc-by", None)
     lid, warning = license_id([{"name": "LicenseRef-custom"}], portal)
-    assert lid == "LicenseRef-custom" and warning is not None
+    assert lid == "LicenseRef-custom"
+    assert warning is not None and "'LicenseRef-custom'" in warning
+    # Matched by address when the name is not the portal's id or a known SPDX name.
+    by_url = {"name": "Attribution", "path": "http://www.opendefinition.org/licenses/cc-by/"}
+    assert license_id([by_url], portal) == ("cc-by", None)
+    assert license_id([], portal)[0] == "notspecified"
 
 
 # -- runs broken part-way ---------------------------------------------------------------

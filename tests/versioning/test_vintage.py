@@ -64,12 +64,14 @@ def test_cli_formats(work: Paths) -> None:
     expected = vintages(work.releases, where={"indicator_id": CENTRES}).to_dict()
     assert json.loads(as_json.stdout) == expected
     as_csv = runner.invoke(main, [*args, "--format", "csv", "--field", "value"])
+    assert as_csv.exit_code == 0, as_csv.output
     assert as_csv.stdout.splitlines() == [
         "indicator_id,ref_area,time_period,version,release_date,status,value",
         f"{CENTRES},KZ,2025-06,1.0.0,2026-11-27,new,112",
         f"{CENTRES},KZ,2025-06,1.0.1,2026-12-01,revised,115",
     ]
     text = runner.invoke(main, args)
+    assert text.exit_code == 0, text.output
     assert "revised" in text.stdout and "value=115" in text.stdout
     missing = runner.invoke(main, ["vintage", "--releases", str(work.figures / "nope")])
     assert missing.exit_code == 2

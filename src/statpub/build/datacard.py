@@ -24,12 +24,13 @@ def number(x: float | None) -> str:
 
 
 def bounds_text(f: Figure) -> str:
+    unit = "%" if f.unit == "percent" else ""
     if f.lower_bound is None and f.upper_bound is None:
         return ""
     if f.lower_bound == f.upper_bound:
-        return number(f.lower_bound)
-    lo = number(f.lower_bound) if f.lower_bound is not None else "…"
-    hi = number(f.upper_bound) if f.upper_bound is not None else "…"
+        return number(f.lower_bound) + unit
+    lo = number(f.lower_bound) + unit if f.lower_bound is not None else "…"
+    hi = number(f.upper_bound) + unit if f.upper_bound is not None else "…"
     return f"{lo} to {hi}"
 
 
@@ -111,9 +112,13 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "",
         "```python",
         "import pandas as pd",
-        'obs = pd.read_parquet("data/observations.parquet")  # dates, integers and codes typed',
-        'obs = pd.read_csv("data/observations.csv", parse_dates=["period_start", "period_end"])',
+        "# The Parquet copy carries the types: dates, integers and codes arrive typed.",
+        'obs = pd.read_parquet("data/observations.parquet")',
         "```",
+        "",
+        "Reading the CSV, take the types from `schemas/observations.json` rather than letting "
+        "a reader guess them (a guessing reader may take text such as `NA` for a missing value, "
+        "and leave dates as text).",
         "",
         "```sql",
         "-- DuckDB",
@@ -121,7 +126,8 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "FROM 'data/observations.parquet' ORDER BY indicator_id;",
         "```",
         "",
-        "Recipes for polars, frictionless-py and R are in the project's `docs/consumers.md`.",
+        "Recipes for pandas, polars, DuckDB and frictionless-py (CSV and Parquet; run by the "
+        "project's tests), and for R, are in the project's `docs/consumers.md`.",
         "",
     ]
     return "\n".join(out)
