@@ -228,3 +228,20 @@ def test_github_annotations_name_files_from_the_repository_root(
         "Package spec recommends semver so consumers can tell breaking changes"
     )
     assert any(line.startswith("::error file=pkg/data/indicators.csv,") for line in lines)
+
+
+def test_validating_the_package_never_imports_pandas(built_package: Path) -> None:
+    """pandas costs ~0.3 s of start-up; pyarrow pulls it in on some calls, which we avoid."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from statpub.validate import validate\n"
+        f"assert validate({str(built_package)!r}).valid\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

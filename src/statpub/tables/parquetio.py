@@ -33,7 +33,8 @@ def write_parquet(table: pa.Table, schema: dict[str, Any], path: Path) -> None:
 
 
 def read_parquet(path: Path) -> pa.Table:
-    return pq.read_table(path)
+    # Not pq.read_table: it goes through pyarrow.dataset, which imports pandas.
+    return pq.ParquetFile(path).read()
 
 
 def embedded_schema(path: Path) -> dict[str, Any] | None:

@@ -122,9 +122,11 @@ def _differing_rows(a: Any, b: Any) -> list[int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from statpub.validate.engine.arrow import FALSE
+
     def plain(col: Any) -> Any:
-        col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-        return col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
+        # Chunked columns are compared as they are: combine_chunks() would import pandas.
+        return col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
 
     a, b = plain(a), plain(b)
     if a.type != b.type:
@@ -133,6 +135,6 @@ def _differing_rows(a: Any, b: Any) -> list[int]:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return [2]
     same = pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
-    same = pc.fill_null(same, False)
+    same = pc.fill_null(same, FALSE)  # a pyarrow scalar: a Python False would import pandas
     rows = pc.indices_nonzero(pc.invert(same)).to_pylist()
     return [r + 2 for r in rows[:MAX_ROWS_LISTED]]

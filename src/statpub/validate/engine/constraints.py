@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from statpub.validate.engine import arrow
+from statpub.validate.engine.arrow import NULL_STRING, TRUE
 from statpub.validate.engine.lexical import Parsed, parse_literal
 from statpub.validate.engine.model import FieldSpec
 
@@ -78,7 +80,7 @@ def prepare(spec: FieldSpec, value_type: pa.DataType) -> Prepared:
             if value is None:
                 problems.append(f"constraint {name} {c[name]!r} is not a valid {spec.type}")
             else:
-                bounds[name] = pa.scalar(value, value_type)
+                bounds[name] = arrow.scalar(value, value_type)
     enum = _value_set(c.get("enum"), spec, value_type, "enum", problems)
     cats = _value_set(spec.categories, spec, value_type, "categories", problems)
     pattern = c.get("pattern") if spec.type == "string" else None
@@ -108,7 +110,7 @@ def _value_set(
             problems.append(f"{what} value {v!r} is not a valid {spec.type}")
         else:
             logical.append(parsed)
-    return pa.array(logical, value_type)
+    return arrow.array(logical, value_type)
 
 
 def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
@@ -117,7 +119,7 @@ def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
     out: list[Failure] = []
 
     def add(name: str, fails: pa.Array) -> None:
-        fails = pc.and_(checkable, pc.fill_null(fails, True))
+        fails = pc.and_(checkable, pc.fill_null(fails, TRUE))
         if pc.any(fails).as_py():
             out.append(Failure(name, fails))
 
@@ -129,7 +131,7 @@ def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
                 parsed.lengths if parsed.lengths is not None else pc.utf8_length(parsed.values)
             )
             compare = pc.greater_equal if name == "minLength" else pc.less_equal
-            add(name, pc.invert(compare(lengths, c[name])))
+            add(name, pc.invert(compare(lengths, arrow.scalar(c[name], lengths.type))))
     if p.pattern is not None:
         add("pattern", pc.invert(pattern_matches(p, parsed.values)))
     for name, bound in p.bounds.items():
@@ -149,7 +151,7 @@ def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
     """
     assert p.python_pattern is not None and p.pattern is not None
     # Printable ASCII: no newline, and none of the control characters ``re`` counts as space.
-    python_only = pc.invert(pc.fill_null(pc.ascii_is_printable(values), True))
+    python_only = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
     try:
         fast = pc.match_substring_regex(values, f"^(?:{p.pattern})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -157,10 +159,11 @@ def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
         python_only = pc.is_valid(values)
     if fast is not None and not pc.any(python_only).as_py():
         return fast
-    slow_values = pc.if_else(python_only, values, pa.scalar(None, pa.string()))
+    slow_values = pc.if_else(python_only, values, NULL_STRING)
     encoded = pc.dictionary_encode(slow_values)
     pattern = p.python_pattern
-    oks = pa.array([bool(pattern.match(v)) for v in encoded.dictionary.to_pylist()], pa.bool_())
+    matched = [bool(pattern.match(v)) for v in encoded.dictionary.to_pylist()]
+    oks = arrow.array(matched, pa.bool_())
     slow = pc.take(oks, encoded.indices)
     if fast is None:
         return slow

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from statpub.validate.engine import arrow
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -33,7 +35,7 @@ def canonical(values: pa.Array, ftype: str, *, as_float: bool = False) -> pa.Arr
         values = pc.cast(values, pa.float64())
     if pa.types.is_floating(values.type):
         # -0.0 equals 0.0; adding 0.0 turns the one into the other.
-        values = pc.add(values, 0.0)
+        values = pc.add(values, arrow.scalar(0.0, values.type))
     return values
 
 

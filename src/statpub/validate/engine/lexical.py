@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -19,6 +20,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from statpub.validate.engine import arrow
+from statpub.validate.engine.arrow import FALSE, NULL_STRING, TRUE, i64
 from statpub.validate.engine.model import FieldSpec
 
 INTEGER_RE = r"^[+-]?[0-9]+$"
@@ -66,8 +69,11 @@ class Parsed:
     lengths: pa.Array | None = None  # for object, array and list: their length
 
 
+_ZERO32 = arrow.scalar(0, pa.int32())
+
+
 def _match(arr: pa.Array, pattern: str) -> pa.Array:
-    return pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    return pc.fill_null(pc.match_substring_regex(arr, pattern), FALSE)
 
 
 def _or(a: pa.Array, b: pa.Array) -> pa.Array:
@@ -83,22 +89,38 @@ def parse(strings: pa.Array, spec: FieldSpec) -> Parsed:
         strings = strings.cast(pa.string())
     missing = pc.is_null(strings)
     if spec.missing_values == [""]:
-        missing = _or(missing, pc.equal(pc.binary_length(strings), 0))
+        missing = _or(missing, pc.equal(pc.binary_length(strings), _ZERO32))
     elif spec.missing_values:
-        listed = pc.fill_null(pc.is_in(strings, pa.array(spec.missing_values, pa.string())), False)
+        listed = pc.is_in(strings, arrow.array(spec.missing_values, pa.string()))
+        listed = pc.fill_null(listed, FALSE)
         missing = _or(missing, listed)
     present = _not(missing)
     cells = strings
     if pc.any(missing).as_py():
-        cells = pc.if_else(present, strings, pa.scalar(None, pa.string()))
+        cells = pc.if_else(present, strings, NULL_STRING)
     ok, values, lengths = _read(cells, spec)
     if ok is None:  # any text is valid: nothing to test
         invalid = pc.and_(present, pc.invert(present))
     else:
-        invalid = pc.and_(present, _not(pc.fill_null(ok, False)))
+        invalid = pc.and_(present, _not(pc.fill_null(ok, FALSE)))
     if ok is not None and pc.any(invalid).as_py():  # else: spare a copy of the column
-        values = pc.if_else(invalid, pa.scalar(None, values.type), values)
+        values = _null_where(values, invalid)
     return Parsed(strings=strings, missing=missing, invalid=invalid, values=values, lengths=lengths)
+
+
+_NOT_FLAT = {pa.null().id, pa.dictionary(pa.int32(), pa.string()).id}
+
+
+def _null_where(values: pa.Array, mask: pa.Array) -> pa.Array:
+    """``values`` with nulls where ``mask`` is true; the values' buffers are shared, not copied."""
+    keep = pc.invert(mask)
+    if values.null_count:
+        keep = pc.and_(keep, pc.is_valid(values))
+    flat = values.type.num_fields == 0 and values.type.id not in _NOT_FLAT
+    if flat and keep.null_count == 0 and keep.offset == values.offset == 0:
+        buffers = values.buffers()
+        return pa.Array.from_buffers(values.type, len(values), [keep.buffers()[1], *buffers[1:]])
+    return pc.if_else(mask, arrow.null(values.type), values)
 
 
 def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, pa.Array | None]:
@@ -118,11 +140,11 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, 
     if t == "number":
         return read_number(_numeric_text(cells, spec, integer=False))
     if t == "boolean":
-        trues = pa.array(spec.props.get("trueValues", DEFAULT_TRUE), pa.string())
-        falses = pa.array(spec.props.get("falseValues", DEFAULT_FALSE), pa.string())
+        trues = arrow.array(spec.props.get("trueValues", DEFAULT_TRUE), pa.string())
+        falses = arrow.array(spec.props.get("falseValues", DEFAULT_FALSE), pa.string())
         is_t = pc.is_in(cells, trues)
         is_f = pc.is_in(cells, falses)
-        values = pc.if_else(is_t, True, pc.if_else(is_f, False, pa.scalar(None, pa.bool_())))
+        values = pc.if_else(is_t, TRUE, pc.if_else(is_f, FALSE, arrow.null(pa.bool_())))
         return pc.or_(is_t, is_f), values, None
     if t in ("date", "datetime", "time") and fmt not in ("default", ""):
         return _per_unique(cells, _strptime_reader(t, fmt), _TEMPORAL_TYPES[t])
@@ -134,13 +156,13 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, 
         return read_time(cells)
     if t == "year":
         ok = _match(cells, YEAR_RE)
-        return ok, pc.cast(pc.if_else(ok, cells, pa.scalar(None, pa.string())), pa.int64()), None
+        return ok, pc.cast(pc.if_else(ok, cells, NULL_STRING), pa.int64()), None
     if t == "yearmonth":
         ok = _match(cells, YEARMONTH_RE)
-        good = pc.if_else(ok, cells, pa.scalar(None, pa.string()))
+        good = pc.if_else(ok, cells, NULL_STRING)
         year = pc.cast(pc.utf8_slice_codeunits(good, 0, 4), pa.int64())
         month = pc.cast(pc.utf8_slice_codeunits(good, 5, 7), pa.int64())
-        return ok, pc.add(pc.multiply(year, 12), pc.subtract(month, 1)), None
+        return ok, pc.add(pc.multiply(year, i64(12)), pc.subtract(month, i64(1))), None
     if t == "duration":
         ok = pc.and_(_match(cells, DURATION_RE), _not(_match(cells, r"^-?P$|T$")))
         return ok, cells, None
@@ -151,13 +173,78 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, 
 
 def read_uri(cells: pa.Array) -> pa.Array:
     """A scheme, then no whitespace: cheap tests for printable ASCII, the full rule otherwise."""
-    ok = _match(cells, URI_SCHEME_RE)
-    plain = pc.fill_null(pc.ascii_is_printable(cells), False)
-    no_space = pc.equal(pc.find_substring(cells, " "), -1)
-    ok_plain = pc.and_(ok, pc.fill_null(no_space, False))
+    plain = pc.fill_null(pc.ascii_is_printable(cells), FALSE)
+    ok_plain = _uri_scheme(cells)
+    spaced = _rows_with(cells, " ")
+    if spaced is not None:
+        ok_plain = pc.and_(ok_plain, pc.invert(spaced))
     if pc.all(pc.or_(plain, pc.is_null(cells))).as_py():
         return pc.and_(ok_plain, plain)
     return pc.if_else(plain, ok_plain, _match(cells, FORMAT_RE["uri"]))
+
+
+def _uri_scheme(cells: pa.Array) -> pa.Array:
+    """Where a cell starts with a scheme and a colon.
+
+    Most cells of a column share one scheme: a plain prefix test settles those,
+    and the regular expression runs only on the others.
+    """
+    head = next((m for v in cells.slice(0, 64).to_pylist() if v and (m := _SCHEME.match(v))), None)
+    if head is None:
+        return _match(cells, URI_SCHEME_RE)
+    common = pc.fill_null(pc.starts_with(cells, head.group(0)), FALSE)
+    return pc.or_(common, _match_others(cells, common, URI_SCHEME_RE))
+
+
+def _match_others(cells: pa.Array, settled: pa.Array, pattern: str) -> pa.Array:
+    """Where a present cell not ``settled`` matches ``pattern``.
+
+    When those cells are few they are matched alone: a regular expression costs
+    about as much on a null cell as on a short one.
+    """
+    others = pc.indices_nonzero(pc.and_(pc.invert(settled), pc.is_valid(cells)))
+    if len(others) == 0:
+        return _flags(len(cells), [])
+    if len(others) > len(cells) // 64:
+        return pc.and_(pc.invert(settled), _match(cells, pattern))
+    matched = others.filter(_match(cells.take(others), pattern))
+    return _flags(len(cells), matched.to_pylist())
+
+
+def _rows_with(cells: pa.Array, char: str) -> pa.Array | None:
+    """Where a cell contains the ASCII ``char`` (None: in no cell).
+
+    The column's data is searched as one string; the few hits are mapped to
+    their rows through the offsets, so only many hits cost a search per cell.
+    """
+    data = cells.buffers()[2]
+    n = len(cells)
+    if data is None or n == 0 or cells.type != pa.string():
+        return None
+    offsets = memoryview(cells.buffers()[1]).cast("i")[cells.offset : cells.offset + n + 1]
+    start, end = offsets[0], offsets[n]
+    text = data.slice(start, end - start).to_pybytes()
+    needle = char.encode()
+    rows: list[int] = []
+    position = text.find(needle)
+    if position == -1:
+        return None
+    while position != -1:
+        if len(rows) > n // 64:
+            return pc.fill_null(pc.match_substring(cells, char), FALSE)
+        row = bisect_right(offsets, start + position) - 1
+        if 0 <= row < n and offsets[row] <= start + position < offsets[row + 1]:
+            rows.append(row)
+        position = text.find(needle, position + 1)
+    return _flags(n, rows)
+
+
+def _flags(n: int, rows: list[int]) -> pa.Array:
+    """A boolean column of ``n`` cells, true at ``rows``."""
+    flags = bytearray((n + 7) // 8 or 1)
+    for row in rows:
+        flags[row >> 3] |= 1 << (row & 7)
+    return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(flags)])
 
 
 def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Array:
@@ -170,8 +257,9 @@ def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Arra
         cells = pc.replace_substring(cells, group, "")
     decimal = p.get("decimalChar")
     if not integer and isinstance(decimal, str) and decimal not in ("", "."):
-        has_dot = pc.fill_null(pc.match_substring(cells, "."), False)
-        cells = pc.if_else(has_dot, "x", pc.replace_substring(cells, decimal, "."))
+        has_dot = pc.fill_null(pc.match_substring(cells, "."), FALSE)
+        dotted = pc.replace_substring(cells, decimal, ".")
+        cells = pc.if_else(has_dot, arrow.scalar("x", pa.string()), dotted)
     return cells
 
 
@@ -181,17 +269,19 @@ def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         return pc.is_valid(cells), values, None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
-    ok = _match(cells, INTEGER_RE)
-    digits = pc.if_else(
-        ok, pc.replace_substring_regex(cells, r"^\+", ""), pa.scalar(None, pa.string())
-    )
+    # Plain digits (most cells) need no regular expression; signed or bad cells do.
+    ok = pc.fill_null(pc.ascii_is_decimal(cells), FALSE)
+    ok = pc.or_(ok, _match_others(cells, ok, INTEGER_RE))
+    signed = pc.and_(ok, pc.fill_null(pc.starts_with(cells, "+"), FALSE))
+    text = pc.ascii_ltrim(cells, "+") if pc.any(signed).as_py() else cells
+    digits = pc.if_else(ok, text, NULL_STRING)
     try:
         return ok, pc.cast(digits, pa.int64()), None
     except pa.ArrowInvalid:
         # Beyond 64 bits: valid integers, read one by one.
         py = [int(v) if v is not None else None for v in digits.to_pylist()]
         fits = [v is None or -(2**63) <= v < 2**63 for v in py]
-        values = pa.array([v if f else None for v, f in zip(py, fits, strict=True)], pa.int64())
+        values = arrow.array([v if f else None for v, f in zip(py, fits, strict=True)], pa.int64())
         return ok, values, None
 
 
@@ -200,10 +290,10 @@ def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         values = pc.cast(cells, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         ok = _match(cells, NUMBER_RE)
-        values = pc.cast(pc.if_else(ok, cells, pa.scalar(None, pa.string())), pa.float64())
+        values = pc.cast(pc.if_else(ok, cells, NULL_STRING), pa.float64())
         return ok, values, None
     # The cast also takes "Infinity" and signed NaN: hold those few to the rule.
-    special = pc.fill_null(pc.invert(pc.is_finite(values)), False)
+    special = pc.fill_null(pc.invert(pc.is_finite(values)), FALSE)
     ok = pc.is_valid(cells)
     if pc.any(special).as_py():
         ok = pc.and_(ok, pc.or_(_not(special), _match(cells, NUMBER_RE)))
@@ -215,8 +305,8 @@ def _calendar(cells: pa.Array, width: int, fmt: str) -> tuple[pa.Array, pa.Array
     head = pc.utf8_slice_codeunits(cells, 0, width)
     ts = pc.strptime(head, format=fmt, unit="s", error_is_null=True)
     back = pc.strftime(ts, format=fmt)
-    ok = pc.fill_null(pc.equal(back, head), False)
-    ok = pc.and_(ok, _not(pc.fill_null(pc.starts_with(head, "0000"), False)))
+    ok = pc.fill_null(pc.equal(back, head), FALSE)
+    ok = pc.and_(ok, _not(pc.fill_null(pc.starts_with(head, "0000"), FALSE)))
     return ok, ts
 
 
@@ -225,7 +315,7 @@ def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         # Arrow's date cast takes exactly YYYY-MM-DD and checks the calendar (no
         # 2021-02-30): one pass when every cell is good. Only year 0000 slips through.
         values = pc.cast(cells, pa.date32())
-        year0 = pc.fill_null(pc.starts_with(cells, "0000"), False)
+        year0 = pc.fill_null(pc.starts_with(cells, "0000"), FALSE)
         return pc.and_(pc.is_valid(cells), pc.invert(year0)), values, None
     except pa.ArrowInvalid:
         pass
@@ -245,40 +335,41 @@ def _iso_date(cell: str) -> Any:
 def _fraction_us(cells: pa.Array) -> pa.Array:
     frac = pc.struct_field(pc.extract_regex(cells, r":[0-9]{2}\.(?P<f>[0-9]+)"), [0])
     frac = pc.utf8_slice_codeunits(pc.binary_join_element_wise(frac, "000000", ""), 0, 6)
-    return pc.fill_null(pc.cast(frac, pa.int64()), 0)
+    return pc.fill_null(pc.cast(frac, pa.int64()), i64(0))
 
 
 def _offset_s(cells: pa.Array) -> pa.Array:
     parts = pc.extract_regex(cells, r"(?P<sign>[+-])(?P<h>[0-9]{2}):(?P<m>[0-9]{2})$")
-    sign = pc.if_else(pc.equal(pc.struct_field(parts, [0]), "-"), -1, 1)
+    minus = pc.equal(pc.struct_field(parts, [0]), arrow.scalar("-", pa.string()))
+    sign = pc.if_else(minus, i64(-1), i64(1))
     hours = pc.cast(pc.struct_field(parts, [1]), pa.int64())
     minutes = pc.cast(pc.struct_field(parts, [2]), pa.int64())
-    secs = pc.multiply(sign, pc.add(pc.multiply(hours, 3600), pc.multiply(minutes, 60)))
-    return pc.fill_null(secs, 0)
+    secs = pc.multiply(sign, pc.add(pc.multiply(hours, i64(3600)), pc.multiply(minutes, i64(60))))
+    return pc.fill_null(secs, i64(0))
 
 
 def read_datetime(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     ok = _match(cells, DATETIME_RE)
-    is24 = pc.fill_null(pc.match_substring(cells, "T24:"), False)
+    is24 = pc.fill_null(pc.match_substring(cells, "T24:"), FALSE)
     base = pc.if_else(is24, pc.replace_substring(cells, "T24:", "T00:"), cells)
     good, ts = _calendar(base, 19, "%Y-%m-%dT%H:%M:%S")
     ok = pc.and_(ok, good)
     secs = pc.cast(pc.cast(ts, pa.int64()), pa.int64())
-    secs = pc.add(secs, pc.if_else(is24, 86400, 0))
+    secs = pc.add(secs, pc.if_else(is24, i64(86400), i64(0)))
     secs = pc.subtract(secs, _offset_s(cells))
-    micros = pc.add(pc.multiply(secs, 1_000_000), _fraction_us(cells))
-    values = pc.cast(pc.if_else(ok, micros, pa.scalar(None, pa.int64())), pa.timestamp("us", "UTC"))
+    micros = pc.add(pc.multiply(secs, i64(1_000_000)), _fraction_us(cells))
+    values = pc.cast(pc.if_else(ok, micros, arrow.null(pa.int64())), pa.timestamp("us", "UTC"))
     return ok, values, None
 
 
 def read_time(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     ok = _match(cells, TIME_RE)
     head = pc.utf8_slice_codeunits(cells, 0, 8)
-    is24 = pc.fill_null(pc.starts_with(head, "24:"), False)
-    secs = _hms(pc.if_else(ok, head, pa.scalar(None, pa.string())))
-    micros = pc.add(pc.multiply(secs, 1_000_000), _fraction_us(cells))
-    micros = pc.if_else(is24, 0, micros)
-    values = pc.cast(pc.if_else(ok, micros, pa.scalar(None, pa.int64())), pa.time64("us"))
+    is24 = pc.fill_null(pc.starts_with(head, "24:"), FALSE)
+    secs = _hms(pc.if_else(ok, head, NULL_STRING))
+    micros = pc.add(pc.multiply(secs, i64(1_000_000)), _fraction_us(cells))
+    micros = pc.if_else(is24, i64(0), micros)
+    values = pc.cast(pc.if_else(ok, micros, arrow.null(pa.int64())), pa.time64("us"))
     return ok, values, None
 
 
@@ -286,7 +377,8 @@ def _hms(head: pa.Array) -> pa.Array:
     def part(a: int, b: int) -> pa.Array:
         return pc.cast(pc.utf8_slice_codeunits(head, a, b), pa.int64())
 
-    return pc.add(pc.add(pc.multiply(part(0, 2), 3600), pc.multiply(part(3, 5), 60)), part(6, 8))
+    hours = pc.multiply(part(0, 2), i64(3600))
+    return pc.add(pc.add(hours, pc.multiply(part(3, 5), i64(60))), part(6, 8))
 
 
 # Python, once per distinct value
@@ -305,12 +397,12 @@ def _per_unique(
 ) -> tuple[pa.Array, pa.Array, pa.Array | None]:
     encoded = pc.dictionary_encode(cells)
     results = [reader(v) for v in encoded.dictionary.to_pylist()]
-    oks = pa.array([r is not _INVALID for r in results], pa.bool_())
+    oks = arrow.array([r is not _INVALID for r in results], pa.bool_())
     if with_length:
-        vals = pa.array([None if r is _INVALID else r[0] for r in results], out_type)
-        lens = pa.array([None if r is _INVALID else r[1] for r in results], pa.int64())
+        vals = arrow.array([None if r is _INVALID else r[0] for r in results], out_type)
+        lens = arrow.array([None if r is _INVALID else r[1] for r in results], pa.int64())
     else:
-        vals = pa.array([None if r is _INVALID else r for r in results], out_type)
+        vals = arrow.array([None if r is _INVALID else r for r in results], out_type)
     idx = encoded.indices
     ok = pc.take(oks, idx)
     lengths = pc.take(lens, idx) if with_length else None
@@ -367,6 +459,7 @@ def _json_reader(kind: type) -> Callable[[FieldSpec], PyReader]:
 
 
 _NUMBER = re.compile(NUMBER_RE)
+_SCHEME = re.compile(URI_SCHEME_RE)
 _DATE = re.compile(DATE_RE)
 
 
@@ -455,7 +548,7 @@ def parse_literal(value: Any, spec: FieldSpec) -> Any:
     plain = FieldSpec(
         name=spec.name, type=spec.type, format=spec.format, props=spec.props, missing_values=[]
     )
-    parsed = parse(pa.array([text], pa.string()), plain)
+    parsed = parse(arrow.array([text], pa.string()), plain)
     if parsed.invalid[0].as_py():
         return None
     return parsed.values[0].as_py()

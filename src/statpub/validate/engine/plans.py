@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 
 from statpub.report import Issue
 from statpub.validate.engine import keys, messages
+from statpub.validate.engine.arrow import FALSE
 from statpub.validate.engine.model import TableSpec
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class _Key:
 def _nan(values: pa.Array) -> pa.Array | None:
     """Where a float key is NaN (never equal to anything); None for other types."""
     if pa.types.is_floating(values.type):
-        return pc.fill_null(pc.is_nan(values), False)
+        return pc.fill_null(pc.is_nan(values), FALSE)
     return None
 
 

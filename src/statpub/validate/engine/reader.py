@@ -25,6 +25,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from statpub.validate.engine import arrow
 from statpub.validate.engine.model import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
@@ -64,10 +65,10 @@ class Batch:
     def rows(self) -> pa.Array:
         if self.row_numbers is not None:
             return self.row_numbers
-        from array import array
+        import pyarrow.compute as pc
 
-        numbers = array("q", range(self.first_row, self.first_row + self.num_rows))
-        return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+        ones = pa.nulls(self.num_rows, pa.int64()).fill_null(arrow.i64(1))
+        return pc.add(pc.cumulative_sum(ones), arrow.i64(self.first_row - 1))
 
 
 @dataclass
@@ -172,6 +173,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         block_size=BLOCK_SIZE,
         encoding="utf8" if enc == "utf-8-sig" else enc,
     )
+
     def parse_options_for(newlines_in_values: bool) -> pacsv.ParseOptions:
         return pacsv.ParseOptions(
             delimiter=d.delimiter,
@@ -279,11 +281,12 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
 def _has_empty_row(columns: list[pa.Array]) -> bool:
     import pyarrow.compute as pc
 
-    empty = pc.equal(pc.binary_length(columns[0]), 0)
+    zero = arrow.scalar(0, pa.int32())
+    empty = pc.equal(pc.binary_length(columns[0]), zero)
     for column in columns[1:]:
         if not pc.any(empty).as_py():
             return False
-        empty = pc.and_(empty, pc.equal(pc.binary_length(column), 0))
+        empty = pc.and_(empty, pc.equal(pc.binary_length(column), zero))
     return bool(pc.any(empty).as_py())
 
 
@@ -371,14 +374,14 @@ def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
     counts = [len(cells) for _, cells in recs]
     columns = []
     for i in range(width):
-        columns.append(pa.array([c[i] if i < len(c) else None for _, c in recs], pa.string()))
+        columns.append(arrow.array([c[i] if i < len(c) else None for _, c in recs], pa.string()))
     extra = [(k, n) for k, n in enumerate(counts) if n > width]
     ragged = any(n != width for n in counts)
     return Batch(
         columns=columns,
         first_row=recs[0][0],
-        row_numbers=pa.array([r for r, _ in recs], pa.int64()),
-        cell_counts=pa.array(counts, pa.int32()) if ragged else None,
+        row_numbers=arrow.array([r for r, _ in recs], pa.int64()),
+        cell_counts=arrow.array(counts, pa.int32()) if ragged else None,
         extra_cells=extra or None,
     )
 

@@ -7,7 +7,9 @@ only for the rows that fail.
 
 from __future__ import annotations
 
+import importlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -17,6 +19,7 @@ import pyarrow.compute as pc
 
 from statpub.report import Issue
 from statpub.validate.engine import keys, messages
+from statpub.validate.engine.arrow import FALSE
 from statpub.validate.engine.constraints import ORDER, Failure, Prepared, failures, prepare
 from statpub.validate.engine.header import layout
 from statpub.validate.engine.lexical import KNOWN_TYPES, Parsed, parse
@@ -124,12 +127,14 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
         if col.type not in KNOWN_TYPES:
             emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
                      "use a Table Schema type", None, col.name)  # fmt: skip
+    plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
+    if plans.active and _large(spec):
+        # Keys will be hashed: load polars in the background while the first
+        # batches are read and checked.
+        threading.Thread(target=importlib.import_module, args=("polars",)).start()
     with Prefetch(source.batches) as reading:
         # The reader thread parses the first batches while the rest starts up.
         prepared = [_prepare(col, emit) for col in columns]
-        plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
-        if plans.active:
-            import polars  # noqa: F401  (loaded now, while the first batch is parsed)
         errors = 0
         workers = min(len(columns), os.cpu_count() or 1) or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -147,8 +152,23 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
     return result
 
 
+def _large(spec: TableSpec) -> bool:
+    """Whether the table may have more rows than keys keep unhashed (polars is then needed).
+
+    A guess from the size of the files, for rows of 8 bytes or more: a wrong
+    guess only changes when polars is loaded, not whether.
+    """
+    total = 0
+    for path in spec.files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue
+    return total > keys.SMALL * 8
+
+
 def _prepare(col: FieldSpec, emit: _Emitter) -> Prepared:
-    sample = parse(pa.array([], pa.string()), col)
+    sample = parse(pa.nulls(0, pa.string()), col)
     prepared = prepare(col, sample.values.type)
     for problem in prepared.problems:
         emit.add("schema-error", f"field {col.name!r}: {problem}; fix the schema", None, col.name)
@@ -220,7 +240,7 @@ def _emit_batch(
 
 def _all(masks: list[pa.Array], n: int) -> pa.Array:
     if not masks:
-        return pa.nulls(n, pa.bool_()).fill_null(False)
+        return pa.nulls(n, pa.bool_()).fill_null(FALSE)
     out = masks[0]
     for m in masks[1:]:
         out = pc.and_(out, m)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from statpub.validate.engine import arrow
+from statpub.validate.engine.arrow import FALSE, NULL_STRING
 from statpub.validate.engine.lexical import Parsed
 from statpub.validate.engine.model import FieldSpec
 
@@ -46,7 +48,7 @@ def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
     strings = (
         pc.cast(arr, pa.string())
         if _castable_to_string(arr.type)
-        else pc.if_else(present, pa.scalar("<value>"), pa.scalar(None, pa.string()))
+        else pc.if_else(present, arrow.scalar("<value>", pa.string()), NULL_STRING)
     )
     if _accepts(spec.type, arr.type):
         target = _TARGET.get(spec.type)
@@ -55,7 +57,7 @@ def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
             if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
                 values = pc.assume_timezone(arr, "UTC")
             values = values.cast(target)
-        return Parsed(strings, missing, pa.array([False] * len(arr), pa.bool_()), values)
+        return Parsed(strings, missing, pa.nulls(len(arr), pa.bool_()).fill_null(FALSE), values)
     values = pa.nulls(len(arr), _TARGET.get(spec.type, pa.string()))
     return Parsed(strings, missing, present, values)
 
