@@ -237,3 +237,23 @@ def test_build_after_a_release_gives_the_released_bytes(work: Paths, tmp_path: P
     build(work.figures, work.schemas, tmp_path / "rebuilt")
     assert snapshot(tmp_path / "rebuilt") == snapshot(work.out)
     assert snapshot(work.out).items() <= snapshot(work.releases / "1.0.1").items()
+
+
+def test_figure_files_behind_the_archive_are_refused(work: Paths) -> None:
+    """A stale figures/ (the archive already holds a newer version) must not release over it."""
+    import shutil
+
+    revise_centres(work, "115", "Corrected count from the ministry's register.")
+    release(work, DAY)
+    # Roll releases.yml and the log back to 1.0.0, as a stale checkout would.
+    text = (work.figures / "releases.yml").read_text(encoding="utf-8")
+    (work.figures / "releases.yml").write_text(
+        text[: text.index("  - version: 1.0.1")], encoding="utf-8"
+    )
+    shutil.copy(work.releases / "1.0.0" / "data/revisions.csv", work.figures / "revisions.csv")
+    before = snapshot(work.releases)
+    with pytest.raises(StatpubError) as exc:
+        release(work, DAY)
+    assert exc.value.code == "archive-ahead"
+    assert "1.0.1" in exc.value.message
+    assert snapshot(work.releases) == before

@@ -163,12 +163,7 @@ def archive_current(paths: Paths) -> tuple[str, bool]:
     version = figset.current_release.version
     log = read_revisions(paths.figures)
     earlier, later = _archived_around(paths, version)
-    if later:
-        raise StatpubError(
-            f"{paths.releases} already holds {', '.join(later)}, newer than {version} in "
-            f"{RELEASES_FILE}; the figure files are behind the archive",
-            code="archive-ahead",
-        )
+    _refuse_archive_ahead(paths, version, later)
     with _tempdir() as tmp:
         package = tmp / "package"
         package.mkdir()
@@ -207,6 +202,17 @@ def _check_unchanged(folder: Path, package: Path, version: str) -> None:
 # Steps
 
 
+def _refuse_archive_ahead(paths: Paths, version: str, later: list[str]) -> None:
+    """The figure files must not be behind the archive (a stale checkout of figures/)."""
+    if later:
+        raise StatpubError(
+            f"{paths.releases} holds {', '.join(later)}, newer than {version}, the last entry "
+            f"of {RELEASES_FILE}: the figure files are behind the archive; restore "
+            f"{RELEASES_FILE} and {REVISIONS_FILE} from git",
+            code="archive-ahead",
+        )
+
+
 def _archived_around(paths: Paths, version: str) -> tuple[list[str], list[str]]:
     """Archived versions older and newer than ``version``, oldest first."""
     key = semver.sort_key(version)
@@ -242,13 +248,7 @@ def _previous_archive(paths: Paths, version: str) -> Path:
             "first with `statpub release --archive-only` from the commit that released it",
             code="previous-release-not-archived",
         )
-    _, later = _archived_around(paths, version)
-    if later:
-        raise StatpubError(
-            f"{paths.releases} holds {', '.join(later)}, newer than {version}, the last entry of "
-            f"{RELEASES_FILE}; restore {RELEASES_FILE} and {REVISIONS_FILE} from git",
-            code="archive-ahead",
-        )
+    _refuse_archive_ahead(paths, version, _archived_around(paths, version)[1])
     issues = archive.verify(folder)
     if issues:
         raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")

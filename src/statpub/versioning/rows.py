@@ -111,13 +111,16 @@ def _by_key(result: RowComparison, old: Iterable[Row], new: Iterable[Row]) -> No
     def key_dict(row: Row, where: list[int], names: list[str]) -> dict[str, str | None]:
         return {n: row[i] for n, i in zip(names, where, strict=True)}
 
+    def note_duplicate(row: Row, where: list[int]) -> None:
+        if len(result.duplicate_keys) < (result.limit or 20):
+            result.duplicate_keys.append(key_dict(row, where, cols.key or []))
+
     index: dict[Packed, Packed] = {}
     for row in old:
         result.old_rows += 1
         k = _pack(tuple([row[i] for i in old_key]))
         if k in index:
-            if len(result.duplicate_keys) < (result.limit or 20):
-                result.duplicate_keys.append(key_dict(row, old_key, cols.key or []))
+            note_duplicate(row, old_key)
             continue
         index[k] = _pack(row)
     seen: set[Packed] = set()
@@ -125,8 +128,7 @@ def _by_key(result: RowComparison, old: Iterable[Row], new: Iterable[Row]) -> No
         result.new_rows += 1
         k = _pack(tuple([row[i] for i in new_key]))
         if k in seen:
-            if len(result.duplicate_keys) < (result.limit or 20):
-                result.duplicate_keys.append(key_dict(row, new_key, cols.key or []))
+            note_duplicate(row, new_key)
             continue
         seen.add(k)
         packed = index.pop(k, None)
