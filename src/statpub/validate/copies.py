@@ -39,7 +39,6 @@ def check_copies(target: Target) -> list[Issue]:
     return issues
 
 
-
 def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) -> list[Issue]:
     import pyarrow as pa
 

@@ -80,7 +80,6 @@ def check_figures(target: Target, options: Options, report: Report) -> list[Issu
     return issues
 
 
-
 def _field_names(target: Target, res: dict[str, Any]) -> set[str]:
     if not isinstance(res.get("path"), str) or not res["path"].endswith(".csv"):
         return set()  # the Parquet copy is held to the CSV by the copies check

@@ -87,3 +87,32 @@ def i64(value: int) -> pa.Scalar:
 TRUE = scalar(True, pa.bool_())
 FALSE = scalar(False, pa.bool_())
 NULL_STRING = null(pa.string())
+
+
+def numbers(values: pa.Array) -> Any:
+    """The values of a fixed-width numeric array as a NumPy view of its buffer.
+
+    ``np.asarray`` on an Arrow array imports pandas; this does not. What lies
+    under a null is unspecified.
+    """
+    import numpy as np
+
+    t = values.type
+    kind = "f" if pa.types.is_floating(t) else "u" if pa.types.is_unsigned_integer(t) else "i"
+    dtype = np.dtype(f"<{kind}{t.bit_width // 8}")
+    buffer = values.buffers()[1]
+    n, offset = len(values), values.offset
+    return np.frombuffer(buffer, dtype=dtype, count=offset + n)[offset:]
+
+
+def flags(values: pa.Array) -> Any:
+    """A boolean Arrow array (nulls false) as a NumPy bool array."""
+    import numpy as np
+
+    if values.null_count:
+        from statpub.validate.engine import compute as pc
+
+        values = pc.fill_null(values, FALSE)
+    n, offset = len(values), values.offset
+    bits = np.frombuffer(values.buffers()[1], dtype=np.uint8)
+    return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.validate.engine import arrow
+from statpub.validate.engine import compute as pc
 from statpub.validate.engine.arrow import NULL_STRING, TRUE
 from statpub.validate.engine.lexical import Parsed, parse_literal
 from statpub.validate.engine.model import FieldSpec

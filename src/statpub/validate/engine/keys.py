@@ -1,11 +1,11 @@
 """Primary keys, unique fields and foreign keys, in bounded memory.
 
 Past the first 20,000 rows, each row's key is reduced to a 128-bit hash (two
-64-bit polars hashes with different seeds) kept in Arrow-backed columns next to
-its row number: 20 bytes a row, whatever the key's width, and no Python object
-per row. Duplicates and dangling references are found with vectorised joins
-once the table has been read. A false match needs two independent 64-bit
-collisions (about 1 in 10^38 per pair of rows).
+independent 64-bit hashes, see ``hashing``) kept in NumPy arrays next to its row
+number: 20 bytes a row, whatever the key's width, and no Python object per row.
+Duplicates and dangling references are found by sorting and searching those
+arrays once the table has been read. A false match needs two independent 64-bit
+collisions.
 
 Keys compare logical values, as frictionless-py does: ``1`` and ``01`` are the
 same integer, ``1.0`` and ``1`` the same number; NaN never equals anything.
@@ -13,20 +13,21 @@ same integer, ``1.0`` and ``1`` the same number; NaN never equals anything.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.validate.engine import arrow
+from statpub.validate.engine import compute as pc
+from statpub.validate.engine.hashing import row_hashes
 
-if TYPE_CHECKING:
-    import polars as pl
-
-_SEEDS = (0x5EED5EED, 0xC0FFEE11)
 _NUMERIC = ("integer", "number", "year")
 SMALL = 20_000  # rows of keys kept as they are, before hashing
+
+Array = np.ndarray[Any, Any]
 
 
 def canonical(values: pa.Array, ftype: str, *, as_float: bool = False) -> pa.Array:
@@ -39,12 +40,13 @@ def canonical(values: pa.Array, ftype: str, *, as_float: bool = False) -> pa.Arr
     return values
 
 
-def _hash(columns: list[pa.Array]) -> tuple[pl.Series, pl.Series]:
-    import polars as pl
+@dataclass
+class Hashed:
+    """Row keys as two 64-bit hashes each, with the rows they came from."""
 
-    frame = pl.from_arrow(pa.table({f"k{i}": c for i, c in enumerate(columns)}))
-    assert isinstance(frame, pl.DataFrame)
-    return tuple(frame.hash_rows(seed=seed) for seed in _SEEDS)  # type: ignore[return-value]
+    h1: Array
+    h2: Array
+    rows: Array
 
 
 @dataclass
@@ -52,10 +54,10 @@ class KeySet:
     """Row keys collected batch by batch.
 
     The first rows are kept as they are (small tables never need more); past
-    ``SMALL`` rows every key becomes a (h1, h2, row) entry of a polars frame.
+    ``SMALL`` rows every key becomes an (h1, h2, row) entry.
     """
 
-    chunks: list[pl.DataFrame] = field(default_factory=list)
+    chunks: list[Hashed] = field(default_factory=list)
     pending: list[tuple[list[pa.Array], pa.Array]] = field(default_factory=list)
     pending_rows: int = 0
 
@@ -63,8 +65,8 @@ class KeySet:
         if keep is not None and not pc.all(keep).as_py():
             if not pc.any(keep).as_py():
                 return
-            columns = [c.filter(keep) for c in columns]
-            rows = rows.filter(keep)
+            columns = [pc.filter(c, keep) for c in columns]
+            rows = pc.filter(rows, keep)
         self.pending.append((columns, rows))
         self.pending_rows += len(rows)
         if self.chunks or self.pending_rows > SMALL:
@@ -75,12 +77,12 @@ class KeySet:
         return not self.chunks
 
     def _flush(self) -> None:
-        import polars as pl
-
         for columns, rows in self.pending:
-            h1, h2 = _hash(columns)
-            row = pl.Series(rows).cast(pl.UInt32)  # row numbers fit: 4 bytes, not 8
-            self.chunks.append(pl.DataFrame({"h1": h1, "h2": h2, "row": row}))
+            h1, h2 = row_hashes(columns)
+            numbers = arrow.numbers(rows)
+            if len(numbers) and numbers.max() < 1 << 32:
+                numbers = numbers.astype(np.uint32)  # row numbers fit: 4 bytes, not 8
+            self.chunks.append(Hashed(h1, h2, numbers))
         self.pending = []
 
     def python_keys(self) -> list[tuple[tuple[object, ...], int]]:
@@ -90,18 +92,20 @@ class KeySet:
             out.extend(zip(zip(*values, strict=True), rows.to_pylist(), strict=True))
         return out
 
-    def frame(self) -> pl.DataFrame:
-        import polars as pl
-
+    def hashed(self) -> Hashed:
+        """Every key, hashed, as one set of arrays."""
         self._flush()
-        if not self.chunks:
-            return pl.DataFrame(
-                {"h1": [], "h2": [], "row": []},
-                schema={"h1": pl.UInt64, "h2": pl.UInt64, "row": pl.UInt32},
-            )
-        out = pl.concat(self.chunks, rechunk=False)
-        self.chunks = [out]
-        return out
+        if len(self.chunks) != 1:
+            empty = Hashed(np.empty(0, np.uint64), np.empty(0, np.uint64), np.empty(0, np.int64))
+            parts = self.chunks or [empty]
+            self.chunks = [
+                Hashed(
+                    np.concatenate([c.h1 for c in parts]),
+                    np.concatenate([c.h2 for c in parts]),
+                    np.concatenate([c.rows for c in parts]),
+                )
+            ]
+        return self.chunks[0]
 
 
 def duplicates(keys: KeySet) -> list[tuple[int, int]]:
@@ -114,24 +118,43 @@ def duplicates(keys: KeySet) -> list[tuple[int, int]]:
                 found.append((row, seen[key]))
             seen[key] = row
         return found
-    import polars as pl
-
-    frame = keys.frame()
-    # A cheap first cut on one 64-bit column (sorted, neighbours compared), then
+    hashed = keys.hashed()
+    # A cheap first cut on one 64-bit hash (sorted, neighbours compared), then
     # the exact 128-bit grouping of the few candidates.
-    first = frame["h1"].sort()
-    repeated = first.slice(1).filter(first.slice(1) == first.slice(0, frame.height - 1))
+    first = np.sort(hashed.h1)
+    repeated = first[1:][first[1:] == first[:-1]]  # sorted, maybe with repeats
     del first
-    if repeated.len() == 0:
+    if not len(repeated):
         return []
-    candidates = frame.filter(pl.col("h1").is_in(repeated.unique()))
-    dup = (
-        candidates.sort("row")
-        .with_columns(prev=pl.col("row").shift(1).over(["h1", "h2"]))
-        .filter(pl.col("prev").is_not_null())
-        .sort("row")
-    )
-    return [(int(r), int(p)) for r, p in zip(dup["row"], dup["prev"], strict=True)]
+    candidates = _among(hashed.h1, repeated)
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for a, b, row in zip(
+        hashed.h1[candidates].tolist(),
+        hashed.h2[candidates].tolist(),
+        hashed.rows[candidates].tolist(),
+        strict=True,
+    ):
+        groups[(a, b)].append(row)
+    found = []
+    for rows in groups.values():
+        rows.sort()
+        found.extend(zip(rows[1:], rows[:-1], strict=True))
+    return sorted(found)
+
+
+def _among(values: Array, chosen: Array) -> Array:
+    """Where ``values`` is one of the (few, sorted) ``chosen`` values."""
+    # A bitmap of the chosen values' low bits sorts out most values in one
+    # pass; the rest are looked up exactly.
+    bits = max(16, min(26, 2 * int(len(chosen)).bit_length() + 8))
+    mask = np.uint64((1 << bits) - 1)
+    bitmap = np.zeros(1 << bits, dtype=bool)
+    bitmap[chosen & mask] = True
+    maybe = np.flatnonzero(bitmap[values & mask])
+    at = np.minimum(np.searchsorted(chosen, values[maybe]), len(chosen) - 1)
+    out = np.zeros(len(values), dtype=bool)
+    out[maybe[chosen[at] == values[maybe]]] = True
+    return out
 
 
 def dangling(keys: KeySet, reference: KeySet) -> list[int]:
@@ -139,7 +162,23 @@ def dangling(keys: KeySet, reference: KeySet) -> list[int]:
     if keys.small and reference.small:
         known = {key for key, _ in reference.python_keys()}
         return sorted(row for key, row in keys.python_keys() if key not in known)
-    frame = keys.frame()
-    ref = reference.frame().select("h1", "h2").unique()
-    missing = frame.join(ref, on=["h1", "h2"], how="anti").sort("row")
-    return [int(r) for r in missing["row"]]
+    ours, theirs = keys.hashed(), reference.hashed()
+    if not len(ours.h1):
+        return []
+    order = np.lexsort((theirs.h2, theirs.h1))
+    ref1, ref2 = theirs.h1[order], theirs.h2[order]
+    # Each key is looked up by its first hash; among equal first hashes (the
+    # same key listed again, almost always) the second decides.
+    lo = np.searchsorted(ref1, ours.h1, side="left")
+    hi = np.searchsorted(ref1, ours.h1, side="right")
+    at = np.minimum(lo, max(len(ref1) - 1, 0))
+    found = hi > lo
+    if len(ref1):
+        found &= ref2[at] == ours.h2
+        # More than one reference key with this first hash, the first not a match:
+        # look at all of them.
+        unsure = np.flatnonzero(~found & (hi - lo > 1))
+        for k in unsure.tolist():
+            found[k] = bool(np.any(ref2[lo[k] : hi[k]] == ours.h2[k]))
+    missing = ours.rows[~found]
+    return sorted(int(r) for r in missing.tolist())

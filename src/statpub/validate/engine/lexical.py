@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.validate.engine import arrow
+from statpub.validate.engine import compute as pc
 from statpub.validate.engine.arrow import FALSE, NULL_STRING, TRUE, i64
 from statpub.validate.engine.model import FieldSpec
 
@@ -86,7 +86,7 @@ def _not(a: pa.Array) -> pa.Array:
 
 def parse(strings: pa.Array, spec: FieldSpec) -> Parsed:
     if pa.types.is_large_string(strings.type):
-        strings = strings.cast(pa.string())
+        strings = pc.cast(strings, pa.string())
     missing = pc.is_null(strings)
     if spec.missing_values == [""]:
         missing = _or(missing, pc.equal(pc.binary_length(strings), _ZERO32))
@@ -207,7 +207,7 @@ def _match_others(cells: pa.Array, settled: pa.Array, pattern: str) -> pa.Array:
         return _flags(len(cells), [])
     if len(others) > len(cells) // 64:
         return pc.and_(pc.invert(settled), _match(cells, pattern))
-    matched = others.filter(_match(cells.take(others), pattern))
+    matched = pc.filter(others, _match(pc.take(cells, others), pattern))
     return _flags(len(cells), matched.to_pylist())
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.report import Issue
+from statpub.validate.engine import compute as pc
 from statpub.validate.engine import keys, messages
 from statpub.validate.engine.arrow import FALSE
 from statpub.validate.engine.model import TableSpec

@@ -30,6 +30,7 @@ from statpub.validate.engine.model import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
 CHUNK_BYTES = 8 << 20  # a batch, when the file can be cut at line ends
+FIRST_CHUNK_BYTES = 1 << 20  # the first batch: checking starts sooner
 SLOW_BATCH_ROWS = 50_000
 PARQUET_BATCH_ROWS = 256_000
 
@@ -65,9 +66,9 @@ class Batch:
     def rows(self) -> pa.Array:
         if self.row_numbers is not None:
             return self.row_numbers
-        import pyarrow.compute as pc
+        from statpub.validate.engine import compute as pc
 
-        ones = pa.nulls(self.num_rows, pa.int64()).fill_null(arrow.i64(1))
+        ones = pc.fill_null(pa.nulls(self.num_rows, pa.int64()), arrow.i64(1))
         return pc.add(pc.cumulative_sum(ones), arrow.i64(self.first_row - 1))
 
 
@@ -261,25 +262,30 @@ def _open_csv_fast(spec: TableSpec) -> Source:
 
 def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, bytes, int]]:
     """(offset, block, end): the file in blocks of about ``size`` bytes; ``block[:end]``
-    ends at a line end (the rest is read again with the next block)."""
+    ends at a line end (the rest is read again with the next block).
+
+    The first blocks are smaller (from ``FIRST_CHUNK_BYTES``, doubling), so that
+    checking starts while the rest of the file is still being read."""
     size = size or CHUNK_BYTES
+    step = min(FIRST_CHUNK_BYTES, size)
     with open(path, "rb") as fh:
         offset = 0
-        while block := fh.read(size):
-            while len(block) >= size and block.rfind(b"\n") == -1:
-                more = fh.read(size)  # a line longer than a block
+        while block := fh.read(step):
+            while len(block) >= step and block.rfind(b"\n") == -1:
+                more = fh.read(step)  # a line longer than a block
                 if not more:
                     break
                 block += more
-            end = block.rfind(b"\n") + 1 if len(block) >= size else len(block)
+            end = block.rfind(b"\n") + 1 if len(block) >= step else len(block)
             end = end or len(block)
             yield offset, block, end
             offset += end
             fh.seek(offset)
+            step = min(2 * step, size)
 
 
 def _has_empty_row(columns: list[pa.Array]) -> bool:
-    import pyarrow.compute as pc
+    from statpub.validate.engine import compute as pc
 
     zero = arrow.scalar(0, pa.int32())
     empty = pc.equal(pc.binary_length(columns[0]), zero)

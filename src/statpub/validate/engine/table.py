@@ -7,17 +7,15 @@ only for the rows that fail.
 
 from __future__ import annotations
 
-import importlib
 import os
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.report import Issue
+from statpub.validate.engine import compute as pc
 from statpub.validate.engine import keys, messages
 from statpub.validate.engine.arrow import FALSE
 from statpub.validate.engine.constraints import ORDER, Failure, Prepared, failures, prepare
@@ -89,7 +87,7 @@ def check_table(spec: TableSpec, ctx: Context) -> TableResult:
 
 def parse_column(arr: pa.Array, spec: FieldSpec) -> Parsed:
     if pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_decode()
+        arr = pc.dictionary_decode(arr)
     if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
         return parse(arr, spec)
     return parse_typed(arr, spec)
@@ -128,10 +126,6 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
             emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
                      "use a Table Schema type", None, col.name)  # fmt: skip
     plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
-    if plans.active and _large(spec):
-        # Keys will be hashed: load polars in the background while the first
-        # batches are read and checked.
-        threading.Thread(target=importlib.import_module, args=("polars",)).start()
     with Prefetch(source.batches) as reading:
         # The reader thread parses the first batches while the rest starts up.
         prepared = [_prepare(col, emit) for col in columns]
@@ -152,21 +146,6 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
     return result
 
 
-def _large(spec: TableSpec) -> bool:
-    """Whether the table may have more rows than keys keep unhashed (polars is then needed).
-
-    A guess from the size of the files, for rows of 8 bytes or more: a wrong
-    guess only changes when polars is loaded, not whether.
-    """
-    total = 0
-    for path in spec.files:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            continue
-    return total > keys.SMALL * 8
-
-
 def _prepare(col: FieldSpec, emit: _Emitter) -> Prepared:
     sample = parse(pa.nulls(0, pa.string()), col)
     prepared = prepare(col, sample.values.type)
@@ -185,8 +164,22 @@ def _checked_batches(
         parsed = parse_column(batch.columns[i], columns[i])
         return parsed, failures(prepared[i], parsed)
 
-    for batch in batches:
-        yield batch, list(pool.map(work, [batch] * len(columns), range(len(columns))))
+    # One batch ahead: its columns are checked while the previous one's issues
+    # are built.
+    ahead: tuple[Batch, list[Future[tuple[Parsed, list[Failure]]]]] | None = None
+    try:
+        for batch in batches:
+            futures = [pool.submit(work, batch, i) for i in range(len(columns))]
+            if ahead is not None:
+                yield ahead[0], [f.result() for f in ahead[1]]
+            ahead = (batch, futures)
+        if ahead is not None:
+            yield ahead[0], [f.result() for f in ahead[1]]
+            ahead = None
+    finally:
+        if ahead is not None:  # the reading stopped early
+            for future in ahead[1]:
+                future.cancel()
 
 
 def _emit_batch(
@@ -240,7 +233,7 @@ def _emit_batch(
 
 def _all(masks: list[pa.Array], n: int) -> pa.Array:
     if not masks:
-        return pa.nulls(n, pa.bool_()).fill_null(FALSE)
+        return pc.fill_null(pa.nulls(n, pa.bool_()), FALSE)
     out = masks[0]
     for m in masks[1:]:
         out = pc.and_(out, m)

@@ -8,9 +8,9 @@ for the field: every present cell is a type error, as frictionless-py reports.
 from __future__ import annotations
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from statpub.validate.engine import arrow
+from statpub.validate.engine import compute as pc
 from statpub.validate.engine.arrow import FALSE, NULL_STRING
 from statpub.validate.engine.lexical import Parsed
 from statpub.validate.engine.model import FieldSpec
@@ -56,8 +56,8 @@ def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
         if target is not None:
             if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
                 values = pc.assume_timezone(arr, "UTC")
-            values = values.cast(target)
-        return Parsed(strings, missing, pa.nulls(len(arr), pa.bool_()).fill_null(FALSE), values)
+            values = pc.cast(values, target)
+        return Parsed(strings, missing, pc.fill_null(pa.nulls(len(arr), pa.bool_()), FALSE), values)
     values = pa.nulls(len(arr), _TARGET.get(spec.type, pa.string()))
     return Parsed(strings, missing, present, values)
 
