@@ -37,15 +37,15 @@ LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
 
 
 def check_history(target: Target, options: Options, report: Report) -> list[Issue]:
-    from statpub.versioning import semver
-    from statpub.versioning.diff import diff
-    from statpub.versioning.packages import Package, load_package
-
     if target.descriptor_path is None:
         return []
     found = previous_release(target, options.previous)
     if found is None:
         return []
+    from statpub.versioning import semver
+    from statpub.versioning.diff import diff
+    from statpub.versioning.packages import Package, load_package
+
     folder, same_version = found
     old = load_package(folder)
     new = Package(target.descriptor, target.base_dir, target.label)

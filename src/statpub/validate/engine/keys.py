@@ -146,7 +146,9 @@ def _among(values: Array, chosen: Array) -> Array:
     """Where ``values`` is one of the (few, sorted) ``chosen`` values."""
     # A bitmap of the chosen values' low bits sorts out most values in one
     # pass; the rest are looked up exactly.
-    bits = max(16, min(26, 2 * int(len(chosen)).bit_length() + 8))
+    # About one in a thousand other values passes the bitmap; it stays small
+    # enough for the CPU's cache.
+    bits = max(12, min(22, int(len(chosen)).bit_length() + 10))
     mask = np.uint64((1 << bits) - 1)
     bitmap = np.zeros(1 << bits, dtype=bool)
     bitmap[chosen & mask] = True

@@ -197,11 +197,27 @@ def _open_csv_fast(spec: TableSpec) -> Source:
     stream_options = parse_options
     if chunked:
         # Without quotes there is no newline inside a value: cut the file at line
-        # ends and let pyarrow parse each piece with all cores, in bounded memory.
-        # From the first piece with a quote character on, stream the rest.
+        # ends and parse each piece in bounded memory. From the first piece with
+        # a quote character on, stream the rest.
         stream_options = parse_options_for(True)
-        parse_options = parse_options_for(False)
+        parse_options = pacsv.ParseOptions(
+            delimiter=d.delimiter,
+            quote_char=False,  # the piece has none
+            double_quote=False,
+            escape_char=False,
+            newlines_in_values=False,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid,
+        )
     quoting = [c.encode() for c in (d.quote_char, d.escape_char) if c]
+
+    def piece_options(size: int) -> pacsv.ReadOptions:
+        # One block, one thread: the piece is parsed in the reader's thread while
+        # the engine's threads check the previous ones, which costs less CPU than
+        # pyarrow's parallel parsing and keeps both cores busy all the same.
+        return pacsv.ReadOptions(
+            column_names=names, block_size=size + 1, use_threads=False, encoding="utf8"
+        )
 
     def stream(path: Path, offset: int) -> Iterator[list[pa.Array]]:
         with open(path, "rb") as fh:
@@ -226,11 +242,13 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                     return
                 table = pacsv.read_csv(
                     pa.py_buffer(block).slice(0, end),
-                    read_options=read_options,
+                    read_options=piece_options(end),
                     parse_options=parse_options,
                     convert_options=convert_options,
                 )
-                yield [c.combine_chunks() for c in table.columns]
+                yield [
+                    c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns
+                ]
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise NeedsSlowPath() from exc
 
