@@ -121,3 +121,26 @@ def test_null_where_shares_buffers() -> None:
     sliced = _null_where(values.slice(1), pa.array([True, False, False]))
     assert sliced.to_pylist() == [None, None, "d"]
     assert pc.sum(pc.is_null(sliced)).as_py() == 2
+
+
+def test_pattern_on_distinct_values_agrees_with_every_cell(monkeypatch: Any) -> None:
+    """A repetitive column is matched one distinct value at a time: same answers."""
+    from statpub.validate.engine.constraints import pattern_matches, prepare
+    from statpub.validate.engine.model import FieldSpec
+
+    odd = ["ab12", "AB12\n", "ÄB12", "AB1", None, "", "AB12 ", "\x0bAB12"]
+    cells = [
+        odd[i // 7 % 8] if i % 7 == 0 else f"A{'BCD'[i % 3]}{i % 90:02d}" for i in range(12_000)
+    ]
+    values = pa.array(cells, pa.string())
+    spec = FieldSpec(name="code", type="string", constraints={"pattern": r"[A-Z]{2}\d{2}"})
+    prepared = prepare(spec, pa.string())
+    assert arrow.repetitive(values)
+    by_distinct = pattern_matches(prepared, values)
+    monkeypatch.setattr(arrow, "repetitive", lambda values: False)
+    by_cell = pattern_matches(prepared, values)
+    assert by_distinct.equals(by_cell)
+    # The rule as Python's ``re`` reads it (frictionless-py's reading).
+    assert prepared.python_pattern is not None
+    expected = [None if c is None else bool(prepared.python_pattern.match(c)) for c in cells]
+    assert by_cell.to_pylist() == expected

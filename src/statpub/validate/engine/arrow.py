@@ -116,3 +116,19 @@ def flags(values: pa.Array) -> Any:
     n, offset = len(values), values.offset
     bits = np.frombuffer(values.buffers()[1], dtype=np.uint8)
     return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+
+
+_SAMPLE = 2048
+
+
+def repetitive(values: pa.Array) -> bool:
+    """Whether a long column's values repeat a lot, judged from its first ones.
+
+    Such a column is cheaper to check (or hash) one distinct value at a time.
+    """
+    from statpub.validate.engine import compute as pc
+
+    if len(values) < 4 * _SAMPLE or values.null_count == len(values):
+        return False
+    sample = pc.dictionary_encode(values.slice(0, _SAMPLE))
+    return len(sample.dictionary) * 4 < _SAMPLE

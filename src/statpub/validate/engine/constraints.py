@@ -150,6 +150,10 @@ def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
     The other cells (few, in practice) go through ``re`` once per distinct value.
     """
     assert p.python_pattern is not None and p.pattern is not None
+    if arrow.repetitive(values):
+        # Codes and the like: match each distinct value once.
+        encoded = pc.dictionary_encode(values)
+        return pc.take(pattern_matches(p, encoded.dictionary), encoded.indices)
     # Printable ASCII: no newline, and none of the control characters ``re`` counts as space.
     python_only = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
     try:

@@ -123,8 +123,8 @@ class _Column:
         self.text = kind in ("text", "bytes")
         self.nulls = arrow.flags(pc.is_null(values)) if values.null_count else None
         self.codes: Array | None = None
-        if self.text and _repetitive(values):
-            # Codes, labels and the like: hash each distinct text once.
+        if self.text and _wide(values) and arrow.repetitive(values):
+            # Long texts that repeat (addresses, labels): hash each distinct one once.
             encoded = pc.dictionary_encode(values)
             offsets, data = _text_buffers(encoded.dictionary)
             self.distinct = _text_hashes_blocked(offsets, data)
@@ -158,15 +158,10 @@ class _Column:
         return a, b
 
 
-_SAMPLE = 2048
-
-
-def _repetitive(values: pa.Array) -> bool:
-    """Whether the texts repeat a lot, judged from the first ones."""
-    if len(values) < 4 * _SAMPLE or values.null_count == len(values):
-        return False
-    sample = pc.dictionary_encode(values.slice(0, _SAMPLE))
-    return len(sample.dictionary) * 4 < _SAMPLE
+def _wide(values: pa.Array) -> bool:
+    """Whether the texts average more than one 8-byte word (short ones hash faster directly)."""
+    offsets, _ = _text_buffers(values)
+    return int(offsets[-1] - offsets[0]) > 8 * len(values)
 
 
 def _normalise(values: pa.Array) -> tuple[pa.Array, str]:

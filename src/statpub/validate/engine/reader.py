@@ -193,6 +193,14 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
+    # Pure ASCII is valid UTF-8: a piece that is needs no check of its text.
+    ascii_options = pacsv.ConvertOptions(
+        column_types={n: pa.string() for n in names},
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        check_utf8=False,
+    )
     chunked = enc == "utf-8-sig"
     stream_options = parse_options
     if chunked:
@@ -244,7 +252,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                     pa.py_buffer(block).slice(0, end),
                     read_options=piece_options(end),
                     parse_options=parse_options,
-                    convert_options=convert_options,
+                    convert_options=ascii_options if block.isascii() else convert_options,
                 )
                 yield [
                     c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns
