@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -319,17 +319,15 @@ def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         return pc.and_(pc.is_valid(cells), pc.invert(year0)), values, None
     except pa.ArrowInvalid:
         pass
-    # Some cell is bad: judge each distinct value (dates repeat a lot) in Python.
-    return _per_unique(cells, _iso_date, pa.date32())
-
-
-def _iso_date(cell: str) -> Any:
-    if not _DATE.match(cell) or cell.startswith("0000"):
-        return _INVALID
-    try:
-        return date.fromisoformat(cell)
-    except ValueError:
-        return _INVALID
+    # Some cell is bad: judge each distinct value (dates repeat a lot), the
+    # calendar by a round trip through strptime and strftime.
+    encoded = pc.dictionary_encode(cells)
+    distinct = encoded.dictionary
+    ok = _match(distinct, DATE_RE)
+    good, _ = _calendar(pc.if_else(ok, distinct, NULL_STRING), 10, "%Y-%m-%d")
+    ok = pc.and_(ok, good)
+    values = pc.cast(pc.if_else(ok, distinct, NULL_STRING), pa.date32())
+    return pc.take(ok, encoded.indices), pc.take(values, encoded.indices), None
 
 
 def _fraction_us(cells: pa.Array) -> pa.Array:
@@ -460,7 +458,6 @@ def _json_reader(kind: type) -> Callable[[FieldSpec], PyReader]:
 
 _NUMBER = re.compile(NUMBER_RE)
 _SCHEME = re.compile(URI_SCHEME_RE)
-_DATE = re.compile(DATE_RE)
 
 
 def _geopoint_reader(spec: FieldSpec) -> PyReader:

@@ -7,8 +7,8 @@ parses side by side, one thread each; other files go through pyarrow's
 streaming reader. Neither can say *where* a row with the wrong number of cells
 was, tell an empty line from a row of empty cells, or decode a file that is not
 valid in its encoding; when any of that happens the table is read again with
-Python's ``csv`` module, which numbers records exactly. Row numbers count CSV records (a quoted newline
-does not start a new row), the header being row 1.
+Python's ``csv`` module, which numbers records exactly. Row numbers count CSV
+records (a quoted newline does not start a new row), the header being row 1.
 
 Parquet columns arrive typed; the engine checks their values against the schema.
 """
