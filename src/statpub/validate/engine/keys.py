@@ -96,15 +96,15 @@ class KeySet:
         """Every key, hashed, as one set of arrays."""
         self._flush()
         if len(self.chunks) != 1:
-            empty = Hashed(np.empty(0, np.uint64), np.empty(0, np.uint64), np.empty(0, np.int64))
-            parts = self.chunks or [empty]
-            self.chunks = [
-                Hashed(
-                    np.concatenate([c.h1 for c in parts]),
-                    np.concatenate([c.h2 for c in parts]),
-                    np.concatenate([c.rows for c in parts]),
-                )
-            ]
+            parts, self.chunks = self.chunks, []
+            columns = []
+            for name, dtype in (("h1", np.uint64), ("h2", np.uint64), ("rows", np.int64)):
+                pieces = [getattr(part, name) for part in parts] or [np.empty(0, dtype)]
+                columns.append(np.concatenate(pieces))
+                del pieces
+                for part in parts:  # one array at a time: the peak is one column more
+                    setattr(part, name, None)
+            self.chunks = [Hashed(*columns)]
         return self.chunks[0]
 
 
@@ -144,19 +144,24 @@ def duplicates(keys: KeySet) -> list[tuple[int, int]]:
 
 def _among(values: Array, chosen: Array) -> Array:
     """Where ``values`` is one of the (few, sorted) ``chosen`` values."""
-    # A bitmap of the chosen values' low bits sorts out most values in one
-    # pass; the rest are looked up exactly.
-    # About one in a thousand other values passes the bitmap; it stays small
-    # enough for the CPU's cache.
+    # A bitmap of the chosen values' low bits sorts out most values; the rest
+    # are looked up exactly. About one in a thousand other values passes the
+    # bitmap, which stays small enough for the CPU's cache; the values go
+    # through in blocks, so the temporaries stay small too.
     bits = max(12, min(22, int(len(chosen)).bit_length() + 10))
     mask = np.uint64((1 << bits) - 1)
     bitmap = np.zeros(1 << bits, dtype=bool)
     bitmap[chosen & mask] = True
-    maybe = np.flatnonzero(bitmap[values & mask])
-    at = np.minimum(np.searchsorted(chosen, values[maybe]), len(chosen) - 1)
     out = np.zeros(len(values), dtype=bool)
-    out[maybe[chosen[at] == values[maybe]]] = True
+    for lo in range(0, len(values), _BLOCK):
+        block = values[lo : lo + _BLOCK]
+        maybe = np.flatnonzero(bitmap[block & mask])
+        at = np.minimum(np.searchsorted(chosen, block[maybe]), len(chosen) - 1)
+        out[lo + maybe[chosen[at] == block[maybe]]] = True
     return out
+
+
+_BLOCK = 1 << 20
 
 
 def dangling(keys: KeySet, reference: KeySet) -> list[int]:

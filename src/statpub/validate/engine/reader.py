@@ -431,6 +431,38 @@ def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
     )
 
 
+@dataclass
+class Early:
+    """A table whose reading started before the checks were ready for it."""
+
+    resource: dict[str, Any]
+    spec: TableSpec
+    source: Source
+    reading: Prefetch
+
+
+def read_ahead(resources: list[dict[str, Any]], base_dir: Any) -> Early | None:
+    """Start reading the first tabular resource, if it can be read at all.
+
+    Whatever stops it here (a bad schema, a missing file) is left for the
+    check itself to find and report.
+    """
+    from statpub.report import Issue
+    from statpub.validate.engine.model import is_tabular, table_spec
+
+    resource = next((r for r in resources if is_tabular(r)), None)
+    if resource is None:
+        return None
+    spec = table_spec(resource, base_dir)
+    if isinstance(spec, Issue):
+        return None
+    try:
+        source = open_table(spec)
+    except (SourceError, NeedsSlowPath, OSError):
+        return None
+    return Early(resource, spec, source, Prefetch(source.batches))
+
+
 class Prefetch:
     """Read the next batches in a background thread, starting now.
 

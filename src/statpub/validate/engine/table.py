@@ -25,6 +25,7 @@ from statpub.validate.engine.model import FieldSpec, TableSpec
 from statpub.validate.engine.plans import RANK_PRIMARY, KeyPlans
 from statpub.validate.engine.reader import (
     Batch,
+    Early,
     NeedsSlowPath,
     Prefetch,
     SourceError,
@@ -57,7 +58,8 @@ class Context:
     reference_keys: Callable[[str, list[str]], keys.KeySet | Issue]
 
 
-def check_table(spec: TableSpec, ctx: Context) -> TableResult:
+def check_table(spec: TableSpec, ctx: Context, early: Early | None = None) -> TableResult:
+    """Check one table; ``early``: its reading, if it already started."""
     reported = 0
 
     def count(n: int) -> None:
@@ -75,7 +77,7 @@ def check_table(spec: TableSpec, ctx: Context) -> TableResult:
 
     try:
         try:
-            return _check(spec, replace(ctx, on_rows=count), fast=True)
+            return _check(spec, replace(ctx, on_rows=count), fast=True, early=early)
         except NeedsSlowPath:
             return _check(spec, replace(ctx, on_rows=catch_up), fast=False)
     except SourceError as exc:
@@ -112,10 +114,10 @@ class _Emitter:
         self.out.append(Found(issue, (row or 0, *rank)))
 
 
-def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
+def _check(spec: TableSpec, ctx: Context, *, fast: bool, early: Early | None = None) -> TableResult:
     result = TableResult()
     emit = _Emitter(spec, result.found)
-    source = open_table(spec, fast=fast)
+    source = early.source if early is not None else open_table(spec, fast=fast)
     lay = layout(spec, source.labels, source.width)
     result.found.extend(Found(issue, (0, 0, 0, 0)) for issue in lay.issues)
     columns = lay.columns
@@ -126,7 +128,7 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool) -> TableResult:
             emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
                      "use a Table Schema type", None, col.name)  # fmt: skip
     plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
-    with Prefetch(source.batches) as reading:
+    with early.reading if early is not None else Prefetch(source.batches) as reading:
         # The reader thread parses the first batches while the rest starts up.
         prepared = [_prepare(col, emit) for col in columns]
         errors = 0

@@ -1,0 +1,141 @@
+"""Run the checks over every tabular resource of a package, in order.
+
+Foreign keys need the keys of the resources they point to: those are collected
+here, once per (resource, fields), by reading the referenced table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from statpub.report import Issue
+from statpub.validate.engine import compute as pc
+from statpub.validate.engine import keys
+from statpub.validate.engine.header import layout
+from statpub.validate.engine.model import TableSpec, is_tabular, table_spec
+from statpub.validate.engine.reader import Early, NeedsSlowPath, SourceError, open_table
+from statpub.validate.engine.table import Context, check_table, parse_column
+
+__all__ = ["EngineResult", "run_all"]
+
+
+@dataclass
+class EngineResult:
+    issues: list[Issue] = field(default_factory=list)
+    rows: int = 0
+    partial: bool = False
+
+
+def run_all(
+    resources: list[dict[str, Any]],
+    base_dir: Any,
+    *,
+    limit_errors: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    early: Early | None = None,
+) -> EngineResult:
+    """Check the rows of every tabular resource; ``on_progress`` gets the rows read so far.
+
+    ``early``: a table whose reading has already started (see ``reader.read_ahead``).
+    """
+    result = EngineResult()
+    cache: dict[tuple[str, tuple[str, ...]], keys.KeySet | Issue] = {}
+    done = 0
+
+    def on_rows(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress is not None:
+            on_progress(done)
+
+    def reference_keys(name: str, fields: list[str]) -> keys.KeySet | Issue:
+        cache_key = (name, tuple(fields))
+        if cache_key not in cache:
+            cache[cache_key] = _reference_keys(resources, base_dir, name, fields)
+        return cache[cache_key]
+
+    try:
+        _run(resources, base_dir, limit_errors, on_rows, reference_keys, early, result)
+    finally:
+        if early is not None:  # stop its reading, if no check took it over
+            early.reading.__exit__()
+    return result
+
+
+def _run(
+    resources: list[dict[str, Any]],
+    base_dir: Any,
+    limit_errors: int | None,
+    on_rows: Callable[[int], None],
+    reference_keys: Callable[[str, list[str]], keys.KeySet | Issue],
+    early: Early | None,
+    result: EngineResult,
+) -> None:
+    for res in resources:
+        if not is_tabular(res):
+            continue
+        started = early if early is not None and early.resource is res else None
+        spec = table_spec(res, base_dir) if started is None else started.spec
+        if isinstance(spec, Issue):
+            result.issues.append(spec)
+            continue
+        limit = None if limit_errors is None else limit_errors - len(result.issues)
+        outcome = check_table(spec, Context(limit, on_rows, reference_keys), started)
+        found = sorted(outcome.found, key=lambda f: f.key)
+        result.issues.extend(f.issue for f in found)
+        result.rows += outcome.rows
+        if limit_errors is not None and (outcome.stopped or len(result.issues) > limit_errors):
+            result.issues = result.issues[:limit_errors]
+            result.partial = True
+            break
+
+
+def _reference_keys(
+    resources: list[dict[str, Any]], base_dir: Any, name: str, fields: list[str]
+) -> keys.KeySet | Issue:
+    """The keys of ``fields`` in resource ``name``, for a foreign key pointing there."""
+    res = next((r for r in resources if isinstance(r, dict) and r.get("name") == name), None)
+    if res is None:
+        return Issue(
+            "foreign-key",
+            f"a foreign key points to resource {name!r}, which is not in the package; "
+            "fix the reference or add the resource",
+        )
+    spec = table_spec(res, base_dir)
+    if isinstance(spec, Issue):
+        return spec
+    try:
+        return _collect(spec, fields, fast=True)
+    except NeedsSlowPath:
+        return _collect(spec, fields, fast=False)
+    except SourceError as exc:
+        return Issue(exc.code, f"cannot read resource {name!r} for a foreign key: {exc.message}")
+
+
+def _collect(spec: TableSpec, fields: list[str], *, fast: bool) -> keys.KeySet | Issue:
+    source = open_table(spec, fast=fast)
+    columns = layout(spec, source.labels, source.width).columns
+    position: dict[str, int] = {}
+    for i, col in enumerate(columns):
+        position.setdefault(col.name, i)
+    if not all(f in position for f in fields):
+        return Issue(
+            "foreign-key",
+            f"a foreign key points to fields ({', '.join(fields)}) of resource {spec.name!r}, "
+            "which it does not have; fix the reference",
+            resource=spec.name,
+        )
+    keyset = keys.KeySet()
+    for batch in source.batches:
+        cols = []
+        for f in fields:
+            col = columns[position[f]]
+            parsed = parse_column(batch.columns[position[f]], col)
+            cols.append(keys.canonical(parsed.values, col.type, as_float=True))
+        all_null = pc.is_null(cols[0])
+        for c in cols[1:]:
+            all_null = pc.and_(all_null, pc.is_null(c))
+        keyset.add(cols, batch.rows(), pc.invert(all_null))
+    return keyset
