@@ -2,9 +2,10 @@
 
 Run through ``scripts/benchmark``. Every tool runs in its own child process on
 the same files in the same run; wall time includes start-up, peak memory is the
-child's maximum resident set size. statpub and pyarrow run ``--repeat`` times
-and their median is kept (a shared machine's noise is of the order of their
-run time); frictionless runs once, for minutes, which averages its noise out.
+child's maximum resident set size. statpub and pyarrow run ``--repeat`` times,
+half before frictionless and half after it, and their median is kept (a shared
+machine's speed drifts by tens of percent over minutes); frictionless runs once,
+for minutes, which averages the drift over its run.
 Results go to docs/benchmarks.md.
 """
 
@@ -111,12 +112,11 @@ def _rel(path: Path) -> str:
         return str(path)
 
 
-def repeated(tool: Callable[[Path, int], Run], folder: Path, rows: int, times: int) -> Run:
-    """``tool`` run ``times`` times (after one run to warm the file cache): the median run."""
-    tool(folder, rows)
-    runs = sorted((tool(folder, rows) for _ in range(times)), key=lambda r: r.seconds)
-    median = runs[len(runs) // 2]
-    median.samples = [r.seconds for r in runs]
+def median_run(runs: list[Run]) -> Run:
+    """The run of median wall time, carrying every run's time as its samples."""
+    ordered = sorted(runs, key=lambda r: r.seconds)
+    median = ordered[len(ordered) // 2]
+    median.samples = [r.seconds for r in ordered]
     median.seconds = statistics.median(median.samples)
     return median
 
@@ -256,8 +256,8 @@ def render(runs: list[Run], args: argparse.Namespace, own: list[Run]) -> str:
         "the same seeded files in the same run, each in its own process. Wall time",
         "includes start-up; peak memory is the process's maximum resident set size.",
         f"statpub and pyarrow ran {args.repeat} times each (after a first run that warms",
-        "the file cache): the median is shown, with the fastest and slowest run in",
-        "brackets. frictionless ran once.",
+        "the file cache), half before frictionless and half after it: the median is",
+        "shown, with the fastest and slowest run in brackets. frictionless ran once.",
         "The tables have 10 columns (a uri field, enums, a minimum, a pattern, a date)",
         "and a three-field primary key; the `errors` tables have errors planted in",
         "0.1% of the rows (see `scripts/benchmark_tables.py`).",
@@ -474,22 +474,29 @@ def main() -> int:
             if not (folder / "table.csv").is_file():
                 print(f"benchmark: generating {folder}", file=sys.stderr)
                 tables.generate(rows, kind == "errors", folder, seed=args.seed)
-            tools = [statpub_run, pyarrow_run]
+            fast = [statpub_run, pyarrow_run]
+            for tool in fast:
+                tool(folder, rows)  # warms the file cache; not counted
+            # The fast tools run half their times before frictionless and half
+            # after it, so that their median sees the machine as it ran.
+            samples: dict[Callable[[Path, int], Run], list[Run]] = {t: [] for t in fast}
+            first = (args.repeat + 1) // 2
+            for tool in fast:
+                samples[tool] += [tool(folder, rows) for _ in range(first)]
+            table_runs = []
             if rows <= SIZES[args.frictionless_max]:
-                tools.append(frictionless_run)
-            for tool in tools:
-                if tool is frictionless_run:
-                    run = tool(folder, rows)
-                else:
-                    run = repeated(tool, folder, rows, args.repeat)
-                if tool is statpub_run:
-                    run.inner_seconds, run.engine_seconds = statpub_call(folder)
+                table_runs.append(frictionless_run(folder, rows))
+            for tool in fast:
+                samples[tool] += [tool(folder, rows) for _ in range(args.repeat - first)]
+            table_runs[:0] = [median_run(samples[tool]) for tool in fast]
+            table_runs[0].inner_seconds, table_runs[0].engine_seconds = statpub_call(folder)
+            for run in table_runs:
                 print(
                     f"benchmark: {folder.name} {run.tool}: {run.seconds:.2f} s, "
                     f"{run.peak_mib:.0f} MiB",
                     file=sys.stderr,
                 )
-                runs.append(run)
+            runs += table_runs
     own = own_package_runs()
     args.data.mkdir(parents=True, exist_ok=True)
     _save(results, runs, own)

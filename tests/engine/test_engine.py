@@ -166,3 +166,27 @@ def test_quotes_after_the_first_pieces(tmp_path: Path, monkeypatch: Any) -> None
         (2005, "n", "type-error"),
     ]
     assert result.rows == 2004
+
+
+def test_the_read_ahead_stops_whatever_happens(tmp_path: Path, monkeypatch: Any) -> None:
+    """The first table is read while the checks load; its reading never outlives run()."""
+    import threading
+
+    from statpub.validate.engine import runner
+
+    pkg = _table(tmp_path / "p", "n", [str(i) for i in range(50_000)], INT_SCHEMA)
+    target = resolve(pkg)
+
+    def readers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "statpub-reader" and t.is_alive()]
+
+    assert run(target.resources, target.base_dir).rows == 50_000
+    assert readers() == []
+
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("a check failed")
+
+    monkeypatch.setattr(runner, "check_table", broken)
+    with pytest.raises(RuntimeError):
+        run(target.resources, target.base_dir)
+    assert readers() == []

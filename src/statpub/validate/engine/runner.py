@@ -57,39 +57,27 @@ def run_all(
         return cache[cache_key]
 
     try:
-        _run(resources, base_dir, limit_errors, on_rows, reference_keys, early, result)
+        for res in resources:
+            if not is_tabular(res):
+                continue
+            started = early if early is not None and early.resource is res else None
+            spec = table_spec(res, base_dir) if started is None else started.spec
+            if isinstance(spec, Issue):
+                result.issues.append(spec)
+                continue
+            limit = None if limit_errors is None else limit_errors - len(result.issues)
+            outcome = check_table(spec, Context(limit, on_rows, reference_keys), started)
+            found = sorted(outcome.found, key=lambda f: f.key)
+            result.issues.extend(f.issue for f in found)
+            result.rows += outcome.rows
+            if limit_errors is not None and (outcome.stopped or len(result.issues) > limit_errors):
+                result.issues = result.issues[:limit_errors]
+                result.partial = True
+                break
     finally:
         if early is not None:  # stop its reading, if no check took it over
             early.reading.__exit__()
     return result
-
-
-def _run(
-    resources: list[dict[str, Any]],
-    base_dir: Any,
-    limit_errors: int | None,
-    on_rows: Callable[[int], None],
-    reference_keys: Callable[[str, list[str]], keys.KeySet | Issue],
-    early: Early | None,
-    result: EngineResult,
-) -> None:
-    for res in resources:
-        if not is_tabular(res):
-            continue
-        started = early if early is not None and early.resource is res else None
-        spec = table_spec(res, base_dir) if started is None else started.spec
-        if isinstance(spec, Issue):
-            result.issues.append(spec)
-            continue
-        limit = None if limit_errors is None else limit_errors - len(result.issues)
-        outcome = check_table(spec, Context(limit, on_rows, reference_keys), started)
-        found = sorted(outcome.found, key=lambda f: f.key)
-        result.issues.extend(f.issue for f in found)
-        result.rows += outcome.rows
-        if limit_errors is not None and (outcome.stopped or len(result.issues) > limit_errors):
-            result.issues = result.issues[:limit_errors]
-            result.partial = True
-            break
 
 
 def _reference_keys(
