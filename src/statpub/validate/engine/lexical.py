@@ -300,13 +300,36 @@ def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     return ok, values, None
 
 
+# What strptime reads, field by field: (kernel, first, last character).
+_WRITTEN = {
+    "%Y-%m-%d": (
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        [("year", 0, 4), ("month", 5, 7), ("day", 8, 10)],
+    ),
+    "%Y-%m-%dT%H:%M:%S": (
+        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
+        [("year", 0, 4), ("month", 5, 7), ("day", 8, 10)]
+        + [("hour", 11, 13), ("minute", 14, 16), ("second", 17, 19)],
+    ),
+}
+
+
 def _calendar(cells: pa.Array, width: int, fmt: str) -> tuple[pa.Array, pa.Array]:
-    """(ok, timestamp[s]) of the first ``width`` characters, rejecting rolled-over dates."""
+    """(ok, timestamp[s]) of the first ``width`` characters, rejecting rolled-over dates.
+
+    strptime reads 2021-02-30 as 2021-03-02: every field of the timestamp must
+    equal the digits written for it.
+    """
     head = pc.utf8_slice_codeunits(cells, 0, width)
     ts = pc.strptime(head, format=fmt, unit="s", error_is_null=True)
-    back = pc.strftime(ts, format=fmt)
-    ok = pc.fill_null(pc.equal(back, head), FALSE)
+    pattern, fields = _WRITTEN[fmt]
+    ok = pc.and_(pc.is_valid(ts), _match(head, pattern))
     ok = pc.and_(ok, _not(pc.fill_null(pc.starts_with(head, "0000"), FALSE)))
+    digits = pc.if_else(ok, head, NULL_STRING)
+    for kernel, first, last in fields:
+        written = pc.cast(pc.utf8_slice_codeunits(digits, first, last), pa.int64())
+        read = pc.cast(pc.call_function(kernel, [ts]), pa.int64())
+        ok = pc.and_(ok, pc.fill_null(pc.equal(read, written), FALSE))
     return ok, ts
 
 
@@ -319,8 +342,7 @@ def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         return pc.and_(pc.is_valid(cells), pc.invert(year0)), values, None
     except pa.ArrowInvalid:
         pass
-    # Some cell is bad: judge each distinct value (dates repeat a lot), the
-    # calendar by a round trip through strptime and strftime.
+    # Some cell is bad: judge each distinct value (dates repeat a lot).
     encoded = pc.dictionary_encode(cells)
     distinct = encoded.dictionary
     ok = _match(distinct, DATE_RE)
