@@ -123,18 +123,19 @@ class _Column:
         self.text = kind in ("text", "bytes")
         self.nulls = arrow.flags(pc.is_null(values)) if values.null_count else None
         self.codes: Array | None = None
-        if self.text and _wide(values) and arrow.repetitive(values):
-            # Long texts that repeat (addresses, labels): hash each distinct one once.
+        if not self.text:
+            self.bits = _bits(values)
+            return
+        self.offsets, self.data = _text_buffers(values)
+        wide = int(self.offsets[-1] - self.offsets[0]) > 8 * len(values)
+        if wide and arrow.repetitive(values):
+            # Long texts that repeat (addresses, labels): hash each distinct one
+            # once. (Texts of one word hash faster directly.)
             encoded = pc.dictionary_encode(values)
-            offsets, data = _text_buffers(encoded.dictionary)
-            self.distinct = _text_hashes_blocked(offsets, data)
+            self.distinct = _text_hashes_blocked(*_text_buffers(encoded.dictionary))
             self.codes = arrow.numbers(encoded.indices)
             if self.nulls is not None:  # what lies under a null is not an index
                 self.codes = np.where(self.nulls, 0, self.codes)
-        elif self.text:
-            self.offsets, self.data = _text_buffers(values)
-        else:
-            self.bits = _bits(values)
 
     def hashes(self, lo: int, hi: int) -> tuple[Array, Array]:
         if self.codes is not None:
@@ -156,12 +157,6 @@ class _Column:
             a[nulls] = _NULLS[0]
             b[nulls] = _NULLS[1]
         return a, b
-
-
-def _wide(values: pa.Array) -> bool:
-    """Whether the texts average more than one 8-byte word (short ones hash faster directly)."""
-    offsets, _ = _text_buffers(values)
-    return int(offsets[-1] - offsets[0]) > 8 * len(values)
 
 
 def _normalise(values: pa.Array) -> tuple[pa.Array, str]:
