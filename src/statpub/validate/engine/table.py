@@ -18,7 +18,7 @@ from statpub.report import Issue
 from statpub.validate.engine import compute as pc
 from statpub.validate.engine import keys, messages
 from statpub.validate.engine.arrow import FALSE
-from statpub.validate.engine.constraints import ORDER, Failure, Prepared, failures, prepare
+from statpub.validate.engine.constraints import ORDER, Prepared, failures, prepare
 from statpub.validate.engine.header import layout
 from statpub.validate.engine.lexical import KNOWN_TYPES, Parsed, parse
 from statpub.validate.engine.model import FieldSpec, TableSpec
@@ -156,19 +156,43 @@ def _prepare(col: FieldSpec, emit: _Emitter) -> Prepared:
     return prepared
 
 
+@dataclass
+class Checked:
+    """One column of a batch, checked in a worker thread: its cells, and the
+    rows (with their text) that break each rule, ready to be reported."""
+
+    parsed: Parsed
+    # (the rule broken, None for the type; the rows; their cells)
+    bad: list[tuple[str | None, list[int], list[str | None]]]
+
+
+def _bad_cells(mask: pa.Array, strings: pa.Array) -> tuple[list[int], list[str | None]]:
+    if not pc.any(mask).as_py():
+        return [], []
+    indices = pc.indices_nonzero(mask)
+    return indices.to_pylist(), pc.take(strings, indices).to_pylist()
+
+
 def _checked_batches(
     batches: Iterator[Batch],
     columns: list[FieldSpec],
     prepared: list[Prepared],
     pool: ThreadPoolExecutor,
-) -> Iterator[tuple[Batch, list[tuple[Parsed, list[Failure]]]]]:
-    def work(batch: Batch, i: int) -> tuple[Parsed, list[Failure]]:
+) -> Iterator[tuple[Batch, list[Checked]]]:
+    def work(batch: Batch, i: int) -> Checked:
         parsed = parse_column(batch.columns[i], columns[i])
-        return parsed, failures(prepared[i], parsed)
+        checked = Checked(parsed, [])
+        rules: list[tuple[str | None, pa.Array]] = [(None, parsed.invalid)]
+        rules += [(f.name, f.mask) for f in failures(prepared[i], parsed)]
+        for name, mask in rules:
+            rows, cells = _bad_cells(mask, parsed.strings)
+            if rows:
+                checked.bad.append((name, rows, cells))
+        return checked
 
     # One batch ahead: its columns are checked while the previous one's issues
     # are built.
-    ahead: tuple[Batch, list[Future[tuple[Parsed, list[Failure]]]]] | None = None
+    ahead: tuple[Batch, list[Future[Checked]]] | None = None
     try:
         for batch in batches:
             futures = [pool.submit(work, batch, i) for i in range(len(columns))]
@@ -188,7 +212,7 @@ def _emit_batch(
     emit: _Emitter,
     batch: Batch,
     columns: list[FieldSpec],
-    checked: list[tuple[Parsed, list[Failure]]],
+    checked: list[Checked],
     plans: KeyPlans,
 ) -> None:
     row_list: list[int] = []
@@ -200,28 +224,32 @@ def _emit_batch(
             row_list.extend(batch.row_numbers.to_pylist())
         return row_list[k]
 
-    parsed = [p for p, _ in checked]
+    parsed = [c.parsed for c in checked]
     blank = _all([p.missing for p in parsed], batch.num_rows)
-    not_blank = pc.invert(blank)
-    for k in _where(blank):
+    blank_rows = set(_where(blank))
+    for k in sorted(blank_rows):
         emit.add("blank-row", "the row is empty; remove it", row_at(k))
-    for i, (col, (p, fails)) in enumerate(zip(columns, checked, strict=True)):
-        for k in _where(p.invalid, not_blank):
-            message = messages.type_error(col, p.strings[k].as_py())
-            emit.add("type-error", message, row_at(k), col.name, (RANK_CELL, i, 0))
-        for failure in fails:
-            code = "category-error" if failure.name == "categories" else "constraint-error"
-            for k in _where(failure.mask, not_blank):
-                message = messages.constraint_error(col, failure.name, p.strings[k].as_py())
-                rank = (RANK_CELL, i, _CONSTRAINT_RANK[failure.name])
-                emit.add(code, message, row_at(k), col.name, rank)
+    for i, (col, c) in enumerate(zip(columns, checked, strict=True)):
+        for name, rows, cells in c.bad:
+            for k, cell in zip(rows, cells, strict=True):
+                if k in blank_rows:
+                    continue  # reported once, as a blank row
+                if name is None:  # a cell of the wrong type is there: it has a text
+                    message = messages.type_error(col, str(cell))
+                    emit.add("type-error", message, row_at(k), col.name, (RANK_CELL, i, 0))
+                    continue
+                code = "category-error" if name == "categories" else "constraint-error"
+                message = messages.constraint_error(col, name, cell)
+                emit.add(code, message, row_at(k), col.name, (RANK_CELL, i, _CONSTRAINT_RANK[name]))
     if batch.cell_counts is not None:
         for i, col in enumerate(columns):
-            for k in _where(pc.and_(pc.less_equal(batch.cell_counts, i), not_blank)):
+            for k in _where(pc.less_equal(batch.cell_counts, i)):
+                if k in blank_rows:
+                    continue
                 message = f"the row has no cell for field {col.name!r} (column {i + 1}); add it"
                 emit.add("missing-cell", message, row_at(k), col.name, (RANK_MISSING, i, 0))
     for k, count in batch.extra_cells or []:
-        if blank[k].as_py():
+        if k in blank_rows:
             continue
         for number in range(len(columns) + 1, count + 1):
             message = (
@@ -242,13 +270,9 @@ def _all(masks: list[pa.Array], n: int) -> pa.Array:
     return out
 
 
-def _where(mask: pa.Array, also: pa.Array | None = None) -> list[int]:
-    """Indices where ``mask`` (and ``also``) is true."""
+def _where(mask: pa.Array) -> list[int]:
+    """Indices where ``mask`` is true."""
     if not pc.any(mask).as_py():
         return []
-    if also is not None:
-        mask = pc.and_(mask, also)
-        if not pc.any(mask).as_py():
-            return []
     indices: list[int] = pc.indices_nonzero(mask).to_pylist()
     return indices
