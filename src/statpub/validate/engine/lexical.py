@@ -156,7 +156,7 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, 
         return read_time(cells)
     if t == "year":
         ok = _match(cells, YEAR_RE)
-        return ok, pc.cast(pc.if_else(ok, cells, NULL_STRING), pa.int64()), None
+        return ok, pc.cast(_null_where(cells, _not(ok)), pa.int64()), None
     if t == "yearmonth":
         ok = _match(cells, YEARMONTH_RE)
         good = pc.if_else(ok, cells, NULL_STRING)
@@ -274,7 +274,7 @@ def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     ok = pc.or_(ok, _match_others(cells, ok, INTEGER_RE))
     signed = pc.and_(ok, pc.fill_null(pc.starts_with(cells, "+"), FALSE))
     text = pc.ascii_ltrim(cells, "+") if pc.any(signed).as_py() else cells
-    digits = pc.if_else(ok, text, NULL_STRING)
+    digits = _null_where(text, _not(ok))  # the bad cells hidden, not copied
     try:
         return ok, pc.cast(digits, pa.int64()), None
     except pa.ArrowInvalid:
@@ -290,7 +290,7 @@ def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
         values = pc.cast(cells, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         ok = _match(cells, NUMBER_RE)
-        values = pc.cast(pc.if_else(ok, cells, NULL_STRING), pa.float64())
+        values = pc.cast(_null_where(cells, _not(ok)), pa.float64())
         return ok, values, None
     # The cast also takes "Infinity" and signed NaN: hold those few to the rule.
     special = pc.fill_null(pc.invert(pc.is_finite(values)), FALSE)
