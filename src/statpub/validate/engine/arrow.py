@@ -1,10 +1,12 @@
-"""Arrow arrays and scalars built from Python values, straight from buffers.
+"""Arrow arrays and scalars built from Python values, straight from buffers,
+and Arrow arrays read back as NumPy arrays, without pyarrow's conversions.
 
 pyarrow imports pandas, when it is installed, the first time it converts a
 Python value (``pa.scalar``, ``pa.array`` of a list, a Python number given to a
 compute function): about 0.3 s. The engine's constants, value sets and small
 result lists are built here from buffers instead, so checking a table never
-pays for it. Types not handled here go through ``pa.array``.
+pays for it. Types not handled here go through ``pa.array``. ``np.asarray`` of
+an Arrow array imports pandas too: ``numbers`` and ``flags`` read the buffers.
 """
 
 from __future__ import annotations
