@@ -302,10 +302,7 @@ def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
 
 # What strptime reads, field by field: (kernel, first, last character).
 _WRITTEN = {
-    "%Y-%m-%d": (
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        [("year", 0, 4), ("month", 5, 7), ("day", 8, 10)],
-    ),
+    "%Y-%m-%d": (DATE_RE, [("year", 0, 4), ("month", 5, 7), ("day", 8, 10)]),
     "%Y-%m-%dT%H:%M:%S": (
         r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$",
         [("year", 0, 4), ("month", 5, 7), ("day", 8, 10)]
@@ -345,9 +342,10 @@ def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     # Some cell is bad: judge each distinct value (dates repeat a lot).
     encoded = pc.dictionary_encode(cells)
     distinct = encoded.dictionary
-    ok = _match(distinct, DATE_RE)
-    good, _ = _calendar(pc.if_else(ok, distinct, NULL_STRING), 10, "%Y-%m-%d")
-    ok = pc.and_(ok, good)
+    # _calendar reads the first 10 characters: nothing may follow them.
+    ten = pc.equal(pc.binary_length(distinct), arrow.scalar(10, pa.int32()))
+    good, _ = _calendar(distinct, 10, "%Y-%m-%d")
+    ok = pc.and_(pc.fill_null(ten, FALSE), good)
     values = pc.cast(pc.if_else(ok, distinct, NULL_STRING), pa.date32())
     return pc.take(ok, encoded.indices), pc.take(values, encoded.indices), None
 
