@@ -37,7 +37,7 @@ def inputs(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package built from the repository's figure files (read-only for tests)."""
-    from statpub.build import build
+    from statpub.builder import build
 
     out = tmp_path_factory.mktemp("built") / "datapackage"
     build(ROOT / "figures", ROOT / "schemas", out)

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from statpub.build import build
+from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput
 

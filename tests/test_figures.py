@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from statpub.build.package import load_schemas
+from statpub.builder.package import load_schemas
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
 

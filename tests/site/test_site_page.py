@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from statpub.build import build
+from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput
 from statpub.site import render_site

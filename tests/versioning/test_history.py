@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from versioning_helpers import add_centres_period, edit, revise_centres
 
-from statpub.build import build
+from statpub.builder import build
 from statpub.cli import main
 from statpub.validate import Options, validate
 from statpub.versioning.release import Paths, release

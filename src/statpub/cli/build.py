@@ -36,7 +36,7 @@ def build(
 
     Exit status: 0 built, 1 the figure files or the result are invalid, 2 could not run.
     """
-    from statpub.build import build as run_build
+    from statpub.builder import build as run_build
 
     result = run_build(figures_dir, schemas_dir, out_dir, sources_dir=sources_dir)
     if resolve_format(fmt, as_json) == "json":

@@ -34,7 +34,7 @@ class DictionaryResult:
 
 def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The published tables' schemas, in package order."""
-    from statpub.build.tables import TABLES
+    from statpub.builder.tables import TABLES
     from statpub.tables.schema import load_schema
 
     return {name: load_schema(schemas_dir / f"{name}.json") for name in TABLES}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.build.atomic import staged_folder
+from statpub.builder.atomic import staged_folder
 from statpub.errors import StatpubError
 from statpub.site import chart
 from statpub.site.markdown import render as render_markdown

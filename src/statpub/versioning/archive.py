@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.build.atomic import staged_folder
+from statpub.builder.atomic import staged_folder
 from statpub.errors import InvalidInput, StatpubError
 from statpub.report import Issue
 from statpub.versioning import semver

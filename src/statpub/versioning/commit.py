@@ -43,7 +43,7 @@ def commit(
 
 
 def replace_folder(package: Path, out: Path) -> None:
-    from statpub.build.atomic import staged_folder
+    from statpub.builder.atomic import staged_folder
 
     with staged_folder(out) as staging:
         archive.copy_package(package, staging)

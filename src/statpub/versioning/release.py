@@ -88,7 +88,7 @@ def release(
     dry_run: bool = False,
 ) -> ReleaseResult:
     """Release the changes in the figure files as a new version dated ``date``."""
-    from statpub.build.package import load_schemas
+    from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
 
     schemas = load_schemas(paths.schemas)
@@ -155,7 +155,7 @@ def archive_current(paths: Paths) -> tuple[str, bool]:
     Returns (version, archived now). When it is already archived, the figure
     files must still give the same package; otherwise that is refused.
     """
-    from statpub.build.package import load_schemas
+    from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
 
     schemas = load_schemas(paths.schemas)
@@ -235,7 +235,7 @@ def _tempdir() -> Iterator[Path]:
 def _write(
     folder: Path, figset: FigureSet, schemas: dict[str, Any], log: list[dict[str, Any]]
 ) -> None:
-    from statpub.build.package import write_package
+    from statpub.builder.package import write_package
 
     write_package(folder, figset, schemas, log)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.build.atomic import staged_folder
-from statpub.build.datacard import render_datacard
-from statpub.build.descriptor import dumps, package_descriptor, resource_entry
-from statpub.build.tables import TABLES, table_rows
+from statpub.builder.atomic import staged_folder
+from statpub.builder.datacard import render_datacard
+from statpub.builder.descriptor import dumps, package_descriptor, resource_entry
+from statpub.builder.tables import TABLES, table_rows
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet

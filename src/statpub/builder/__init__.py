@@ -1,5 +1,5 @@
 """Build a Data Package from a figures folder: ``build()``."""
 
-from statpub.build.package import BuildResult, build
+from statpub.builder.package import BuildResult, build
 
 __all__ = ["BuildResult", "build"]
