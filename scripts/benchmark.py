@@ -29,7 +29,7 @@ from pathlib import Path
 
 import benchmark_tables as tables
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).read_package().parent.parent
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PYARROW_READ = """
 import json, sys, time
@@ -53,14 +53,14 @@ except ImportError:
     pass
 from statpub.validate import _checks, validate
 from statpub.validate.engine import run
-from statpub.validate.target import resolve
+from statpub.package import read_package
 _checks()  # imports every check's module
 start = time.perf_counter()
 report = validate(sys.argv[1], schema=sys.argv[2])
 seconds = time.perf_counter() - start
-target = resolve(sys.argv[1], sys.argv[2])
+target = read_package(sys.argv[1], schema=sys.argv[2])
 start = time.perf_counter()
-run(target.resources, target.base_dir)
+run(target)
 engine = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "engine": engine, "errors": len(report.errors)}))
 """
@@ -107,7 +107,7 @@ def measure(cmd: list[str]) -> tuple[float, float, str, int]:
 def _rel(path: Path) -> str:
     """Paths relative to the repository: frictionless refuses absolute ones unless trusted."""
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(path.read_package().relative_to(ROOT))
     except ValueError:
         return str(path)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from statpub.package import Package, read_package
 from statpub.report import Issue
 from statpub.validate.engine import run
 from statpub.validate.oracle import frictionless_issues
-from statpub.validate.target import Target, resolve
 
 # frictionless reports header problems with no row number and no field for extra labels.
 LABEL_TYPES = {"missing-label", "extra-label", "blank-label", "duplicate-label", "incorrect-label"}
@@ -25,14 +25,14 @@ def normalise(issues: list[Issue]) -> Verdict:
     return out
 
 
-def statpub_verdict(target: Target) -> Verdict:
-    return normalise(run(target.resources, target.base_dir).issues)
+def statpub_verdict(target: Package) -> Verdict:
+    return normalise(run(target).issues)
 
 
-def frictionless_verdict(target: Target) -> Verdict:
+def frictionless_verdict(target: Package) -> Verdict:
     return normalise(frictionless_issues(target))
 
 
 def both(path: Path) -> tuple[Verdict, Verdict]:
-    target = resolve(path)
+    target = read_package(path)
     return statpub_verdict(target), frictionless_verdict(target)

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pac
 import pytest
 
-from statpub.validate.engine import compute
+from statpub.tables import compute
 
 S = pa.array(["a", "+7", "", None, "Zürich", " 7 ", "2024-02-29", "x,y"])
 N = pa.array([1, None, -3, 7], pa.int64())

@@ -14,9 +14,10 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 from statpub.cli.progress import Progress
+from statpub.package import read_package
+from statpub.tables import reader
 from statpub.validate import Options, validate
-from statpub.validate.engine import keys, reader, run
-from statpub.validate.target import resolve
+from statpub.validate.engine import keys, run
 
 
 def _table(folder: Path, header: str, rows: list[str], schema: dict[str, Any], **res: Any) -> Path:
@@ -32,8 +33,8 @@ INT_SCHEMA = {"fields": [{"name": "n", "type": "integer"}]}
 
 def test_every_error_is_reported_without_a_limit(tmp_path: Path) -> None:
     pkg = _table(tmp_path / "p", "n", [str(i) if i % 2 else "x" for i in range(3000)], INT_SCHEMA)
-    target = resolve(pkg)
-    result = run(target.resources, target.base_dir)
+    target = read_package(pkg)
+    result = run(target)
     assert len(result.issues) == 1500
     assert not result.partial
     assert [i.row for i in result.issues] == list(range(2, 3002, 2))
@@ -94,8 +95,8 @@ def test_parquet_rows_are_checked(tmp_path: Path) -> None:
     }
     resource = {"name": "data", "path": "data.parquet", "format": "parquet", "schema": schema}
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [resource]}))
-    target = resolve(tmp_path)
-    found = {(i.row, i.field, i.type) for i in run(target.resources, target.base_dir).issues}
+    target = read_package(tmp_path)
+    found = {(i.row, i.field, i.type) for i in run(target).issues}
     assert found == {
         (4, None, "primary-key"),
         (5, None, "primary-key"),
@@ -111,16 +112,16 @@ def test_parquet_column_of_the_wrong_type(tmp_path: Path) -> None:
         {"name": n, "path": f"{n}.parquet", "format": "parquet", "schema": schema} for n in "ab"
     ]
     (tmp_path / "datapackage.json").write_text(json.dumps({"name": "t", "resources": resources}))
-    target = resolve(tmp_path)
-    found = {(i.resource, i.row, i.type) for i in run(target.resources, target.base_dir).issues}
+    target = read_package(tmp_path)
+    found = {(i.resource, i.row, i.type) for i in run(target).issues}
     assert found == {("a", 3, "type-error"), ("b", 2, "type-error"), ("b", 3, "type-error")}
 
 
 def test_unique_keys_skip_rows_with_a_null(tmp_path: Path) -> None:
     schema = {"fields": [{"name": "a"}, {"name": "b"}], "uniqueKeys": [["a", "b"]]}
     pkg = _table(tmp_path / "p", "a,b", ["1,x", "1,y", "1,x", "2,", "2,"], schema)
-    target = resolve(pkg)
-    issues = run(target.resources, target.base_dir).issues
+    target = read_package(pkg)
+    issues = run(target).issues
     assert [(i.row, i.type) for i in issues] == [(4, "unique-key")]
     assert "row 2" in issues[0].message
 
@@ -128,8 +129,8 @@ def test_unique_keys_skip_rows_with_a_null(tmp_path: Path) -> None:
 def test_messages_name_file_row_field_and_fix(tmp_path: Path) -> None:
     schema = {"fields": [{"name": "n", "type": "integer", "constraints": {"minimum": 0}}]}
     pkg = _table(tmp_path / "p", "n", ["1", "-4", "1_000"], schema)
-    target = resolve(pkg)
-    minimum, bad = run(target.resources, target.base_dir).issues
+    target = read_package(pkg)
+    minimum, bad = run(target).issues
     assert (minimum.path, minimum.row, minimum.field, minimum.type) == (
         "data.csv", 3, "n", "constraint-error")  # fmt: skip
     assert "'-4'" in minimum.message and "at least 0" in minimum.message
@@ -145,8 +146,8 @@ def test_large_table_in_many_batches(tmp_path: Path, monkeypatch: Any, small: in
     schema = {"fields": [{"name": "k", "type": "integer"}, {"name": "v", "type": "integer"}],
               "primaryKey": ["k"]}  # fmt: skip
     pkg = _table(tmp_path / "p", "k,v", rows, schema)
-    target = resolve(pkg)
-    issues = run(target.resources, target.base_dir).issues
+    target = read_package(pkg)
+    issues = run(target).issues
     assert len(issues) == 7000
     assert issues[0].row == 5002 and "row 2" in issues[0].message
     assert issues[-1].row == 12001 and "row 7001" in issues[-1].message
@@ -159,8 +160,8 @@ def test_quotes_after_the_first_pieces(tmp_path: Path, monkeypatch: Any) -> None
     rows += ['2000,"two\nlines"', "x,after", '2002,"a ""quoted"" word"', "y,last"]
     schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "s"}]}
     pkg = _table(tmp_path / "p", "n,s", rows, schema)
-    target = resolve(pkg)
-    result = run(target.resources, target.base_dir)
+    target = read_package(pkg)
+    result = run(target)
     assert [(i.row, i.field, i.type) for i in result.issues] == [
         (2003, "n", "type-error"),
         (2005, "n", "type-error"),
@@ -175,12 +176,12 @@ def test_the_read_ahead_stops_whatever_happens(tmp_path: Path, monkeypatch: Any)
     from statpub.validate.engine import runner
 
     pkg = _table(tmp_path / "p", "n", [str(i) for i in range(50_000)], INT_SCHEMA)
-    target = resolve(pkg)
+    target = read_package(pkg)
 
     def readers() -> list[threading.Thread]:
         return [t for t in threading.enumerate() if t.name == "statpub-reader" and t.is_alive()]
 
-    assert run(target.resources, target.base_dir).rows == 50_000
+    assert run(target).rows == 50_000
     assert readers() == []
 
     def broken(*args: Any) -> Any:
@@ -188,5 +189,5 @@ def test_the_read_ahead_stops_whatever_happens(tmp_path: Path, monkeypatch: Any)
 
     monkeypatch.setattr(runner, "check_table", broken)
     with pytest.raises(RuntimeError):
-        run(target.resources, target.base_dir)
+        run(target)
     assert readers() == []

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine.lexical import FORMAT_RE, INTEGER_RE, read_integer, read_uri
+from statpub.tables import arrow
+from statpub.tables.lexical import FORMAT_RE, INTEGER_RE, read_integer, read_uri
 
 URI = re.compile(FORMAT_RE["uri"])
 INTEGER = re.compile(INTEGER_RE)
@@ -99,9 +99,9 @@ def test_checking_a_table_does_not_import_pandas(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from statpub.validate.engine import run\n"
-        "from statpub.validate.target import resolve\n"
-        f"t = resolve({str(tmp_path / 't.csv')!r}, {str(tmp_path / 's.json')!r})\n"
-        "result = run(t.resources, t.base_dir)\n"
+        "from statpub.package import read_package\n"
+        f"t = read_package({str(tmp_path / 't.csv')!r}, schema={str(tmp_path / 's.json')!r})\n"
+        "result = run(t)\n"
         "print(len(result.issues), 'pandas' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -111,7 +111,7 @@ def test_checking_a_table_does_not_import_pandas(tmp_path: Path) -> None:
 
 
 def test_null_where_shares_buffers() -> None:
-    from statpub.validate.engine.lexical import _null_where
+    from statpub.tables.lexical import _null_where
 
     values = pa.array(["a", "bb", None, "d"])
     out = _null_where(values, pa.array([False, True, False, False]))
@@ -125,8 +125,8 @@ def test_null_where_shares_buffers() -> None:
 
 def test_pattern_on_distinct_values_agrees_with_every_cell(monkeypatch: Any) -> None:
     """A repetitive column is matched one distinct value at a time: same answers."""
+    from statpub.tables.spec import FieldSpec
     from statpub.validate.engine.constraints import pattern_matches, prepare
-    from statpub.validate.engine.model import FieldSpec
 
     odd = ["ab12", "AB12\n", "ÄB12", "AB1", None, "", "AB12 ", "\x0bAB12"]
     cells = [

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statpub.tables.hashing import BLOCK_ROWS, column_hashes, row_hashes
 from statpub.validate.engine import keys
-from statpub.validate.engine.hashing import BLOCK_ROWS, column_hashes, row_hashes
 
 
 def _keyset(columns: list[pa.Array], small: bool) -> keys.KeySet:

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from statpub.publish.local import LocalPackage, read_package
+from statpub.package import Package
+from statpub.publish.local import publishable as read_package
 
 
 @pytest.fixture(scope="session")
-def package(built_package: Path) -> LocalPackage:
+def package(built_package: Path) -> Package:
     return read_package(built_package)
 
 

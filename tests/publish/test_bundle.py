@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
+from statpub.package import Package
 from statpub.publish.bundle import SUMS, make_bundle
-from statpub.publish.local import LocalPackage
 
 
 def test_same_package_same_bytes(built_package: Path, tmp_path: Path) -> None:
@@ -36,7 +36,7 @@ def test_rebuilt_package_gives_the_same_bundle(
     assert a.path.read_bytes() == b.path.read_bytes()
 
 
-def test_contents_and_checksums(package: LocalPackage, tmp_path: Path) -> None:
+def test_contents_and_checksums(package: Package, tmp_path: Path) -> None:
     result = make_bundle(package.root, tmp_path / "out.zip")
     root = f"{package.name}-{package.version}/"
     assert result.root == root
@@ -46,8 +46,8 @@ def test_contents_and_checksums(package: LocalPackage, tmp_path: Path) -> None:
             "datapackage.json",
             "README.md",
             "CHANGELOG.md",
-            *(f.path for f in package.data),
-            *(package.schemas),
+            *(f.path for f in package.data_files()),
+            *{r.schema_path for r in package.resources if r.schema_path},
         }
         assert sorted(names) == sorted([root + p for p in expected] + [root + SUMS])
         sums = zf.read(root + SUMS).decode()
@@ -86,7 +86,7 @@ def test_cli_json_is_the_result(built_package: Path, tmp_path: Path) -> None:
 
 
 def test_default_name_is_name_and_version(
-    built_package: Path, package: LocalPackage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built_package: Path, package: Package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     run = CliRunner().invoke(main, ["bundle", str(built_package)])

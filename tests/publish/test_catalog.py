@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
+from statpub.package import Package, read_package
 from statpub.publish.catalog import DCAT_CONTEXT, dcat_jsonld, schemaorg_dataset
-from statpub.publish.local import LocalPackage
 
 BASE = "https://data.example.org/kz/"
 # The vocabularies DCAT-AP asks for; every other absolute address must come from the package.
@@ -39,22 +39,24 @@ def urls(doc: Any) -> set[str]:
     return {s for s in walk(doc) if isinstance(s, str) and re.match(r"https?://", s)}
 
 
-def tabular(package: LocalPackage) -> list[Any]:
-    return [f for f in package.data if f.resource and f.resource["format"] in ("csv", "parquet")]
+def tabular(package: Package) -> list[Any]:
+    return [
+        f for f in package.data_files() if f.resource and f.resource.format in ("csv", "parquet")
+    ]
 
 
 @pytest.fixture
-def dcat(package: LocalPackage) -> dict[str, Any]:
-    return dcat_jsonld(package.descriptor, package.root)
+def dcat(package: Package) -> dict[str, Any]:
+    return dcat_jsonld(package)
 
 
 @pytest.fixture
-def schemaorg(package: LocalPackage) -> dict[str, Any]:
-    return schemaorg_dataset(package.descriptor, package.root)
+def schemaorg(package: Package) -> dict[str, Any]:
+    return schemaorg_dataset(package)
 
 
 def test_dcat_ap_mandatory_and_recommended_properties(
-    dcat: dict[str, Any], package: LocalPackage
+    dcat: dict[str, Any], package: Package
 ) -> None:
     d = package.descriptor
     assert dcat["@type"] == "dcat:Dataset"
@@ -74,7 +76,7 @@ def test_dcat_ap_mandatory_and_recommended_properties(
 
 
 def test_dcat_distributions_carry_size_and_checksum_of_the_files(
-    dcat: dict[str, Any], package: LocalPackage
+    dcat: dict[str, Any], package: Package
 ) -> None:
     dists = dcat["dcat:distribution"]
     files = tabular(package)
@@ -91,14 +93,14 @@ def test_dcat_distributions_carry_size_and_checksum_of_the_files(
         )
         assert dist["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}
         assert dist["dct:license"] == {"@id": package.descriptor["licenses"][0]["path"]}
-        assert dist["dcat:mediaType"]["@id"].endswith("/" + f.resource["mediatype"])
+        assert dist["dcat:mediaType"]["@id"].endswith("/" + f.resource.descriptor["mediatype"])
         formats.add(dist["dct:format"]["@id"].rsplit("/", 1)[1])
     assert formats == {"CSV", "PARQUET"}
 
 
-def test_parquet_size_comes_from_the_file(dcat: dict[str, Any], package: LocalPackage) -> None:
+def test_parquet_size_comes_from_the_file(dcat: dict[str, Any], package: Package) -> None:
     parquet = [f for f in tabular(package) if f.path.endswith(".parquet")]
-    assert parquet and all("bytes" not in f.resource for f in parquet)
+    assert parquet and all("bytes" not in f.resource.descriptor for f in parquet)
     sizes = {
         d["dcat:downloadURL"]["@id"]: d["dcat:byteSize"]["@value"]
         for d in dcat["dcat:distribution"]
@@ -120,7 +122,7 @@ def test_every_prefix_is_declared(dcat: dict[str, Any]) -> None:
     assert dcat["@context"] == DCAT_CONTEXT
 
 
-def test_schemaorg_dataset_properties(schemaorg: dict[str, Any], package: LocalPackage) -> None:
+def test_schemaorg_dataset_properties(schemaorg: dict[str, Any], package: Package) -> None:
     d = package.descriptor
     assert schemaorg["@context"] == "https://schema.org" and schemaorg["@type"] == "Dataset"
     assert schemaorg["name"] == d["title"] and schemaorg["description"] == d["description"]
@@ -135,7 +137,7 @@ def test_schemaorg_dataset_properties(schemaorg: dict[str, Any], package: LocalP
     for dist, f in zip(schemaorg["distribution"], tabular(package), strict=True):
         assert dist["@type"] == "DataDownload"
         assert dist["contentUrl"] == f.path
-        assert dist["encodingFormat"] == f.resource["mediatype"]
+        assert dist["encodingFormat"] == f.resource.descriptor["mediatype"]
         assert dist["sha256"] == f.sha256
         assert dist["contentSize"] == f"{f.bytes} B"
 
@@ -156,7 +158,7 @@ def test_both_formats_say_the_same(dcat: dict[str, Any], schemaorg: dict[str, An
 
 
 def test_no_address_is_made_up(
-    dcat: dict[str, Any], schemaorg: dict[str, Any], package: LocalPackage
+    dcat: dict[str, Any], schemaorg: dict[str, Any], package: Package
 ) -> None:
     known = urls(package.descriptor)
     for doc in (dcat, schemaorg):
@@ -168,34 +170,33 @@ def test_no_address_is_made_up(
         assert (package.root / d["contentUrl"]).is_file()
 
 
-def test_base_url_makes_addresses_absolute(package: LocalPackage) -> None:
-    dcat = dcat_jsonld(package.descriptor, package.root, base_url=BASE.rstrip("/"))
-    org = schemaorg_dataset(package.descriptor, package.root, base_url=BASE)
+def test_base_url_makes_addresses_absolute(package: Package) -> None:
+    dcat = dcat_jsonld(package, base_url=BASE.rstrip("/"))
+    org = schemaorg_dataset(package, base_url=BASE)
     assert dcat["@id"] == dcat["dcat:landingPage"]["@id"] == BASE == org["url"]
     for d in dcat["dcat:distribution"]:
         assert d["dcat:downloadURL"]["@id"].startswith(BASE)
         assert d["dct:conformsTo"]["@id"].startswith(BASE + "schemas/")
     assert all(d["contentUrl"].startswith(BASE) for d in org["distribution"])
     with pytest.raises(StatpubError) as err:
-        dcat_jsonld(package.descriptor, package.root, base_url="data.example.org")
+        dcat_jsonld(package, base_url="data.example.org")
     assert err.value.code == "bad-usage"
 
 
 def test_changed_file_is_not_advertised(package_dir_copy: Path) -> None:
-    descriptor = json.loads((package_dir_copy / "datapackage.json").read_text())
     target = package_dir_copy / "data" / "observations.parquet"
     target.write_bytes(target.read_bytes() + b"\0")
     with pytest.raises(InvalidInput) as err:
-        schemaorg_dataset(descriptor, package_dir_copy)
+        schemaorg_dataset(read_package(package_dir_copy))
     assert [(i.type, i.path) for i in err.value.issues] == [
         ("hash-mismatch", "data/observations.parquet")
     ]
 
 
 @pytest.mark.parametrize("fmt", ["dcat", "schemaorg"])
-def test_cli_prints_or_writes_the_document(fmt: str, package: LocalPackage, tmp_path: Path) -> None:
+def test_cli_prints_or_writes_the_document(fmt: str, package: Package, tmp_path: Path) -> None:
     expected = (dcat_jsonld if fmt == "dcat" else schemaorg_dataset)(
-        package.descriptor, package.root, base_url=BASE
+        package, base_url=BASE
     )
     args = ["catalog", str(package.root), "--format", fmt, "--base-url", BASE]
     run = CliRunner().invoke(main, args)

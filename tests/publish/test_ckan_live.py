@@ -27,8 +27,9 @@ from click.testing import CliRunner, Result
 from services import require_service
 from statpub.cli import main
 from statpub.errors import StatpubError
+from statpub.package import Package
 from statpub.publish.ckan import apply, prepare, read_portal
-from statpub.publish.local import LocalPackage, read_package
+from statpub.publish.local import publishable as read_package
 from statpub.publish.portal import Portal
 
 pytestmark = pytest.mark.ckan
@@ -97,29 +98,30 @@ def download(url: str) -> bytes:
         return r.read()
 
 
-def assert_published(ckan: Stack, name: str, package: LocalPackage) -> dict[str, Any]:
+def assert_published(ckan: Stack, name: str, package: Package) -> dict[str, Any]:
     """Every file once, byte-identical when downloaded, sha256 recorded, schema attached."""
     ds = show(ckan, name)
-    local = {Path(f.path).name: f for f in package.all_files()}
-    wanted = [Path(f.path).name for f in package.data] + ["datapackage.json", "CHANGELOG.md"]
+    local = {Path(f.path).name: f for f in package.files()}
+    wanted = [Path(f.path).name for f in package.data_files()]
+    wanted += ["datapackage.json", "CHANGELOG.md"]
     assert [r["name"] for r in ds["resources"]] == wanted
     for r in ds["resources"]:
         f = local[r["name"]]
         assert download(r["url"]) == (package.root / f.path).read_bytes(), r["name"]
         assert r["sha256"] == f.sha256 and r["url_type"] == "upload"
         if f.resource is not None:
-            assert json.loads(r["schema"]) == package.schema_of(f.resource)
+            assert json.loads(r["schema"]) == f.resource.schema
     assert ds["version"] == package.version
     return ds
 
 
 def test_first_publish_then_nothing_to_do(
-    ckan: Stack, outputs: list[str], name: str, package: LocalPackage
+    ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
     first = cli(ckan, outputs, str(package.root), "--dataset", name, "--json")
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)["summary"]
-    n = len(package.data) + 2
+    n = len(package.data_files()) + 2
     assert summary == {"created": n + 1, "patched": 0, "uploaded": n, "skipped": 0}
     before = assert_published(ckan, name, package)
     extras = {e["key"]: e["value"] for e in before["extras"]}
@@ -137,7 +139,7 @@ def test_first_publish_then_nothing_to_do(
 
 
 def test_dry_run_json_is_the_plan_and_sends_nothing(
-    ckan: Stack, outputs: list[str], name: str, package: LocalPackage
+    ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
     result = cli(ckan, outputs, str(package.root), "--dataset", name, "--dry-run", "--json")
     assert result.exit_code == 0, result.output
@@ -148,7 +150,7 @@ def test_dry_run_json_is_the_plan_and_sends_nothing(
 
 
 def test_new_release_same_ids_new_files(
-    ckan: Stack, outputs: list[str], name: str, package: LocalPackage,
+    ckan: Stack, outputs: list[str], name: str, package: Package,
     second_release: Path,
 ) -> None:  # fmt: skip
     assert cli(ckan, outputs, str(package.root), "--dataset", name).exit_code == 0
@@ -157,7 +159,7 @@ def test_new_release_same_ids_new_files(
     result = cli(ckan, outputs, str(second_release), "--dataset", name, "--json")
     assert result.exit_code == 0, result.output
     sent = {a["path"] for a in json.loads(result.stdout)["actions"] if a["action"] == "upload"}
-    assert sent == {f.path for f in new.all_files() if package.file(f.path) != f} - {
+    assert sent == {f.path for f in new.files() if package.file(f.path) != f} - {
         "README.md",
         *new.schemas,
     }
@@ -235,13 +237,13 @@ def proxies() -> Iterator[list[CuttingProxy]]:
 
 
 def test_dropped_connection_part_way_is_completed_by_a_rerun(
-    ckan: Stack, outputs: list[str], package: LocalPackage, second_release: Path,
+    ckan: Stack, outputs: list[str], package: Package, second_release: Path,
     proxies: list[CuttingProxy],
 ) -> None:  # fmt: skip
     """The connection drops mid-upload (and mid-metadata) at several points of a first
     publish and of a new release; a plain rerun completes it without duplicates."""
     new = read_package(second_release)
-    total = sum(f.bytes for f in package.all_files())
+    total = sum(f.bytes for f in package.files())
     # measured on the built package: these fall in package_create, in the biggest Parquet
     # upload, in a later table and in datapackage.json; and, for the release, from the
     # dataset patch to the last upload
@@ -293,7 +295,7 @@ class LoseAnswer(requests.Session):
 
 
 def test_lost_answers_do_not_duplicate(
-    ckan: Stack, outputs: list[str], package: LocalPackage
+    ckan: Stack, outputs: list[str], package: Package
 ) -> None:
     """CKAN did the work but the answer never came: package_create (call 5), a
     resource_create (6), the sha256 record after it (7), a later create (12)."""
@@ -308,7 +310,7 @@ def test_lost_answers_do_not_duplicate(
 
 
 def test_refused_token_exit_2_and_nothing_written(
-    ckan: Stack, outputs: list[str], name: str, package: LocalPackage
+    ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
     wrong = "not-a-token-" + secrets.token_hex(16)
     result = cli(ckan, outputs, str(package.root), "--dataset", name, token=wrong)
@@ -320,7 +322,7 @@ def test_refused_token_exit_2_and_nothing_written(
 
 
 def test_token_in_no_output_or_log(
-    ckan: Stack, outputs: list[str], name: str, package: LocalPackage
+    ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
     """Last in the module: the outputs of every CLI run above and of a few more here
     (text, JSON, dry run, refused, failing), and CKAN's own logs."""

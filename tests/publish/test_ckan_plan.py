@@ -15,35 +15,36 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 from statpub.errors import StatpubError
+from statpub.package import Package
 from statpub.publish.ckan import apply, prepare, read_portal
 from statpub.publish.ckan_fields import OWN_EXTRAS, license_id, resource_specs, tag_name
-from statpub.publish.local import LocalPackage, read_package
+from statpub.publish.local import publishable as read_package
 from statpub.publish.plan import CREATE, PATCH, REORDER, SKIP, UPLOAD
 
 TOKEN = "tok-" + "s3cr3t" * 8
 
 
-def publish(fake: FakeCKAN, package: LocalPackage, **kw: Any) -> Any:
+def publish(fake: FakeCKAN, package: Package, **kw: Any) -> Any:
     state = read_portal(fake, package.name, "statpub-test")
     plan = prepare(package, state, **kw)
     return apply(plan, fake, package)
 
 
-def plan_for(fake: FakeCKAN, package: LocalPackage) -> Any:
+def plan_for(fake: FakeCKAN, package: Package) -> Any:
     return prepare(package, read_portal(fake, package.name, "statpub-test"))
 
 
-def expected_names(package: LocalPackage) -> list[str]:
+def expected_names(package: Package) -> list[str]:
     """Every resource the issue asks for: each data file, the descriptor, the changelog."""
-    return [Path(f.path).name for f in package.data] + ["datapackage.json", "CHANGELOG.md"]
+    return [Path(f.path).name for f in package.data_files()] + ["datapackage.json", "CHANGELOG.md"]
 
 
-def assert_complete(fake: FakeCKAN, package: LocalPackage) -> dict[str, Any]:
+def assert_complete(fake: FakeCKAN, package: Package) -> dict[str, Any]:
     """The portal holds the package: every file once, its bytes, its sha256 recorded."""
     ds = fake.dataset(package.name)
     names = [r["name"] for r in ds["resources"]]
     assert names == expected_names(package)
-    local = {Path(f.path).name: f for f in package.all_files()}
+    local = {Path(f.path).name: f for f in package.files()}
     for r in ds["resources"]:
         f = local[r["name"]]
         assert fake.files[r["id"]] == (package.root / f.path).read_bytes(), r["name"]
@@ -55,7 +56,7 @@ def assert_complete(fake: FakeCKAN, package: LocalPackage) -> dict[str, Any]:
 # -- planning ---------------------------------------------------------------------------
 
 
-def test_empty_portal_plans_the_dataset_and_every_file(package: LocalPackage) -> None:
+def test_empty_portal_plans_the_dataset_and_every_file(package: Package) -> None:
     plan = plan_for(FakeCKAN(), package)
     assert [(a.verb, a.kind) for a in plan.actions[:1]] == [(CREATE, "dataset")]
     resources = [a for a in plan.actions if a.kind == "resource"]
@@ -70,14 +71,14 @@ def test_empty_portal_plans_the_dataset_and_every_file(package: LocalPackage) ->
     }
 
 
-def test_plan_to_dict_is_json_without_payloads(package: LocalPackage) -> None:
+def test_plan_to_dict_is_json_without_payloads(package: Package) -> None:
     d = plan_for(FakeCKAN(), package).to_dict()
     text = json.dumps(d)
     assert json.loads(text) == d
     # the notes (the whole data card) and the schemas are sent, not reported
     assert "How to cite" not in text and '"fields"' not in text
     first = next(a for a in d["actions"] if a["kind"] == "resource")
-    local = package.data[0]
+    local = package.data_files()[0]
     assert (first["path"], first["bytes"], first["sha256"]) == (
         local.path,
         local.bytes,
@@ -85,17 +86,17 @@ def test_plan_to_dict_is_json_without_payloads(package: LocalPackage) -> None:
     )
 
 
-def test_tables_carry_their_table_schema_and_the_others_none(package: LocalPackage) -> None:
+def test_tables_carry_their_table_schema_and_the_others_none(package: Package) -> None:
     specs = {s.name: s for s in resource_specs(package)}
-    for f in package.data:
+    for f in package.data_files():
         spec = specs[Path(f.path).name]
         assert f.resource is not None
-        assert json.loads(spec.fields["schema"]) == package.schemas[f.resource["schema"]]
+        assert json.loads(spec.fields["schema"]) == f.resource.schema
     assert "schema" not in specs["datapackage.json"].fields
     assert "schema" not in specs["CHANGELOG.md"].fields
 
 
-def test_planning_writes_nothing(package: LocalPackage, second_release: Path) -> None:
+def test_planning_writes_nothing(package: Package, second_release: Path) -> None:
     fake = FakeCKAN()
     assert plan_for(fake, package).changes
     assert fake.writes() == []
@@ -105,7 +106,7 @@ def test_planning_writes_nothing(package: LocalPackage, second_release: Path) ->
     assert len(fake.writes()) == n
 
 
-def test_second_run_changes_nothing(package: LocalPackage) -> None:
+def test_second_run_changes_nothing(package: Package) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     first = assert_complete(fake, package)
@@ -117,7 +118,7 @@ def test_second_run_changes_nothing(package: LocalPackage) -> None:
     assert assert_complete(fake, package) == first
 
 
-def test_new_release_keeps_ids_and_addresses(package: LocalPackage, second_release: Path) -> None:
+def test_new_release_keeps_ids_and_addresses(package: Package, second_release: Path) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     before = {r["name"]: (r["id"], r["url"]) for r in fake.dataset(package.name)["resources"]}
@@ -125,7 +126,7 @@ def test_new_release_keeps_ids_and_addresses(package: LocalPackage, second_relea
     result = publish(fake, new)
     after = assert_complete(fake, new)
     assert {r["name"]: (r["id"], r["url"]) for r in after["resources"]} == before
-    changed = {f.path for f in new.all_files() if package.file(f.path) != f}
+    changed = {f.path for f in new.files() if package.file(f.path) != f}
     sent = {a.path for a in result.done if a.sends_file}
     assert sent == changed & {a.path for a in result.done if a.path}
     assert "data/observations.csv" not in sent  # unchanged between the two releases
@@ -134,7 +135,7 @@ def test_new_release_keeps_ids_and_addresses(package: LocalPackage, second_relea
 
 
 def test_resource_without_recorded_sha256_is_uploaded_into_the_same_resource(
-    package: LocalPackage,
+    package: Package,
 ) -> None:
     fake = FakeCKAN()
     publish(fake, package)
@@ -147,7 +148,7 @@ def test_resource_without_recorded_sha256_is_uploaded_into_the_same_resource(
     assert "no sha256 recorded" in action.changes
 
 
-def test_metadata_only_change_patches_without_upload(package: LocalPackage) -> None:
+def test_metadata_only_change_patches_without_upload(package: Package) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     ds = fake._find(package.name)
@@ -166,7 +167,7 @@ def test_metadata_only_change_patches_without_upload(package: LocalPackage) -> N
     assert_complete(fake, package)
 
 
-def test_duplicates_on_the_portal_are_reported_never_added(package: LocalPackage) -> None:
+def test_duplicates_on_the_portal_are_reported_never_added(package: Package) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     ds = fake._find(package.name)
@@ -177,7 +178,7 @@ def test_duplicates_on_the_portal_are_reported_never_added(package: LocalPackage
     assert not any(a.verb == CREATE for a in plan.actions)
 
 
-def test_dataset_in_another_organization_is_not_moved(package: LocalPackage) -> None:
+def test_dataset_in_another_organization_is_not_moved(package: Package) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     fake._find(package.name)["owner_org"] = "someone-else"
@@ -187,7 +188,7 @@ def test_dataset_in_another_organization_is_not_moved(package: LocalPackage) -> 
     assert package.name in err.value.message
 
 
-def test_resources_out_of_order_are_reordered_once(package: LocalPackage) -> None:
+def test_resources_out_of_order_are_reordered_once(package: Package) -> None:
     fake = FakeCKAN()
     publish(fake, package)
     ds = fake._find(package.name)
@@ -201,7 +202,7 @@ def test_resources_out_of_order_are_reordered_once(package: LocalPackage) -> Non
     assert [a.verb for a in plan_for(fake, package).actions if a.verb != SKIP] == []
 
 
-def test_token_without_rights_is_refused_before_any_write(package: LocalPackage) -> None:
+def test_token_without_rights_is_refused_before_any_write(package: Package) -> None:
     fake = FakeCKAN()
     fake.allowed = []
     with pytest.raises(StatpubError) as err:
@@ -234,7 +235,7 @@ def test_licence_matched_to_the_portals_list() -> None:
 # -- runs broken part-way ---------------------------------------------------------------
 
 
-def full_run_calls(package: LocalPackage) -> int:
+def full_run_calls(package: Package) -> int:
     fake = FakeCKAN()
     publish(fake, package)
     return len(fake.calls)
@@ -242,7 +243,7 @@ def full_run_calls(package: LocalPackage) -> int:
 
 @pytest.mark.parametrize("answer_lost", [False, True], ids=["request-lost", "answer-lost"])
 def test_a_run_cut_at_any_call_is_completed_by_a_rerun(
-    package: LocalPackage, answer_lost: bool
+    package: Package, answer_lost: bool
 ) -> None:
     """Cut the connection at each call in turn, before the portal acts or after it acted
     (the answer lost): the next run must complete the dataset without duplicates."""
@@ -265,7 +266,7 @@ def test_a_run_cut_at_any_call_is_completed_by_a_rerun(
 
 
 def test_a_new_release_cut_part_way_is_completed(
-    package: LocalPackage, second_release: Path
+    package: Package, second_release: Path
 ) -> None:
     new = read_package(second_release)
     for k in range(4, 14):
@@ -283,7 +284,7 @@ def test_a_new_release_cut_part_way_is_completed(
 
 
 def test_an_upload_lost_after_the_portal_saved_its_fields_is_sent_again(
-    package: LocalPackage, second_release: Path
+    package: Package, second_release: Path
 ) -> None:
     """The sha256 is recorded only once the file is stored, so no half-done upload is trusted."""
     new = read_package(second_release)
@@ -371,13 +372,13 @@ def cli_fake(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeCKAN, list[Any]]:
     return fake, results
 
 
-def cli_run(package: LocalPackage, *extra: str) -> Any:
+def cli_run(package: Package, *extra: str) -> Any:
     args = ["publish", "ckan", str(package.root), "--url", FakeCKAN.url, "--org", "statpub-test"]
     return CliRunner().invoke(main, [*args, *extra], env={"CKAN_API_TOKEN": TOKEN})
 
 
 def test_cli_json_is_the_result_and_the_plan(
-    cli_fake: tuple[FakeCKAN, list[Any]], package: LocalPackage
+    cli_fake: tuple[FakeCKAN, list[Any]], package: Package
 ) -> None:
     fake, results = cli_fake
     dry = cli_run(package, "--dry-run", "--json")
@@ -392,7 +393,7 @@ def test_cli_json_is_the_result_and_the_plan(
 
 
 def test_cli_text_lists_the_plan_on_stdout(
-    cli_fake: tuple[FakeCKAN, list[Any]], package: LocalPackage
+    cli_fake: tuple[FakeCKAN, list[Any]], package: Package
 ) -> None:
     dry = cli_run(package, "--dry-run")
     assert dry.exit_code == 0

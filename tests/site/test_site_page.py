@@ -269,7 +269,8 @@ def test_changed_file_is_refused(package_copy: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as exc:
         render_site(package_copy, tmp_path / "site")
     assert [(i.type, i.path) for i in exc.value.issues] == [
-        ("hash-mismatch", "data/observations.csv")
+        ("hash-mismatch", "data/observations.csv"),
+        ("bytes-mismatch", "data/observations.csv"),
     ]
     cli = run("--package", str(package_copy), "--out", str(tmp_path / "site"))
     assert cli.exit_code == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from versioning_helpers import ROOT
 
-from statpub.versioning.release import Paths, archive_current
+from statpub.release import Paths, archive_current
 
 
 @pytest.fixture

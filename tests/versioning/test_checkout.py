@@ -14,8 +14,8 @@ from versioning_helpers import ROOT, revise_centres, snapshot
 
 from statpub.cli import main
 from statpub.errors import InvalidInput
+from statpub.release import Paths, release
 from statpub.versioning import archive
-from statpub.versioning.release import Paths, release
 
 
 def test_an_older_version_is_recovered_byte_identical(work: Paths, tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_a_released_version_is_never_archived_again(work: Paths) -> None:
 
 def test_the_repository_archive_holds_the_published_history(tmp_path: Path) -> None:
     """releases/ in the repository: every version proven, the last one what the figures give."""
-    from statpub.versioning.release import archive_current
+    from statpub.release import archive_current
 
     versions = archive.archived_versions(ROOT / "releases")
     assert versions, "releases/ is missing: run `statpub release --archive-only`"

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from versioning_helpers import FIXTURES
 
 from statpub.cli import main
+from statpub.package import open_package
 from statpub.versioning.diff import DiffResult, diff
-from statpub.versioning.packages import open_package
 
 V1, V2 = FIXTURES / "trade-v1", FIXTURES / "trade-v2"
 

@@ -11,8 +11,8 @@ from versioning_helpers import add_centres_period, edit, revise_centres
 
 from statpub.builder import build
 from statpub.cli import main
+from statpub.release import Paths, release
 from statpub.validate import Options, validate
-from statpub.versioning.release import Paths, release
 
 DAY = dt.date(2026, 12, 1)
 

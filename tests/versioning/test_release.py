@@ -20,8 +20,8 @@ from versioning_helpers import (
 
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
+from statpub.release import Paths, release
 from statpub.validate import validate
-from statpub.versioning.release import Paths, release
 
 DAY = dt.date(2026, 12, 1)
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from versioning_helpers import add_centres_period, revise_centres
 
 from statpub.cli import main
-from statpub.versioning.release import Paths, release
+from statpub.release import Paths, release
 from statpub.versioning.vintage import vintages
 
 CENTRES = "family-support-centres"

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.builder.atomic import staged_folder
 from statpub.builder.datacard import render_datacard
 from statpub.builder.descriptor import dumps, package_descriptor, resource_entry
 from statpub.builder.tables import TABLES, table_rows
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet
+from statpub.package.atomic import staged_folder
+from statpub.package.files import sha256_bytes
+from statpub.package.resolve import read_schema_file
 from statpub.report import Report
-from statpub.tables.schema import load_schema
 
 
 @dataclass
@@ -38,7 +38,7 @@ class BuildResult:
 
 
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
-    return {name: load_schema(schemas_dir / f"{name}.json") for name in TABLES}
+    return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
 
 
 def build(
@@ -95,7 +95,7 @@ def write_package(
 
     def put(rel: str, data: bytes) -> str:
         (folder / rel).write_bytes(data)
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         files[rel] = digest
         return digest
 
@@ -113,7 +113,7 @@ def write_package(
         pq_rel = f"data/{name}.parquet"
         write_parquet(table, schema, folder / pq_rel)
         data = (folder / pq_rel).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         files[pq_rel] = digest
         resources.append(
             resource_entry(name, "parquet", schema, pq_rel, schema_rel, len(data), digest)

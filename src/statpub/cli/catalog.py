@@ -42,12 +42,11 @@ def catalog(package_dir: Path, fmt: str, base_url: str | None, out_path: Path | 
     Exit status: 0 written, 1 the package's files do not match its descriptor,
     2 could not run.
     """
+    from statpub.package import read_package
     from statpub.publish.catalog import dcat_jsonld, schemaorg_dataset
-    from statpub.validate.target import resolve
 
-    descriptor = resolve(package_dir).descriptor
     render = dcat_jsonld if fmt == "dcat" else schemaorg_dataset
-    doc = render(descriptor, package_dir, base_url=base_url)
+    doc = render(read_package(package_dir), base_url=base_url)
     if out_path is None:
         echo_json(doc)
         return

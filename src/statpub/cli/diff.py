@@ -69,9 +69,9 @@ def diff(
     Exit status: 0 no difference (or none reaching --fail-on), 1 differences,
     2 could not run.
     """
-    from statpub.versioning import semver
+    from statpub import semver
+    from statpub.package import open_package
     from statpub.versioning.diff import diff as run_diff
-    from statpub.versioning.packages import open_package
 
     with open_package(old) as a, open_package(new) as b:
         result = run_diff(a, b, limit=limit or None, ignore=ignore)

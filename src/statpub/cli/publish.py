@@ -82,7 +82,7 @@ def ckan(
     """
     from statpub.errors import StatpubError
     from statpub.publish.ckan import apply, prepare, read_portal
-    from statpub.publish.local import read_package
+    from statpub.publish.local import publishable
     from statpub.publish.portal import Portal
 
     token = os.environ.get(token_env) or None
@@ -93,7 +93,7 @@ def ckan(
             code="portal-auth",
         )
     as_json = resolve_format(fmt, as_json) == "json"
-    package = read_package(package_dir)
+    package = publishable(package_dir)
     portal = Portal(url, token, token_env=token_env, timeout=timeout)
     try:
         state = read_portal(portal, dataset or package.name, organization)

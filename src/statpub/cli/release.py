@@ -69,8 +69,8 @@ def release(
     Exit status: 0 released, 1 refused (reasons missing, bump too small, version
     exists, result invalid), 2 could not run.
     """
-    from statpub.versioning.release import Paths, archive_current
-    from statpub.versioning.release import release as run_release
+    from statpub.release import Paths, archive_current
+    from statpub.release import release as run_release
 
     paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, sources_dir)
     as_json = resolve_format(fmt, as_json) == "json"

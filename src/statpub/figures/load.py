@@ -20,6 +20,7 @@ from typing import Any
 
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures import periods
+from statpub.figures.bounds import bounds_problem
 from statpub.figures.reader import FieldReader
 from statpub.figures.records import Figure, FigureSet, Indicator, Release, Source
 from statpub.report import Issue
@@ -387,8 +388,6 @@ def _read_figure(
             "paragraph",
         )
     if qualifier is not None and len(reader.issues) == before:
-        from statpub.validate.figures import bounds_problem
-
         problem = bounds_problem(qualifier, value, lower, upper)
         if problem:
             reader.error("bounds-inconsistent", problem, key, "lower_bound")

@@ -10,16 +10,16 @@ lets anyone check the contents whatever the zip bytes.)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
-from statpub.publish.local import LocalFile, LocalPackage, read_package
+from statpub.package import Package, PackageFile
+from statpub.package.atomic import staged_file
+from statpub.package.files import manifest_text, sha256_file
+from statpub.publish.local import publishable
 
 SUMS = "SHA256SUMS"
 ZipTime = tuple[int, int, int, int, int, int]
@@ -35,7 +35,7 @@ class BundleResult:
     version: str
     bytes: int
     sha256: str
-    files: list[LocalFile] = field(default_factory=list)
+    files: list[PackageFile] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,8 +48,18 @@ class BundleResult:
         }
 
 
-def default_name(package: LocalPackage) -> str:
-    return f"{package.name}-{package.version}.zip" if package.version else f"{package.name}.zip"
+def default_name(package: Package) -> str:
+    """``<name>-<version>.zip``, from the descriptor's words made safe for a file name."""
+    name = _safe_part(package.name) or "package"
+    version = _safe_part(package.version or "")
+    return f"{name}-{version}.zip" if version else f"{name}.zip"
+
+
+def _safe_part(text: str) -> str:
+    """Letters, digits, ``.``, ``_`` and ``-`` only, never leading dots: a name from a stranger's
+    descriptor cannot put a ``/``, ``..`` or drive into a file or zip entry name."""
+    kept = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "-" for c in text)
+    return kept.lstrip(".-")[:100]
 
 
 def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult:
@@ -60,8 +70,8 @@ def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult
     (``sha256sum -c SHA256SUMS`` checks it). Without ``out_path`` the zip is
     written to ``<name>-<version>.zip`` in the current folder.
     """
-    package = read_package(package_dir)
-    files = package.all_files()
+    package = publishable(package_dir, "nothing written")
+    files = package.files()
     if out_path is None:
         out_path = Path(default_name(package))
     out_path = Path(out_path)
@@ -72,28 +82,18 @@ def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult
         )
     root = default_name(package).removesuffix(".zip") + "/"
     stamp = _timestamp(package.descriptor.get("created"))
-    sums = "".join(f"{f.sha256}  {f.path}\n" for f in files).encode("utf-8")
+    sums = manifest_text({f.path: f.sha256 for f in files}).encode("utf-8")
 
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", dir=out_path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
-            for f in files:
-                _add(zf, root + f.path, (package_dir / f.path).read_bytes(), stamp)
-            _add(zf, root + SUMS, sums, stamp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    data = out_path.read_bytes()
+    with staged_file(out_path) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        for f in files:
+            _add(zf, root + f.path, (package.root / f.path).read_bytes(), stamp)
+        _add(zf, root + SUMS, sums, stamp)
     return BundleResult(
         path=out_path,
         root=root,
-        version=package.version,
-        bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        version=package.version or "",
+        bytes=out_path.stat().st_size,
+        sha256=sha256_file(out_path),
         files=files,
     )
 

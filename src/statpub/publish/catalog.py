@@ -13,17 +13,16 @@ wherever the document is published) and the dataset gets no ``url``.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from statpub.errors import InvalidInput, StatpubError
-from statpub.report import Issue
+from statpub.errors import StatpubError
+from statpub.package import Package
+from statpub.package.atomic import write_bytes
+from statpub.package.integrity import require_intact
 
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -88,10 +87,10 @@ class CatalogRecord:
     distributions: tuple[Distribution, ...] = field(default_factory=tuple)
 
 
-def catalog_record(
-    descriptor: dict[str, Any], package_dir: Path, *, base_url: str | None = None
-) -> CatalogRecord:
-    """Normalize ``descriptor`` (with its files in ``package_dir``) into one record."""
+def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecord:
+    """Normalize the package's descriptor, with its files proven, into one record."""
+    descriptor = pkg.descriptor
+    package_dir = pkg.root
     base = _base(base_url)
     licenses = [x for x in descriptor.get("licenses") or [] if isinstance(x, dict)]
     lic = licenses[0] if licenses else {}
@@ -128,22 +127,18 @@ def catalog_record(
         ),
         profile=_opt(descriptor.get("$schema")),
         landing_page=base or None,
-        distributions=tuple(_distributions(descriptor, package_dir, base)),
+        distributions=tuple(_distributions(pkg, base)),
     )
 
 
-def dcat_jsonld(
-    descriptor: dict[str, Any], package_dir: Path, *, base_url: str | None = None
-) -> dict[str, Any]:
+def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     """A DCAT-AP ``dcat:Dataset`` with its distributions, as compact JSON-LD."""
-    return dcat_from_record(catalog_record(descriptor, package_dir, base_url=base_url))
+    return dcat_from_record(catalog_record(pkg, base_url=base_url))
 
 
-def schemaorg_dataset(
-    descriptor: dict[str, Any], package_dir: Path, *, base_url: str | None = None
-) -> dict[str, Any]:
+def schemaorg_dataset(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     """A schema.org ``Dataset`` (JSON-LD), e.g. for a dataset page's ``<head>``."""
-    return schemaorg_from_record(catalog_record(descriptor, package_dir, base_url=base_url))
+    return schemaorg_from_record(catalog_record(pkg, base_url=base_url))
 
 
 def dcat_from_record(r: CatalogRecord) -> dict[str, Any]:
@@ -271,60 +266,31 @@ def schemaorg_from_record(r: CatalogRecord) -> dict[str, Any]:
     return out
 
 
-def _distributions(descriptor: dict[str, Any], package_dir: Path, base: str) -> list[Distribution]:
+def _distributions(pkg: Package, base: str) -> list[Distribution]:
+    """One distribution per resource file, proven against the descriptor first."""
+    require_intact(pkg, "no metadata written")
     out: list[Distribution] = []
-    issues: list[Issue] = []
-    for res in descriptor.get("resources") or []:
-        path = res.get("path") if isinstance(res, dict) else None
-        if not isinstance(path, str):
-            continue
-        name = str(res.get("name") or PurePosixPath(path).stem)
-        p = PurePosixPath(path)
-        if p.is_absolute() or ".." in p.parts or "://" in path:
-            raise StatpubError(
-                f"resource {name!r}: path {path!r} is not inside the package; rebuild it",
-                code="path-unsafe",
-            )
-        try:
-            data = (package_dir / path).read_bytes()
-        except OSError as exc:
-            raise StatpubError(
-                f"{package_dir / path}: cannot read the file of resource {name!r} ({exc}); "
-                "rebuild the package",
-                code="file-not-found",
-            ) from exc
-        digest = hashlib.sha256(data).hexdigest()
-        declared = str(res.get("hash") or "")
-        if declared.startswith("sha256:") and declared[7:].lower() != digest:
-            issues.append(
-                Issue(
-                    "hash-mismatch",
-                    f"sha256 of the file is {digest}, the descriptor says {declared[7:]}; "
-                    "rebuild the package before publishing its metadata",
-                    path=path,
-                    resource=name,
-                    field="hash",
-                )
-            )
-        fmt = str(res.get("format") or p.suffix.lstrip(".")).lower()
-        schema = res.get("schema")
+    for f in pkg.data_files():
+        res = f.resource
+        assert res is not None
+        d = res.descriptor
+        name = res.name or PurePosixPath(f.path).stem
+        fmt = str(d.get("format") or PurePosixPath(f.path).suffix.lstrip(".")).lower()
         out.append(
             Distribution(
                 name=name,
-                title=str(res.get("title") or name),
-                description=str(res.get("description") or ""),
+                title=str(d.get("title") or name),
+                description=str(d.get("description") or ""),
                 format=fmt,
                 mediatype=str(
-                    res.get("mediatype") or MEDIATYPES.get(fmt, "application/octet-stream")
+                    d.get("mediatype") or MEDIATYPES.get(fmt, "application/octet-stream")
                 ),
-                url=base + path,
-                bytes=len(data),
-                sha256=digest,
-                schema_url=base + schema if isinstance(schema, str) else None,
+                url=base + f.path,
+                bytes=f.bytes,
+                sha256=f.sha256,
+                schema_url=base + res.schema_path if res.schema_path is not None else None,
             )
         )
-    if issues:
-        raise InvalidInput(issues, summary="the package's files do not match its descriptor")
     return out
 
 
@@ -365,14 +331,5 @@ def jsonld_bytes(doc: dict[str, Any]) -> bytes:
 
 
 def write_jsonld(doc: dict[str, Any], path: Path) -> None:
-    """Write ``doc`` to ``path`` through a temporary file: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(jsonld_bytes(doc))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write ``doc`` to ``path`` whole (never a half-written file)."""
+    write_bytes(path, jsonld_bytes(doc))

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.package import Package
 from statpub.publish.ckan_fields import (
     ResourceSpec,
     dataset_changes,
@@ -30,7 +31,6 @@ from statpub.publish.ckan_fields import (
     resource_changes,
     resource_specs,
 )
-from statpub.publish.local import LocalPackage
 from statpub.publish.plan import (
     CREATE,
     DATASET,
@@ -84,7 +84,7 @@ def read_portal(portal: ActionAPI, dataset: str, organization: str) -> PortalSta
     return PortalState(portal.url, dataset, org, current, licenses, portal.signed_in)
 
 
-def prepare(package: LocalPackage, state: PortalState, *, private: bool = False) -> Plan:
+def prepare(package: Package, state: PortalState, *, private: bool = False) -> Plan:
     """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O."""
     name = state.name
     org = state.organization
@@ -142,7 +142,7 @@ def prepare(package: LocalPackage, state: PortalState, *, private: bool = False)
         portal=state.url,
         dataset=name,
         organization=str(org["name"]),
-        version=package.version,
+        version=package.version or "",
         actions=actions,
         dataset_id=current["id"] if current else None,
         warnings=warnings,
@@ -185,7 +185,7 @@ def _resource_action(spec: ResourceSpec, current: dict[str, Any] | None) -> Acti
 def apply(
     plan: Plan,
     portal: ActionAPI,
-    package: LocalPackage,
+    package: Package,
     *,
     on_action: Callable[[Action], None] | None = None,
 ) -> PublishResult:
@@ -219,7 +219,7 @@ def apply(
 
 
 def _run(
-    action: Action, portal: ActionAPI, package: LocalPackage, plan: Plan, dataset_id: str | None
+    action: Action, portal: ActionAPI, package: Package, plan: Plan, dataset_id: str | None
 ) -> str | None:
     if action.verb == SKIP:
         return dataset_id
@@ -236,7 +236,7 @@ def _run(
     return dataset_id
 
 
-def _send(action: Action, portal: ActionAPI, package: LocalPackage, dataset_id: str) -> None:
+def _send(action: Action, portal: ActionAPI, package: Package, dataset_id: str) -> None:
     """Upload, then record the sha256: two calls, so a record always means a finished upload."""
     assert action.path is not None
     fields = {**action.fields, "name": action.name}

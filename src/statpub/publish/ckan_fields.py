@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from statpub.publish.local import CHANGELOG, DATACARD, DESCRIPTOR, LocalFile, LocalPackage
+from statpub.package import Package, PackageFile, Resource
+from statpub.package.model import CHANGELOG, DATACARD
+
+DESCRIPTOR = "datapackage.json"
 
 # Dataset extras statpub writes; other extras on the portal are left alone.
 OWN_EXTRAS = (
@@ -57,7 +60,7 @@ class ResourceSpec:
     """One resource as it should be on the portal."""
 
     name: str
-    file: LocalFile
+    file: PackageFile
     fields: dict[str, str]  # description, format, mimetype and (tables) schema, as strings
     schema: dict[str, Any] | None = None
 
@@ -89,7 +92,7 @@ def license_id(
 
 
 def dataset_fields(
-    package: LocalPackage, name: str, owner_org: str, *, private: bool, license: str
+    package: Package, name: str, owner_org: str, *, private: bool, license: str
 ) -> dict[str, Any]:
     d = package.descriptor
     contributors = [c for c in d.get("contributors") or [] if isinstance(c, dict)]
@@ -142,7 +145,7 @@ def dataset_fields(
     }
 
 
-def notes(package: LocalPackage) -> str:
+def notes(package: Package) -> str:
     """The data card without its title line (CKAN shows the title above the notes)."""
     card = package.root / DATACARD
     if not card.is_file():
@@ -153,9 +156,11 @@ def notes(package: LocalPackage) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def resource_specs(package: LocalPackage) -> list[ResourceSpec]:
+def resource_specs(package: Package) -> list[ResourceSpec]:
     """The data files in descriptor order, then the descriptor and the changelog."""
-    files: list[tuple[LocalFile, dict[str, Any] | None]] = [(f, f.resource) for f in package.data]
+    files: list[tuple[PackageFile, Resource | None]] = [
+        (f, f.resource) for f in package.data_files()
+    ]
     for rel in (DESCRIPTOR, CHANGELOG):
         f = package.file(rel)
         if f is not None:
@@ -166,15 +171,16 @@ def resource_specs(package: LocalPackage) -> list[ResourceSpec]:
     specs = []
     for f, res in files:
         suffix = PurePosixPath(f.path).suffix.lower().lstrip(".")
-        fmt = str(res.get("format") or suffix).lower() if res else suffix
+        d = res.descriptor if res else {}
+        fmt = str(d.get("format") or suffix).lower() if res else suffix
         fields = {
-            "description": str(res.get("description") or "") if res else EXTRA_DESCRIPTIONS[f.path],
+            "description": str(d.get("description") or "") if res else EXTRA_DESCRIPTIONS[f.path],
             "format": FORMATS.get(fmt, fmt.upper()),
-            "mimetype": str(res.get("mediatype") or "") if res else MEDIATYPES.get(fmt, ""),
+            "mimetype": str(d.get("mediatype") or "") if res else MEDIATYPES.get(fmt, ""),
         }
         if not fields["mimetype"]:
             fields["mimetype"] = MEDIATYPES.get(fmt, "application/octet-stream")
-        schema = package.schema_of(res) if res else None
+        schema = res.schema if res else None
         if schema is not None:
             # ckanext-validation reads a resource's Table Schema from this field, as JSON text
             fields["schema"] = json.dumps(schema, ensure_ascii=False)

@@ -6,11 +6,11 @@ from them and a test fails when the committed copy no longer matches.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from statpub.package.atomic import write_text
 
 COMMAND = "statpub docs dictionary"
 DEFAULT_PATH = Path("docs") / "data-dictionary.md"
@@ -35,9 +35,9 @@ class DictionaryResult:
 def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The published tables' schemas, in package order."""
     from statpub.builder.tables import TABLES
-    from statpub.tables.schema import load_schema
+    from statpub.package.resolve import read_schema_file
 
-    return {name: load_schema(schemas_dir / f"{name}.json") for name in TABLES}
+    return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
 
 
 def update_dictionary(schemas_dir: Path, path: Path, *, check: bool = False) -> DictionaryResult:
@@ -48,22 +48,9 @@ def update_dictionary(schemas_dir: Path, path: Path, *, check: bool = False) -> 
     up_to_date = current == text
     written = False
     if not up_to_date and not check:
-        _write_atomic(path, text)
+        write_text(path, text)
         written = True
     return DictionaryResult(str(path), list(schemas), up_to_date, written)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render_data_dictionary(schemas: dict[str, dict[str, Any]]) -> str:

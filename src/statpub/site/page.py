@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.builder.atomic import staged_folder
 from statpub.errors import StatpubError
+from statpub.package.atomic import staged_folder
 from statpub.site import chart
 from statpub.site.markdown import render as render_markdown
-from statpub.site.reader import FileInfo, PackageContents, read_package
+from statpub.site.reader import FileInfo, PageData, page_data
 from statpub.site.schemaorg import page_dataset, script_json
 from statpub.tables.schema import category_labels
 
@@ -56,13 +56,13 @@ def render_site(
     stays byte-stable).
     """
     _check_out_dir(package_dir, out_dir)
-    contents = read_package(package_dir)
+    contents = page_data(package_dir)
     panels = _panels(contents)
     with staged_folder(out_dir) as staging:
-        for rel in _copied(contents):
+        for rel in contents.copied:
             dest = staging / FILES_DIR / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(package_dir / rel, dest)
+            shutil.copyfile(contents.package.root / rel, dest)
         files = [*contents.files, _bundle(package_dir, staging / FILES_DIR, bundle)]
         html = render_html(contents, files, panels, base_url=base_url)
         (staging / "index.html").write_text(html, encoding="utf-8")
@@ -76,7 +76,7 @@ def render_site(
 
 
 def render_html(
-    contents: PackageContents,
+    contents: PageData,
     files: list[FileInfo],
     panels: list[chart.Panel],
     *,
@@ -111,13 +111,15 @@ def render_html(
         else "",
         "citation": citation(d),
         "jsonld": script_json(
-            page_dataset(d, contents.folder, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
+            page_dataset(
+                contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/"
+            )
         ),
     }
     return env.get_template("index.html").render(**context)
 
 
-def _panels(contents: PackageContents) -> list[chart.Panel]:
+def _panels(contents: PageData) -> list[chart.Panel]:
     indicators = {r["indicator_id"]: r for r in contents.indicators}
     fields: list[dict[str, Any]] = contents.schemas["indicators"]["fields"]
     topic_field = next((f for f in fields if f["name"] == "topic"), {})
@@ -205,26 +207,16 @@ def _table_groups(panels: list[chart.Panel]) -> list[dict[str, Any]]:
     ]
 
 
-def _copied(contents: PackageContents) -> list[str]:
-    """Every linked file, plus the Table Schemas so that files/datapackage.json stays usable."""
-    rels = {f.path for f in contents.files}
-    for res in contents.descriptor.get("resources", []):
-        schema = res.get("schema")
-        if isinstance(schema, str) and (contents.folder / schema).is_file():
-            rels.add(schema)
-    return sorted(rels)
-
-
 def _bundle(package_dir: Path, folder: Path, given: Path | None) -> FileInfo:
     """Copy ``given`` into ``folder``, or make the bundle there; describe it for the page."""
-    import hashlib
+    from statpub.package.files import sha256_file
 
     title = "Bundle: the whole package in one zip, with SHA256SUMS"
     if given is None:
         from statpub.publish.bundle import default_name, make_bundle
-        from statpub.publish.local import read_package as read_local
+        from statpub.publish.local import publishable
 
-        made = make_bundle(package_dir, folder / default_name(read_local(package_dir)))
+        made = make_bundle(package_dir, folder / default_name(publishable(package_dir)))
         return FileInfo(made.path.name, title, "zip", made.bytes, made.sha256)
     if not given.is_file() or given.suffix.lower() != ".zip":
         raise StatpubError(
@@ -238,8 +230,7 @@ def _bundle(package_dir: Path, folder: Path, given: Path | None) -> FileInfo:
             code="bad-usage",
         )
     shutil.copyfile(given, folder / given.name)
-    data = given.read_bytes()
-    return FileInfo(given.name, title, "zip", len(data), hashlib.sha256(data).hexdigest())
+    return FileInfo(given.name, title, "zip", given.stat().st_size, sha256_file(given))
 
 
 def _check_out_dir(package_dir: Path, out_dir: Path) -> None:

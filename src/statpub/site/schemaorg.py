@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from statpub.package import Package
 from statpub.site.reader import FileInfo
 
 _MEDIATYPES = {
@@ -24,8 +24,7 @@ _MEDIATYPES = {
 
 
 def page_dataset(
-    descriptor: dict[str, Any],
-    package_dir: Path,
+    pkg: Package,
     files: Sequence[FileInfo],
     *,
     base_url: str = "",
@@ -38,7 +37,7 @@ def page_dataset(
     """
     from statpub.publish.catalog import schemaorg_dataset
 
-    out = schemaorg_dataset(descriptor, package_dir, base_url=base_url or None)
+    out = schemaorg_dataset(pkg, base_url=base_url or None)
     base = out.get("url", "")
     out["distribution"] = [
         {

@@ -8,7 +8,6 @@ int64, dates are date32 (not timestamps), and fields with ``categories`` or an
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -36,19 +35,6 @@ _SIMPLE_TYPES: dict[str, pa.DataType] = {
     "list": pa.string(),
     "any": pa.string(),
 }
-
-
-def load_schema(path: Path) -> dict[str, Any]:
-    """Read a Table Schema JSON file, or fail with a message naming it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise StatpubError(f"{path}: Table Schema not found", code="file-not-found") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StatpubError(f"{path}: cannot read Table Schema: {exc}", code="schema-error") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), list):
-        raise StatpubError(f"{path}: a Table Schema needs a 'fields' list", code="schema-error")
-    return data
 
 
 def is_coded(field: dict[str, Any]) -> bool:

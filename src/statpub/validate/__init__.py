@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from statpub.package import Package, read_package
 from statpub.report import Issue, Report
-from statpub.validate.target import Target, resolve
 
 
 @dataclass
@@ -31,23 +31,29 @@ def validate(
 ) -> Report:
     """Validate the package (folder or descriptor) or the single table at ``path``."""
     options = options or Options()
-    target = resolve(path, schema)
-    report = Report(target=target.label)
-    report.stats["resources"] = len(target.resources)
+    return validate_package(read_package(path, schema=schema), options)
+
+
+def validate_package(pkg: Package, options: Options | None = None) -> Report:
+    """Run every check on a package already read."""
+    options = options or Options()
+    report = Report(target=pkg.label)
+    report.stats["resources"] = len(pkg.resources)
     for name, check in _checks():
-        report.extend(check(target, options, report), check=name)
+        report.extend(check(pkg, options, report), check=name)
     return report
 
 
-Check = Callable[[Target, Options, Report], list[Issue]]
+Check = Callable[[Package, Options, Report], list[Issue]]
 
 
 def _checks() -> list[tuple[str, Check]]:
+    from statpub.package import check_files
     from statpub.validate import copies, descriptor, figures, history, tables
 
     return [
         ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
-        ("files", lambda t, o, r: descriptor.check_files(t)),
+        ("files", lambda t, o, r: check_files(t)),
         ("tables", tables.check_tables),
         ("copies", lambda t, o, r: copies.check_copies(t)),
         ("figures", figures.check_figures),

@@ -10,20 +10,19 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from statpub.package import Package, Resource
 from statpub.report import Issue
-from statpub.validate.target import Target
 
 MAX_ROWS_LISTED = 20
 
 
-def copy_pairs(target: Target) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def copy_pairs(pkg: Package) -> list[tuple[Resource, Resource]]:
     """(csv resource, parquet resource) pairs in descriptor order."""
-    by_stem: dict[str, dict[str, dict[str, Any]]] = {}
-    for res in target.resources:
-        path = res.get("path") if isinstance(res, dict) else None
-        if not isinstance(path, str):
+    by_stem: dict[str, dict[str, Resource]] = {}
+    for res in pkg.resources:
+        if len(res.paths) != 1 or res.compression is not None:
             continue
-        p = PurePosixPath(path)
+        p = PurePosixPath(res.paths[0])
         by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = res
     return [
         (kinds[".csv"], kinds[".parquet"])
@@ -32,52 +31,55 @@ def copy_pairs(target: Target) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     ]
 
 
-def check_copies(target: Target) -> list[Issue]:
+def check_copies(pkg: Package) -> list[Issue]:
     issues: list[Issue] = []
-    for csv_res, pq_res in copy_pairs(target):
-        issues.extend(_compare(target, csv_res, pq_res))
+    for csv_res, pq_res in copy_pairs(pkg):
+        issues.extend(_compare(csv_res, pq_res))
     return issues
 
 
-def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) -> list[Issue]:
+def _compare(csv_res: Resource, pq_res: Resource) -> list[Issue]:
     import pyarrow as pa
+    import pyarrow.parquet as pq
 
-    from statpub.tables.csvio import read_csv
-    from statpub.tables.parquetio import read_parquet
+    from statpub.errors import InvalidInput
+    from statpub.package import read_table
     from statpub.tables.schema import arrow_type
 
-    schema = target.schema(csv_res)
-    pq_path = pq_res["path"]
-    if schema is None or target.schema(pq_res) != schema:
+    schema = csv_res.schema
+    pq_path = pq_res.label
+    csv_path = csv_res.label
+    if schema is None or pq_res.schema != schema:
         return [
             Issue(
                 "copies-schema-differ",
-                f"{csv_res['path']} and {pq_path} look like copies of one table but declare "
+                f"{csv_path} and {pq_path} look like copies of one table but declare "
                 "different Table Schemas; give both the same schema",
                 path=pq_path,
-                resource=pq_res.get("name"),
+                resource=pq_res.name,
             )
         ]
+    if csv_res.spec is None or pq_res.spec is None:
+        return []  # unreadable resources are reported by the other checks
     try:
-        csv_table = read_csv(target.base_dir / csv_res["path"], schema)
-        pq_table = read_parquet(target.base_dir / pq_path)
-    except (pa.ArrowInvalid, OSError, KeyError):
-        return []  # unreadable rows are reported by the table checks
+        stored = pq.read_schema(pq_res.files[0])
+    except (OSError, pa.ArrowException):
+        return []  # reported by the table checks
     issues: list[Issue] = []
-    names = [f["name"] for f in schema["fields"]]
-    if pq_table.column_names != names:
+    names = [f.name for f in csv_res.spec.fields]
+    if stored.names != names:
         return [
             Issue(
                 "copies-columns-differ",
-                f"{pq_path} has columns {pq_table.column_names}, the schema and {csv_res['path']} "
+                f"{pq_path} has columns {stored.names}, the schema and {csv_path} "
                 f"have {names}; rebuild the Parquet copy from the CSV",
                 path=pq_path,
-                resource=pq_res.get("name"),
+                resource=pq_res.name,
             )
         ]
     for field in schema["fields"]:
         expected = arrow_type(field)
-        actual = pq_table.schema.field(field["name"]).type
+        actual = stored.field(field["name"]).type
         if actual != expected:
             issues.append(
                 Issue(
@@ -85,18 +87,25 @@ def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) ->
                     f"column is {actual} in Parquet; a Table Schema {field.get('type', 'string')} "
                     f"field is stored as {expected}",
                     path=pq_path,
-                    resource=pq_res.get("name"),
+                    resource=pq_res.name,
                     field=field["name"],
                 )
             )
+    if issues:
+        return issues
+    try:
+        csv_table = read_table(csv_res)
+        pq_table = read_table(pq_res)
+    except InvalidInput:
+        return []  # unreadable rows are reported by the table checks
     if csv_table.num_rows != pq_table.num_rows:
         issues.append(
             Issue(
                 "copies-row-count",
-                f"{pq_path} has {pq_table.num_rows} rows, {csv_res['path']} has "
+                f"{pq_path} has {pq_table.num_rows} rows, {csv_path} has "
                 f"{csv_table.num_rows}; rebuild the package so both copies hold the same rows",
                 path=pq_path,
-                resource=pq_res.get("name"),
+                resource=pq_res.name,
             )
         )
         return issues
@@ -105,10 +114,10 @@ def _compare(target: Target, csv_res: dict[str, Any], pq_res: dict[str, Any]) ->
             issues.append(
                 Issue(
                     "copies-differ",
-                    f"value differs between {csv_res['path']} and the Parquet copy; rebuild the "
+                    f"value differs between {csv_path} and the Parquet copy; rebuild the "
                     "package so both copies hold the same rows",
                     path=pq_path,
-                    resource=pq_res.get("name"),
+                    resource=pq_res.name,
                     row=row,
                     field=name,
                 )
@@ -121,7 +130,7 @@ def _differing_rows(a: Any, b: Any) -> list[int]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from statpub.validate.engine.arrow import FALSE
+    from statpub.tables.arrow import FALSE
 
     def plain(col: Any) -> Any:
         # Chunked columns are compared as they are: combine_chunks() would import pandas.

@@ -13,98 +13,53 @@ packages that follow the same profile get them too:
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statpub.figures.bounds import bounds_problem
+from statpub.package import Package, Resource
+from statpub.package.files import sha256_bytes
 from statpub.report import WARNING, Issue
 
 if TYPE_CHECKING:
     from statpub.report import Report
     from statpub.validate import Options
-    from statpub.validate.target import Target
 
 BOUND_FIELDS = {"value", "qualifier", "lower_bound", "upper_bound"}
 QUOTE_FIELDS = {"source_id", "quote", "paragraph"}
 
 
-def bounds_problem(
-    qualifier: str, value: float | None, lower: float | None, upper: float | None
-) -> str | None:
-    """Why these bounds cannot go with this qualifier and value, or None if they can.
-
-    Bounds are inclusive. ``exact``: lower = value = upper. ``more-than``/``over``:
-    a lower bound at or above the value. ``nearly``: an upper bound at or below
-    the value. ``about``/``rounded``: lower <= value <= upper. ``order-of-magnitude``:
-    both bounds, the value (if any) between them.
-    """
-    if lower is not None and upper is not None and lower > upper:
-        return f"lower_bound {_n(lower)} is above upper_bound {_n(upper)}"
-    if qualifier != "order-of-magnitude" and value is None:
-        return f"a {qualifier!r} figure needs a value"
-    if qualifier == "exact":
-        if lower != value or upper != value:
-            return "an exact figure has lower_bound = value = upper_bound"
-    elif qualifier in ("more-than", "over"):
-        if lower is None or value is None or lower < value:
-            return f"{qualifier!r} {_n(value)} needs a lower_bound at or above the value"
-    elif qualifier == "nearly":
-        if upper is None or value is None or upper > value:
-            return f"'nearly' {_n(value)} needs an upper_bound at or below the value"
-    elif qualifier in ("about", "rounded"):
-        if lower is None or upper is None or value is None or not lower <= value <= upper:
-            return f"{qualifier!r} {_n(value)} needs lower_bound <= value <= upper_bound"
-    elif qualifier == "order-of-magnitude":
-        if lower is None or upper is None:
-            return "an order-of-magnitude figure ('hundreds') needs both bounds"
-        if value is not None and not lower <= value <= upper:
-            return "the value must lie between the bounds"
-    return None
-
-
-def _n(x: float | None) -> str:
-    if x is None:
-        return "(none)"
-    return str(int(x)) if float(x).is_integer() else str(x)
-
-
-def check_figures(target: Target, options: Options, report: Report) -> list[Issue]:
+def check_figures(pkg: Package, options: Options, report: Report) -> list[Issue]:
     issues: list[Issue] = []
-    for res in target.resources:
-        names = _field_names(target, res)
+    for res in pkg.resources:
+        names = _field_names(res)
         if BOUND_FIELDS <= names:
-            issues.extend(_check_bounds(target, res))
+            issues.extend(_check_bounds(res))
         if QUOTE_FIELDS <= names and options.sources_dir is not None:
-            issues.extend(_check_quotes(target, res, options.sources_dir))
+            issues.extend(_check_quotes(pkg, res, options.sources_dir))
     return issues
 
 
-def _field_names(target: Target, res: dict[str, Any]) -> set[str]:
-    if not isinstance(res.get("path"), str) or not res["path"].endswith(".csv"):
+def _field_names(res: Resource) -> set[str]:
+    if res.format != "csv" or res.spec is None:
         return set()  # the Parquet copy is held to the CSV by the copies check
-    schema = target.schema(res)
-    return {f.get("name") for f in schema.get("fields", [])} if schema else set()
+    return {f.name for f in res.spec.fields}
 
 
-def _rows(target: Target, res: dict[str, Any]) -> list[dict[str, Any]] | None:
-    import pyarrow as pa
+def _rows(res: Resource) -> list[dict[str, Any]] | None:
+    from statpub.errors import InvalidInput
+    from statpub.package import read_table
 
-    from statpub.tables.csvio import read_csv
-
-    schema = target.schema(res)
-    if schema is None:
-        return None
     try:
-        table = read_csv(target.base_dir / res["path"], schema)
-    except (pa.ArrowInvalid, OSError):
+        rows: list[dict[str, Any]] = read_table(res).to_pylist()
+    except InvalidInput:
         return None  # reported by the table checks
-    rows: list[dict[str, Any]] = table.to_pylist()
     return rows
 
 
-def _check_bounds(target: Target, res: dict[str, Any]) -> list[Issue]:
-    rows = _rows(target, res) or []
+def _check_bounds(res: Resource) -> list[Issue]:
+    rows = _rows(res) or []
     issues = []
     for n, row in enumerate(rows, start=2):
         qualifier = row.get("qualifier")
@@ -118,8 +73,8 @@ def _check_bounds(target: Target, res: dict[str, Any]) -> list[Issue]:
                 Issue(
                     "bounds-inconsistent",
                     f"{problem}; fix the figure's bounds or its qualifier",
-                    path=res["path"],
-                    resource=res.get("name"),
+                    path=res.label,
+                    resource=res.name,
                     row=n,
                     field="lower_bound",
                 )
@@ -139,13 +94,13 @@ def _source_texts(sources_dir: Path) -> dict[str, str]:
         if path.is_file():
             data = path.read_bytes()
             try:
-                out[hashlib.sha256(data).hexdigest()] = data.decode("utf-8")
+                out[sha256_bytes(data)] = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
     return out
 
 
-def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> list[Issue]:
+def _check_quotes(pkg: Package, res: Resource, sources_dir: Path) -> list[Issue]:
     if not sources_dir.is_dir():
         return [
             Issue(
@@ -154,14 +109,14 @@ def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> lis
                 severity=WARNING,
             )
         ]
-    sources_res = next((r for r in target.resources if r.get("name") == "sources"), None)
+    sources_res = pkg.resource("sources")
     if sources_res is None:
         return []
-    hashes = {r.get("source_id"): r.get("sha256") for r in _rows(target, sources_res) or []}
+    hashes = {r.get("source_id"): r.get("sha256") for r in _rows(sources_res) or []}
     texts = _source_texts(sources_dir)
     issues: list[Issue] = []
     missing_reported: set[Any] = set()
-    for n, row in enumerate(_rows(target, res) or [], start=2):
+    for n, row in enumerate(_rows(res) or [], start=2):
         sid = row.get("source_id")
         text = texts.get(hashes.get(sid) or "")
         if text is None:
@@ -172,8 +127,8 @@ def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> lis
                         "source-text-missing",
                         f"no file in {sources_dir} has the sha256 recorded for source {sid!r}; "
                         "its quotes were not checked",
-                        path=res["path"],
-                        resource=res.get("name"),
+                        path=res.label,
+                        resource=res.name,
                         row=n,
                         field="source_id",
                         severity=WARNING,
@@ -192,8 +147,8 @@ def _check_quotes(target: Target, res: dict[str, Any], sources_dir: Path) -> lis
                     "quote-not-found",
                     f"quote {quote!r} is not in paragraph {para} of source {sid!r} ({hint}); "
                     "copy the phrase exactly as published",
-                    path=res["path"],
-                    resource=res.get("name"),
+                    path=res.label,
+                    resource=res.name,
                     row=n,
                     field="quote",
                 )

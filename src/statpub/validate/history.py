@@ -24,11 +24,10 @@ from statpub.errors import StatpubError
 from statpub.report import Issue
 
 if TYPE_CHECKING:
+    from statpub.package import Package
     from statpub.report import Report
     from statpub.validate import Options
-    from statpub.validate.target import Target
     from statpub.versioning.diff import DiffResult
-    from statpub.versioning.packages import Package
 
 RELEASES_DIR = "releases"
 LOG = "revisions"
@@ -36,22 +35,21 @@ OBSERVATIONS = "observations"
 LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
 
 
-def check_history(target: Target, options: Options, report: Report) -> list[Issue]:
-    if target.descriptor_path is None:
+def check_history(new: Package, options: Options, report: Report) -> list[Issue]:
+    if new.descriptor_path is None:
         return []
-    found = previous_release(target, options.previous)
+    found = previous_release(new, options.previous)
     if found is None:
         return []
-    from statpub.versioning import semver
+    from statpub import semver
+    from statpub.package import read_package
     from statpub.versioning.diff import diff
-    from statpub.versioning.packages import Package, load_package
 
     folder, same_version = found
-    old = load_package(folder)
-    new = Package(target.descriptor, target.base_dir, target.label)
+    old = read_package(folder)
     report.stats["previous"] = f"{old.version} ({folder})"
     result = diff(old, new)
-    where = target.descriptor_path.name
+    where = new.descriptor_label
     if same_version:
         if not result.different:
             return []
@@ -78,11 +76,12 @@ def check_history(target: Target, options: Options, report: Report) -> list[Issu
     return issues
 
 
-def previous_release(target: Target, previous: str | None) -> tuple[Path, bool] | None:
+def previous_release(pkg: Package, previous: str | None) -> tuple[Path, bool] | None:
     """(folder of the previous release, whether it is this very version), or None."""
-    from statpub.versioning import archive, semver
+    from statpub import semver
+    from statpub.versioning import archive
 
-    releases = target.base_dir.parent / RELEASES_DIR
+    releases = pkg.root.parent / RELEASES_DIR
     if previous is not None:
         p = Path(previous)
         if p.exists():
@@ -92,9 +91,9 @@ def previous_release(target: Target, previous: str | None) -> tuple[Path, bool] 
         raise StatpubError(
             f"--previous {previous}: no such package or archived version", code="file-not-found"
         )
-    if target.base_dir.name.startswith(".") or not releases.is_dir():
+    if pkg.root.name.startswith(".") or not releases.is_dir():
         return None  # hidden folders are build staging areas: `statpub build` previews freely
-    version = target.descriptor.get("version")
+    version = pkg.descriptor.get("version")
     versions = archive.archived_versions(releases)
     if not versions or not isinstance(version, str) or not semver.is_version(version):
         return None
@@ -107,7 +106,7 @@ def previous_release(target: Target, previous: str | None) -> tuple[Path, bool] 
 
 
 def _version_issues(old: str, new: str, result: DiffResult, where: str) -> list[Issue]:
-    from statpub.versioning import semver
+    from statpub import semver
 
     step = semver.step(old, new)
     needed = result.level
@@ -139,14 +138,13 @@ def _version_issues(old: str, new: str, result: DiffResult, where: str) -> list[
 
 
 def _log_rows(pkg: Package) -> list[dict[str, str | None]] | None:
-    from statpub.versioning.packages import read_rows
+    from statpub.versioning.rowtext import read_rows
 
     res = pkg.resource(LOG)
-    schema = pkg.schema(res) if res else None
-    if res is None or schema is None:
+    if res is None or res.spec is None:
         return None
-    names = [f["name"] for f in schema["fields"]]
-    return [dict(zip(names, row, strict=True)) for row in read_rows(pkg, res, schema["fields"])]
+    names = [f.name for f in res.spec.fields]
+    return [dict(zip(names, row, strict=True)) for row in read_rows(res)]
 
 
 def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -154,7 +152,8 @@ def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _log_path(pkg: Package) -> str:
-    return str(next((r.get("path") for r in pkg.resources if r.get("name") == LOG), LOG))
+    res = pkg.resource(LOG)
+    return res.label if res is not None else LOG
 
 
 def _append_only(old: Package, new: Package) -> list[Issue]:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from statpub.package import Package
 from statpub.report import Issue
-from statpub.validate.target import Target
 
 # frictionless reports these too; statpub's file checks already cover them.
 _COVERED_ELSEWHERE = {"hash-count", "byte-count"}
 
 
-def frictionless_issues(target: Target, *, limit_errors: int | None = None) -> list[Issue]:
+def frictionless_issues(pkg: Package, *, limit_errors: int | None = None) -> list[Issue]:
     import frictionless
 
     options: dict[str, Any] = {}
@@ -25,12 +25,12 @@ def frictionless_issues(target: Target, *, limit_errors: int | None = None) -> l
         options["limit_errors"] = limit_errors
     else:
         options["limit_errors"] = 10**9
-    package = frictionless.Package(dict(target.descriptor), basepath=str(target.base_dir))
+    package = frictionless.Package(dict(pkg.descriptor), basepath=str(pkg.root))
     report = package.validate(frictionless.Checklist(), **options)
     issues: list[Issue] = []
     for error in report.errors:
         if error.type not in _COVERED_ELSEWHERE:
-            issues.append(Issue(error.type, error.message, path=target.label))
+            issues.append(Issue(error.type, error.message, path=pkg.label))
     for task in report.tasks:
         for error in task.errors:
             if error.type in _COVERED_ELSEWHERE:

@@ -13,59 +13,23 @@ writes different Parquet bytes. So the published bytes themselves are kept, and
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.builder.atomic import staged_folder
+from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
+from statpub.package.atomic import staged_folder, write_text
+from statpub.package.files import MANIFEST, manifest_text, read_manifest, tree_digests
 from statpub.report import Issue
-from statpub.versioning import semver
 
-MANIFEST = "SHA256SUMS"
 GITATTRIBUTES = "* -text\n"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_files(folder: Path) -> dict[str, str]:
     """Relative POSIX path -> sha256 of every file under ``folder`` except the manifest."""
-    out: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel != MANIFEST:
-            out[rel] = sha256_file(path)
-    return out
-
-
-def manifest_text(files: dict[str, str]) -> str:
-    return "".join(f"{digest}  {rel}\n" for rel, digest in sorted(files.items()))
-
-
-def read_manifest(folder: Path) -> dict[str, str]:
-    path = folder / MANIFEST
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StatpubError(
-            f"{path}: the archived release has no checksum manifest; it cannot be proven",
-            code="manifest-missing",
-        ) from exc
-    out: dict[str, str] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        digest, sep, rel = line.partition("  ")
-        if not sep or len(digest) != 64:
-            raise StatpubError(f"{path}:{n}: not '<sha256>  <path>'", code="manifest-invalid")
-        out[rel] = digest
-    return out
+    return tree_digests(folder)
 
 
 def archived_versions(releases_dir: Path) -> list[str]:
@@ -158,10 +122,10 @@ def archive(package_dir: Path, releases_dir: Path, version: str) -> ArchiveResul
     releases_dir.mkdir(parents=True, exist_ok=True)
     attributes = releases_dir / ".gitattributes"
     if not attributes.exists():
-        attributes.write_text(GITATTRIBUTES, encoding="utf-8")
+        write_text(attributes, GITATTRIBUTES)
     with staged_folder(dest) as staging:
         files = copy_package(package_dir, staging)
-        (staging / MANIFEST).write_text(manifest_text(files), encoding="utf-8")
+        write_text(staging / MANIFEST, manifest_text(files))
     return ArchiveResult(version, dest, files)
 
 

@@ -8,14 +8,16 @@ first change of the highest level is named as the one that forced it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from statpub.errors import StatpubError
-from statpub.versioning import semver
+from statpub import semver
+from statpub.errors import InvalidInput, StatpubError
+from statpub.package import Package, Resource
 from statpub.versioning.change import Change
-from statpub.versioning.packages import Package, is_tabular, read_rows
 from statpub.versioning.rows import Columns, RowComparison, compare_rows
+from statpub.versioning.rowtext import Row, read_rows
 from statpub.versioning.schemadiff import as_list, diff_schema
 
 # Package properties that say which version this is, not what it holds.
@@ -109,8 +111,8 @@ def diff(
     """Compare two packages; ``limit`` caps the rows listed per resource (counts stay exact)."""
     result = DiffResult(old.label, new.label, old.version, new.version)
     result.changes += _package_changes(old.descriptor, new.descriptor)
-    old_res = {str(r.get("name")): r for r in old.resources if r.get("name") not in ignore}
-    new_res = {str(r.get("name")): r for r in new.resources if r.get("name") not in ignore}
+    old_res = {str(r.name): r for r in old.resources if r.name not in ignore}
+    new_res = {str(r.name): r for r in new.resources if r.name not in ignore}
     renamed = _renamed_resources(old_res, new_res)
     for o, n in renamed:
         result.changes.append(
@@ -173,15 +175,15 @@ def _package_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
 
 
 def _renamed_resources(
-    old: dict[Any, dict[str, Any]], new: dict[Any, dict[str, Any]]
+    old: dict[str, Resource], new: dict[str, Resource]
 ) -> list[tuple[str, str]]:
     """A resource that disappeared and one that appeared with the same path were renamed."""
     pairs = []
-    came = {str(n): r.get("path") for n, r in new.items() if n not in old}
+    came = {str(n): r.paths for n, r in new.items() if n not in old}
     for name, res in old.items():
-        if name in new or not res.get("path"):
+        if name in new or not res.paths:
             continue
-        match = [n for n, p in came.items() if p == res.get("path")]
+        match = [n for n, p in came.items() if p == res.paths]
         if len(match) == 1:
             pairs.append((str(name), match[0]))
             came.pop(match[0])
@@ -192,35 +194,35 @@ def _referenced_fields(pkg: Package) -> dict[str, set[str]]:
     """resource name -> its fields that a foreign key of another resource points to."""
     out: dict[str, set[str]] = {}
     for res in pkg.resources:
-        try:
-            schema = pkg.schema(res) if is_tabular(res) else None
-        except StatpubError:  # an unreadable schema is reported when that resource is compared
-            schema = None
-        for fk in (schema or {}).get("foreignKeys") or []:
+        schema = res.schema if res.tabular else None
+        fks = (schema or {}).get("foreignKeys")
+        for fk in fks if isinstance(fks, list) else []:
             ref = fk.get("reference") if isinstance(fk, dict) else None
             if not isinstance(ref, dict) or not ref.get("resource"):
                 continue  # a self-reference: rows of the same table
-            fields = ref.get("fields")
-            out.setdefault(ref["resource"], set()).update(
-                [fields] if isinstance(fields, str) else fields or []
-            )
+            out.setdefault(str(ref["resource"]), set()).update(as_list(ref.get("fields")))
     return out
 
 
 def _resource_diff(
     old: Package,
     new: Package,
-    o: dict[str, Any],
-    n: dict[str, Any],
+    o: Resource,
+    n: Resource,
     result: DiffResult,
     limit: int | None,
     referenced: dict[str, set[str]],
 ) -> ResourceDiff:
-    name = str(n.get("name"))
-    result.changes += _resource_props(name, o, n)
-    if not (is_tabular(o) and is_tabular(n)):
-        return _opaque(old, new, o, n, name, result)
-    old_schema, new_schema = old.schema(o), new.schema(n)
+    name = str(n.name)
+    result.changes += _resource_props(name, o.descriptor, n.descriptor)
+    _require_readable(old, o)
+    _require_readable(new, n)
+    if o.spec is None or n.spec is None:
+        if o.tabular and n.tabular and o.files and n.files and (o.spec or n.spec):
+            result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
+            return ResourceDiff(name, "same")
+        return _opaque(o, n, name, result)
+    old_schema, new_schema = o.schema, n.schema
     if old_schema is None or new_schema is None:
         result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
         return ResourceDiff(name, "same")
@@ -239,8 +241,8 @@ def _resource_diff(
     )
     comparison = compare_rows(
         columns,
-        read_rows(old, o, old_schema["fields"]),
-        read_rows(new, n, new_schema["fields"]),
+        _rows(old, o),
+        _rows(new, n),
         # A change log is read whole: every appended entry must be checked for its version.
         limit=None if _versioned(new_schema) else limit,
     )
@@ -250,7 +252,7 @@ def _resource_diff(
             "the first row of each was compared"
         )
     result.changes += _row_changes(
-        name, comparison, new, new_schema, referenced.get(str(o.get("name")), set())
+        name, comparison, new, new_schema, referenced.get(str(o.name), set())
     )
     changed = comparison.added_count or comparison.removed_count or comparison.revised_count
     return ResourceDiff(name, "changed" if changed else "same", key, comparison)
@@ -302,22 +304,40 @@ def _resource_props(name: str, o: dict[str, Any], n: dict[str, Any]) -> list[Cha
     return out
 
 
-def _opaque(
-    old: Package, new: Package, o: dict[str, Any], n: dict[str, Any], name: str, result: DiffResult
-) -> ResourceDiff:
-    """A resource that is not a table: compare its declared hash, else its bytes."""
-    from statpub.validate.descriptor import file_digest
-    from statpub.versioning.packages import resource_paths
+def _require_readable(pkg: Package, res: Resource) -> None:
+    """A side whose resource cannot be read cannot be compared: say why, do not guess."""
+    if res.readable:
+        return
+    first = next(p for p in res.problems if p.severity == "error")
+    raise StatpubError(
+        f"{pkg.label}: cannot compare resource {res.name!r}: {first.message}",
+        code="package-unreadable",
+    )
 
-    def digest(pkg: Package, res: dict[str, Any]) -> str:
-        if isinstance(res.get("hash"), str):
-            return str(res["hash"])
-        if "data" in res:
-            return repr(res["data"])
-        paths = [pkg.base_dir / p for p in resource_paths(res) if "://" not in p]
-        return file_digest(paths)[0] if paths and all(p.is_file() for p in paths) else ""
 
-    if digest(old, o) == digest(new, n):
+def _rows(pkg: Package, res: Resource) -> Iterator[Row]:
+    try:
+        yield from read_rows(res)
+    except InvalidInput as exc:
+        first = exc.issues[0] if exc.issues else None
+        why = f"{first.where()}: {first.message}" if first else exc.summary
+        raise StatpubError(
+            f"{pkg.label}: cannot read resource {res.name!r} ({why})", code="package-unreadable"
+        ) from exc
+
+
+def _opaque(o: Resource, n: Resource, name: str, result: DiffResult) -> ResourceDiff:
+    """A resource that is not a table statpub reads: compare its declared hash, else its bytes."""
+    from statpub.package.files import digest
+
+    def fingerprint(res: Resource) -> str:
+        if isinstance(res.descriptor.get("hash"), str):
+            return str(res.descriptor["hash"])
+        if res.inline:
+            return repr(res.descriptor.get("data"))
+        return "sha256:" + digest(res.files).hex if res.files else repr(res.paths)
+
+    if fingerprint(o) == fingerprint(n):
         return ResourceDiff(name, "same")
     result.changes.append(
         Change(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from statpub.versioning.packages import Row
+from statpub.versioning.rowtext import Row
 
 
 @dataclass(frozen=True)

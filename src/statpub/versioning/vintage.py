@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.package import read_package
 from statpub.versioning import archive
-from statpub.versioning.packages import load_package, read_rows
+from statpub.versioning.rowtext import read_rows
 from statpub.versioning.schemadiff import as_list
 
 # For statpub's observations: the figure and its source; other tables show every field.
@@ -94,9 +95,9 @@ def vintages(
     seen: dict[tuple[str | None, ...], Series] = {}
     last: dict[tuple[str | None, ...], dict[str, str | None] | None] = {}
     for version in versions:
-        pkg = load_package(releases_dir / version)
+        pkg = read_package(releases_dir / version)
         res = pkg.resource(resource)
-        schema = pkg.schema(res) if res else None
+        schema = res.schema if res else None
         if res is None or schema is None:
             continue
         names = [f["name"] for f in schema["fields"]]
@@ -116,7 +117,7 @@ def vintages(
         date = str(pkg.descriptor.get("created") or "")[:10]
         view.versions.append((version, date))
         present: set[tuple[str | None, ...]] = set()
-        for row in read_rows(pkg, res, schema["fields"]):
+        for row in read_rows(res):
             record = dict(zip(names, row, strict=True))
             if where and any(record.get(k) != v for k, v in where.items()):
                 continue

@@ -14,11 +14,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine import compute as pc
-from statpub.validate.engine.arrow import NULL_STRING, TRUE
-from statpub.validate.engine.lexical import Parsed, parse_literal
-from statpub.validate.engine.model import FieldSpec
+from statpub.tables import arrow
+from statpub.tables import compute as pc
+from statpub.tables.arrow import NULL_STRING, TRUE
+from statpub.tables.lexical import Parsed, parse_literal
+from statpub.tables.spec import FieldSpec
 
 # The order frictionless-py tests them in, so issues in one cell come out alike.
 ORDER = (

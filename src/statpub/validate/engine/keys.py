@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine import compute as pc
-from statpub.validate.engine.hashing import row_hashes
+from statpub.tables import arrow
+from statpub.tables import compute as pc
+from statpub.tables.hashing import row_hashes
 
 _NUMERIC = ("integer", "number", "year")
 SMALL = 20_000  # rows of keys kept as they are, before hashing

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.validate.engine.model import FieldSpec
+from statpub.tables.spec import FieldSpec
 
 TYPE_HINTS = {
     "integer": "digits with an optional sign, e.g. -12 (no spaces, no thousands separators)",

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from statpub.report import Issue
-from statpub.validate.engine import compute as pc
+from statpub.tables import compute as pc
+from statpub.tables.arrow import FALSE
+from statpub.tables.spec import TableSpec
 from statpub.validate.engine import keys, messages
-from statpub.validate.engine.arrow import FALSE
-from statpub.validate.engine.model import TableSpec
 
 if TYPE_CHECKING:
-    from statpub.validate.engine.lexical import Parsed
+    from statpub.tables.lexical import Parsed
     from statpub.validate.engine.table import Context
 
 RANK_UNIQUE, RANK_PRIMARY, RANK_FOREIGN = 3, 4, 5

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
+from statpub.package import Package
 from statpub.report import Issue
-from statpub.validate.engine import compute as pc
+from statpub.tables import compute as pc
+from statpub.tables.header import layout
+from statpub.tables.reader import Early, NeedsSlowPath, SourceError, open_table
+from statpub.tables.spec import TableSpec
+from statpub.tables.typed import parse_column
 from statpub.validate.engine import keys
-from statpub.validate.engine.header import layout
-from statpub.validate.engine.model import TableSpec, is_tabular, table_spec
-from statpub.validate.engine.reader import Early, NeedsSlowPath, SourceError, open_table
-from statpub.validate.engine.table import Context, check_table, parse_column
+from statpub.validate.engine.table import Context, check_table
 
 __all__ = ["EngineResult", "run_all"]
 
@@ -29,8 +30,7 @@ class EngineResult:
 
 
 def run_all(
-    resources: list[dict[str, Any]],
-    base_dir: Any,
+    pkg: Package,
     *,
     limit_errors: int | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -53,18 +53,15 @@ def run_all(
     def reference_keys(name: str, fields: list[str]) -> keys.KeySet | Issue:
         cache_key = (name, tuple(fields))
         if cache_key not in cache:
-            cache[cache_key] = _reference_keys(resources, base_dir, name, fields)
+            cache[cache_key] = _reference_keys(pkg, name, fields)
         return cache[cache_key]
 
     try:
-        for res in resources:
-            if not is_tabular(res):
+        for res in pkg.resources:
+            spec = res.spec
+            if spec is None:
                 continue
-            started = early if early is not None and early.resource is res else None
-            spec = table_spec(res, base_dir) if started is None else started.spec
-            if isinstance(spec, Issue):
-                result.issues.append(spec)
-                continue
+            started = early if early is not None and early.spec is spec else None
             limit = None if limit_errors is None else limit_errors - len(result.issues)
             outcome = check_table(spec, Context(limit, on_rows, reference_keys), started)
             found = sorted(outcome.found, key=lambda f: f.key)
@@ -80,20 +77,22 @@ def run_all(
     return result
 
 
-def _reference_keys(
-    resources: list[dict[str, Any]], base_dir: Any, name: str, fields: list[str]
-) -> keys.KeySet | Issue:
+def _reference_keys(pkg: Package, name: str, fields: list[str]) -> keys.KeySet | Issue:
     """The keys of ``fields`` in resource ``name``, for a foreign key pointing there."""
-    res = next((r for r in resources if isinstance(r, dict) and r.get("name") == name), None)
+    res = pkg.resource(name)
     if res is None:
         return Issue(
             "foreign-key",
             f"a foreign key points to resource {name!r}, which is not in the package; "
             "fix the reference or add the resource",
         )
-    spec = table_spec(res, base_dir)
-    if isinstance(spec, Issue):
-        return spec
+    spec = res.spec
+    if spec is None:
+        return Issue(
+            "foreign-key",
+            f"a foreign key points to resource {name!r}, whose rows cannot be read (see its "
+            "errors); the key was not checked",
+        )
     try:
         return _collect(spec, fields, fast=True)
     except NeedsSlowPath:

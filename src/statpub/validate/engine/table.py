@@ -15,15 +15,11 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 
 from statpub.report import Issue
-from statpub.validate.engine import compute as pc
-from statpub.validate.engine import keys, messages
-from statpub.validate.engine.arrow import FALSE
-from statpub.validate.engine.constraints import ORDER, Prepared, failures, prepare
-from statpub.validate.engine.header import layout
-from statpub.validate.engine.lexical import KNOWN_TYPES, Parsed, parse
-from statpub.validate.engine.model import FieldSpec, TableSpec
-from statpub.validate.engine.plans import RANK_PRIMARY, KeyPlans
-from statpub.validate.engine.reader import (
+from statpub.tables import compute as pc
+from statpub.tables.arrow import FALSE
+from statpub.tables.header import layout
+from statpub.tables.lexical import KNOWN_TYPES, Parsed, parse
+from statpub.tables.reader import (
     Batch,
     Early,
     NeedsSlowPath,
@@ -31,7 +27,11 @@ from statpub.validate.engine.reader import (
     SourceError,
     open_table,
 )
-from statpub.validate.engine.typed import parse_typed
+from statpub.tables.spec import FieldSpec, TableSpec
+from statpub.tables.typed import parse_column
+from statpub.validate.engine import keys, messages
+from statpub.validate.engine.constraints import ORDER, Prepared, failures, prepare
+from statpub.validate.engine.plans import RANK_PRIMARY, KeyPlans
 
 # Rank of an issue among those of one row, in frictionless-py's order.
 RANK_CELL, RANK_EXTRA, RANK_MISSING = 0, 1, 2
@@ -85,14 +85,6 @@ def check_table(spec: TableSpec, ctx: Context, early: Early | None = None) -> Ta
         issue = Issue(exc.code, exc.message, spec.label, spec.name, exc.row)
         result.found.append(Found(issue, (exc.row or 0, 0, 0, 0)))
         return result
-
-
-def parse_column(arr: pa.Array, spec: FieldSpec) -> Parsed:
-    if pa.types.is_dictionary(arr.type):
-        arr = pc.dictionary_decode(arr)
-    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-        return parse(arr, spec)
-    return parse_typed(arr, spec)
 
 
 class _Emitter:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine import compute as pc
-from statpub.validate.engine.arrow import FALSE, NULL_STRING
-from statpub.validate.engine.lexical import Parsed
-from statpub.validate.engine.model import FieldSpec
+from statpub.tables import arrow
+from statpub.tables import compute as pc
+from statpub.tables.arrow import FALSE, NULL_STRING
+from statpub.tables.lexical import Parsed, parse
+from statpub.tables.spec import FieldSpec
 
 _TARGET: dict[str, pa.DataType] = {
     "integer": pa.int64(),
@@ -64,3 +64,13 @@ def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
 
 def _castable_to_string(t: pa.DataType) -> bool:
     return not (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t))
+
+
+def parse_column(arr: pa.Array, spec: FieldSpec) -> Parsed:
+    """Read one column of a batch against its field: text by the lexical rules, typed
+    (Parquet) columns by their Arrow type."""
+    if pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_decode(arr)
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return parse(arr, spec)
+    return parse_typed(arr, spec)

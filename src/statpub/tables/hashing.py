@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine import compute as pc
+from statpub.tables import arrow
+from statpub.tables import compute as pc
 
 U64 = np.uint64
 Array = np.ndarray[Any, Any]

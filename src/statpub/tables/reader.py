@@ -27,8 +27,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine.model import Dialect, TableSpec
+from statpub.tables import arrow
+from statpub.tables.spec import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
 CHUNK_BYTES = 8 << 20  # a batch, when the file can be cut at line ends
@@ -69,7 +69,7 @@ class Batch:
     def rows(self) -> pa.Array:
         if self.row_numbers is not None:
             return self.row_numbers
-        from statpub.validate.engine import compute as pc
+        from statpub.tables import compute as pc
 
         ones = pc.fill_null(pa.nulls(self.num_rows, pa.int64()), arrow.i64(1))
         return pc.add(pc.cumulative_sum(ones), arrow.i64(self.first_row - 1))
@@ -324,7 +324,7 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
 
 
 def _has_empty_row(columns: list[pa.Array]) -> bool:
-    from statpub.validate.engine import compute as pc
+    from statpub.tables import compute as pc
 
     zero = arrow.scalar(0, pa.int32())
     empty = pc.equal(pc.binary_length(columns[0]), zero)
@@ -435,32 +435,24 @@ def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
 class Early:
     """A table whose reading started before the checks were ready for it."""
 
-    resource: dict[str, Any]
     spec: TableSpec
     source: Source
     reading: Prefetch
 
 
-def read_ahead(resources: list[dict[str, Any]], base_dir: Any) -> Early | None:
-    """Start reading the first tabular resource, if it can be read at all.
+def read_ahead(spec: TableSpec | None) -> Early | None:
+    """Start reading the table ``spec`` describes, if it can be read at all.
 
-    Whatever stops it here (a bad schema, a missing file) is left for the
-    check itself to find and report.
+    Whatever stops it here (a missing file, an unreadable header) is left for
+    the check itself to find and report.
     """
-    from statpub.report import Issue
-    from statpub.validate.engine.model import is_tabular, table_spec
-
-    resource = next((r for r in resources if is_tabular(r)), None)
-    if resource is None:
-        return None
-    spec = table_spec(resource, base_dir)
-    if isinstance(spec, Issue):
+    if spec is None:
         return None
     try:
         source = open_table(spec)
     except (SourceError, NeedsSlowPath, OSError):
         return None
-    return Early(resource, spec, source, Prefetch(source.batches))
+    return Early(spec, source, Prefetch(source.batches))
 
 
 class Prefetch:

@@ -22,17 +22,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import FigureSet, Release
+from statpub.package import read_package
+from statpub.release.commit import RELEASES_FILE, commit, replace_folder
+from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
 from statpub.report import Issue
-from statpub.versioning import archive, semver
+from statpub.versioning import archive
 from statpub.versioning.change import Change
-from statpub.versioning.commit import RELEASES_FILE, commit, replace_folder
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
 from statpub.versioning.log import REVISIONS_FILE, read_revisions
-from statpub.versioning.packages import load_package
-from statpub.versioning.reasons import Key, Reason, figure_reasons, removal_reasons
 
 OBSERVATIONS = "observations"
 
@@ -103,8 +104,8 @@ def release(
         candidate.mkdir()
         _write(candidate, figset, schemas, log)
         result = diff(
-            load_package(previous_dir, label=f"release {last.version}"),
-            load_package(candidate, label=str(paths.figures)),
+            read_package(previous_dir, label=f"release {last.version}"),
+            read_package(candidate, label=str(paths.figures)),
         )
         if not result.different:
             raise StatpubError(
@@ -182,7 +183,7 @@ def _check_unchanged(folder: Path, package: Path, version: str) -> None:
     issues = archive.verify(folder)
     if issues:
         raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")
-    result = diff(load_package(folder), load_package(package))
+    result = diff(read_package(folder), read_package(package))
     if result.different:
         first = result.changes[0]
         raise InvalidInput(
@@ -257,12 +258,12 @@ def _previous_archive(paths: Paths, version: str) -> Path:
 
 def _check_log_matches_archive(paths: Paths, log: list[dict[str, Any]], previous: Path) -> None:
     """figures/revisions.csv must hold exactly the released log: past entries never change."""
-    from statpub.versioning.packages import read_rows
+    from statpub.versioning.rowtext import read_rows
 
-    pkg = load_package(previous)
+    pkg = read_package(previous)
     res = pkg.resource("revisions")
-    schema = pkg.schema(res) if res else None
-    released = [] if res is None or schema is None else list(read_rows(pkg, res, schema["fields"]))
+    schema = res.schema if res else None
+    released = [] if res is None or schema is None else list(read_rows(res))
     names = [f["name"] for f in schema["fields"]] if schema else []
 
     def text(v: Any) -> str | None:

@@ -112,7 +112,7 @@ def flags(values: pa.Array) -> Any:
     import numpy as np
 
     if values.null_count:
-        from statpub.validate.engine import compute as pc
+        from statpub.tables import compute as pc
 
         values = pc.fill_null(values, FALSE)
     n, offset = len(values), values.offset
@@ -128,7 +128,7 @@ def repetitive(values: pa.Array) -> bool:
 
     Such a column is cheaper to check (or hash) one distinct value at a time.
     """
-    from statpub.validate.engine import compute as pc
+    from statpub.tables import compute as pc
 
     if len(values) < 4 * _SAMPLE or values.null_count == len(values):
         return False

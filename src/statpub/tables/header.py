@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from statpub.report import Issue
-from statpub.validate.engine.model import FieldSpec, TableSpec
+from statpub.tables.spec import FieldSpec, TableSpec
 
 _BY_NAME = ("equal", "subset", "superset", "partial")
 

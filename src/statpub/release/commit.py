@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
+from statpub.package.atomic import staged_folder, write_bytes
 from statpub.versioning import archive
 from statpub.versioning.log import REVISIONS_FILE, appended
 
 if TYPE_CHECKING:
-    from statpub.versioning.release import Paths
+    from statpub.release import Paths
 
 RELEASES_FILE = "releases.yml"
 
@@ -31,8 +30,8 @@ def commit(
     releases_text = _appended_release(paths.figures / RELEASES_FILE, version, date, note)
     log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
     archived = archive.archive(package, paths.releases, version)
-    _atomic_write(paths.figures / REVISIONS_FILE, log_bytes)
-    _atomic_write(paths.figures / RELEASES_FILE, releases_text.encode("utf-8"))
+    write_bytes(paths.figures / REVISIONS_FILE, log_bytes)
+    write_bytes(paths.figures / RELEASES_FILE, releases_text.encode("utf-8"))
     replace_folder(package, paths.out)
     return [
         str(archived.folder),
@@ -43,22 +42,8 @@ def commit(
 
 
 def replace_folder(package: Path, out: Path) -> None:
-    from statpub.builder.atomic import staged_folder
-
     with staged_folder(out) as staging:
         archive.copy_package(package, staging)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _appended_release(path: Path, version: str, date: dt.date, note: str) -> str:

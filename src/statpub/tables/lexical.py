@@ -19,10 +19,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.validate.engine import arrow
-from statpub.validate.engine import compute as pc
-from statpub.validate.engine.arrow import FALSE, NULL_STRING, TRUE, i64
-from statpub.validate.engine.model import FieldSpec
+from statpub.tables import arrow
+from statpub.tables import compute as pc
+from statpub.tables.arrow import FALSE, NULL_STRING, TRUE, i64
+from statpub.tables.spec import FieldSpec
 
 INTEGER_RE = r"^[+-]?[0-9]+$"
 _NUM = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"

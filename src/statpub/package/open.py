@@ -1,0 +1,157 @@
+"""Find a package from what the user named: a folder, a descriptor, a table, or ``REF:PATH``.
+
+* a folder holding ``datapackage.json`` (or ``datapackage.yaml``/``.yml``);
+* a descriptor file, JSON or YAML;
+* a single CSV or Parquet file with its Table Schema, wrapped into a
+  one-resource package;
+* ``REF:PATH``: a package folder (or descriptor) in a commit of the git
+  repository the command runs in, extracted to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from statpub.errors import StatpubError
+from statpub.package.descriptor import YAML_SUFFIXES, read_descriptor
+from statpub.package.model import DESCRIPTOR_NAMES, Package
+from statpub.package.resolve import read_schema_file, resolve_resources
+
+TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
+GIT_ARCHIVE_LIMIT = 1 << 30  # bytes of a tar stream taken from git
+
+
+def read_package(
+    path: str | Path, *, schema: str | Path | None = None, label: str | None = None
+) -> Package:
+    """The package at ``path``, resolved. Raises StatpubError when there is none to read."""
+    p = Path(path)
+    shown = label or str(path)
+    if not p.exists():
+        raise StatpubError(f"{shown}: no such file or folder", code="file-not-found")
+    if p.is_dir():
+        for name in DESCRIPTOR_NAMES:
+            if (p / name).is_file():
+                return _from_descriptor(p / name, shown)
+        raise StatpubError(
+            f"{shown}: no datapackage.json (or datapackage.yaml) in this folder; pass a "
+            "descriptor path, or a table with --schema",
+            code="file-not-found",
+        )
+    if p.suffix.lower() in TABLE_SUFFIXES:
+        return _from_table(p, schema, shown)
+    return _from_descriptor(p, shown)
+
+
+@contextmanager
+def open_package(spec: str | Path, *, repo: Path | None = None) -> Iterator[Package]:
+    """The package at ``spec``: a path, or ``REF:PATH`` in the git repository ``repo``."""
+    path = Path(spec)
+    if path.exists() or ":" not in str(spec):
+        yield read_package(path, label=str(spec))
+        return
+    ref, _, inner = str(spec).partition(":")
+    with git_checkout(ref, inner or ".", repo or Path.cwd()) as folder:
+        yield read_package(folder, label=str(spec))
+
+
+def _from_descriptor(path: Path, label: str) -> Package:
+    descriptor, warnings = read_descriptor(path, path.name)
+    pkg = Package(
+        descriptor=descriptor,
+        root=path.parent,
+        descriptor_path=path,
+        label=label,
+        issues=list(warnings),
+    )
+    resolve_resources(pkg)
+    return pkg
+
+
+def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Package:
+    if schema_path is None:
+        raise StatpubError(
+            f"{label}: a single table needs its Table Schema: add --schema SCHEMA.json",
+            code="missing-schema",
+        )
+    schema = read_schema_file(Path(schema_path))
+    fmt = path.suffix.lower().lstrip(".")
+    resource: dict[str, Any] = {
+        "name": _resource_name(path.stem),
+        "type": "table",
+        "path": path.name,
+        "format": fmt,
+        "schema": schema,
+    }
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": resource["name"],
+        "resources": [resource],
+    }
+    pkg = Package(descriptor=descriptor, root=path.parent, descriptor_path=None, label=label)
+    resolve_resources(pkg)
+    return pkg
+
+
+def _resource_name(stem: str) -> str:
+    name = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem.lower())
+    return name or "table"
+
+
+@contextmanager
+def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
+    """Extract ``inner`` as it is in commit ``ref`` of ``repo`` into a temporary folder.
+
+    Symbolic links are extracted only when they stay inside the extracted tree
+    (tarfile's ``data`` filter); the path policy then judges what they point to.
+    """
+
+    def git(*args: str) -> bytes:
+        try:
+            done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        except OSError as exc:
+            raise StatpubError(f"cannot run git: {exc}", code="git-error") from exc
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise StatpubError(
+                f"{ref}:{inner}: not a package in git ({message[0] if message else 'git failed'}); "
+                "write REF:PATH with a commit, branch or tag of this repository and a path "
+                "inside it",
+                code="git-ref-not-found",
+            )
+        return done.stdout
+
+    git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    prefix = git("rev-parse", "--show-prefix").decode().strip()
+    inner_path = PurePosixPath(prefix) / inner if prefix else PurePosixPath(inner)
+    # A descriptor needs the files beside it: take its whole folder.
+    is_descriptor = inner_path.suffix in (".json", *YAML_SUFFIXES)
+    folder = inner_path.parent if is_descriptor else inner_path
+    archive = git("archive", "--format=tar", ref, "--", str(folder))
+    if len(archive) > GIT_ARCHIVE_LIMIT:
+        raise StatpubError(
+            f"{ref}:{inner}: over {GIT_ARCHIVE_LIMIT >> 30} GiB in git; check it out instead",
+            code="git-error",
+        )
+    tmp = Path(tempfile.mkdtemp(prefix="statpub-git-"))
+    try:
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(tmp, filter="data")
+        except (tarfile.TarError, OSError) as exc:
+            raise StatpubError(
+                f"{ref}:{inner}: cannot extract from git ({type(exc).__name__}: a link or name "
+                "that leaves the package?)",
+                code="git-error",
+            ) from exc
+        yield tmp / inner_path
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
