@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statpub.tables.csvio import csv_bytes, read_csv
-from statpub.tables.parquetio import embedded_schema, read_parquet, to_arrow, write_parquet
+from statpub.package import read_package, read_table
+from statpub.tables.csvio import csv_bytes
+from statpub.tables.parquetio import embedded_schema, to_arrow, write_parquet
 
 CODES = ["a", "b", "c,d", "é"]
 
@@ -66,7 +68,8 @@ def test_csv_and_parquet_round_trip(
     (tmp_path / "t.csv").write_bytes(csv_bytes(original, schema))
     write_parquet(original, schema, tmp_path / "t.parquet")
 
-    from_csv = read_csv(tmp_path / "t.csv", schema)
+    (tmp_path / "s.json").write_text(json.dumps(schema), encoding="utf-8")
+    from_csv = read_table(read_package(tmp_path / "t.csv", schema=tmp_path / "s.json").resources[0])
     from_parquet = read_parquet(tmp_path / "t.parquet")
 
     plain = original.replace_schema_metadata(None)
@@ -76,6 +79,13 @@ def test_csv_and_parquet_round_trip(
     assert embedded_schema(tmp_path / "t.parquet") == schema
     # CSV serialisation is canonical: writing what was read gives the same bytes.
     assert csv_bytes(from_csv, schema) == (tmp_path / "t.csv").read_bytes()
+
+
+def read_parquet(path: Path) -> pa.Table:
+    """The Parquet file as written: its own Arrow types, dictionaries included."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).read()
 
 
 def test_dates_stay_dates_and_codes_stay_dictionary(tmp_path: Path) -> None:

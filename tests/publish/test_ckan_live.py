@@ -161,7 +161,7 @@ def test_new_release_same_ids_new_files(
     sent = {a["path"] for a in json.loads(result.stdout)["actions"] if a["action"] == "upload"}
     assert sent == {f.path for f in new.files() if package.file(f.path) != f} - {
         "README.md",
-        *new.schemas,
+        *{r.schema_path for r in new.resources if r.schema_path},
     }
     ds = assert_published(ckan, name, new)
     assert {r["name"]: (r["id"], r["url"]) for r in ds["resources"]} == before

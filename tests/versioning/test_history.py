@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from versioning_helpers import add_centres_period, edit, revise_centres
 
@@ -110,3 +112,51 @@ def test_a_package_without_a_log_gets_the_version_check_only(tmp_path: Path) -> 
     assert error_types(new, previous=str(old)) == set()  # 3.1.0 -> 3.2.0 for a MINOR change
     edit(new / "datapackage.json", '"version": "3.2.0"', '"version": "3.1.1"')
     assert error_types(new, previous=str(old)) == {"version-not-bumped"}
+
+
+def set_version(package: Path, version: str) -> None:
+    """Change the built descriptor's version by hand (the figure files take X.Y.Z only)."""
+    descriptor = package / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["version"] = version
+    descriptor.write_text(json.dumps(data, indent=2), encoding="utf-8")
+
+
+@pytest.mark.parametrize("version", ["1.0.1", "1.0.1-rc.1", "1.0.1+build.7"])
+def test_a_pre_release_version_gets_every_history_check(work: Paths, version: str) -> None:
+    """1.0.1-rc.1 after 1.0.0 is compared like 1.0.1: an unlogged revision is caught."""
+    revise_centres(work, "115", "Not logged, since release is bypassed.")
+    pkg = build_aside(work)
+    set_version(pkg, version)
+    report = validate(pkg, options=Options(previous="1.0.0"))
+    assert "history" in report.checks
+    unlogged = {i.field for i in report.errors if i.type == "unlogged-revision"}
+    assert unlogged == {"value", "lower_bound", "upper_bound"}
+
+
+def test_a_pre_release_found_beside_the_archive_is_checked(work: Paths) -> None:
+    """Without --previous, a pre-release version is placed among the archived releases."""
+    revise_centres(work, "115", "Not logged, since release is bypassed.")
+    build(work.figures, work.schemas, work.out)
+    set_version(work.out, "1.0.1-rc.1")
+    report = validate(work.out)
+    assert report.stats["previous"].startswith("1.0.0")
+    assert "unlogged-revision" in {i.type for i in report.errors}
+
+
+def test_a_calendar_version_beside_an_archive_says_history_was_not_checked(work: Paths) -> None:
+    build(work.figures, work.schemas, work.out)
+    set_version(work.out, "2026.12")
+    report = validate(work.out)
+    skipped = [i for i in report.warnings if i.type == "history-not-checked"]
+    assert len(skipped) == 1 and "'2026.12' is not a semantic version" in skipped[0].message
+    assert "history" in report.checks
+
+
+def test_without_an_archive_the_history_check_is_not_listed(tmp_path: Path) -> None:
+    from versioning_helpers import FIXTURES
+
+    shutil.copytree(FIXTURES / "trade-v1", tmp_path / "pkg")
+    report = validate(tmp_path / "pkg")
+    assert "history" not in report.checks
+    assert "history-not-checked" not in {i.type for i in report.issues}

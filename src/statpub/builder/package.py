@@ -62,7 +62,7 @@ def build(
         revisions = read_revisions(figures_dir)
     with staged_folder(out_dir) as staging:
         files = write_package(staging, figset, schemas, revisions)
-        report = _validate(staging, sources_dir)
+        report = _validate(staging, sources_dir, label=str(out_dir))
         if not report.valid:
             raise InvalidInput(
                 report.errors, summary="the built package is invalid; nothing was replaced"
@@ -128,7 +128,10 @@ def write_package(
     return dict(sorted(files.items()))
 
 
-def _validate(folder: Path, sources_dir: Path | None) -> Report:
-    from statpub.validate import Options, validate
+def _validate(folder: Path, sources_dir: Path | None, label: str) -> Report:
+    """Validate the staged build, reported under the name of the folder it will replace."""
+    from statpub.package import read_package
+    from statpub.validate import Options, validate_package
 
-    return validate(folder, options=Options(sources_dir=sources_dir))
+    pkg = read_package(folder, label=label)
+    return validate_package(pkg, Options(sources_dir=sources_dir))

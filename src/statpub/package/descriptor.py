@@ -98,8 +98,7 @@ def _load_json(text: str, label: str, duplicates: list[str]) -> Any:
         return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except json.JSONDecodeError as exc:
         raise DescriptorError(
-            f"{label}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); fix the "
-            "syntax",
+            f"{label}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}); fix the syntax",
             code="descriptor-json",
         ) from exc
     except ValueError as exc:

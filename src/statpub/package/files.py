@@ -99,8 +99,7 @@ def read_manifest(folder: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StatpubError(
-            f"{path}: the archived release has no readable checksum manifest; it cannot be "
-            "proven",
+            f"{path}: the archived release has no readable checksum manifest; it cannot be proven",
             code="manifest-missing",
         ) from exc
     return parse_manifest(text, str(path))

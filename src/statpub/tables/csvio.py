@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.tables.schema import arrow_schema, arrow_type, missing_values
+from statpub.tables.schema import missing_values
 
 
 def format_cell(value: Any, field: dict[str, Any], missing: str = "") -> str:
@@ -59,29 +59,3 @@ def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
 
 def write_csv(table: pa.Table, schema: dict[str, Any], path: Path) -> None:
     path.write_bytes(csv_bytes(table, schema))
-
-
-def read_csv(path: Path, schema: dict[str, Any]) -> pa.Table:
-    """Read a CSV written to ``schema`` into an Arrow table of the schema's types.
-
-    This is the trusting reader used for round trips and CSV/Parquet parity; the
-    validation engine does the strict, per-cell checking of untrusted files.
-    """
-    import pyarrow.csv as pacsv
-
-    plain_types = {}
-    for f in schema["fields"]:
-        t = arrow_type(f)
-        plain_types[f["name"]] = t.value_type if pa.types.is_dictionary(t) else t
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(encoding="utf8"),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types=plain_types,
-            null_values=missing_values(schema),
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
-    return table.cast(arrow_schema(schema, embed=False)).replace_schema_metadata(None)

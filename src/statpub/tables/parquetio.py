@@ -32,11 +32,6 @@ def write_parquet(table: pa.Table, schema: dict[str, Any], path: Path) -> None:
     pq.write_table(table, path, **_WRITE_OPTIONS)
 
 
-def read_parquet(path: Path) -> pa.Table:
-    # Not pq.read_table: it goes through pyarrow.dataset, which imports pandas.
-    return pq.ParquetFile(path).read()
-
-
 def embedded_schema(path: Path) -> dict[str, Any] | None:
     """The Table Schema stored in a Parquet file's metadata, if any."""
     meta = pq.read_schema(path).metadata or {}

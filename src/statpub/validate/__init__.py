@@ -40,11 +40,14 @@ def validate_package(pkg: Package, options: Options | None = None) -> Report:
     report = Report(target=pkg.label)
     report.stats["resources"] = len(pkg.resources)
     for name, check in _checks():
-        report.extend(check(pkg, options, report), check=name)
+        found = check(pkg, options, report)
+        if found is not None:  # None: the check does not apply to this package
+            report.extend(found, check=name)
     return report
 
 
-Check = Callable[[Package, Options, Report], list[Issue]]
+# A check returns its issues, or None when it does not apply (nothing to check against).
+Check = Callable[[Package, Options, Report], list[Issue] | None]
 
 
 def _checks() -> list[tuple[str, Check]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
-from statpub.report import Issue
+from statpub.report import WARNING, Issue
 
 if TYPE_CHECKING:
     from statpub.package import Package
@@ -35,12 +35,15 @@ OBSERVATIONS = "observations"
 LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
 
 
-def check_history(new: Package, options: Options, report: Report) -> list[Issue]:
+def check_history(new: Package, options: Options, report: Report) -> list[Issue] | None:
+    """The history checks, or None when the package has no history to check against."""
     if new.descriptor_path is None:
-        return []
+        return None
     found = previous_release(new, options.previous)
     if found is None:
-        return []
+        return None
+    if isinstance(found, str):
+        return [_not_checked(new, found)]
     from statpub import semver
     from statpub.package import read_package
     from statpub.versioning.diff import diff
@@ -65,19 +68,30 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
         # An edited log entry deserves its own code, whatever the version says.
         return [immutable, *_append_only(old, new)]
     issues: list[Issue] = []
-    if (
-        old.version
-        and new.version
-        and semver.is_version(old.version)
-        and semver.is_version(new.version)
-    ):
+    if semver.is_version(old.version) and semver.is_version(new.version):
+        assert old.version is not None and new.version is not None
         issues += _version_issues(old.version, new.version, result, where)
+    else:
+        issues.append(
+            _not_checked(
+                new,
+                f"versions {old.version!r} ({folder}) and {new.version!r} are not both semantic "
+                "versions, so the version bump was not checked",
+            )
+        )
     issues += _log_issues(old, new, result, where)
     return issues
 
 
-def previous_release(pkg: Package, previous: str | None) -> tuple[Path, bool] | None:
-    """(folder of the previous release, whether it is this very version), or None."""
+def _not_checked(pkg: Package, why: str) -> Issue:
+    return Issue(
+        "history-not-checked", why, path=pkg.descriptor_label, field="version", severity=WARNING
+    )
+
+
+def previous_release(pkg: Package, previous: str | None) -> tuple[Path, bool] | str | None:
+    """(folder of the previous release, whether it is this very version); None when there is
+    no release archive; or why the package cannot be compared with the one there is."""
     from statpub import semver
     from statpub.versioning import archive
 
@@ -95,8 +109,15 @@ def previous_release(pkg: Package, previous: str | None) -> tuple[Path, bool] | 
         return None  # hidden folders are build staging areas: `statpub build` previews freely
     version = pkg.descriptor.get("version")
     versions = archive.archived_versions(releases)
-    if not versions or not isinstance(version, str) or not semver.is_version(version):
+    if not versions:
         return None
+    if not semver.is_version(version):
+        return (
+            f"version {version!r} is not a semantic version, so it cannot be placed among the "
+            f"archived releases ({', '.join(versions)}): the immutability, version-bump and "
+            "revisions-log checks were not run"
+        )
+    assert isinstance(version, str)
     if version in versions:
         return releases / version, True
     ahead = [v for v in versions if semver.sort_key(v) > semver.sort_key(version)]

@@ -1,0 +1,80 @@
+"""One grammar of versions: SemVer 2.0.0, with pre-releases ordered as its section 11 says."""
+
+from __future__ import annotations
+
+import pytest
+
+from statpub import semver
+from statpub.errors import StatpubError
+
+
+def test_precedence_follows_the_specification_example() -> None:
+    ordered = [
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.0.1",
+        "1.1.0",
+        "2.0.0-rc.1",
+        "2.0.0",
+    ]
+    shuffled = ordered[::2] + ordered[1::2]
+    assert sorted(shuffled, key=semver.sort_key) == ordered
+
+
+def test_build_metadata_does_not_count() -> None:
+    assert semver.parse("1.0.0+build.1") == semver.parse("1.0.0+build.2")
+    assert semver.step("1.0.0", "1.0.0+build.2") == "none"
+    assert str(semver.parse("1.2.3-rc.1+b.5")) == "1.2.3-rc.1+b.5"
+
+
+@pytest.mark.parametrize(
+    "text", ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", ""]
+)
+def test_what_is_not_a_semantic_version(text: str) -> None:
+    assert not semver.is_version(text)
+    with pytest.raises(StatpubError) as err:
+        semver.parse(text)
+    assert err.value.code == "version-not-semver"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "level"),
+    [
+        ("1.0.0", "1.0.1", "patch"),
+        ("1.0.0", "1.1.0", "minor"),
+        ("1.0.0", "2.0.0", "major"),
+        ("1.0.0", "1.0.0", "none"),
+        ("1.0.0", "1.0.1-rc.1", "patch"),
+        ("1.0.0", "2.0.0-rc.1", "major"),
+        ("1.0.1-rc.1", "1.0.1", "patch"),  # a pre-release promises nothing: its release may
+        ("1.1.0-rc.1", "1.1.0", "minor"),  # carry the change its numbers announce
+        ("2.0.0-rc.1", "2.0.0-rc.2", "major"),
+        ("1.0.1", "1.0.0", None),  # backwards
+        ("1.0.0", "1.0.0-rc.1", None),  # a pre-release sorts before its release
+    ],
+)
+def test_step(old: str, new: str, level: str | None) -> None:
+    assert semver.step(old, new) == level
+
+
+@pytest.mark.parametrize(
+    ("version", "level", "after"),
+    [
+        ("1.2.3", "patch", "1.2.4"),
+        ("1.2.3", "minor", "1.3.0"),
+        ("1.2.3", "major", "2.0.0"),
+        ("1.1.0-rc.1", "minor", "1.1.0"),
+        ("1.1.0-rc.1", "major", "2.0.0"),
+        ("1.0.1-rc.1", "minor", "1.1.0"),
+        ("2.0.0-rc.1", "major", "2.0.0"),
+    ],
+)
+def test_bump(version: str, level: str, after: str) -> None:
+    assert semver.bump(version, level) == after
+    assert semver.step(version, after) is not None
