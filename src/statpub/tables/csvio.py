@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -15,21 +17,30 @@ from statpub.tables.schema import missing_values
 
 
 def format_cell(value: Any, field: dict[str, Any], missing: str = "") -> str:
-    """The canonical lexical form of ``value`` for a field of this Table Schema type."""
+    """The canonical lexical form of ``value`` for a field of this Table Schema type.
+
+    It is what statpub writes in a CSV, and what ``diff`` compares cells by.
+    """
     if value is None:
         return missing
     ftype = field.get("type", "string")
-    if ftype == "boolean":
+    if isinstance(value, bool) or ftype == "boolean":
         return "true" if value else "false"
-    if ftype == "number":
+    if ftype == "number" and isinstance(value, (int, float, decimal.Decimal)):
         return format_number(float(value))
-    if ftype in ("integer", "year"):
+    if ftype in ("integer", "year") and isinstance(value, (int, float)):
         return str(int(value))
-    if ftype == "datetime" and isinstance(value, dt.datetime):
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, dt.datetime):
         text = value.isoformat()
         return text.replace("+00:00", "Z")
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return str(value)
 
 

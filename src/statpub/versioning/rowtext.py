@@ -10,15 +10,10 @@ it differs from every valid value.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import json
 from collections.abc import Iterator
-from typing import Any
 
 from statpub.package import Resource, parsed_batches
-from statpub.tables.csvio import format_number
-from statpub.tables.spec import FieldSpec
+from statpub.tables.csvio import format_cell
 
 Row = tuple[str | None, ...]
 
@@ -36,39 +31,11 @@ def read_rows(res: Resource) -> Iterator[Row]:
                 columns.append([None] * n)
                 continue
             values = parsed.values.to_pylist()
-            cells = [None if v is None else canonical_value(v, f) for v in values]
+            props = f.props or {"type": f.type}
+            cells = [None if v is None else format_cell(v, props) for v in values]
             invalid = parsed.invalid.to_pylist()
             if any(invalid):
                 strings = parsed.strings.to_pylist()
                 cells = [s if bad else c for c, s, bad in zip(cells, strings, invalid, strict=True)]
             columns.append(cells)
         yield from zip(*columns, strict=True)
-
-
-def canonical_value(value: Any, field: FieldSpec) -> str:
-    """The canonical text of a typed value."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value) if field.type != "number" else format_number(float(value))
-    if isinstance(value, float):
-        if field.type in ("integer", "year") and value.is_integer():
-            return str(int(value))
-        return format_number(value)
-    if isinstance(value, decimal.Decimal):
-        return format_number(float(value))
-    if isinstance(value, dt.datetime):
-        return _datetime_text(value)
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        return value.hex()
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-def _datetime_text(value: dt.datetime) -> str:
-    if value.tzinfo is not None and value.utcoffset() == dt.timedelta(0):
-        return value.replace(tzinfo=None).isoformat() + "Z"
-    return value.isoformat()
