@@ -89,6 +89,24 @@ def test_parquet_keeps_the_schema(built_package: Path) -> None:
     assert value_field.metadata[b"description"].decode().startswith("The number as published")
 
 
+def test_parquet_dictionaries_are_the_schema_codes(built_package: Path) -> None:
+    """Unused codes included, in the schema's order, not in order of first appearance."""
+    checked = 0
+    for name in ("observations", "indicators"):
+        table = pq.ParquetFile(built_package / f"data/{name}.parquet").read()
+        schema = json.loads((built_package / f"schemas/{name}.json").read_text(encoding="utf-8"))
+        for field in schema["fields"]:
+            if "categories" not in field:
+                continue
+            codes = [c["value"] for c in field["categories"]]
+            column = table.column(field["name"])
+            assert all(c.dictionary.to_pylist() == codes for c in column.chunks), field["name"]
+            checked += 1
+    assert checked == 7
+    qualifiers = pq.ParquetFile(built_package / "data/observations.parquet").read()
+    assert "about" not in qualifiers.column("qualifier").to_pylist()  # declared, yet unused
+
+
 def test_csv_is_rfc4180(built_package: Path) -> None:
     raw = (built_package / "data/observations.csv").read_bytes()
     raw.decode("utf-8")

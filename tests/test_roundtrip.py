@@ -98,3 +98,40 @@ def test_dates_stay_dates_and_codes_stay_dictionary(tmp_path: Path) -> None:
     assert back.schema.field("d").type == pa.date32()
     assert pa.types.is_dictionary(back.schema.field("c").type)
     assert not back.schema.field("d").nullable
+
+
+def test_codes_keep_the_schema_order_whatever_the_rows(tmp_path: Path) -> None:
+    """The dictionary is the schema's codes: a pandas category dtype is the same every release."""
+    schema = {
+        "fields": [
+            field_for("c", "coded", False),
+            {"name": "e", "type": "string", "constraints": {"enum": ["3", "1", "2"]}},
+        ]
+    }
+    for n, rows in enumerate(
+        (
+            [{"c": "é", "e": "2"}, {"c": "a", "e": None}],
+            [{"c": None, "e": "1"}],
+            [{"c": "b", "e": "3"}, {"c": "b", "e": "3"}, {"c": "c,d", "e": "1"}],
+        )
+    ):
+        write_parquet(to_arrow(rows, schema), schema, tmp_path / f"{n}.parquet")
+        back = read_parquet(tmp_path / f"{n}.parquet")
+        assert back.column("c").chunk(0).dictionary.to_pylist() == CODES
+        assert back.column("e").chunk(0).dictionary.to_pylist() == ["3", "1", "2"]
+        assert back.to_pylist() == rows
+
+
+def test_a_code_the_schema_does_not_declare_is_kept(tmp_path: Path) -> None:
+    schema = {"fields": [field_for("c", "coded", True)]}
+    table = to_arrow([{"c": "zz"}, {"c": "a"}, {"c": "yy"}, {"c": "zz"}], schema)
+    assert table.column("c").chunk(0).dictionary.to_pylist() == [*CODES, "zz", "yy"]
+    assert table.column("c").to_pylist() == ["zz", "a", "yy", "zz"]
+
+
+def test_coded_integers_stay_integers(tmp_path: Path) -> None:
+    """Parquet returns an integer dictionary as int64, so coded integers are not encoded."""
+    schema = {"fields": [{"name": "n", "type": "integer", "categories": [1, 2, 3]}]}
+    write_parquet(to_arrow([{"n": 2}, {"n": None}], schema), schema, tmp_path / "t.parquet")
+    from_csv_schema = read_parquet(tmp_path / "t.parquet").schema.field("n").type
+    assert from_csv_schema == pa.int64()

@@ -55,6 +55,10 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "the Table Schemas in `schemas/` describe every field;",
         "`datapackage.json` ties them together.",
         "",
+        "Missing values: only an empty cell is missing. It means that the source does not "
+        "state the value or that it does not apply; each field's description in its Table "
+        "Schema says which. Text such as `NA` is a value.",
+        "",
     ]
     out += ["## The figures", ""]
     out += [

@@ -1,4 +1,4 @@
-"""Assemble ``datapackage.json`` (Data Package v2)."""
+"""Assemble ``datapackage.json``: Data Package v2, readable by v1 readers too."""
 
 from __future__ import annotations
 
@@ -11,6 +11,11 @@ PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 
 MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
+# Data Package v1 names a resource's kind in ``profile``; v2 in ``type``. Both are
+# written, so v1 readers (frictionless-r 1.x reads only what says
+# tabular-data-resource) and v2 readers agree. A v1 Tabular Data Resource is CSV,
+# so the Parquet copies are plain data resources to v1 readers, tables to v2 ones.
+V1_PROFILES = {"csv": "tabular-data-resource", "parquet": "data-resource"}
 
 
 def resource_entry(
@@ -26,6 +31,7 @@ def resource_entry(
         "$schema": RESOURCE_PROFILE,
         "name": name if fmt == "csv" else f"{name}-{fmt}",
         "type": "table",
+        "profile": V1_PROFILES[fmt],
         "path": path,
         "format": fmt,
         "mediatype": MEDIATYPES[fmt],

@@ -9,6 +9,7 @@ from typing import Any
 
 from statpub.builder.datacard import render_datacard
 from statpub.builder.descriptor import dumps, package_descriptor, resource_entry
+from statpub.builder.schemas import published_schema
 from statpub.builder.tables import TABLES, table_rows
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
@@ -38,7 +39,11 @@ class BuildResult:
 
 
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
-    return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
+    """The published tables' schemas as they are published (see ``builder/schemas.py``)."""
+    return {
+        name: published_schema(read_schema_file(path), label=str(path))
+        for name, path in ((n, schemas_dir / f"{n}.json") for n in TABLES)
+    }
 
 
 def build(
@@ -134,4 +139,5 @@ def _validate(folder: Path, sources_dir: Path | None, label: str) -> Report:
     from statpub.validate import Options, validate_package
 
     pkg = read_package(folder, label=label)
-    return validate_package(pkg, Options(sources_dir=sources_dir))
+    # The package promises v1 readers too (see builder/schemas.py): hold it to that.
+    return validate_package(pkg, Options(sources_dir=sources_dir, compat="v1"))

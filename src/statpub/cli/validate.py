@@ -42,6 +42,14 @@ from statpub.cli.options import EXIT_INVALID, EXIT_OK, handle_errors, output_opt
     "check the version is bumped enough and every change is logged in revisions. Default: the "
     "archive beside PATH, when there is one.",
 )
+@click.option(
+    "--compat",
+    type=click.Choice(["v1"]),
+    default=None,
+    help="Also check that readers knowing only Data Package v1 (frictionless-py 4, "
+    "datapackage-py, the npm datapackage, frictionless-r 1.x) can read the package: what "
+    "they reject or misread is an error, what they read but do not check is a warning.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @output_options(formats=("text", "json", "github"))
 @handle_errors
@@ -52,6 +60,7 @@ def validate(
     limit_errors: int | None,
     engine: str,
     previous: str | None,
+    compat: str | None,
     quiet: bool,
     fmt: str,
     as_json: bool,
@@ -64,7 +73,8 @@ def validate(
     with their qualifier, (with --sources) quoted phrases found in their
     sources, and, against the previous release (--previous, or a releases/
     folder beside the package), every change logged in the revisions log and
-    the version bumped enough.
+    the version bumped enough. With --compat v1, also what Data Package v1
+    readers cannot read.
 
     Exit status: 0 valid, 1 invalid, 2 could not run.
     """
@@ -80,6 +90,7 @@ def validate(
         engine=engine,
         on_progress=progress.callback,
         previous=previous,
+        compat=compat,
     )
     try:
         report = run_validate(path, schema=schema, options=options)

@@ -147,7 +147,7 @@ def _constraints(field: dict[str, Any]) -> str:
             parts.append(f"pattern `{value}`")
         else:
             parts.append(f"{key} {value}")
-    if field.get("categories"):
+    if field.get("categories") and "enum" not in field.get("constraints", {}):
         parts.append("one of the codes below")
     return "; ".join(parts)
 

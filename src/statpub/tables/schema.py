@@ -1,8 +1,9 @@
 """Map Table Schema fields to Arrow types.
 
 The mapping is what consumers get in the Parquet copy of a table: integers are
-int64, dates are date32 (not timestamps), and fields with ``categories`` or an
-``enum`` constraint are dictionary-encoded strings.
+int64, dates are date32 (not timestamps), and text fields with ``categories``
+or an ``enum`` constraint are dictionary-encoded, their dictionary the declared
+codes in the schema's order (``parquetio.declared_dictionaries``).
 """
 
 from __future__ import annotations
@@ -38,8 +39,12 @@ _SIMPLE_TYPES: dict[str, pa.DataType] = {
 
 
 def is_coded(field: dict[str, Any]) -> bool:
-    """A coded field holds one of a fixed list of values: dictionary-encode it."""
-    if field.get("type", "string") not in ("string", "integer"):
+    """A coded text field holds one of a fixed list of values: dictionary-encode it.
+
+    Only text: Parquet keeps an Arrow dictionary of strings, but an integer
+    dictionary comes back from the file as plain int64.
+    """
+    if field.get("type", "string") != "string":
         return False
     return "categories" in field or "enum" in field.get("constraints", {})
 
@@ -88,6 +93,15 @@ def category_values(field: dict[str, Any]) -> list[Any] | None:
     if cats is None:
         return None
     return [c["value"] if isinstance(c, dict) else c for c in cats]
+
+
+def coded_values(field: dict[str, Any]) -> list[Any] | None:
+    """The codes of a coded field in their declared order: its categories, else its enum."""
+    values = category_values(field)
+    if values is None:
+        enum = field.get("constraints", {}).get("enum")
+        values = list(enum) if isinstance(enum, list) else None
+    return values
 
 
 def category_labels(field: dict[str, Any]) -> dict[Any, str]:

@@ -21,6 +21,7 @@ class Options:
     engine: str = "statpub"  # or "frictionless": run frictionless-py for the row checks
     on_progress: Callable[[int], None] | None = None  # told the rows read so far, as they grow
     previous: str | None = None  # the previous release, a package or an archived version
+    compat: str | None = None  # "v1": also flag what Data Package v1 readers cannot read
 
 
 def validate(
@@ -52,7 +53,7 @@ Check = Callable[[Package, Options, Report], list[Issue] | None]
 
 def _checks() -> list[tuple[str, Check]]:
     from statpub.package import check_files
-    from statpub.validate import copies, descriptor, figures, history, tables
+    from statpub.validate import compat, copies, descriptor, figures, history, tables
 
     return [
         ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
@@ -61,4 +62,5 @@ def _checks() -> list[tuple[str, Check]]:
         ("copies", lambda t, o, r: copies.check_copies(t)),
         ("figures", figures.check_figures),
         ("history", history.check_history),
+        ("compat-v1", lambda t, o, r: compat.check_package(t) if o.compat == "v1" else None),
     ]

@@ -83,6 +83,10 @@ def prepare(spec: FieldSpec, value_type: pa.DataType) -> Prepared:
                 bounds[name] = arrow.scalar(value, value_type)
     enum = _value_set(c.get("enum"), spec, value_type, "enum", problems)
     cats = _value_set(spec.categories, spec, value_type, "categories", problems)
+    if enum is not None and cats is not None and _within(enum, cats):
+        # Categories mirrored in an enum (for readers that ignore categories): a bad
+        # code is one error, the enum's, as frictionless-py reports it.
+        cats = None
     pattern = c.get("pattern") if spec.type == "string" else None
     python_pattern = None
     if isinstance(pattern, str):
@@ -111,6 +115,11 @@ def _value_set(
         else:
             logical.append(parsed)
     return arrow.array(logical, value_type)
+
+
+def _within(a: pa.Array, b: pa.Array) -> bool:
+    """Every value of ``a`` is in ``b``."""
+    return bool(pc.all(pc.is_in(a, value_set=b)).as_py() is not False)
 
 
 def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
