@@ -149,6 +149,90 @@ def test_schema_changes_are_typed_and_classified(
     assert result.level == level
 
 
+@pytest.mark.parametrize(
+    ("change", "code", "level"),
+    [
+        # The same codes written for v1 readers too: nothing reads differently.
+        (
+            lambda s: field(s, "flow").update(constraints={"enum": ["import", "export"]}),
+            "constraint-restated",
+            "patch",
+        ),
+        (
+            lambda s: s.update(missingValues=[{"value": "", "label": "not stated"}]),
+            "missing-values-restated",
+            "patch",
+        ),
+        (lambda s: s.update(missingValues=["", "NA"]), "missing-values-changed", "major"),
+        (
+            lambda s: field(s, "note").update(missingValues=[{"value": ""}]),
+            "missing-values-changed",
+            "major",
+        ),
+        # An enum that allows less than the categories did, or codes on a free field.
+        (
+            lambda s: field(s, "flow").update(constraints={"enum": ["export"]}),
+            "constraint-tightened",
+            "major",
+        ),
+        (
+            lambda s: field(s, "note").update(constraints={"enum": ["rounded"]}),
+            "constraint-tightened",
+            "major",
+        ),
+        # Categories dropped while the enum keeps the same codes: the same values allowed.
+        (
+            lambda s: field(s, "flow").update(
+                constraints={"enum": ["export", "import"]}, categories=None
+            ),
+            "constraint-restated",
+            "patch",
+        ),
+    ],
+)
+def test_codes_and_missing_values_are_judged_by_what_they_allow(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], code: str, level: str
+) -> None:
+    def apply(s: dict[str, Any]) -> None:
+        change(s)
+        for f in s["fields"]:
+            if "categories" in f and f["categories"] is None:
+                del f["categories"]
+
+    result = run_diff(V1, variant(tmp_path, apply))
+    found = [c for c in result.changes if c.type == code]
+    assert found, types(result)
+    assert found[0].level == level
+    assert result.level == level
+
+
+def test_the_same_codes_both_ways_round_is_a_patch(tmp_path: Path) -> None:
+    """v2 categories restated as a v1 enum, the labels of missingValues dropped: a patch."""
+
+    def v1_readable(s: dict[str, Any]) -> None:
+        field(s, "flow")["constraints"] = {"enum": ["import", "export"]}
+        s["missingValues"] = [""]
+
+    old = variant(tmp_path, lambda s: s.update(missingValues=[{"value": "", "label": "none"}]))
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    descriptor = json.loads((new / "datapackage.json").read_text(encoding="utf-8"))
+    v1_readable(descriptor["resources"][0]["schema"])
+    descriptor["resources"][0]["profile"] = "tabular-data-resource"
+    (new / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run_diff(old, new)
+    assert sorted(types(result)) == [
+        "constraint-restated",
+        "missing-values-restated",
+        "resource-metadata-changed",
+    ]
+    assert result.level == "patch"
+    # An enum with a code the categories lack allows nothing more: still a patch.
+    descriptor["resources"][0]["schema"]["fields"][3]["constraints"]["enum"].append("transit")
+    (new / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    assert run_diff(old, new).level == "patch"
+
+
 def test_parquet_copy_of_the_same_rows_is_no_data_change(tmp_path: Path) -> None:
     dest = tmp_path / "pq"
     shutil.copytree(V1, dest)

@@ -157,18 +157,11 @@ def _field_changes(
     out += _constraint_changes(
         resource, name, old.get("constraints") or {}, new.get("constraints") or {}
     )
-    out += _category_changes(resource, name, old, new)
+    out += _code_changes(resource, name, old, new)
     if old.get("missingValues") != new.get("missingValues"):
         out.append(
-            Change(
-                "missing-values-changed",
-                "major",
-                "the field's missingValues changed: existing cells may now read as "
-                "missing or as values",
-                resource,
-                name,
-                old.get("missingValues"),
-                new.get("missingValues"),
+            _missing_change(
+                "the field's", resource, name, old.get("missingValues"), new.get("missingValues")
             )
         )
     for prop in sorted((set(old) | set(new)) - HANDLED):
@@ -191,7 +184,7 @@ def _constraint_changes(
     resource: str, name: str, old: dict[str, Any], new: dict[str, Any]
 ) -> list[Change]:
     out: list[Change] = []
-    for prop in sorted(set(old) | set(new)):
+    for prop in sorted((set(old) | set(new)) - {"enum"}):  # enum: with the categories
         a, b = old.get(prop), new.get(prop)
         if a == b:
             continue
@@ -222,8 +215,6 @@ def _tighter(prop: str, a: Any, b: Any) -> bool:
         return not (prop in ("required", "unique") and b is False)
     if prop in ("required", "unique"):
         return bool(b) and not bool(a)
-    if prop == "enum" and isinstance(a, list) and isinstance(b, list):
-        return not set(map(repr, a)) <= set(map(repr, b))
     try:
         if prop in LOWER_BOUNDS:
             return bool(b > a)
@@ -235,34 +226,122 @@ def _tighter(prop: str, a: Any, b: Any) -> bool:
     return True
 
 
-def _category_changes(
+def _code_changes(
     resource: str, name: str, old: dict[str, Any], new: dict[str, Any]
 ) -> list[Change]:
-    a, b = old.get("categories"), new.get("categories")
-    if a == b and old.get("categoriesOrdered") == new.get("categoriesOrdered"):
-        return []
-    before, after = _category_values(a), _category_values(b)
-    if b is None:
-        level, what = "minor", "categories were removed: any value is now allowed"
-    elif a is None or not set(before) <= set(after):
-        gone = [v for v in before if v not in after]
+    """``categories`` and the ``enum`` constraint, judged together by the values they allow.
+
+    Both restrict a field to a list of codes, so an enum that restates the
+    field's categories (written for readers that ignore categories) allows
+    nothing new and rejects nothing: a patch, not a tightened constraint.
+    """
+    before, after = _allowed(old), _allowed(new)
+    if before == after:
+        level = "patch"
+    elif after is None:
+        level = "minor"
+    elif before is None or not before <= after:
         level = "major"
-        what = (
-            "categories were added to a free field"
-            if a is None
-            else f"categories {gone!r} were removed"
-        )
-    elif set(after) - set(before):
-        level, what = "minor", f"categories {[v for v in after if v not in before]!r} were added"
     else:
-        level, what = "patch", "category labels or order changed, not the values"
-    return [Change("categories-changed", level, what, resource, name, a, b)]
+        level = "minor"
+    out: list[Change] = []
+    a, b = _enum(old), _enum(new)
+    if a != b:
+        if level == "patch":
+            code, what = "constraint-restated", "the values allowed are the same as before"
+        elif level == "major":
+            code, what = "constraint-tightened", "more restrictive"
+        else:
+            code, what = "constraint-loosened", "less restrictive"
+        out.append(
+            Change(
+                code,
+                level,
+                f"constraint enum changed from {a!r} to {b!r}: {what}",
+                resource,
+                name,
+                {"enum": a},
+                {"enum": b},
+            )
+        )
+    ca, cb = old.get("categories"), new.get("categories")
+    if ca != cb or old.get("categoriesOrdered") != new.get("categoriesOrdered"):
+        va, vb = _category_values(ca), _category_values(cb)
+        if cb is None:
+            what = "categories were removed"
+        elif ca is None:
+            what = "categories were added to the field"
+        elif not set(va) <= set(vb):
+            what = f"categories {[v for v in va if v not in vb]!r} were removed"
+        elif set(vb) - set(va):
+            what = f"categories {[v for v in vb if v not in va]!r} were added"
+        else:
+            what = "category labels or order changed, not the values"
+        allows = {
+            "patch": "the values allowed are the same",
+            "minor": "more values are allowed",
+            "major": "values allowed before are now rejected",
+        }[level]
+        out.append(Change("categories-changed", level, f"{what}: {allows}", resource, name, ca, cb))
+    return out
+
+
+def _enum(field: dict[str, Any]) -> Any:
+    constraints = field.get("constraints")
+    return constraints.get("enum") if isinstance(constraints, dict) else None
+
+
+def _allowed(field: dict[str, Any]) -> frozenset[str] | None:
+    """The codes a field allows (``repr`` of each value), or None when any value is allowed."""
+    lists = [_enum(field), field.get("categories")]
+    sets = [
+        frozenset(map(repr, _category_values(values) if i else values))
+        for i, values in enumerate(lists)
+        if isinstance(values, list)
+    ]
+    return frozenset.intersection(*sets) if sets else None
 
 
 def _category_values(cats: Any) -> list[Any]:
     if not isinstance(cats, list):
         return []
     return [c.get("value") if isinstance(c, dict) else c for c in cats]
+
+
+def _missing_change(whose: str, resource: str, name: str | None, old: Any, new: Any) -> Change:
+    """A changed missingValues; the same values written another way is only a patch.
+
+    v2 allows ``{value, label}`` objects where v1 takes only strings: the cells
+    that read as missing are what matter, not how the list is written.
+    """
+    before, after = _missing_set(old), _missing_set(new)
+    if before is not None and before == after:
+        return Change(
+            "missing-values-restated",
+            "patch",
+            f"{whose} missingValues are written differently but hold the same values "
+            f"{sorted(_missing_set(new))!r}: every cell reads as before",
+            resource,
+            name,
+            old,
+            new,
+        )
+    return Change(
+        "missing-values-changed",
+        "major",
+        f"{whose} missingValues changed: existing cells may now read as missing or as values",
+        resource,
+        name,
+        old,
+        new,
+    )
+
+
+def _missing_set(values: Any) -> frozenset[str] | None:
+    if not isinstance(values, list):
+        return None
+    out = [v.get("value") if isinstance(v, dict) else v for v in values]
+    return frozenset(v for v in out if isinstance(v, str)) if len(out) == len(values) else None
 
 
 def as_list(value: Any) -> list[str]:
@@ -319,15 +398,12 @@ def _schema_level(
         )
     if old.get("missingValues", [""]) != new.get("missingValues", [""]):
         out.append(
-            Change(
-                "missing-values-changed",
-                "major",
-                "the schema's missingValues changed: existing cells may now read as "
-                "missing or as values",
+            _missing_change(
+                "the schema's",
                 resource,
                 None,
-                old.get("missingValues"),
-                new.get("missingValues"),
+                old.get("missingValues", [""]),
+                new.get("missingValues", [""]),
             )
         )
     for prop in sorted(
