@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -14,12 +15,14 @@ from click.testing import CliRunner
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
 from statpub.package import Package, read_package
-from statpub.publish.catalog import DCAT_CONTEXT, dcat_jsonld, schemaorg_dataset
+from statpub.publish.catalog import catalog, dcat_jsonld, schemaorg_dataset
+from statpub.publish.dcat import DCAT_CONTEXT
 
 BASE = "https://data.example.org/kz/"
 # The vocabularies DCAT-AP asks for; every other absolute address must come from the package.
 VOCABULARIES = (
     "http://publications.europa.eu/resource/authority/file-type/",
+    "http://publications.europa.eu/resource/authority/country/",
     "https://www.iana.org/assignments/media-types/",
     "https://schema.org",
 )
@@ -70,9 +73,18 @@ def test_dcat_ap_mandatory_and_recommended_properties(
     assert temporal["@type"] == "dct:PeriodOfTime"
     assert temporal["dcat:startDate"]["@value"] == d["temporalCoverage"]["start"]
     assert temporal["dcat:endDate"]["@value"] == d["temporalCoverage"]["end"]
-    assert dcat["dct:spatial"]["@type"] == "dct:Location"
-    assert dcat["dct:spatial"]["dct:identifier"] == d["spatialCoverage"]["iso3166"]
+    assert d["spatialCoverage"]["iso3166"] == "KZ"
+    assert dcat["dct:spatial"] == {
+        "@id": "http://publications.europa.eu/resource/authority/country/KAZ",
+        "@type": "dct:Location",
+    }
     assert dcat["dct:publisher"]["@type"] == "foaf:Agent"
+    # The article the figures are quoted from is related, not the dataset's source.
+    assert "dct:source" not in dcat
+    assert [r["@id"] for r in dcat["dct:relation"]] == [s["path"] for s in d["sources"]]
+    assert dcat["dct:conformsTo"] == {"@id": d["$schema"], "@type": "dct:Standard"}
+    # The package states no contact, theme or availability: none is made up.
+    assert "dcat:contactPoint" not in dcat and "dcat:theme" not in dcat
 
 
 def test_dcat_distributions_carry_size_and_checksum_of_the_files(
@@ -91,9 +103,22 @@ def test_dcat_distributions_carry_size_and_checksum_of_the_files(
         assert dist["spdx:checksum"]["spdx:checksumValue"]["@value"] == (
             hashlib.sha256(data).hexdigest()
         )
-        assert dist["spdx:checksum"]["spdx:algorithm"] == {"@id": "spdx:checksumAlgorithm_sha256"}
-        assert dist["dct:license"] == {"@id": package.descriptor["licenses"][0]["path"]}
+        assert dist["spdx:checksum"]["spdx:algorithm"] == {
+            "@id": "spdx:checksumAlgorithm_sha256",
+            "@type": "spdx:ChecksumAlgorithm",
+        }
+        assert dist["dct:license"] == {
+            "@id": package.descriptor["licenses"][0]["path"],
+            "@type": "dct:LicenseDocument",
+        }
         assert dist["dcat:mediaType"]["@id"].endswith("/" + f.resource.descriptor["mediatype"])
+        assert dist["dcat:mediaType"]["@type"] == "dct:MediaType"
+        assert dist["dct:format"]["@type"] == "dct:MediaTypeOrExtent"
+        assert dist["dct:conformsTo"] == {
+            "@id": f.resource.descriptor["schema"],
+            "@type": "dct:Standard",
+        }
+        assert "dcatap:availability" not in dist
         formats.add(dist["dct:format"]["@id"].rsplit("/", 1)[1])
     assert formats == {"CSV", "PARQUET"}
 
@@ -134,6 +159,8 @@ def test_schemaorg_dataset_properties(schemaorg: dict[str, Any], package: Packag
     )
     assert schemaorg["spatialCoverage"]["name"] == d["spatialCoverage"]["name"]
     assert [s["url"] for s in schemaorg["isBasedOn"]] == [s["path"] for s in d["sources"]]
+    assert schemaorg["citation"] == schemaorg["isBasedOn"]
+    assert schemaorg["isAccessibleForFree"] is True  # CC-BY-4.0
     for dist, f in zip(schemaorg["distribution"], tabular(package), strict=True):
         assert dist["@type"] == "DataDownload"
         assert dist["contentUrl"] == f.path
@@ -174,6 +201,7 @@ def test_base_url_makes_addresses_absolute(package: Package) -> None:
     dcat = dcat_jsonld(package, base_url=BASE.rstrip("/"))
     org = schemaorg_dataset(package, base_url=BASE)
     assert dcat["@id"] == dcat["dcat:landingPage"]["@id"] == BASE == org["url"]
+    assert dcat["dcat:landingPage"]["@type"] == "foaf:Document"
     for d in dcat["dcat:distribution"]:
         assert d["dcat:downloadURL"]["@id"].startswith(BASE)
         assert d["dct:conformsTo"]["@id"].startswith(BASE + "schemas/")
@@ -195,9 +223,7 @@ def test_changed_file_is_not_advertised(package_dir_copy: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["dcat", "schemaorg"])
 def test_cli_prints_or_writes_the_document(fmt: str, package: Package, tmp_path: Path) -> None:
-    expected = (dcat_jsonld if fmt == "dcat" else schemaorg_dataset)(
-        package, base_url=BASE
-    )
+    expected = (dcat_jsonld if fmt == "dcat" else schemaorg_dataset)(package, base_url=BASE)
     args = ["catalog", str(package.root), "--format", fmt, "--base-url", BASE]
     run = CliRunner().invoke(main, args)
     assert run.exit_code == 0, run.output
@@ -206,3 +232,72 @@ def test_cli_prints_or_writes_the_document(fmt: str, package: Package, tmp_path:
     run = CliRunner().invoke(main, [*args, "--out", str(out)])
     assert run.exit_code == 0 and run.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8")) == expected
+
+
+def with_descriptor(package: Package, **props: Any) -> Package:
+    d = json.loads(json.dumps(package.descriptor))
+    d.update(props)
+    return dataclasses.replace(package, descriptor=d)
+
+
+def test_variable_measured_lists_every_field_once(
+    schemaorg: dict[str, Any], package: Package
+) -> None:
+    variables = {v["name"]: v for v in schemaorg["variableMeasured"]}
+    expected: list[str] = []
+    for res in package.descriptor["resources"]:
+        schema = json.loads((package.root / res["schema"]).read_text(encoding="utf-8"))
+        expected += [f["name"] for f in schema["fields"] if f["name"] not in expected]
+    assert list(variables) == expected
+    value = variables["value"]
+    assert value["@type"] == "PropertyValue" and value["alternateName"] == "Value"
+    assert value["description"].startswith("The number as published")
+
+
+def test_without_base_url_the_result_warns(package: Package) -> None:
+    result = catalog(package, "dcat")
+    assert [w.type for w in result.warnings] == ["catalog-relative-urls"]
+    assert result.to_dict()["warnings"][0]["severity"] == "warning"
+    assert result.document == dcat_jsonld(package)
+    assert catalog(package, "dcat", base_url=BASE).warnings == []
+    run = CliRunner().invoke(main, ["catalog", str(package.root)])
+    assert run.exit_code == 0
+    assert "catalog-relative-urls" in run.stderr and "--base-url" in run.stderr
+    assert json.loads(run.stdout) == result.document
+
+
+def test_contact_theme_and_availability_when_the_package_states_them(package: Package) -> None:
+    contact = {"title": "Data desk", "email": "data@example.org", "roles": ["contact"]}
+    stated = with_descriptor(
+        package,
+        contributors=[*package.descriptor["contributors"], contact],
+        themes=["EDUC", "soci", "http://example.org/theme/x", "CHILD"],
+        availability="stable",
+    )
+    result = catalog(stated, "dcat", base_url=BASE)
+    doc = result.document
+    assert doc["dcat:contactPoint"] == [
+        {
+            "@type": "vcard:Kind",
+            "vcard:fn": "Data desk",
+            "vcard:hasEmail": {"@id": "mailto:data@example.org"},
+        }
+    ]
+    theme = "http://publications.europa.eu/resource/authority/data-theme/"
+    assert doc["dcat:theme"] == [
+        {"@id": theme + "EDUC", "@type": "skos:Concept"},
+        {"@id": theme + "SOCI", "@type": "skos:Concept"},
+        {"@id": "http://example.org/theme/x", "@type": "skos:Concept"},
+    ]
+    assert [w.type for w in result.warnings] == ["catalog-unknown-code"]
+    assert "CHILD" in result.warnings[0].message
+    for dist in doc["dcat:distribution"]:
+        assert dist["dcatap:availability"] == {
+            "@id": "http://publications.europa.eu/resource/authority/planned-availability/STABLE",
+            "@type": "skos:Concept",
+        }
+
+
+def test_a_place_without_a_country_code_is_described(package: Package) -> None:
+    doc = dcat_jsonld(with_descriptor(package, spatialCoverage={"name": "Almaty region"}))
+    assert doc["dct:spatial"] == {"@type": "dct:Location", "skos:prefLabel": "Almaty region"}

@@ -294,9 +294,7 @@ class LoseAnswer(requests.Session):
         return response
 
 
-def test_lost_answers_do_not_duplicate(
-    ckan: Stack, outputs: list[str], package: Package
-) -> None:
+def test_lost_answers_do_not_duplicate(ckan: Stack, outputs: list[str], package: Package) -> None:
     """CKAN did the work but the answer never came: package_create (call 5), a
     resource_create (6), the sha256 record after it (7), a later create (12)."""
     for lose_at in (5, 6, 7, 12):

@@ -242,9 +242,7 @@ def full_run_calls(package: Package) -> int:
 
 
 @pytest.mark.parametrize("answer_lost", [False, True], ids=["request-lost", "answer-lost"])
-def test_a_run_cut_at_any_call_is_completed_by_a_rerun(
-    package: Package, answer_lost: bool
-) -> None:
+def test_a_run_cut_at_any_call_is_completed_by_a_rerun(package: Package, answer_lost: bool) -> None:
     """Cut the connection at each call in turn, before the portal acts or after it acted
     (the answer lost): the next run must complete the dataset without duplicates."""
     total = full_run_calls(package)
@@ -265,9 +263,7 @@ def test_a_run_cut_at_any_call_is_completed_by_a_rerun(
         assert len(fake.writes()) == n, f"cut at call {k}: third run still changed something"
 
 
-def test_a_new_release_cut_part_way_is_completed(
-    package: Package, second_release: Path
-) -> None:
+def test_a_new_release_cut_part_way_is_completed(package: Package, second_release: Path) -> None:
     new = read_package(second_release)
     for k in range(4, 14):
         fake = FakeCKAN()

@@ -87,6 +87,10 @@ def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> di
             "start": min(starts).isoformat() if starts else None,
             "end": max(ends).isoformat(),
         }
+    # Catalogue metadata, when the maintainer states it (see docs/publishing.md).
+    for key in ("themes", "availability"):
+        if meta.get(key):
+            descriptor[key] = meta[key]
     descriptor["resources"] = resources
     return descriptor
 

@@ -22,7 +22,7 @@ from statpub.cli.options import echo_json, handle_errors, package_argument
 @click.option(
     "--base-url",
     help="Address the package's files are published under; download URLs become BASE_URL + "
-    "path. Without it they stay relative to the package folder.",
+    "path. Without it they stay relative to the package folder, and a warning says so.",
 )
 @click.option(
     "--out",
@@ -35,22 +35,25 @@ def catalog(package_dir: Path, fmt: str, base_url: str | None, out_path: Path | 
     """Print catalogue metadata for a built package, as JSON-LD.
 
     Both formats come from the same metadata: title, description, version,
-    release date, keywords, licence, creators, spatial and temporal coverage,
-    sources, and one distribution per data file (CSV, Parquet) with its media
-    type, size and sha256, read from the files.
+    release date, keywords, licence, creators, contact points, spatial and
+    temporal coverage, themes, sources, the tables' fields, and one
+    distribution per data file (CSV, Parquet) with its media type, size and
+    sha256, read from the files. Warnings (relative addresses, unknown codes)
+    go to stderr.
 
     Exit status: 0 written, 1 the package's files do not match its descriptor,
     2 could not run.
     """
     from statpub.package import read_package
-    from statpub.publish.catalog import dcat_jsonld, schemaorg_dataset
+    from statpub.publish.catalog import catalog as make_catalog
 
-    render = dcat_jsonld if fmt == "dcat" else schemaorg_dataset
-    doc = render(read_package(package_dir), base_url=base_url)
+    result = make_catalog(read_package(package_dir), fmt, base_url=base_url)
+    for warning in result.warnings:
+        click.echo(f"warning [{warning.type}]: {warning.message}", err=True)
     if out_path is None:
-        echo_json(doc)
+        echo_json(result.document)
         return
     from statpub.publish.catalog import write_jsonld
 
-    write_jsonld(doc, out_path)
+    write_jsonld(result.document, out_path)
     click.echo(f"wrote {out_path} ({fmt})", err=True)

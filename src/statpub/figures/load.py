@@ -161,6 +161,8 @@ def _read_package(folder: Path) -> tuple[dict[str, Any] | None, list[Issue]]:
             "spatial",
             "caveats",
             "context",
+            "themes",
+            "availability",
         },
         "package",
     )

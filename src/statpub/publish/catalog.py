@@ -1,14 +1,19 @@
 """Catalogue metadata: DCAT-AP and schema.org ``Dataset``, both as JSON-LD.
 
-Both are rendered from one :class:`CatalogRecord`, so the two can never
-disagree on a version, a size or a checksum. Sizes and checksums come from the
-files themselves (Parquet resources carry no ``bytes`` in the descriptor, see
-``build/descriptor.py``), and a file that no longer matches its declared hash
-is refused rather than advertised.
+Both are rendered from one :class:`CatalogRecord` (``publish/dcat.py`` and
+``publish/schemaorg.py``), so the two can never disagree on a version, a size
+or a checksum. Sizes and checksums come from the files themselves (Parquet
+resources carry no ``bytes`` in the descriptor, see ``builder/descriptor.py``),
+and a file that no longer matches its declared hash is refused rather than
+advertised.
 
 No address is made up: without ``base_url`` the download addresses are the
 files' paths relative to the package folder (JSON-LD resolves them against
-wherever the document is published) and the dataset gets no ``url``.
+wherever the document is published), the dataset gets no address, and
+:func:`catalog` says so in a warning. The only other addresses are the
+descriptor's own (licence, sources, profile, contacts) and vocabulary terms
+derived from codes the descriptor states (file types, media types, the EU
+country, data-theme and planned-availability authority tables).
 """
 
 from __future__ import annotations
@@ -23,29 +28,19 @@ from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.package.atomic import write_bytes
 from statpub.package.integrity import require_intact
+from statpub.report import WARNING, Issue
 
-DCAT_CONTEXT = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "adms": "http://www.w3.org/ns/adms#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
-# The EU file-type authority table, which DCAT-AP asks dct:format to use.
-EU_FILE_TYPES = {
-    "csv": "http://publications.europa.eu/resource/authority/file-type/CSV",
-    "parquet": "http://publications.europa.eu/resource/authority/file-type/PARQUET",
-    "json": "http://publications.europa.eu/resource/authority/file-type/JSON",
-}
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 MEDIATYPES = {
     "csv": "text/csv",
     "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
 }
+# Licences that meet the Open Definition (SPDX ids, as in a descriptor's licence
+# ``name``): data under one of them may be had without charge.
+OPEN_LICENSES = {
+    "cc0-1.0", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-3.0", "cc-by-sa-3.0", "odbl-1.0",
+    "odc-by-1.0", "pddl-1.0", "ogl-uk-3.0", "etalab-2.0", "dl-de-by-2.0", "dl-de-zero-2.0",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,6 +57,24 @@ class Distribution:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Someone to ask about the data: a contributor with an address to reach them at."""
+
+    name: str
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A field of the package's tables, as schema.org ``variableMeasured`` lists it."""
+
+    name: str
+    description: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
 class CatalogRecord:
     """What the catalogue formats say about the package, normalized once."""
 
@@ -75,16 +88,85 @@ class CatalogRecord:
     keywords: tuple[str, ...] = ()
     license_url: str | None = None
     license_title: str | None = None
+    open_license: bool = False  # the licence is one of OPEN_LICENSES
     creators: tuple[str, ...] = ()
     publishers: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
     spatial_name: str | None = None
     spatial_code: str | None = None  # ISO 3166-1 alpha-2
     temporal_start: str | None = None
     temporal_end: str | None = None
     sources: tuple[tuple[str, str | None], ...] = ()  # (title, url)
+    themes: tuple[str, ...] = ()  # EU data-theme codes or IRIs, as the descriptor states them
+    availability: str | None = None  # an EU planned-availability code or IRI
     profile: str | None = None  # the Data Package profile the descriptor follows
     landing_page: str | None = None
+    variables: tuple[Variable, ...] = ()
     distributions: tuple[Distribution, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class CatalogResult:
+    """A catalogue document and what a reader of it should know (e.g. relative addresses)."""
+
+    format: str
+    document: dict[str, Any]
+    warnings: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "document": self.document,
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+
+def catalog(pkg: Package, fmt: str, *, base_url: str | None = None) -> CatalogResult:
+    """The ``dcat`` or ``schemaorg`` document of the package, with its warnings."""
+    from statpub.publish.dcat import dcat_from_record
+    from statpub.publish.schemaorg import schemaorg_from_record
+
+    render = {"dcat": dcat_from_record, "schemaorg": schemaorg_from_record}.get(fmt)
+    if render is None:
+        raise StatpubError(
+            f"unknown catalogue format {fmt!r}: use dcat or schemaorg", code="bad-usage"
+        )
+    record = catalog_record(pkg, base_url=base_url)
+    warnings = []
+    if not base_url:
+        warnings.append(
+            Issue(
+                "catalog-relative-urls",
+                "no --base-url: the dataset has no address and every download address is "
+                "relative to wherever this document is published; harvesters that read it "
+                "from elsewhere get broken links. Give the address the files are published "
+                "under with --base-url",
+                severity=WARNING,
+            )
+        )
+    warnings += _vocabulary_warnings(record)
+    return CatalogResult(fmt, render(record), warnings)
+
+
+def _vocabulary_warnings(r: CatalogRecord) -> list[Issue]:
+    from statpub.publish.dcat import EU_AVAILABILITY, EU_DATA_THEMES
+
+    out = []
+    stated = [("themes", t, EU_DATA_THEMES) for t in r.themes]
+    if r.availability:
+        stated.append(("availability", r.availability, EU_AVAILABILITY))
+    for prop, value, codes in stated:
+        if value.upper() not in codes and not value.startswith(("http://", "https://")):
+            out.append(
+                Issue(
+                    "catalog-unknown-code",
+                    f"{prop} {value!r} is neither a code of its EU authority table "
+                    f"({', '.join(sorted(codes))}) nor an address; it is left out",
+                    field=prop,
+                    severity=WARNING,
+                )
+            )
+    return out
 
 
 def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecord:
@@ -102,6 +184,7 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
     spatial = descriptor.get("spatialCoverage") or {}
     temporal = descriptor.get("temporalCoverage") or {}
     created = str(descriptor.get("created") or "")
+    themes = descriptor.get("themes")
     return CatalogRecord(
         name=str(descriptor.get("name") or package_dir.name),
         title=str(descriptor.get("title") or descriptor.get("name") or package_dir.name),
@@ -113,9 +196,11 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
         keywords=tuple(str(k) for k in descriptor.get("keywords") or []),
         license_url=_opt(lic.get("path")),
         license_title=_opt(lic.get("title") or lic.get("name")),
+        open_license=str(lic.get("name") or "").lower() in OPEN_LICENSES,
         creators=having("creator"),
         # Whoever maintains the package is who makes it available.
         publishers=having("publisher") or having("maintainer"),
+        contacts=_contacts(contributors),
         spatial_name=_opt(spatial.get("name")),
         spatial_code=_opt(spatial.get("iso3166")),
         temporal_start=_opt(temporal.get("start")),
@@ -125,145 +210,44 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
             for s in descriptor.get("sources") or []
             if isinstance(s, dict) and (s.get("title") or s.get("path"))
         ),
+        themes=tuple(str(t) for t in themes) if isinstance(themes, list) else (),
+        availability=_opt(descriptor.get("availability")),
         profile=_opt(descriptor.get("$schema")),
         landing_page=base or None,
+        variables=tuple(_variables(pkg)),
         distributions=tuple(_distributions(pkg, base)),
     )
 
 
 def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     """A DCAT-AP ``dcat:Dataset`` with its distributions, as compact JSON-LD."""
-    return dcat_from_record(catalog_record(pkg, base_url=base_url))
+    return catalog(pkg, "dcat", base_url=base_url).document
 
 
 def schemaorg_dataset(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     """A schema.org ``Dataset`` (JSON-LD), e.g. for a dataset page's ``<head>``."""
-    return schemaorg_from_record(catalog_record(pkg, base_url=base_url))
+    return catalog(pkg, "schemaorg", base_url=base_url).document
 
 
-def dcat_from_record(r: CatalogRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {"@context": dict(DCAT_CONTEXT)}
-    if r.landing_page:
-        out["@id"] = r.landing_page
-    out["@type"] = "dcat:Dataset"
-    out["dct:title"] = r.title
-    out["dct:description"] = r.description
-    if r.identifier:
-        out["dct:identifier"] = r.identifier
-    if r.version:
-        out["dcat:version"] = r.version  # DCAT 3 / DCAT-AP 3
-        out["owl:versionInfo"] = r.version  # what DCAT-AP 2 harvesters read
-    if r.version_note:
-        out["adms:versionNotes"] = r.version_note
-    if r.issued:
-        out["dct:issued"] = _typed(r.issued, "xsd:date")
-    if r.keywords:
-        out["dcat:keyword"] = list(r.keywords)
-    if r.creators:
-        out["dct:creator"] = [_agent(n) for n in r.creators]
-    if r.publishers:
-        out["dct:publisher"] = _agent(r.publishers[0])
-    if r.spatial_name or r.spatial_code:
-        place: dict[str, Any] = {"@type": "dct:Location"}
-        if r.spatial_name:
-            place["skos:prefLabel"] = r.spatial_name
-        if r.spatial_code:
-            place["dct:identifier"] = r.spatial_code
-        out["dct:spatial"] = place
-    if r.temporal_start or r.temporal_end:
-        period: dict[str, Any] = {"@type": "dct:PeriodOfTime"}
-        if r.temporal_start:
-            period["dcat:startDate"] = _typed(r.temporal_start, "xsd:date")
-        if r.temporal_end:
-            period["dcat:endDate"] = _typed(r.temporal_end, "xsd:date")
-        out["dct:temporal"] = period
-    if r.sources:
-        out["dct:source"] = [
-            {**({"@id": url} if url else {}), "dct:title": title} for title, url in r.sources
-        ]
-    if r.landing_page:
-        out["dcat:landingPage"] = {"@id": r.landing_page}
-    if r.profile:
-        out["dct:conformsTo"] = {"@id": r.profile}
-    out["dcat:distribution"] = [_dcat_distribution(d, r) for d in r.distributions]
-    return out
+def _contacts(contributors: list[dict[str, Any]]) -> tuple[Contact, ...]:
+    """Contributors with the role ``contact``; else those with an email address."""
+    named = [c for c in contributors if c.get("title")]
+    chosen = [c for c in named if "contact" in _roles(c)] or [c for c in named if c.get("email")]
+    return tuple(
+        Contact(str(c["title"]), _opt(c.get("email")), _opt(c.get("path"))) for c in chosen
+    )
 
 
-def _dcat_distribution(d: Distribution, r: CatalogRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "@type": "dcat:Distribution",
-        "dct:title": d.title,
-        "dct:description": d.description,
-        "dcat:accessURL": {"@id": d.url},  # mandatory in DCAT-AP
-        "dcat:downloadURL": {"@id": d.url},
-        "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + d.mediatype},
-    }
-    if d.format in EU_FILE_TYPES:
-        out["dct:format"] = {"@id": EU_FILE_TYPES[d.format]}
-    out["dcat:byteSize"] = _typed(str(d.bytes), "xsd:nonNegativeInteger")
-    out["spdx:checksum"] = {
-        "@type": "spdx:Checksum",
-        "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
-        "spdx:checksumValue": _typed(d.sha256, "xsd:hexBinary"),
-    }
-    if r.license_url:
-        out["dct:license"] = {"@id": r.license_url}
-    if d.schema_url:
-        out["dct:conformsTo"] = {"@id": d.schema_url}
-    return out
-
-
-def schemaorg_from_record(r: CatalogRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "Dataset",
-        "name": r.title,
-        "description": r.description,
-    }
-    if r.landing_page:
-        out["url"] = r.landing_page
-    if r.identifier:
-        out["identifier"] = r.identifier
-    if r.version:
-        out["version"] = r.version
-    if r.issued:
-        out["datePublished"] = r.issued
-    if r.keywords:
-        out["keywords"] = list(r.keywords)
-    if r.license_url:
-        out["license"] = r.license_url
-    if r.creators:
-        out["creator"] = [{"@type": "Organization", "name": n} for n in r.creators]
-    if r.publishers:
-        out["publisher"] = {"@type": "Organization", "name": r.publishers[0]}
-    if r.spatial_name or r.spatial_code:
-        place: dict[str, Any] = {"@type": "Place"}
-        if r.spatial_name:
-            place["name"] = r.spatial_name
-        if r.spatial_code:
-            place["address"] = {"@type": "PostalAddress", "addressCountry": r.spatial_code}
-        out["spatialCoverage"] = place
-    if r.temporal_end or r.temporal_start:
-        # ISO 8601 interval; ".." marks an open end
-        out["temporalCoverage"] = f"{r.temporal_start or '..'}/{r.temporal_end or '..'}"
-    if r.sources:
-        out["isBasedOn"] = [
-            {"@type": "CreativeWork", "name": title, **({"url": url} if url else {})}
-            for title, url in r.sources
-        ]
-    out["distribution"] = [
-        {
-            "@type": "DataDownload",
-            "name": d.title,
-            "description": d.description,
-            "encodingFormat": d.mediatype,
-            "contentUrl": d.url,
-            "contentSize": f"{d.bytes} B",
-            "sha256": d.sha256,
-        }
-        for d in r.distributions
-    ]
-    return out
+def _variables(pkg: Package) -> list[Variable]:
+    """Every field of the tables' schemas, once per name, in descriptor order."""
+    out: dict[str, Variable] = {}
+    for res in pkg.resources:
+        for f in (res.schema or {}).get("fields") or []:
+            if isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"] not in out:
+                out[f["name"]] = Variable(
+                    f["name"], _opt(f.get("description")), _opt(f.get("title"))
+                )
+    return list(out.values())
 
 
 def _distributions(pkg: Package, base: str) -> list[Distribution]:
@@ -312,14 +296,6 @@ def _roles(c: dict[str, Any]) -> list[str]:
     if isinstance(roles, str):
         return [roles]
     return [str(x) for x in roles] if isinstance(roles, list) else []
-
-
-def _agent(name: str) -> dict[str, Any]:
-    return {"@type": "foaf:Agent", "foaf:name": name}
-
-
-def _typed(value: str, datatype: str) -> dict[str, str]:
-    return {"@value": value, "@type": datatype}
 
 
 def _opt(value: Any) -> str | None:

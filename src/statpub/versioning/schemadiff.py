@@ -320,7 +320,7 @@ def _missing_change(whose: str, resource: str, name: str | None, old: Any, new: 
             "missing-values-restated",
             "patch",
             f"{whose} missingValues are written differently but hold the same values "
-            f"{sorted(_missing_set(new))!r}: every cell reads as before",
+            f"{sorted(before)!r}: every cell reads as before",
             resource,
             name,
             old,
