@@ -105,6 +105,13 @@ def test_parquet_dictionaries_are_the_schema_codes(built_package: Path) -> None:
     assert checked == 7
     qualifiers = pq.ParquetFile(built_package / "data/observations.parquet").read()
     assert "about" not in qualifiers.column("qualifier").to_pylist()  # declared, yet unused
+    # What a pandas user gets: the same categories, in the same order, every release.
+    import pandas as pd
+
+    frame = pd.read_parquet(built_package / "data/observations.parquet")
+    assert list(frame["qualifier"].cat.categories) == [
+        "exact", "more-than", "over", "nearly", "about", "rounded", "order-of-magnitude"
+    ]  # fmt: skip
 
 
 def test_csv_is_rfc4180(built_package: Path) -> None:

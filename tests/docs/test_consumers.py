@@ -218,7 +218,7 @@ def test_the_doc_has_recipes_for_every_tool() -> None:
     ):
         assert needle in python, needle
     assert ".parquet'" in sql and "read_csv(" in sql
-    assert "library(frictionless)" in r and "library(arrow)" in r
+    assert "library(frictionless)" in r and "library(arrow)" in r and "library(readr)" in r
     assert "not run" in DOC.read_text(encoding="utf-8").lower()
 
 
