@@ -4,6 +4,12 @@ Every command that writes goes through here. Temporary files and folders sit
 beside their destination (a rename is atomic only on one file system) and are
 named ``.statpub-tmp-*``, so one ignore rule covers them all and a crashed run's
 leftovers are recognisable; :func:`sweep` removes them.
+
+Each step of a write that a crash could interrupt is a named :func:`fault_point`:
+with ``STATPUB_FAULT=<step>`` in the environment the process dies there
+(``os._exit``, as a kill would leave it), or raises :class:`FaultInjected` with
+``STATPUB_FAULT_MODE=raise``. The tests use them to prove that every interrupted
+write is recovered; unset, they do nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +22,26 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PREFIX = ".statpub-tmp-"
+FAULT_ENV = "STATPUB_FAULT"
+FAULT_MODE_ENV = "STATPUB_FAULT_MODE"
+FAULT_EXIT = 86  # the exit status of a process killed at a fault point
+
+
+class FaultInjected(Exception):
+    """Raised at the fault point named by ``STATPUB_FAULT`` when ``STATPUB_FAULT_MODE=raise``."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(f"fault injected at step {step!r}")
+        self.step = step
+
+
+def fault_point(step: str) -> None:
+    """A step where a crash could interrupt a write; a test can make the process die here."""
+    if os.environ.get(FAULT_ENV) != step:
+        return
+    if os.environ.get(FAULT_MODE_ENV) == "raise":
+        raise FaultInjected(step)
+    os._exit(FAULT_EXIT)
 
 
 def write_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
@@ -28,6 +54,7 @@ def write_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
+        fault_point(f"write:{path.name}")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -54,6 +81,12 @@ def staged_file(path: Path, *, mode: int = 0o644) -> Iterator[Path]:
         raise
 
 
+def temp_folder(parent: Path, name: str) -> Path:
+    """A new empty folder ``parent/.statpub-tmp-<name>.<random>`` for a multi-step write."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{name}.", dir=parent))
+
+
 @contextmanager
 def staged_folder(dest: Path) -> Iterator[Path]:
     """Yield an empty folder beside ``dest``; on normal exit it replaces ``dest``.
@@ -67,6 +100,7 @@ def staged_folder(dest: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    fault_point(f"staged:{dest.name}")
     swap_in(staging, dest)
 
 
@@ -79,6 +113,7 @@ def swap_in(staging: Path, dest: Path) -> None:
     old = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{dest.name}.old-", dir=dest.parent))
     old.rmdir()
     dest.rename(old)
+    fault_point(f"swap:{dest.name}")
     try:
         staging.rename(dest)
     except BaseException:
@@ -88,16 +123,19 @@ def swap_in(staging: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def leftovers(folder: Path) -> list[Path]:
-    """Temporary files and folders an interrupted run left directly in ``folder``."""
+def leftovers(folder: Path, name: str | None = None) -> list[Path]:
+    """Temporary files and folders an interrupted run left directly in ``folder``; with
+    ``name``, only those staged for ``folder/name``."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.startswith(PREFIX))
+    start = PREFIX if name is None else f"{PREFIX}{name}."
+    return sorted(p for p in folder.iterdir() if p.name.startswith(start))
 
 
-def sweep(folder: Path) -> list[Path]:
-    """Remove :func:`leftovers` of ``folder``; return what was removed."""
-    removed = leftovers(folder)
+def sweep(folder: Path, name: str | None = None) -> list[Path]:
+    """Remove :func:`leftovers` of ``folder`` (``name``: of ``folder/name`` only); return
+    what was removed."""
+    removed = leftovers(folder, name)
     for p in removed:
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
