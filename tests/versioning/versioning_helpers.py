@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
-from statpub.release import Paths
+from statpub.release import Paths, archive_current
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -64,3 +65,31 @@ def cli_paths(paths: Paths) -> list[str]:
         "--out", str(paths.out),
         "--releases", str(paths.releases),
     ]  # fmt: skip
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file (its sha256) and folder ("<dir>") under ``root``, hidden ones included:
+    two trees are equal when they are byte-identical with nothing left over."""
+    return {
+        p.relative_to(root).as_posix(): (
+            "<dir>" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+        )
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def make_work(root: Path) -> Paths:
+    """A repository-like folder at ``root`` with the real figures copied and 1.0.0 archived."""
+    shutil.copytree(ROOT / "figures", root / "figures")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    # A history of its own, whatever the real one has become: 1.0.0 and an empty log.
+    (root / "figures/releases.yml").write_text(
+        "releases:\n  - version: 1.0.0\n    date: 2026-11-27\n    note: Fixture first release.\n",
+        encoding="utf-8",
+    )
+    for name in ("revisions.csv", "removals.yml"):
+        (root / "figures" / name).unlink(missing_ok=True)
+    paths = Paths(root / "figures", root / "schemas", root / "datapackage", root / "releases")
+    version, archived = archive_current(paths)
+    assert archived and version == "1.0.0"
+    return paths

@@ -32,15 +32,23 @@ def build(
     Writes CSV and Parquet for every table, the Table Schemas, datapackage.json
     (with bytes and sha256 for each file), the data card README.md and
     CHANGELOG.md. The package is built aside and validated; the previous one is
-    replaced only if the new one is valid. Same inputs, same bytes.
+    replaced only if the new one is valid. Same inputs, same bytes. A release
+    that was interrupted is first completed or rolled back (see `statpub
+    release`), and the leftovers of interrupted runs are removed.
 
     Exit status: 0 built, 1 the figure files or the result are invalid, 2 could not run.
     """
     from statpub.builder import build as run_build
+    from statpub.release import journal
 
-    result = run_build(figures_dir, schemas_dir, out_dir, sources_dir=sources_dir)
-    if resolve_format(fmt, as_json) == "json":
-        echo_json(result.to_dict())
+    json_out = resolve_format(fmt, as_json) == "json"
+    with journal.exclusive(figures_dir):
+        recovery = journal.recover(figures_dir, out=out_dir)
+        if recovery is not None:
+            click.echo(recovery.message(), err=json_out)
+        result = run_build(figures_dir, schemas_dir, out_dir, sources_dir=sources_dir)
+    if json_out:
+        echo_json({**result.to_dict(), "recovery": recovery.to_dict() if recovery else None})
         return
     warnings = result.report.warnings if result.report else []
     for w in warnings:

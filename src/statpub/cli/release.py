@@ -64,7 +64,9 @@ def release(
     figures/removals.yml). Chooses the bump by the Data Package Version recipe
     (or checks --bump), appends to the revisions log, rebuilds the package and
     CHANGELOG.md, and archives the new version with its checksums. A refused
-    release writes nothing.
+    release writes nothing. The release is journaled: one interrupted at any
+    step is completed (once its archive is in place) or rolled back by the next
+    `statpub release` or `statpub build`, which says which.
 
     Exit status: 0 released, 1 refused (reasons missing, bump too small, version
     exists, result invalid), 2 could not run.
@@ -89,6 +91,8 @@ def release(
     if as_json:
         echo_json(result.to_dict())
         return
+    if result.recovery is not None:
+        click.echo(result.recovery.message())
     verb = "would release" if dry_run else "released"
     click.echo(
         f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "

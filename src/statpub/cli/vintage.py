@@ -48,9 +48,10 @@ def vintage(
 
     Reads every version in the release archive, like ALFRED's vintages of a
     FRED series: per primary key, what each version said and whether it was
-    new, the same, revised or removed.
+    new, the same, revised or removed. Every version is proven against its
+    SHA256SUMS first; a tampered archive is refused.
 
-    Exit status: 0 shown, 2 could not run.
+    Exit status: 0 shown, 1 the archive fails its checksums, 2 could not run.
     """
     from statpub.versioning.vintage import vintages
 

@@ -1,8 +1,10 @@
 """Writing a release, once everything is known to be good.
 
-The heavy work (building, validating, archiving into a staged folder) is done
-before anything is replaced; each file is then swapped in by a rename, so an
-interrupted release leaves every file either old or new, never half-written.
+The heavy work (building, validating, sealing the archive folder with its
+checksums) is done before anything is replaced, in a staging folder beside the
+archive; the journal (:mod:`statpub.release.journal`) then records the end
+state, and each file is swapped in by a rename. An interrupted release is
+completed or rolled back by the next run.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
-from statpub.package.atomic import staged_folder, write_bytes
+from statpub.release import journal
 from statpub.versioning import archive
 from statpub.versioning.log import REVISIONS_FILE, appended
 
@@ -24,26 +26,64 @@ if TYPE_CHECKING:
 RELEASES_FILE = "releases.yml"
 
 
-def commit(
-    paths: Paths, package: Path, version: str, date: dt.date, note: str, rows: list[dict[str, Any]]
-) -> list[str]:
-    releases_text = _appended_release(paths.figures / RELEASES_FILE, version, date, note)
-    log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
-    archived = archive.archive(package, paths.releases, version)
-    write_bytes(paths.figures / REVISIONS_FILE, log_bytes)
-    write_bytes(paths.figures / RELEASES_FILE, releases_text.encode("utf-8"))
-    replace_folder(package, paths.out)
+def written_paths(paths: Paths, version: str) -> list[str]:
+    """What a release writes, as the result lists it."""
     return [
-        str(archived.folder),
+        str(paths.releases / version),
         str(paths.figures / REVISIONS_FILE),
         str(paths.figures / RELEASES_FILE),
         str(paths.out),
     ]
 
 
-def replace_folder(package: Path, out: Path) -> None:
-    with staged_folder(out) as staging:
-        archive.copy_package(package, staging)
+def commit(
+    paths: Paths,
+    workspace: Path,
+    package: Path,
+    version: str,
+    release: tuple[dt.date, str, list[dict[str, Any]]],
+    result: dict[str, Any],
+) -> None:
+    """Seal ``package`` (in ``workspace``, beside the archive) and publish it as ``version``:
+    the archive, then the revisions log, releases.yml and the package folder."""
+    date, note, rows = release
+    releases_text = _appended_release(paths.figures / RELEASES_FILE, version, date, note)
+    log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
+    writes = [
+        journal.FileWrite.of(paths.figures / REVISIONS_FILE, log_bytes),
+        journal.FileWrite.of(paths.figures / RELEASES_FILE, releases_text.encode("utf-8")),
+    ]
+    _run(paths, workspace, package, version, "release", writes, result)
+
+
+def commit_archive(paths: Paths, workspace: Path, package: Path, version: str) -> None:
+    """Archive ``package`` as ``version`` and publish it; the figure files stay as they are."""
+    _run(paths, workspace, package, version, "archive", [], {"version": version, "archived": True})
+
+
+def _run(
+    paths: Paths,
+    workspace: Path,
+    package: Path,
+    version: str,
+    operation: str,
+    writes: list[journal.FileWrite],
+    result: dict[str, Any],
+) -> None:
+    manifest = archive.seal(package)
+    plan = journal.Plan(
+        operation,
+        version,
+        paths.figures,
+        paths.releases,
+        paths.out,
+        workspace,
+        package,
+        manifest,
+        writes,
+        result,
+    )
+    journal.run(plan)
 
 
 def _appended_release(path: Path, version: str, date: dt.date, note: str) -> str:

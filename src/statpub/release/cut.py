@@ -6,19 +6,22 @@
    metadata changes; each revision, removal and metadata change needs a reason.
 3. Choose the bump the change needs (or check the one asked for), append the
    changes to the revisions log, and build and validate the new version.
-4. Only then write: the archive folder, ``figures/revisions.csv``,
-   ``figures/releases.yml`` and the package folder. A refused release writes
-   nothing.
+4. Only then write, as a journaled transaction (:mod:`statpub.release.journal`):
+   the archive folder, ``figures/revisions.csv``, ``figures/releases.yml`` and
+   the package folder. A refused release writes nothing.
+
+Before all this, a release interrupted earlier is completed or rolled back,
+and the history is audited (:mod:`statpub.versioning.audit`): a tampered
+archive or an edited past entry refuses the release.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,49 +29,19 @@ from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import FigureSet, Release
 from statpub.package import read_package
-from statpub.release.commit import RELEASES_FILE, commit, replace_folder
+from statpub.package.atomic import fault_point, temp_folder
+from statpub.release import journal
+from statpub.release.commit import RELEASES_FILE, commit, commit_archive, written_paths
 from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
+from statpub.release.result import ReleaseResult
 from statpub.report import Issue
-from statpub.versioning import archive
+from statpub.versioning import archive, audit
 from statpub.versioning.change import Change
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
 from statpub.versioning.log import REVISIONS_FILE, read_revisions
 
 OBSERVATIONS = "observations"
-
-
-@dataclass
-class ReleaseResult:
-    previous_version: str
-    version: str
-    date: dt.date
-    level: str  # the bump made
-    required: str  # the smallest bump the change allows
-    forced_by: Change | None
-    note: str
-    changes: list[FigureChange] = field(default_factory=list)
-    revisions: list[dict[str, Any]] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "previous_version": self.previous_version,
-            "version": self.version,
-            "date": self.date.isoformat(),
-            "level": self.level,
-            "required": self.required,
-            "forced_by": self.forced_by.to_dict() if self.forced_by else None,
-            "note": self.note,
-            "changes": [c.to_dict() for c in self.changes],
-            "revisions": [
-                {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
-                for r in self.revisions
-            ],
-            "written": list(self.written),
-            "dry_run": self.dry_run,
-        }
 
 
 @dataclass
@@ -88,7 +61,50 @@ def release(
     note: str | None = None,
     dry_run: bool = False,
 ) -> ReleaseResult:
-    """Release the changes in the figure files as a new version dated ``date``."""
+    """Release the changes in the figure files as a new version dated ``date``.
+
+    A release found interrupted is dealt with first: completed (its result is
+    returned, with ``recovery`` saying so) or rolled back (and this release made).
+    """
+    with journal.exclusive(paths.figures):
+        recovery = _recover(paths, dry_run)
+        if recovery is not None and recovery.action == journal.COMPLETED:
+            if recovery.operation == "release":
+                done = ReleaseResult.from_dict(recovery.result)
+                done.recovery = recovery
+                return done
+        try:
+            out = _release(paths, date, bump=bump, note=note, dry_run=dry_run)
+        except (StatpubError, InvalidInput) as exc:
+            if recovery is not None:  # say what was done before this release failed
+                _prefix(exc, recovery.message())
+            raise
+        out.recovery = recovery
+        return out
+
+
+def _prefix(exc: StatpubError | InvalidInput, done: str) -> None:
+    if isinstance(exc, StatpubError):
+        exc.message = f"{done}; then: {exc.message}"
+    else:
+        exc.summary = f"{done}; then: {exc.summary}"
+
+
+def _recover(paths: Paths, dry_run: bool) -> journal.Recovery | None:
+    if not dry_run:
+        return journal.recover(paths.figures, releases=paths.releases, out=paths.out)
+    if journal.pending(paths.figures):
+        raise StatpubError(
+            f"a release was interrupted ({paths.figures / journal.JOURNAL}); run `statpub "
+            "release` without --dry-run, or `statpub build`, to complete or roll it back first",
+            code="release-interrupted",
+        )
+    return None
+
+
+def _release(
+    paths: Paths, date: dt.date, *, bump: str | None, note: str | None, dry_run: bool
+) -> ReleaseResult:
     from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
 
@@ -96,10 +112,11 @@ def release(
     figset = load_figures(paths.figures, schemas)
     last = figset.current_release
     previous_dir = _previous_archive(paths, last.version)
+    _audit(paths)
     log = read_revisions(paths.figures)
     _check_log_matches_archive(paths, log, previous_dir)
 
-    with _tempdir() as tmp:
+    with _workspace(paths) as tmp:
         candidate = tmp / "candidate"
         candidate.mkdir()
         _write(candidate, figset, schemas, log)
@@ -108,10 +125,7 @@ def release(
             read_package(candidate, label=str(paths.figures)),
         )
         if not result.different:
-            raise StatpubError(
-                f"nothing to release: the figure files give the same package as {last.version}",
-                code="nothing-to-release",
-            )
+            raise StatpubError(_nothing_to_release(paths, last.version), code="nothing-to-release")
         changes = _observation_changes(result)
         required = semver.highest([result.level, "patch"])
         level = bump or required
@@ -132,6 +146,7 @@ def release(
         package.mkdir()
         _write(package, final, schemas, [*log, *rows])
         _validate(package, paths.sources, previous_dir)
+        fault_point("release:built")
         out = ReleaseResult(
             last.version,
             version,
@@ -145,7 +160,8 @@ def release(
             dry_run=dry_run,
         )
         if not dry_run:
-            out.written = commit(paths, package, version, date, note, rows)
+            out.written = written_paths(paths, version)
+            commit(paths, tmp, package, version, (date, note, rows), out.to_dict())
     return out
 
 
@@ -159,23 +175,30 @@ def archive_current(paths: Paths) -> tuple[str, bool]:
     from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
 
-    schemas = load_schemas(paths.schemas)
-    figset = load_figures(paths.figures, schemas)
-    version = figset.current_release.version
-    log = read_revisions(paths.figures)
-    earlier, later = _archived_around(paths, version)
-    _refuse_archive_ahead(paths, version, later)
-    with _tempdir() as tmp:
-        package = tmp / "package"
-        package.mkdir()
-        _write(package, figset, schemas, log)
-        if (paths.releases / version).exists():
-            _check_unchanged(paths.releases / version, package, version)
-            return version, False
-        previous = paths.releases / earlier[-1] if earlier else None
-        _validate(package, paths.sources, previous)
-        archive.archive(package, paths.releases, version)
-        replace_folder(package, paths.out)
+    with journal.exclusive(paths.figures):
+        recovery = journal.recover(paths.figures, releases=paths.releases, out=paths.out)
+        schemas = load_schemas(paths.schemas)
+        figset = load_figures(paths.figures, schemas)
+        version = figset.current_release.version
+        log = read_revisions(paths.figures)
+        earlier, later = _archived_around(paths, version)
+        _refuse_archive_ahead(paths, version, later)
+        _audit(paths)
+        with _workspace(paths) as tmp:
+            package = tmp / "package"
+            package.mkdir()
+            _write(package, figset, schemas, log)
+            if (paths.releases / version).exists():
+                _check_unchanged(paths.releases / version, package, version)
+                done = recovery is not None and (recovery.action, recovery.version) == (
+                    journal.COMPLETED,
+                    version,
+                )
+                return version, done
+            previous = paths.releases / earlier[-1] if earlier else None
+            _validate(package, paths.sources, previous)
+            fault_point("release:built")
+            commit_archive(paths, tmp, package, version)
     return version, True
 
 
@@ -225,12 +248,46 @@ def _archived_around(paths: Paths, version: str) -> tuple[list[str], list[str]]:
 
 
 @contextmanager
-def _tempdir() -> Iterator[Path]:
-    tmp = Path(tempfile.mkdtemp(prefix="statpub-release-"))
+def _workspace(paths: Paths) -> Iterator[Path]:
+    """A scratch folder beside the archive (so a staged version is renamed into place),
+    removed at the end whatever happens."""
+    tmp = temp_folder(paths.releases, "release")
     try:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _audit(paths: Paths) -> None:
+    """Refuse to build on a tampered history: every archive, releases.yml, the log."""
+    root = paths.figures.parent
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    issues = audit.audit(paths.releases, paths.figures, shown)
+    if issues:
+        raise InvalidInput(
+            issues, summary="release refused: the release history was altered; nothing was written"
+        )
+
+
+def _nothing_to_release(paths: Paths, version: str) -> str:
+    """Why there is nothing to release, and what to run when only the package is behind."""
+    message = f"nothing to release: the figure files give the same package as {version}"
+    try:
+        published = read_package(paths.out).version if paths.out.is_dir() else None
+    except (StatpubError, InvalidInput):
+        published = None
+    if published != version:
+        shown = published if published is not None else "nothing"
+        message += (
+            f", but {paths.out} holds {shown}: run `statpub build` to publish {version} there"
+        )
+    return message
 
 
 def _write(

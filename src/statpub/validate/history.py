@@ -13,6 +13,14 @@
 The previous release is ``--previous`` (a package, or a version in the
 ``releases/`` archive beside the package), or found on its own when a
 ``releases/`` folder sits beside the package folder.
+
+Before any of these, the whole archive the previous release belongs to is
+audited (:mod:`statpub.versioning.audit`): every version's ``SHA256SUMS``, and,
+when ``figures/`` sits beside the package too, the entries of
+``figures/releases.yml`` and ``figures/revisions.csv`` against what each
+archive holds. A tampered history is reported for what it is, and the
+comparisons (whose advice would be to release a new version) are not made;
+nor are they while an interrupted release is pending (``release-interrupted``).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
     from statpub.versioning.diff import DiffResult
 
 RELEASES_DIR = "releases"
+FIGURES_DIR = "figures"
 LOG = "revisions"
 OBSERVATIONS = "observations"
 LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
@@ -49,6 +58,9 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
     from statpub.versioning.diff import diff
 
     folder, same_version = found
+    tampered = _audit(new, folder)
+    if tampered:
+        return tampered
     old = read_package(folder)
     report.stats["previous"] = f"{old.version} ({folder})"
     result = diff(old, new)
@@ -81,6 +93,37 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
         )
     issues += _log_issues(old, new, result, where)
     return issues
+
+
+def _audit(new: Package, folder: Path) -> list[Issue]:
+    """The archive ``folder`` belongs to, and the figure files beside it, are untampered;
+    no release is half-way."""
+    import os
+
+    from statpub.versioning import archive, audit
+
+    releases = folder.parent
+    if folder.name not in archive.archived_versions(releases):
+        return []  # --previous names a package outside an archive
+    figures = new.root.parent / FIGURES_DIR
+    beside = releases.resolve() == (new.root.parent / RELEASES_DIR).resolve()
+    figures_dir = figures if beside and figures.is_dir() else None
+
+    def shown(path: Path) -> str:
+        return Path(os.path.relpath(path, new.root)).as_posix()
+
+    if figures_dir is not None and (figures_dir / archive.JOURNAL).is_file():
+        journal = figures_dir / archive.JOURNAL
+        return [
+            Issue(
+                "release-interrupted",
+                f"a release was interrupted and is pending ({shown(journal)}): run "
+                "`statpub release` or `statpub build`, which complete it or roll it back, "
+                "then validate again",
+                path=shown(journal),
+            )
+        ]
+    return audit.audit(releases, figures_dir, shown)
 
 
 def _not_checked(pkg: Package, why: str) -> Issue:

@@ -13,7 +13,9 @@ writes different Parquet bytes. So the published bytes themselves are kept, and
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,9 @@ from statpub.package.files import MANIFEST, manifest_text, read_manifest, tree_d
 from statpub.report import Issue
 
 GITATTRIBUTES = "* -text\n"
+# Where `statpub release` journals a release in progress, in the figures folder
+# (statpub.release.journal); git-ignored.
+JOURNAL = ".statpub-release.json"
 
 
 def package_files(folder: Path) -> dict[str, str]:
@@ -44,8 +49,46 @@ def archived_versions(releases_dir: Path) -> list[str]:
     return sorted(found, key=semver.sort_key)
 
 
+def unsealed_folders(releases_dir: Path) -> list[Path]:
+    """Folders named as a version under ``releases_dir`` that have no manifest."""
+    if not releases_dir.is_dir():
+        return []
+    return sorted(
+        p
+        for p in releases_dir.iterdir()
+        if p.is_dir() and semver.is_version(p.name) and not (p / MANIFEST).is_file()
+    )
+
+
+def unsealed_issues(releases_dir: Path, shown: Callable[[Path], str] | None = None) -> list[Issue]:
+    """A ``manifest-missing`` issue for each folder named as a version that has no manifest."""
+    return [_unsealed(folder, shown) for folder in unsealed_folders(releases_dir)]
+
+
+def _unsealed(folder: Path, shown: Callable[[Path], str] | None) -> Issue:
+    path = folder / MANIFEST
+    return Issue(
+        "manifest-missing",
+        f"{folder.name} has no {MANIFEST}, so this release cannot be proven; restore the "
+        "file from git",
+        path=shown(path) if shown else f"{folder.parent.name}/{folder.name}/{MANIFEST}",
+    )
+
+
+def verify_all(releases_dir: Path) -> list[Issue]:
+    """:func:`verify` of every archived version, and :func:`unsealed_issues`."""
+    return unsealed_issues(releases_dir) + [
+        i for v in archived_versions(releases_dir) for i in verify(releases_dir / v)
+    ]
+
+
 def release_folder(releases_dir: Path, version: str) -> Path:
     folder = releases_dir / version
+    if folder.is_dir() and semver.is_version(version) and not (folder / MANIFEST).is_file():
+        raise InvalidInput(
+            [_unsealed(folder, None)],
+            summary=f"release {version} in {releases_dir} cannot be proven",
+        )
     if not (folder / MANIFEST).is_file():
         known = ", ".join(archived_versions(releases_dir)) or "none"
         raise StatpubError(
@@ -55,11 +98,14 @@ def release_folder(releases_dir: Path, version: str) -> Path:
     return folder
 
 
-def verify(folder: Path) -> list[Issue]:
-    """Every file listed in the manifest is present with its recorded sha256, and no other."""
+def verify(folder: Path, label: str | None = None) -> list[Issue]:
+    """Every file listed in the manifest is present with its recorded sha256, and no other.
+
+    Issues name each file as ``label/<path>`` (default ``releases/<version>/<path>``).
+    """
     recorded = read_manifest(folder)
     actual = package_files(folder)
-    label = folder.name
+    label = label or f"{folder.parent.name}/{folder.name}"
     issues: list[Issue] = []
     for rel, digest in recorded.items():
         if rel not in actual:
@@ -127,6 +173,30 @@ def archive(package_dir: Path, releases_dir: Path, version: str) -> ArchiveResul
         files = copy_package(package_dir, staging)
         write_text(staging / MANIFEST, manifest_text(files))
     return ArchiveResult(version, dest, files)
+
+
+def seal(package_dir: Path) -> dict[str, str]:
+    """Write the manifest of ``package_dir`` into it, making it a staged archive folder;
+    return path -> sha256 of the package files."""
+    files = package_files(package_dir)
+    write_text(package_dir / MANIFEST, manifest_text(files))
+    return files
+
+
+def place(staged: Path, releases_dir: Path, version: str) -> Path:
+    """Move a sealed folder to ``releases_dir/version`` with one rename (the same file
+    system); a version is archived once."""
+    dest = releases_dir / version
+    if dest.exists():
+        raise StatpubError(
+            f"{dest} exists: version {version} is already archived", code="version-exists"
+        )
+    attributes = releases_dir / ".gitattributes"
+    if not attributes.exists():
+        write_text(attributes, GITATTRIBUTES)
+    os.chmod(staged, 0o755)
+    staged.rename(dest)
+    return dest
 
 
 def copy_package(src: Path, dest: Path) -> dict[str, str]:

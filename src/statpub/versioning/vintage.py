@@ -5,6 +5,8 @@ released package; this reads a table (``observations`` by default) from each
 archived version and lines up, per primary key, what each version published
 and how it differed from the version before: ``new``, ``same``, ``revised``
 or ``removed``. Versions after a removal are left out until the row returns.
+Every archived version is proven against its ``SHA256SUMS`` before anything is
+read: a tampered archive is refused, naming each file (``checksum-mismatch``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from statpub.errors import StatpubError
+from statpub.errors import InvalidInput, StatpubError
 from statpub.package import read_package
 from statpub.versioning import archive
 from statpub.versioning.rowtext import read_rows
@@ -91,6 +93,12 @@ def vintages(
     versions = archive.archived_versions(releases_dir)
     if not versions:
         raise StatpubError(f"{releases_dir}: no archived release found", code="file-not-found")
+    issues = archive.verify_all(releases_dir)
+    if issues:
+        raise InvalidInput(
+            issues,
+            summary=f"the release archive {releases_dir} fails its checksums; nothing was read",
+        )
     view: VintageView | None = None
     seen: dict[tuple[str | None, ...], Series] = {}
     last: dict[tuple[str | None, ...], dict[str, str | None] | None] = {}

@@ -1,0 +1,199 @@
+"""The whole release history is tamper-evident, and each refusal names the real cause."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from versioning_helpers import add_centres_period, cli_paths, edit, revise_centres
+
+from statpub.builder import build
+from statpub.cli import main
+from statpub.errors import InvalidInput
+from statpub.release import Paths, release
+from statpub.report import Issue
+from statpub.validate import validate
+from statpub.versioning.vintage import vintages
+
+OBSERVATIONS_1_0_0 = "releases/1.0.0/data/observations.csv"
+
+
+@pytest.fixture
+def history(work: Paths) -> Paths:
+    """1.0.0, then 1.0.1 (a revision) and 1.1.0 (a new period), all released."""
+    revise_centres(work, "115", "A test correction.")
+    release(work, dt.date(2026, 12, 1))
+    add_centres_period(work, "2025-12", "120")
+    release(work, dt.date(2026, 12, 5))
+    assert validate(work.out).valid
+    return work
+
+
+def errors(paths: Paths) -> list[Issue]:
+    return validate(paths.out).errors
+
+
+def tamper(path: Path, old: bytes, new: bytes) -> None:
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def test_an_edited_older_archive_is_caught_naming_the_file(history: Paths) -> None:
+    root = history.figures.parent
+    tamper(root / OBSERVATIONS_1_0_0, b",112,", b",113,")
+    out = CliRunner().invoke(main, ["validate", str(history.out)])
+    assert out.exit_code == 1
+    assert f"../{OBSERVATIONS_1_0_0} [sha256]: error [checksum-mismatch]" in out.stdout
+    assert [i.type for i in errors(history)] == ["checksum-mismatch"]
+
+
+def test_a_tampered_latest_archive_names_the_mismatch_not_a_new_release(history: Paths) -> None:
+    root = history.figures.parent
+    tamper(root / "releases/1.1.0/data/observations.csv", b",120,", b",121,")
+    (issue,) = errors(history)
+    assert issue.type == "checksum-mismatch"
+    assert issue.path == "../releases/1.1.0/data/observations.csv"
+    assert "changed after release; restore it from git" in issue.message
+    assert "statpub release" not in issue.message
+
+
+def test_missing_and_extra_files_in_an_older_archive_are_caught(history: Paths) -> None:
+    root = history.figures.parent
+    (root / "releases/1.0.1/README.md").unlink()
+    (root / "releases/1.0.0/notes.txt").write_text("x", encoding="utf-8")
+    found = {(i.type, i.path) for i in errors(history)}
+    assert found == {
+        ("archive-file-missing", "../releases/1.0.1/README.md"),
+        ("archive-file-unlisted", "../releases/1.0.0/notes.txt"),
+    }
+
+
+def test_a_deleted_manifest_is_caught(history: Paths) -> None:
+    (history.releases / "1.0.0/SHA256SUMS").unlink()
+    assert {(i.type, i.path) for i in errors(history)} == {
+        ("manifest-missing", "../releases/1.0.0/SHA256SUMS")
+    }
+
+
+def test_a_renamed_archive_is_caught(history: Paths) -> None:
+    shutil.copytree(history.releases / "1.0.0", history.releases / "0.9.0")
+    (issue,) = errors(history)
+    assert (issue.type, issue.path, issue.field) == (
+        "archive-version-mismatch",
+        "../releases/0.9.0/datapackage.json",
+        "version",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("    date: 2026-11-27\n", "    date: 2026-11-20\n", "date"),
+        ("    note: Fixture first release.\n", "    note: A better first release.\n", "note"),
+    ],
+)
+def test_an_edited_past_release_entry_is_caught_naming_the_field(
+    history: Paths, old: str, new: str, field: str
+) -> None:
+    edit(history.figures / "releases.yml", old, new)
+    build(history.figures, history.schemas, history.out)  # as CI does before validating
+    (issue,) = errors(history)
+    assert (issue.type, issue.field, issue.path) == (
+        "release-entry-edited",
+        field,
+        "../figures/releases.yml",
+    )
+    lines = (history.figures / "releases.yml").read_text(encoding="utf-8").splitlines()
+    assert issue.row is not None and lines[issue.row - 1] == new.rstrip("\n")
+    assert "release 1.0.0" in issue.message
+    # Caught without a rebuild too: the figure files are read, not the built package.
+    shutil.rmtree(history.out)
+    shutil.copytree(history.releases / "1.1.0", history.out)
+    (history.out / "SHA256SUMS").unlink()
+    assert [i.type for i in errors(history)] == ["release-entry-edited"]
+
+
+def test_a_past_entry_removed_from_releases_yml_is_caught(history: Paths) -> None:
+    path = history.figures / "releases.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - version: 1.0.1")
+    path.write_text(text[:start] + text[text.index("  - version: 1.1.0") :], encoding="utf-8")
+    found = [(i.type, i.field) for i in errors(history)]
+    assert ("release-entry-missing", "version") in found
+    assert all(t.startswith("release-entry") for t, _ in found)
+
+
+def test_an_edited_log_entry_is_caught_in_the_figure_files(history: Paths) -> None:
+    path = history.figures / "revisions.csv"
+    tamper(path, b"A test correction.", b"A better reason.")
+    found = {(i.type, i.path, i.field) for i in errors(history)}
+    assert found == {("revisions-log-edited", "../figures/revisions.csv", "reason")}
+
+
+def test_an_archive_rewritten_with_its_checksums_is_caught_by_the_later_logs(
+    history: Paths,
+) -> None:
+    """Editing 1.0.1's log and its SHA256SUMS to match: 1.1.0's log still holds the entry."""
+    from statpub.package.files import manifest_text
+    from statpub.versioning.archive import package_files
+
+    folder = history.releases / "1.0.1"
+    tamper(folder / "data/revisions.csv", b"A test correction.", b"A better reason.")
+    (folder / "SHA256SUMS").write_text(manifest_text(package_files(folder)), encoding="utf-8")
+    issues = errors(history)
+    assert {(i.type, i.path) for i in issues} == {
+        ("revisions-log-edited", "../releases/1.1.0/data/revisions.csv")
+    }
+    assert "../releases/1.0.1/data/revisions.csv" in issues[0].message
+
+
+def test_release_refuses_a_tampered_history(history: Paths) -> None:
+    edit(history.figures / "releases.yml", "    date: 2026-12-01\n", "    date: 2026-12-02\n")
+    add_centres_period(history, "2026-01", "125")
+    before = sorted(p.name for p in history.releases.iterdir())
+    refused = CliRunner().invoke(main, ["release", *cli_paths(history), "--date", "2026-12-09"])
+    assert refused.exit_code == 1
+    assert "release-entry-edited" in refused.stderr and "figures/releases.yml:" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert sorted(p.name for p in history.releases.iterdir()) == before
+    with pytest.raises(InvalidInput) as exc:
+        release(history, dt.date(2026, 12, 9))
+    assert [(i.type, i.field) for i in exc.value.issues] == [("release-entry-edited", "date")]
+
+
+def test_vintage_refuses_a_tampered_archive(history: Paths) -> None:
+    root = history.figures.parent
+    tamper(root / OBSERVATIONS_1_0_0, b",112,", b",113,")
+    out = CliRunner().invoke(main, ["vintage", "--releases", str(history.releases)])
+    assert out.exit_code == 1
+    assert f"{OBSERVATIONS_1_0_0} [sha256]: error [checksum-mismatch]" in out.stderr
+    assert "nothing was read" in out.stderr and out.stdout == ""
+    with pytest.raises(InvalidInput) as exc:
+        vintages(history.releases)
+    assert [(i.type, i.path) for i in exc.value.issues] == [
+        ("checksum-mismatch", OBSERVATIONS_1_0_0)
+    ]
+
+
+def test_checkout_refuses_a_tampered_archive_with_the_same_message(
+    history: Paths, tmp_path: Path
+) -> None:
+    root = history.figures.parent
+    tamper(root / OBSERVATIONS_1_0_0, b",112,", b",113,")
+    (expected,) = errors(history)
+    out = CliRunner().invoke(
+        main, ["checkout", "1.0.0", str(tmp_path / "x"), "--releases", str(history.releases)]
+    )
+    assert out.exit_code == 1 and not (tmp_path / "x").exists()
+    assert f"{OBSERVATIONS_1_0_0} [sha256]: error [checksum-mismatch] {expected.message}" in (
+        out.stderr
+    )
+    (history.releases / "1.0.1/SHA256SUMS").unlink()
+    gone = CliRunner().invoke(
+        main, ["checkout", "1.0.1", str(tmp_path / "y"), "--releases", str(history.releases)]
+    )
+    assert gone.exit_code == 1 and "manifest-missing" in gone.stderr
