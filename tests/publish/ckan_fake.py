@@ -5,7 +5,10 @@ before or after the portal acted on it. The behaviours copied (upload address
 from the file name, ``size`` set on upload, unknown resource fields kept,
 ``package_patch`` keeping resources) are the ones docs/ckan-test-stack.md
 records from the real stack, and test_ckan_live.py checks the same scenarios
-against it.
+against it. The DataStore part (:class:`FakeDataStore`) copies what the real
+one does with the calls statpub makes: the read-only check on uploads unless
+``force``, existing columns keeping their type, ``json`` reported as
+``nested`` by datastore_info, values returned as datastore_search returns them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import copy
 from typing import Any, BinaryIO
 
+from ckan_datastore_fake import FakeDataStore
+
 from statpub.errors import StatpubError
+from statpub.publish.datastore import no_datastore
 
 
 class Cut(StatpubError):
@@ -23,11 +29,14 @@ class Cut(StatpubError):
         super().__init__(f"{action}: connection dropped (injected)", code="portal-unreachable")
 
 
-class FakeCKAN:
+class FakeCKAN(FakeDataStore):
     url = "http://ckan.invalid"
     token_env = "CKAN_API_TOKEN"
 
-    def __init__(self, org: str = "statpub-test", *, signed_in: bool = True) -> None:
+    def __init__(
+        self, org: str = "statpub-test", *, signed_in: bool = True, datastore: bool = True
+    ) -> None:
+        super().__init__(datastore=datastore)
         self.signed_in = signed_in
         self.org = {"id": "org-0001", "name": org}
         self.allowed = [self.org]
@@ -62,8 +71,13 @@ class FakeCKAN:
         self._losing = failing and self.lose_file and content is not None
         if failing and not self.fail_after and not self._losing:
             raise Cut(action)
+        handler = getattr(self, "_" + action, None)
+        if handler is None:  # what Portal makes of CKAN's "Action name not known"
+            if action.startswith("datastore_"):
+                raise no_datastore(self.url)
+            raise StatpubError(f"{action} failed on the portal: HTTP 400", code="portal-error")
         try:
-            result = getattr(self, "_" + action)(copy.deepcopy(data or {}), content)
+            result = handler(copy.deepcopy(data or {}), content)
         except KeyError:
             if not missing_ok:
                 raise StatpubError(f"{action}: not found", code="portal-error") from None
@@ -83,7 +97,10 @@ class FakeCKAN:
         return self._package_show({"id": name}, None)
 
     def writes(self) -> list[str]:
-        reads = {"organization_show", "organization_list_for_user", "package_show", "license_list"}
+        reads = {
+            "organization_show", "organization_list_for_user", "package_show", "license_list",
+            "status_show", "datastore_info", "datastore_search",
+        }  # fmt: skip
         return [c for c in self.calls if c not in reads]
 
     # actions
@@ -103,6 +120,9 @@ class FakeCKAN:
                 if r["id"] == rid:
                     return d, r
         raise KeyError(rid)
+
+    def _status_show(self, data: dict[str, Any], _: Any) -> dict[str, Any]:
+        return {"ckan_version": "2.11.6", "extensions": self.extensions()}
 
     def _organization_show(self, data: dict[str, Any], _: Any) -> dict[str, Any]:
         if data["id"] not in (self.org["id"], self.org["name"]):
@@ -156,6 +176,14 @@ class FakeCKAN:
         r.update(data)
         self._store(d, r, upload)
         return r
+
+    def _resource_delete(self, data: dict[str, Any], _: Any) -> None:
+        d, r = self._resource(data["id"])
+        d["resources"].remove(r)
+        for i, other in enumerate(sorted(d["resources"], key=lambda x: x["position"])):
+            other["position"] = i
+        self.files.pop(r["id"], None)
+        self.tables.pop(r["id"], None)  # as the datastore plugin does
 
     def _store(self, d: dict[str, Any], r: dict[str, Any], upload: Any) -> None:
         if upload is None:

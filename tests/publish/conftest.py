@@ -1,4 +1,4 @@
-"""Fixtures for the publishers: the built package, read as they read it, and a second release."""
+"""Fixtures for the publishers: the built package, read as they read it, and later releases."""
 
 from __future__ import annotations
 
@@ -53,3 +53,11 @@ def package_dir_copy(built_package: Path, tmp_path: Path) -> Path:
     dest = tmp_path / "pkgcopy"
     shutil.copytree(built_package, dest)
     return dest
+
+
+@pytest.fixture
+def scratch(repo_root: Path, tmp_path: Path) -> Path:
+    """The next release after the archive's last, cut in a copy of the repository."""
+    from scratch_release import scratch_release
+
+    return scratch_release(repo_root, tmp_path / "repo", dt.date(2026, 12, 1))

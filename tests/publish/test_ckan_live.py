@@ -9,56 +9,27 @@ stack's Solr is a stand-in (docs/ckan-test-stack.md).
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import shlex
 import socket
 import threading
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
+from live_stack import Stack, assert_published, cli, read_stack, show
 
-from services import require_service
 from statpub.cli import main
 from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.publish.ckan import apply, prepare, read_portal
+from statpub.publish.datastore import read_datastore
 from statpub.publish.local import publishable as read_package
 from statpub.publish.portal import Portal
 
 pytestmark = pytest.mark.ckan
-
-
-@dataclass(frozen=True)
-class Stack:
-    url: str
-    org: str
-    token: str = field(repr=False)  # kept out of pytest's failure reports
-    log_dir: Path | None = None
-
-
-def read_stack() -> Stack:
-    home = Path(os.environ.get("STATPUB_CKAN_HOME") or Path.home() / ".cache/statpub-ckan")
-    path = home / "env"
-    require_service("CKAN", path.is_file(), f"{path} not found: run scripts/ckan-stack start")
-    env: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            key, _, value = line.partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    try:
-        with urllib.request.urlopen(env["CKAN_URL"] + "/api/3/action/status_show", timeout=10):
-            pass
-    except OSError as exc:
-        require_service("CKAN", False, f"{env['CKAN_URL']} does not answer: {exc}")
-    log_dir = Path(env["CKAN_LOG_DIR"]) if env.get("CKAN_LOG_DIR") else None
-    return Stack(env["CKAN_URL"], env["CKAN_ORG"], env["CKAN_API_TOKEN"], log_dir)
 
 
 @pytest.fixture(scope="module")
@@ -78,43 +49,6 @@ def outputs() -> list[str]:
     return []
 
 
-def cli(ckan: Stack, outputs: list[str], *args: str, token: str | None = None) -> Result:
-    env = {"CKAN_API_TOKEN": ckan.token if token is None else token}
-    result = CliRunner().invoke(
-        main, ["publish", "ckan", *args, "--url", ckan.url, "--org", ckan.org],
-        env=env,
-    )  # fmt: skip
-    outputs.extend([result.stdout, result.stderr])
-    return result
-
-
-def show(ckan: Stack, name: str) -> dict[str, Any]:
-    portal = Portal(ckan.url, ckan.token)
-    return portal.call("package_show", {"id": name})
-
-
-def download(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as r:
-        return r.read()
-
-
-def assert_published(ckan: Stack, name: str, package: Package) -> dict[str, Any]:
-    """Every file once, byte-identical when downloaded, sha256 recorded, schema attached."""
-    ds = show(ckan, name)
-    local = {Path(f.path).name: f for f in package.files()}
-    wanted = [Path(f.path).name for f in package.data_files()]
-    wanted += ["datapackage.json", "CHANGELOG.md"]
-    assert [r["name"] for r in ds["resources"]] == wanted
-    for r in ds["resources"]:
-        f = local[r["name"]]
-        assert download(r["url"]) == (package.root / f.path).read_bytes(), r["name"]
-        assert r["sha256"] == f.sha256 and r["url_type"] == "upload"
-        if f.resource is not None:
-            assert json.loads(r["schema"]) == f.resource.schema
-    assert ds["version"] == package.version
-    return ds
-
-
 def test_first_publish_then_nothing_to_do(
     ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
@@ -122,7 +56,11 @@ def test_first_publish_then_nothing_to_do(
     assert first.exit_code == 0, first.output
     summary = json.loads(first.stdout)["summary"]
     n = len(package.data_files()) + 2
-    assert summary == {"created": n + 1, "patched": 0, "uploaded": n, "skipped": 0}
+    tables = sum(f.path.endswith(".csv") for f in package.data_files())
+    assert summary == {
+        "created": n + 1, "patched": 0, "uploaded": n, "loaded": tables, "updated": 0,
+        "deleted": 0, "skipped": 0, "stale": 0,
+    }  # fmt: skip
     before = assert_published(ckan, name, package)
     extras = {e["key"]: e["value"] for e in before["extras"]}
     assert extras["version_note"] == package.descriptor["versionNote"]
@@ -130,7 +68,7 @@ def test_first_publish_then_nothing_to_do(
 
     again = cli(ckan, outputs, str(package.root), "--dataset", name, "--json")
     assert again.exit_code == 0, again.output
-    assert json.loads(again.stdout)["summary"]["uploaded"] == 0
+    assert json.loads(again.stdout)["summary"]["skipped"] == n + 1 + tables
     after = show(ckan, name)
     assert after["metadata_modified"] == before["metadata_modified"], "a no-op run changed it"
     assert [r["metadata_modified"] for r in after["resources"]] == [
@@ -142,11 +80,12 @@ def test_dry_run_json_is_the_plan_and_sends_nothing(
     ckan: Stack, outputs: list[str], name: str, package: Package
 ) -> None:
     result = cli(ckan, outputs, str(package.root), "--dataset", name, "--dry-run", "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # changes are pending
     portal = Portal(ckan.url, ckan.token)
     state = read_portal(portal, name, ckan.org)
     assert state.dataset is None, "--dry-run created the dataset"
-    assert json.loads(result.stdout) == prepare(package, state).to_dict()
+    tables = read_datastore(portal, state, package)
+    assert json.loads(result.stdout) == prepare(package, state, datastore=tables).to_dict()
 
 
 def test_new_release_same_ids_new_files(
@@ -324,8 +263,10 @@ def test_token_in_no_output_or_log(
 ) -> None:
     """Last in the module: the outputs of every CLI run above and of a few more here
     (text, JSON, dry run, refused, failing), and CKAN's own logs."""
-    for extra in (["--dry-run"], [], ["--json"], ["--dry-run", "--json"]):
-        assert cli(ckan, outputs, str(package.root), "--dataset", name, *extra).exit_code == 0
+    runs = ((["--dry-run"], 1), ([], 0), (["--json"], 0), (["--dry-run", "--json"], 0))
+    for extra, status in runs:  # the first dry run has changes pending: exit 1
+        result = cli(ckan, outputs, str(package.root), "--dataset", name, *extra)
+        assert result.exit_code == status, result.output
     cli(ckan, outputs, str(package.root), "--dataset", name, token="x" * 40)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -340,7 +281,8 @@ def test_token_in_no_output_or_log(
     assert len(token) > 20
     assert not [o for o in outputs if token in o]
     assert ckan.log_dir is not None
-    checked = [p for p in ckan.log_dir.glob("*.log") if p.name in ("ckan.log", "solr.log")]
-    assert len(checked) == 2, f"CKAN logs missing under {ckan.log_dir}"
+    logs = ("ckan.log", "ckan-plain.log", "solr.log")
+    checked = [p for p in ckan.log_dir.glob("*.log") if p.name in logs]
+    assert len(checked) == len(logs), f"CKAN logs missing under {ckan.log_dir}"
     for log in checked:
         assert token not in log.read_text(errors="replace"), log

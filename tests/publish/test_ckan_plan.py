@@ -12,46 +12,15 @@ from typing import Any
 import pytest
 from ckan_fake import FakeCKAN
 from click.testing import CliRunner
+from fake_helpers import TOKEN, assert_complete, expected_names, plan_for, publish
 
 from statpub.cli import main
 from statpub.errors import StatpubError
 from statpub.package import Package
-from statpub.publish.ckan import apply, prepare, read_portal
+from statpub.publish.ckan import apply, read_portal
 from statpub.publish.ckan_fields import OWN_EXTRAS, license_id, resource_specs, tag_name
 from statpub.publish.local import publishable as read_package
 from statpub.publish.plan import CREATE, PATCH, REORDER, SKIP, UPLOAD
-
-TOKEN = "tok-" + "s3cr3t" * 8
-
-
-def publish(fake: FakeCKAN, package: Package, **kw: Any) -> Any:
-    state = read_portal(fake, package.name, "statpub-test")
-    plan = prepare(package, state, **kw)
-    return apply(plan, fake, package)
-
-
-def plan_for(fake: FakeCKAN, package: Package) -> Any:
-    return prepare(package, read_portal(fake, package.name, "statpub-test"))
-
-
-def expected_names(package: Package) -> list[str]:
-    """Every resource the issue asks for: each data file, the descriptor, the changelog."""
-    return [Path(f.path).name for f in package.data_files()] + ["datapackage.json", "CHANGELOG.md"]
-
-
-def assert_complete(fake: FakeCKAN, package: Package) -> dict[str, Any]:
-    """The portal holds the package: every file once, its bytes, its sha256 recorded."""
-    ds = fake.dataset(package.name)
-    names = [r["name"] for r in ds["resources"]]
-    assert names == expected_names(package)
-    local = {Path(f.path).name: f for f in package.files()}
-    for r in ds["resources"]:
-        f = local[r["name"]]
-        assert fake.files[r["id"]] == (package.root / f.path).read_bytes(), r["name"]
-        assert r["sha256"] == f.sha256
-    assert ds["version"] == package.version
-    return ds
-
 
 # -- planning ---------------------------------------------------------------------------
 
@@ -62,12 +31,18 @@ def test_empty_portal_plans_the_dataset_and_every_file(package: Package) -> None
     resources = [a for a in plan.actions if a.kind == "resource"]
     assert [a.name for a in resources] == expected_names(package)
     assert {a.verb for a in resources} == {CREATE}
+    tables = [a.name for a in plan.actions if a.kind == "datastore"]
+    assert tables == [Path(f.path).name for f in package.data_files() if f.path.endswith(".csv")]
     summary = plan.to_dict()["summary"]
     assert summary == {
-        "created": 1 + len(resources),
-        "patched": 0,
-        "uploaded": len(resources),
-        "skipped": 0,
+        "create": 1 + len(resources),
+        "patch": 0,
+        "upload": len(resources),
+        "load": len(tables),
+        "update": 0,
+        "delete": 0,
+        "skip": 0,
+        "stale": 0,
     }
 
 
@@ -378,7 +353,7 @@ def test_cli_json_is_the_result_and_the_plan(
 ) -> None:
     fake, results = cli_fake
     dry = cli_run(package, "--dry-run", "--json")
-    assert dry.exit_code == 0, dry.output
+    assert dry.exit_code == 1, dry.output  # changes are pending
     assert json.loads(dry.stdout) == plan_for(fake, package).to_dict()
     assert fake.writes() == [] and results == []
     run = cli_run(package, "--json")
@@ -391,15 +366,26 @@ def test_cli_json_is_the_result_and_the_plan(
 def test_cli_text_lists_the_plan_on_stdout(
     cli_fake: tuple[FakeCKAN, list[Any]], package: Package
 ) -> None:
+    files = len(expected_names(package))
+    tables = sum(f.path.endswith(".csv") for f in package.data_files())
+    rows = (package.root / "data/observations.csv").read_bytes().count(b"\r\n") - 1
     dry = cli_run(package, "--dry-run")
-    assert dry.exit_code == 0
+    assert dry.exit_code == 1
     lines = dry.stdout.splitlines()
     assert lines[0].startswith(f"plan for dataset {package.name}")
-    assert sum(line.split()[:2] == ["create", "resource"] for line in lines) == len(
-        expected_names(package)
-    )
+    assert sum(line.split()[:2] == ["create", "resource"] for line in lines) == files
+    load = rf"^  load +datastore observations\.csv  \(new table, {rows} rows\)$"
+    assert re.search(load, dry.stdout, re.M)
+    want = f"would create {files + 1}, patch 0, upload {files}, load {tables}, update 0, delete 0;"
+    assert lines[-1] == f"{want} skip 0, stale 0"
     assert "nothing was sent" in dry.stderr
     run = cli_run(package)
     assert run.exit_code == 0
     assert run.stdout.startswith(f"published {package.name} version {package.version}")
-    assert "create resource observations.csv" in run.stderr  # progress goes to stderr
+    done = f"created {files + 1}, patched 0, uploaded {files}, loaded {tables}, updated 0,"
+    assert run.stdout.splitlines()[-1].startswith(done)
+    assert re.search(r"create +resource +observations\.csv", run.stderr)  # progress: stderr
+    again = cli_run(package, "--dry-run")
+    assert again.exit_code == 0, again.output  # nothing pending
+    unchanged = 1 + files + tables
+    assert again.stdout.splitlines()[-1] == f"nothing would change; skip {unchanged}, stale 0"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from statpub.cli.options import (
+    EXIT_INVALID,
     echo_json,
     handle_errors,
     output_options,
@@ -22,9 +24,9 @@ def publish() -> None:
     """Publish a built package to an open-data portal.
 
     Every publisher first reads the portal and makes a plan, then carries it
-    out; --dry-run shows the plan and sends nothing. Runs are idempotent: a
-    rerun with nothing changed changes nothing, and a rerun after a failure
-    completes the work.
+    out; --dry-run shows the plan and sends nothing (exit 1 when changes are
+    pending). Runs are idempotent: a rerun with nothing changed changes
+    nothing, and a rerun after a failure completes the work.
     """
 
 
@@ -51,7 +53,22 @@ def publish() -> None:
     show_default=True,
     help="Seconds to wait for each answer from the portal.",
 )
-@click.option("--dry-run", is_flag=True, help="Show the plan; send nothing to the portal.")
+@click.option(
+    "--datastore/--no-datastore",
+    default=True,
+    show_default=True,
+    help="Load each table's CSV into the portal's DataStore, typed by its Table Schema.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the dataset's resources that the package does not name (else listed as stale).",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show the plan; send nothing to the portal. Exit 1 when changes are pending.",
+)
 @output_options()
 @handle_errors
 def ckan(
@@ -62,6 +79,8 @@ def ckan(
     token_env: str,
     private: bool,
     timeout: float,
+    datastore: bool,
+    prune: bool,
     dry_run: bool,
     fmt: str,
     as_json: bool,
@@ -73,15 +92,19 @@ def ckan(
     Parquet of each table, datapackage.json, CHANGELOG.md), matched by name so
     that resource ids and download addresses stay the same across releases. A
     file whose sha256 is unchanged is not sent again. Tables carry their Table
-    Schema in the resource's `schema` field.
+    Schema in the resource's `schema` field, and each table's CSV is loaded
+    into the DataStore with its types, primary key and data dictionary; later
+    releases upsert revised and added rows and delete removed ones.
 
-    Exit status: 0 published (or planned, with --dry-run), 1 the package's files
-    do not match its descriptor, 2 could not run (unreachable portal: code
-    portal-unreachable; refused token: portal-auth; other portal errors:
-    portal-error).
+    Exit status: 0 published (with --dry-run: nothing would change), 1 the
+    package's files do not match its descriptor (with --dry-run: also when
+    changes are pending), 2 could not run (unreachable portal: code
+    portal-unreachable; refused token: portal-auth; no DataStore:
+    portal-no-datastore; other portal errors: portal-error).
     """
     from statpub.errors import StatpubError
     from statpub.publish.ckan import apply, prepare, read_portal
+    from statpub.publish.datastore import read_datastore
     from statpub.publish.local import publishable
     from statpub.publish.portal import Portal
 
@@ -97,19 +120,22 @@ def ckan(
     portal = Portal(url, token, token_env=token_env, timeout=timeout)
     try:
         state = read_portal(portal, dataset or package.name, organization)
-        plan = prepare(package, state, private=private)
+        tables = read_datastore(portal, state, package) if datastore else None
+        plan = prepare(package, state, private=private, prune=prune, datastore=tables)
         if dry_run:
             if as_json:
                 echo_json(plan.to_dict())
             else:
                 _print_plan(plan.to_dict())
                 click.echo("dry run: nothing was sent to the portal", err=True)
+            if plan.changes:
+                sys.exit(EXIT_INVALID)
             return
         result = apply(
             plan,
             portal,
             package,
-            on_action=lambda a: click.echo(f"  {a.verb} {a.kind} {a.name} ...", err=True),
+            on_action=lambda a: click.echo(f"  {_line(a.to_dict())} ...", err=True),
         )
     finally:
         portal.close()
@@ -131,10 +157,26 @@ def _print_plan(plan: dict[str, Any]) -> None:
         f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):"
     )
     for a in plan["actions"]:
-        why = f"  ({', '.join(a['changes'])})" if a["changes"] else ""
-        click.echo(f"  {a['action']:<8} {a['kind']:<8} {a['name']}{why}")
-    click.echo(_summary(plan["summary"]))
+        click.echo(f"  {_line(a)}")
+    click.echo(_summary(plan["summary"], planned=True))
 
 
-def _summary(s: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in s.items())
+def _line(a: dict[str, Any]) -> str:
+    why = list(a["changes"])
+    rows = a.get("rows")
+    if rows is not None and a["action"] in ("load", "reload"):
+        why.append(f"{rows['total']} row" + ("" if rows["total"] == 1 else "s"))
+    tail = f"  ({', '.join(why)})" if why else ""
+    return f"{a['action']:<8} {a['kind']:<9} {a['name']}{tail}"
+
+
+def _summary(s: dict[str, int], *, planned: bool = False) -> str:
+    """``would create 11, patch 0, ...`` for a plan; ``created 11, ...`` for a result."""
+    counts = list(s.items())
+    work, rest = counts[:-2], counts[-2:]  # the last two (skip, stale) change nothing
+    if planned and not any(v for _, v in work):
+        head = "nothing would change"
+    else:
+        head = ", ".join(f"{k} {v}" for k, v in work)
+        head = f"would {head}" if planned else head
+    return head + "; " + ", ".join(f"{k} {v}" for k, v in rest)

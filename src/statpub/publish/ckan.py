@@ -10,7 +10,8 @@ Idempotency rests on three rules:
 * the dataset is patched only when a field statpub owns differs.
 
 So a rerun after any failure completes the work without duplicates, and a
-rerun with nothing changed sends nothing.
+rerun with nothing changed sends nothing. Each table's CSV is also loaded into
+the DataStore (:mod:`statpub.publish.datastore`), by the same rules.
 """
 
 from __future__ import annotations
@@ -31,13 +32,18 @@ from statpub.publish.ckan_fields import (
     resource_changes,
     resource_specs,
 )
+from statpub.publish.datastore import DataStoreState, apply_table, plan_table
 from statpub.publish.plan import (
     CREATE,
     DATASET,
+    DATASTORE,
+    DELETE,
+    NOT_CHANGES,
     PATCH,
     REORDER,
     RESOURCE,
     SKIP,
+    STALE,
     UPLOAD,
     Action,
     Plan,
@@ -84,8 +90,21 @@ def read_portal(portal: ActionAPI, dataset: str, organization: str) -> PortalSta
     return PortalState(portal.url, dataset, org, current, licenses, portal.signed_in)
 
 
-def prepare(package: Package, state: PortalState, *, private: bool = False) -> Plan:
-    """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O."""
+def prepare(
+    package: Package,
+    state: PortalState,
+    *,
+    private: bool = False,
+    prune: bool = False,
+    datastore: DataStoreState | None = None,
+) -> Plan:
+    """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O.
+
+    With ``datastore`` (from :func:`statpub.publish.datastore.read_datastore`),
+    each table's CSV also goes into the DataStore. Resources on the portal that
+    the package does not name (and second copies of ones it does) are deleted
+    with ``prune``, else listed as stale.
+    """
     name = state.name
     org = state.organization
     warnings: list[str] = []
@@ -123,15 +142,29 @@ def prepare(package: Package, state: PortalState, *, private: bool = False) -> P
         else:
             actions.append(Action(SKIP, DATASET, name, current["id"]))
         existing, order, dupes = _by_name(current.get("resources") or [])
+        then = "deletes the others" if prune else "leaves the others (stale)"
         warnings += [
-            f"the portal has {n} resources named {r!r}; statpub updates the first and leaves "
-            "the others: delete them on the portal"
+            f"the portal has {n} resources named {r!r}; statpub updates the first and {then}"
             for r, n in dupes.items()
         ]
     specs = resource_specs(package)
+    tables = datastore.tables if datastore is not None else {}
     for spec in specs:
         actions.append(_resource_action(spec, existing.get(spec.name)))
+        if spec.name in tables:
+            actions.append(plan_table(tables[spec.name]))
     wanted = [s.name for s in specs]
+    others = _others(current, set(wanted))
+    for r, why in others:
+        verb = DELETE if prune else STALE
+        actions.append(Action(verb, RESOURCE, str(r.get("name") or ""), r["id"], (why,)))
+    if prune:
+        gone = {r["id"] for r, _ in others}
+        kept = sorted(
+            (r for r in (current or {}).get("resources") or [] if r["id"] not in gone),
+            key=lambda r: r.get("position", 0),
+        )
+        order = [str(r.get("name") or "") for r in kept]
     # statpub's resources first, in package order; duplicates (warned about) do not count
     after = list(dict.fromkeys(order + wanted))
     if after[: len(wanted)] != wanted:
@@ -164,18 +197,34 @@ def _by_name(
     return by_name, order, {n: c for n, c in counts.items() if c > 1}
 
 
+def _others(current: dict[str, Any] | None, wanted: set[str]) -> list[tuple[dict[str, Any], str]]:
+    """The portal's resources that are not statpub's, with why, in the portal's order."""
+    out = []
+    seen: set[str] = set()
+    for r in sorted((current or {}).get("resources") or [], key=lambda r: r.get("position", 0)):
+        name = str(r.get("name") or "")
+        if name not in wanted:
+            out.append((r, "not in the package"))
+        elif name in seen:
+            out.append((r, "a second resource of this name"))
+        seen.add(name)
+    return out
+
+
 def _resource_action(spec: ResourceSpec, current: dict[str, Any] | None) -> Action:
     f = spec.file
     if current is None:
         return Action(
-            CREATE, RESOURCE, spec.name, None, ("new",), f.path, f.sha256, f.bytes, spec.fields
-        )
+            CREATE, RESOURCE, spec.name, None, ("new",), f.path, f.sha256, f.bytes,
+            fields=spec.fields,
+        )  # fmt: skip
     reasons, fields = resource_changes(current, spec)
     if reasons:
         why = (*reasons, *fields)
         return Action(
-            UPLOAD, RESOURCE, spec.name, current["id"], why, f.path, f.sha256, f.bytes, spec.fields
-        )
+            UPLOAD, RESOURCE, spec.name, current["id"], why, f.path, f.sha256, f.bytes,
+            fields=spec.fields,
+        )  # fmt: skip
     if fields:
         patch = {k: spec.fields[k] for k in fields}
         return Action(PATCH, RESOURCE, spec.name, current["id"], tuple(fields), fields=patch)
@@ -192,15 +241,24 @@ def apply(
     """Carry out ``plan``. On a failure part-way, the error says how far it got; rerun
     the same command (a new plan) to complete the rest."""
     dataset_id = plan.dataset_id
+    # resource ids by name: the portal's, and those of resources this run creates
+    ids: dict[str, str] = {
+        a.name: a.id
+        for a in plan.actions
+        if a.kind == RESOURCE and a.id and a.verb not in (STALE, DELETE)
+    }
     done: list[Action] = []
     todo = plan.changes
     for action in plan.actions:
-        if action.verb != SKIP and on_action is not None:
+        if action.verb not in NOT_CHANGES and on_action is not None:
             on_action(action)
         try:
-            dataset_id = _run(action, portal, package, plan, dataset_id)
+            if action.kind == DATASTORE:
+                apply_table(action, portal, ids[action.name])
+            else:
+                dataset_id = _run(action, portal, package, plan, dataset_id, ids)
         except StatpubError as exc:
-            made = sum(a.verb != SKIP for a in done)
+            made = sum(a.verb not in NOT_CHANGES for a in done)
             raise StatpubError(
                 f"{exc.message} [{made} of {len(todo)} changes were made before this one; "
                 "run the same command again to complete the rest]",
@@ -219,9 +277,14 @@ def apply(
 
 
 def _run(
-    action: Action, portal: ActionAPI, package: Package, plan: Plan, dataset_id: str | None
+    action: Action,
+    portal: ActionAPI,
+    package: Package,
+    plan: Plan,
+    dataset_id: str | None,
+    ids: dict[str, str],
 ) -> str | None:
-    if action.verb == SKIP:
+    if action.verb in NOT_CHANGES:
         return dataset_id
     if action.kind == DATASET and action.verb == CREATE:
         return str(portal.call("package_create", action.fields)["id"])
@@ -231,12 +294,14 @@ def _run(
         _reorder(portal, plan, str(dataset_id))
     elif action.verb == PATCH:
         portal.call("resource_patch", {"id": action.id, **action.fields})
+    elif action.verb == DELETE:
+        portal.call("resource_delete", {"id": action.id}, missing_ok=True)
     else:
-        _send(action, portal, package, str(dataset_id))
+        ids[action.name] = _send(action, portal, package, str(dataset_id))
     return dataset_id
 
 
-def _send(action: Action, portal: ActionAPI, package: Package, dataset_id: str) -> None:
+def _send(action: Action, portal: ActionAPI, package: Package, dataset_id: str) -> str:
     """Upload, then record the sha256: two calls, so a record always means a finished upload."""
     assert action.path is not None
     fields = {**action.fields, "name": action.name}
@@ -251,6 +316,7 @@ def _send(action: Action, portal: ActionAPI, package: Package, dataset_id: str) 
                 "resource_patch", {"id": action.id, **fields, "sha256": ""}, upload=upload
             )
     portal.call("resource_patch", {"id": res["id"], "sha256": action.sha256})
+    return str(res["id"])
 
 
 def _reorder(portal: ActionAPI, plan: Plan, dataset_id: str) -> None:
@@ -264,18 +330,16 @@ def _reorder(portal: ActionAPI, plan: Plan, dataset_id: str) -> None:
 
 
 def _result(plan: Plan, done: list[Action], final: dict[str, Any]) -> PublishResult:
-    mine = {a.name for a in plan.actions if a.kind == RESOURCE}
-    resources = [
-        {
-            "name": r.get("name"),
-            "id": r.get("id"),
-            "url": r.get("url"),
-            "sha256": r.get("sha256"),
-            "size": r.get("size"),
-        }
-        for r in sorted(final.get("resources") or [], key=lambda r: r.get("position", 0))
-        if r.get("name") in mine
-    ]
+    mine = {a.name for a in plan.actions if a.kind == RESOURCE and a.verb not in (STALE, DELETE)}
+    tables = {a.name for a in plan.actions if a.kind == DATASTORE}
+    resources = []
+    for r in sorted(final.get("resources") or [], key=lambda r: r.get("position", 0)):
+        if r.get("name") not in mine:
+            continue
+        entry = {k: r.get(k) for k in ("name", "id", "url", "sha256", "size")}
+        if r.get("name") in tables:
+            entry["datastore_active"] = bool(r.get("datastore_active"))
+        resources.append(entry)
     _, _, dupes = _by_name(final.get("resources") or [])
     warnings = [f"the portal now has {n} resources named {r!r}" for r, n in dupes.items()]
     dataset = {
