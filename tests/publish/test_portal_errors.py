@@ -22,15 +22,17 @@ class Canned(BaseHTTPRequestHandler):
     """Answers every action with one canned CKAN response."""
 
     status = 200
-    body: dict[str, Any] = {}
+    body: Any = {}
+    html: str | None = None  # answer with this page instead of JSON
     seen: list[dict[str, str]] = []
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         self.seen.append(dict(self.headers))
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        data = json.dumps(self.body).encode()
+        data = json.dumps(self.body).encode() if self.html is None else self.html.encode()
         self.send_response(self.status)
-        self.send_header("Content-Type", "application/json")
+        kind = "application/json" if self.html is None else "text/html; charset=utf-8"
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -108,3 +110,71 @@ def test_silent_portal_times_out_as_unreachable() -> None:
             Portal(f"http://127.0.0.1:{port}", TOKEN, timeout=1).call("status_show")
     assert err.value.code == "portal-unreachable"
     assert "no answer within 1 s" in err.value.message
+
+
+# CKAN's own error page (templates/error_document_template.html), cut down: a wrong
+# --url path gets it from CKAN 2.11, with its stylesheets and scripts
+CKAN_405 = """<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Error 405 - CKAN</title>
+    <link rel="stylesheet" href="/webassets/base/main.css" />
+    <script>var ckan = {"locale": "en"};</script>
+  </head>
+  <body>
+    <div class="container"><div class="module-content">
+      <h1>405 Method Not Allowed</h1>
+      The method is not allowed for the requested URL.
+    </div></div>
+  </body>
+</html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("status", "page", "said"),
+    [
+        (
+            405,
+            CKAN_405,
+            "HTTP 405 Method Not Allowed: Error 405 - CKAN - The method is not allowed for "
+            "the requested URL.",
+        ),
+        (
+            502,
+            "<html><head><title>502 Bad Gateway</title></head><body><center>"
+            "<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>",
+            "HTTP 502 Bad Gateway: nginx",
+        ),
+        (500, "Internal Server Error", "HTTP 500 Internal Server Error: Internal Server Error"),
+    ],
+    ids=["ckan-page", "proxy-page", "plain-text"],
+)
+def test_an_error_page_is_quoted_in_a_few_words(
+    canned: Any, status: int, page: str, said: str
+) -> None:
+    url, handler = canned
+    handler.status, handler.html = status, page
+    with pytest.raises(StatpubError) as err:
+        Portal(url, TOKEN).call("package_show", {"id": "x"})
+    assert err.value.code == "portal-error"
+    assert err.value.message == f"{url}: package_show failed on the portal: {said}"
+    assert "<" not in err.value.message
+
+
+def test_an_unknown_datastore_action_means_no_datastore(canned: Any) -> None:
+    """CKAN without the datastore plugin answers 400 with a JSON string."""
+    url, handler = canned
+    handler.status = 400
+    handler.body = "Bad request - Action name not known: datastore_info"
+    with pytest.raises(StatpubError) as err:
+        Portal(url, TOKEN).call("datastore_info", {"id": "x"})
+    assert err.value.code == "portal-no-datastore"
+    assert "--no-datastore" in err.value.message and TOKEN not in err.value.message
+    with pytest.raises(StatpubError) as other:
+        Portal(url, TOKEN).call("package_show", {"id": "x"})
+    assert other.value.code == "portal-error"
+    assert other.value.message.endswith(
+        "HTTP 400 Bad Request: Bad request - Action name not known: datastore_info"
+    )
