@@ -324,3 +324,14 @@ def test_cli_dry_run_exit_status_and_wording(
     fake.datastore = False
     refused = CliRunner().invoke(main, [*args, "--dry-run"], env=env)
     assert refused.exit_code == 2 and "portal-no-datastore" in refused.stderr
+
+
+def test_the_documented_mapping_is_the_one_used(repo_root: Path) -> None:
+    text = (repo_root / "docs" / "publishing.md").read_text(encoding="utf-8")
+    table = text.split("| Table Schema type | DataStore type | value sent |", 1)[1]
+    rows = [line for line in table.split("\n\n", 1)[0].splitlines()[2:]]
+    documented = {}
+    for line in rows:
+        schema_type, datastore_type = (c.strip().strip("`") for c in line.split("|")[1:3])
+        documented[schema_type] = datastore_type
+    assert documented == TYPES
