@@ -47,3 +47,19 @@ def assert_complete(fake: FakeCKAN, package: Package) -> dict[str, Any]:
             assert_table_is_csv(fake.table_rows(r["id"]), package.root / f.path, f.resource.schema)
     assert ds["version"] == package.version
     return ds
+
+
+def dictionary_changed(old: Package, new: Package) -> set[str]:
+    """The tables whose fields' titles or descriptions differ between two packages."""
+
+    def described(pkg: Package) -> dict[str, list[tuple[Any, ...]]]:
+        return {
+            Path(r.paths[0]).name: [
+                (f["name"], f.get("title"), f.get("description")) for f in r.schema["fields"]
+            ]
+            for r in pkg.resources
+            if r.format == "csv" and r.schema is not None
+        }
+
+    before, after = described(old), described(new)
+    return {name for name in after if before.get(name) != after[name]}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ckan_fake import FakeCKAN
 from click.testing import CliRunner
-from fake_helpers import TOKEN, assert_complete, plan_for, publish
+from fake_helpers import TOKEN, assert_complete, dictionary_changed, plan_for, publish
 
 import statpub.publish.datastore as ds_module
 from statpub.cli import main
@@ -133,17 +133,24 @@ def test_a_release_upserts_revised_and_added_rows_and_deletes_removed_ones(
     start = len(fake.calls)
     plan = plan_for(fake, new)
     tables = table_actions(plan)
-    assert tables["observations.csv"].verb == UPDATE
-    assert tables["observations.csv"].rows == {"total": 16, "added": 1, "revised": 1, "removed": 1}
-    assert tables["observations.csv"].changes == ("1 revised", "1 added", "1 removed")
+    described = dictionary_changed(old, new)  # descriptions edited since the old release
+    obs_action = tables["observations.csv"]
+    assert obs_action.verb == UPDATE
+    assert obs_action.rows == {"total": 16, "added": 1, "revised": 1, "removed": 1}
+    dictionary = ("data dictionary",) if "observations.csv" in described else ()
+    assert obs_action.changes == ("1 revised", "1 added", "1 removed", *dictionary)
     assert tables["revisions.csv"].verb == UPDATE
     assert tables["revisions.csv"].rows == {"total": 5, "added": 5, "revised": 0, "removed": 0}
-    assert tables["indicators.csv"].verb == tables["sources.csv"].verb == SKIP
+    for same in ("indicators.csv", "sources.csv"):  # the same CSV in both releases
+        want = (UPDATE, ("data dictionary",)) if same in described else (SKIP, ())
+        assert (tables[same].verb, tables[same].changes) == want
     apply(plan, fake, new)
     assert_complete(fake, new)
     assert {r["name"]: r["id"] for r in fake.dataset(new.name)["resources"]} == ids
     writes = [c for c in fake.calls[start:] if c.startswith("datastore_")]
-    assert writes.count("datastore_create") == writes.count("datastore_delete") == 0
+    # datastore_create only to rewrite a data dictionary, never to load again
+    assert writes.count("datastore_create") == len(described)
+    assert writes.count("datastore_delete") == 0
     assert writes.count("datastore_records_delete") == 1
     after = {_key(r): r["_id"] for r in fake.tables[obs]["rows"]}
     kept = set(after) & set(ids_before)
