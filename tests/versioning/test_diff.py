@@ -60,9 +60,16 @@ def test_composite_keys_rows_and_cells(tmp_path: Path) -> None:
     assert (result.forced_by.type, result.forced_by.resource) == ("rows-added", "flows")
     flows = resource(result, "flows")
     assert flows["matched_by"] == ["reporter", "partner", "year", "flow"]
+    assert flows["key_source"] == "primaryKey"
     key = {"reporter": "KZ", "partner": "CN", "year": "2023", "flow": "export"}
-    # 1.50 and 1.5 are the same number: only the real correction is reported.
+    # 1.50 and 1.5 are the same number: only the real correction is revised, the
+    # rewritten number is a format-only change, counted apart.
     assert flows["revised"] == [{"key": key, "field": "value_usd", "old": "100.5", "new": "101"}]
+    rewritten = {**key, "year": "2024"}
+    assert flows["reformatted"] == [
+        {"key": rewritten, "field": "value_usd", "old": "1.50", "new": "1.5"}
+    ]
+    assert (flows["cells_revised"], flows["cells_reformatted"]) == (1, 1)
     assert [r["year"] for r in flows["added"]] == ["2025"]
     assert [(r["year"], r["flow"]) for r in flows["removed"]] == [("2023", "import")]
     assert (flows["rows_old"], flows["rows_new"]) == (5, 5)
@@ -254,7 +261,11 @@ def test_parquet_copy_of_the_same_rows_is_no_data_change(tmp_path: Path) -> None
     (dest / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     result = run_diff(V1, dest)
     assert resource(result, "flows")["status"] == "same"
-    assert {c.type for c in result.changes} == {"resource-moved", "resource-format-changed"}
+    assert {c.type for c in result.changes} == {
+        "resource-moved",
+        "resource-format-changed",
+        "version-not-bumped",  # the version stayed 3.1.0
+    }
     assert result.level == "patch"
 
 

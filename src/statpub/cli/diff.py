@@ -38,6 +38,15 @@ LEVELS = ("patch", "minor", "major")
     help="Leave this resource out of the comparison (repeatable).",
 )
 @click.option(
+    "--key",
+    "key_specs",
+    multiple=True,
+    metavar="RESOURCE=FIELD,...",
+    help="Match the rows of a table that declares no primaryKey by these fields "
+    "(composite keys: FIELD,FIELD). Plain FIELD,... when the packages have one table. "
+    "Repeatable. Without it such a table's key is inferred from its rows.",
+)
+@click.option(
     "--limit",
     type=click.IntRange(min=0),
     default=1000,
@@ -45,13 +54,14 @@ LEVELS = ("patch", "minor", "major")
     help="List at most N added, removed and revised rows per resource (counts stay exact); "
     "0 lists all.",
 )
-@output_options()
+@output_options(("text", "json", "markdown"))
 @handle_errors
 def diff(
     old: str,
     new: str,
     fail_on: str | None,
     ignore: tuple[str, ...],
+    key_specs: tuple[str, ...],
     limit: int,
     fmt: str,
     as_json: bool,
@@ -60,11 +70,16 @@ def diff(
 
     OLD and NEW are package folders or datapackage.json paths, or REF:PATH for a
     package in a commit of the git repository you are in (e.g. HEAD~1:datapackage).
-    Rows are matched by primary key (composite keys included), or by their whole
-    content when a table has none. Reports schema changes, resources and rows
-    added or removed, and every revised cell with its old and new value. The class
-    follows the Data Package v2 "Data Package Version" recipe, and the change that
-    forced it is named.
+    Rows are matched by the declared primary key (composite keys included), else
+    by --key, else by a key inferred from the rows (the smallest set of columns
+    unique in both versions; the output names it), else by their whole content.
+    Reports schema and header changes, resources and rows added or removed, every
+    revised cell with its old and new value, and cells only written differently
+    (1.0 -> 1, CRLF -> LF) apart. The CSV and Parquet copies of a table are
+    reported once. The class follows the Data Package v2 "Data Package Version"
+    recipe, the change that forced it is named, and a version that did not move
+    on as far as the changes need is reported (version-not-bumped). --format
+    markdown prints a summary for a pull-request comment.
 
     Exit status: 0 no difference (or none reaching --fail-on), 1 differences,
     2 could not run.
@@ -72,11 +87,19 @@ def diff(
     from statpub import semver
     from statpub.package import open_package
     from statpub.versioning.diff import diff as run_diff
+    from statpub.versioning.diff import key_tables
+    from statpub.versioning.keys import parse_keys
 
     with open_package(old) as a, open_package(new) as b:
-        result = run_diff(a, b, limit=limit or None, ignore=ignore)
-    if resolve_format(fmt, as_json) == "json":
+        keys = parse_keys(key_specs, key_tables(a, b, ignore))
+        result = run_diff(a, b, limit=limit or None, ignore=ignore, keys=keys)
+    fmt = resolve_format(fmt, as_json)
+    if fmt == "json":
         echo_json(result.to_dict())
+    elif fmt == "markdown":
+        from statpub.versioning.summary import markdown
+
+        click.echo(markdown(result), nl=False)
     else:
         _render(result)
     if fail_on is not None:
@@ -100,12 +123,16 @@ def _render(result: DiffResult) -> None:
         click.echo(f"  {c.level:<5} [{c.type}] {c.where()}: {c.message}")
     for res in result.resources:
         d = res.to_dict()
-        if res.status == "same" or "rows_old" not in d:
+        if res.status == "same" or res.folded or "rows_old" not in d:
             continue
         by = ", ".join(d["matched_by"]) if isinstance(d["matched_by"], list) else "row content"
+        if d["key_source"] == "inferred":
+            by += ", inferred"
+        twin = f" and its twin {res.twin}" if res.twin else ""
         click.echo(
-            f"{res.name} (rows matched by {by}): {d['rows_added']} added, {d['rows_removed']} "
-            f"removed, {d['cells_revised']} value(s) revised in {d['rows_revised']} row(s)"
+            f"{res.name}{twin} (rows matched by {by}): {d['rows_added']} added, "
+            f"{d['rows_removed']} removed, {d['cells_revised']} value(s) revised in "
+            f"{d['rows_revised']} row(s), {d['cells_reformatted']} cell(s) reformatted"
         )
         for row in d["added"]:
             click.echo(f"  + {_row(row, d['matched_by'])}")
@@ -114,6 +141,9 @@ def _render(result: DiffResult) -> None:
         for cell in d["revised"]:
             key = ", ".join(f"{k}={v}" for k, v in cell["key"].items())
             click.echo(f"  ~ {key} {cell['field']}: {cell['old']!r} -> {cell['new']!r}")
+        for cell in d["reformatted"]:
+            key = ", ".join(f"{k}={v}" for k, v in (cell["key"] or {}).items())
+            click.echo(f"  = {key} {cell['field']}: {cell['old']!r} written {cell['new']!r}")
         if d["truncated"]:
             click.echo("  ... more rows not listed: raise --limit (0 lists all)")
     for note in result.notes:

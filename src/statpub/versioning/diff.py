@@ -1,24 +1,28 @@
 """``diff()``: typed differences between two Data Packages and the version bump they need.
 
-Works on any package: resources are matched by name, their rows by primary key
-(or by content when there is none). The whole change is classified MAJOR,
-MINOR or PATCH by the Data Package v2 "Data Package Version" recipe, and the
-first change of the highest level is named as the one that forced it.
+Works on any package: resources are matched by name, their rows by the
+declared primary key, a key given (``--key``), or a key found in the data
+(:mod:`statpub.versioning.keys`); by content when there is none. The CSV and
+Parquet copies of one table (twins) are reported once. The whole change is
+classified MAJOR, MINOR or PATCH by the Data Package v2 "Data Package Version"
+recipe, the first change of the highest level is named as the one that forced
+it, and a version that did not move on as far as the changes need is reported
+(``version-not-bumped``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from statpub import semver
-from statpub.errors import InvalidInput, StatpubError
+from statpub.errors import StatpubError
 from statpub.package import Package, Resource
 from statpub.versioning.change import Change
-from statpub.versioning.rows import Columns, RowComparison, compare_rows
-from statpub.versioning.rowtext import Row, read_rows
-from statpub.versioning.schemadiff import as_list, diff_schema
+from statpub.versioning.rows import Columns, RowComparison
+from statpub.versioning.schemadiff import as_list
+from statpub.versioning.tablediff import diff_table
+from statpub.versioning.twins import fold_twins
 
 # Package properties that say which version this is, not what it holds.
 VERSION_PROPS = {"version", "versionNote", "created", "resources", "$schema", "profile"}
@@ -34,15 +38,22 @@ class ResourceDiff:
 
     name: str
     status: str  # added, removed, changed, same
-    matched_by: list[str] | None = None  # None: matched by row content (no primary key)
+    matched_by: list[str] | None = None  # None: matched by row content (no key)
     comparison: RowComparison | None = None
+    key_source: str | None = None  # primaryKey, --key, inferred or "row content"
+    twin: str | None = None  # the twin reported with this resource (same rows, other format)
+    changes: list[Change] = field(default_factory=list, repr=False)
+    folded: bool = False  # a twin reported with its other copy
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "status": self.status}
+        if self.twin is not None:
+            out["twin"] = self.twin
         c = self.comparison
         if c is None:
             return out
         out["matched_by"] = self.matched_by if self.matched_by is not None else "row content"
+        out["key_source"] = self.key_source or "row content"
         out.update(
             rows_old=c.old_rows,
             rows_new=c.new_rows,
@@ -50,6 +61,8 @@ class ResourceDiff:
             rows_removed=c.removed_count,
             rows_revised=c.revised_count,
             cells_revised=c.cells_revised,
+            rows_reformatted=c.reformatted_count,
+            cells_reformatted=c.cells_reformatted,
         )
         out["added"] = [dict(r) for r in c.added]
         out["removed"] = [dict(r) for r in c.removed]
@@ -58,6 +71,7 @@ class ResourceDiff:
             for r in c.revised
             for f in r.fields
         ]
+        out["reformatted"] = [r.to_dict() for r in c.reformatted]
         out["truncated"] = c.truncated
         return out
 
@@ -100,15 +114,27 @@ class DiffResult:
             "level": self.level,
             "forced_by": forced.to_dict() if forced else None,
             "changes": [c.to_dict() for c in self.changes],
-            "resources": [r.to_dict() for r in self.resources if r.status != "same"],
+            "resources": [
+                r.to_dict() for r in self.resources if r.status != "same" and not r.folded
+            ],
             "notes": list(self.notes),
         }
 
 
 def diff(
-    old: Package, new: Package, *, limit: int | None = None, ignore: tuple[str, ...] = ()
+    old: Package,
+    new: Package,
+    *,
+    limit: int | None = None,
+    ignore: tuple[str, ...] = (),
+    keys: dict[str, list[str]] | None = None,
 ) -> DiffResult:
-    """Compare two packages; ``limit`` caps the rows listed per resource (counts stay exact)."""
+    """Compare two packages; ``limit`` caps the rows listed per resource (counts stay exact).
+
+    ``keys`` gives the fields to match a table's rows by ({resource: fields}), for
+    tables that declare no primary key (:func:`statpub.versioning.keys.parse_keys`
+    reads ``--key``).
+    """
     result = DiffResult(old.label, new.label, old.version, new.version)
     result.changes += _package_changes(old.descriptor, new.descriptor)
     old_res = {str(r.name): r for r in old.resources if r.name not in ignore}
@@ -136,11 +162,97 @@ def diff(
             result.resources.append(ResourceDiff(str(name), "added"))
     pairs = [(o, o) for o in old_res if o in new_res] + list(renamed)
     referenced = _referenced_fields(old)
-    for o, n in pairs:
-        result.resources.append(
-            _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced)
-        )
+    given = _twin_keys(new, dict(keys or {}))
+    compared = [
+        _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced, given)
+        for o, n in pairs
+    ]
+    fold_twins(new, compared)
+    for rd in compared:
+        result.resources.append(rd)
+        result.changes += rd.changes
+    bumped, note = version_change(old.version, new.version, result.changes)
+    if bumped is not None:
+        result.changes.append(bumped)
+    if note is not None:
+        result.notes.append(note)
     return result
+
+
+def key_tables(old: Package, new: Package, ignore: tuple[str, ...] = ()) -> list[str]:
+    """The tables a ``--key`` can name: those of both packages, a twin counted once."""
+    from statpub.versioning.twins import twin_pairs
+
+    second = {b for _, b in twin_pairs(new)}
+    in_old = {r.name for r in old.resources if r.tabular}
+    return [
+        str(r.name)
+        for r in new.resources
+        if r.tabular and r.name in in_old and r.name not in ignore and r.name not in second
+    ]
+
+
+def _twin_keys(new: Package, keys: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A key given for a table holds for its twin too, unless one is given for the twin."""
+    from statpub.versioning.twins import twin_pairs
+
+    for a, b in twin_pairs(new):
+        if a in keys:
+            keys.setdefault(b, keys[a])
+        elif b in keys:
+            keys.setdefault(a, keys[b])
+    return keys
+
+
+def version_change(
+    old: str | None, new: str | None, changes: list[Change]
+) -> tuple[Change | None, str | None]:
+    """``version-not-bumped`` when the version did not move on as far as ``changes`` need
+    (with the level they need), or a note saying why that cannot be told."""
+    needed = semver.highest([c.level for c in changes])
+    if needed == "none":
+        return None, None
+    if old is None and new is None:
+        return None, "neither package declares a version, so its bump was not checked"
+    if old == new:
+        target = f" (to {semver.bump(str(old), needed)})" if semver.is_version(old) else ""
+        return (
+            Change(
+                "version-not-bumped",
+                needed,
+                f"the package changed but its version is still {new!r}: the changes need a "
+                f"{needed} bump{target}",
+                None,
+                "version",
+                old,
+                new,
+            ),
+            None,
+        )
+    if not (semver.is_version(old) and semver.is_version(new)):
+        return None, (
+            f"versions {old!r} and {new!r} are not both semantic versions (MAJOR.MINOR.PATCH), "
+            "so they are not comparable: whether the version moved on as far as the changes "
+            f"need ({needed}) was not checked"
+        )
+    assert old is not None and new is not None
+    step = semver.step(old, new)
+    if step is not None and semver.rank(step) >= semver.rank(needed):
+        return None, None
+    said = f"goes back from {old}" if step is None else f"after {old} is a {step} step"
+    return (
+        Change(
+            "version-not-bumped",
+            needed,
+            f"version {new} {said}, but the changes need a {needed} bump: release as "
+            f"{semver.bump(old, needed)} or later",
+            None,
+            "version",
+            old,
+            new,
+        ),
+        None,
+    )
 
 
 def _package_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -174,9 +286,7 @@ def _package_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return out
 
 
-def _renamed_resources(
-    old: dict[str, Resource], new: dict[str, Resource]
-) -> list[tuple[str, str]]:
+def _renamed_resources(old: dict[str, Resource], new: dict[str, Resource]) -> list[tuple[str, str]]:
     """A resource that disappeared and one that appeared with the same path were renamed."""
     pairs = []
     came = {str(n): r.paths for n, r in new.items() if n not in old}
@@ -212,50 +322,45 @@ def _resource_diff(
     result: DiffResult,
     limit: int | None,
     referenced: dict[str, set[str]],
+    keys: dict[str, list[str]],
 ) -> ResourceDiff:
     name = str(n.name)
-    result.changes += _resource_props(name, o.descriptor, n.descriptor)
+    props = _resource_props(name, o.descriptor, n.descriptor)
     _require_readable(old, o)
     _require_readable(new, n)
     if o.spec is None or n.spec is None:
         if o.tabular and n.tabular and o.files and n.files and (o.spec or n.spec):
             result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
-            return ResourceDiff(name, "same")
-        return _opaque(o, n, name, result)
-    old_schema, new_schema = o.schema, n.schema
-    if old_schema is None or new_schema is None:
+            return ResourceDiff(name, "same", changes=props)
+        rd = _opaque(o, n, name)
+        rd.changes[:0] = props
+        return rd
+    if o.schema is None or n.schema is None:
         result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
-        return ResourceDiff(name, "same")
-    schema_changes, common = diff_schema(name, old_schema, new_schema)
-    result.changes += schema_changes
-    key = _match_key(old_schema, new_schema, common)
-    if key is None:
-        result.notes.append(
-            f"{name}: no primary key common to both sides; rows matched by their full content"
-        )
-    columns = Columns(
-        old_names=[f["name"] for f in old_schema["fields"]],
-        new_names=[f["name"] for f in new_schema["fields"]],
-        common=common,
-        key=key,
+        return ResourceDiff(name, "same", changes=props)
+    found = diff_table(
+        old,
+        new,
+        o,
+        n,
+        limit=limit,
+        key=keys.get(name),
+        referenced=referenced.get(str(o.name), set()),
     )
-    comparison = compare_rows(
-        columns,
-        _rows(old, o),
-        _rows(new, n),
-        # A change log is read whole: every appended entry must be checked for its version.
-        limit=None if _versioned(new_schema) else limit,
+    result.notes += found.notes
+    c = found.comparison
+    assert c is not None and found.key is not None
+    changed = c.changed or any(
+        ch.type in ("cells-reformatted", "file-reformatted") for ch in found.changes
     )
-    if comparison.duplicate_keys:
-        result.notes.append(
-            f"{name}: some primary-key values occur more than once; "
-            "the first row of each was compared"
-        )
-    result.changes += _row_changes(
-        name, comparison, new, new_schema, referenced.get(str(o.name), set())
+    return ResourceDiff(
+        name,
+        "changed" if changed else "same",
+        found.key.fields,
+        c,
+        key_source=found.key.source,
+        changes=props + found.changes,
     )
-    changed = comparison.added_count or comparison.removed_count or comparison.revised_count
-    return ResourceDiff(name, "changed" if changed else "same", key, comparison)
 
 
 def _resource_props(name: str, o: dict[str, Any], n: dict[str, Any]) -> list[Change]:
@@ -315,18 +420,7 @@ def _require_readable(pkg: Package, res: Resource) -> None:
     )
 
 
-def _rows(pkg: Package, res: Resource) -> Iterator[Row]:
-    try:
-        yield from read_rows(res)
-    except InvalidInput as exc:
-        first = exc.issues[0] if exc.issues else None
-        why = f"{first.where()}: {first.message}" if first else exc.summary
-        raise StatpubError(
-            f"{pkg.label}: cannot read resource {res.name!r} ({why})", code="package-unreadable"
-        ) from exc
-
-
-def _opaque(o: Resource, n: Resource, name: str, result: DiffResult) -> ResourceDiff:
+def _opaque(o: Resource, n: Resource, name: str) -> ResourceDiff:
     """A resource that is not a table statpub reads: compare its declared hash, else its bytes."""
     from statpub.package.files import digest
 
@@ -339,107 +433,11 @@ def _opaque(o: Resource, n: Resource, name: str, result: DiffResult) -> Resource
 
     if fingerprint(o) == fingerprint(n):
         return ResourceDiff(name, "same")
-    result.changes.append(
-        Change(
-            "content-changed",
-            "minor",
-            "the contents changed; not a table, so the kind of change cannot be "
-            "told (taken as changed data: MINOR)",
-            name,
-        )
+    change = Change(
+        "content-changed",
+        "minor",
+        "the contents changed; not a table, so the kind of change cannot be "
+        "told (taken as changed data: MINOR)",
+        name,
     )
-    return ResourceDiff(name, "changed")
-
-
-def _match_key(
-    old: dict[str, Any], new: dict[str, Any], common: list[tuple[str, str]]
-) -> list[str] | None:
-    rename = dict(common)
-    new_names = {n for _, n in common}
-    for candidate in (
-        as_list(new.get("primaryKey")),
-        [rename.get(k, "") for k in as_list(old.get("primaryKey"))],
-    ):
-        if candidate and all(k in new_names for k in candidate):
-            return candidate
-    return None
-
-
-def _row_changes(
-    name: str, c: RowComparison, new: Package, schema: dict[str, Any], referenced: set[str]
-) -> list[Change]:
-    out: list[Change] = []
-    if c.added_count:
-        if _is_own_log(c, schema, new.version):
-            out.append(
-                Change(
-                    "log-entries-added",
-                    "none",
-                    f"{c.added_count} entries for version {new.version} were added to the "
-                    "package's own change log",
-                    name,
-                )
-            )
-        else:
-            out.append(
-                Change(
-                    "rows-added",
-                    "minor",
-                    f"{c.added_count} row(s) added",
-                    name,
-                    None,
-                    c.old_rows,
-                    c.new_rows,
-                )
-            )
-    if c.removed_count:
-        hit = bool(referenced)
-        level = "major" if hit else "minor"
-        why = (
-            " that another resource references (the recipe: deleting referenced data is MAJOR)"
-            if hit
-            else ""
-        )
-        out.append(
-            Change(
-                "rows-removed",
-                level,
-                f"{c.removed_count} row(s) removed{why}",
-                name,
-                None,
-                c.old_rows,
-                c.new_rows,
-            )
-        )
-    if c.revised_count:
-        touched = {f for r in c.revised for f in r.fields}
-        hit_fields = sorted(touched & referenced)
-        if hit_fields:
-            out.append(
-                Change(
-                    "referenced-data-changed",
-                    "major",
-                    f"values of {', '.join(hit_fields)} changed, which another resource references",
-                    name,
-                )
-            )
-        out.append(
-            Change(
-                "cells-revised",
-                "patch",
-                f"{c.cells_revised} value(s) in {c.revised_count} row(s) corrected",
-                name,
-            )
-        )
-    return out
-
-
-def _is_own_log(c: RowComparison, schema: dict[str, Any], version: str | None) -> bool:
-    """Rows only appended, each stamped with the new package version: a change log, not data."""
-    if version is None or c.removed_count or c.revised_count or c.truncated:
-        return False
-    return _versioned(schema) and all(r.get("version") == version for r in c.added)
-
-
-def _versioned(schema: dict[str, Any]) -> bool:
-    return "version" in as_list(schema.get("primaryKey"))
+    return ResourceDiff(name, "changed", changes=[change])

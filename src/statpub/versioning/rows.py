@@ -1,22 +1,28 @@
-"""Match the rows of two versions of a table and find what was added, removed or revised.
+"""Match the rows of two versions of a table; find what was added, removed, revised or reformatted.
 
-Rows are matched by primary key (composite keys included). A table without a
-primary key is matched by the content of its rows, compared as a multiset: an
-edited row then shows as one row removed and one added, since nothing says
-which old row it was.
+Rows are matched by key (:mod:`statpub.versioning.keys`): each side's key
+hashes are sorted with NumPy and the two sorted runs merged, a columnar join
+of 128-bit hashes. Without a key, rows are matched by their values as a
+multiset: the k-th copy of a row in the old version with the k-th copy in the
+new one, so an edited row shows as one removed and one added.
 
-The old table is held in memory; the new one is streamed past it, so memory
-grows with the old table (and the new table's keys) only.
+A matched pair whose value hashes differ is revised; one whose values agree
+but whose text differs (``1.0`` -> ``1`` in a number field, CRLF -> LF in a
+text) is reformatted. Only those rows, and the rows listed, are looked at cell
+by cell (:func:`statpub.versioning.sides.look`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from statpub.versioning.rowtext import Row
+import numpy as np
+
+from statpub.tables.hashing import U64
+from statpub.versioning.sides import Array, Side, look
+
+Cells = dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -27,18 +33,36 @@ class Columns:
     new_names: list[str]
     common: list[tuple[str, str]]  # (old name, new name), in new order
     key: list[str] | None  # new names of the matching key; None: match by row content
+    compared: list[tuple[str, str]] | None = None  # the common fields compared (default: all)
 
     def old_key(self) -> list[str]:
         back = {n: o for o, n in self.common}
         return [back[k] for k in self.key or []]
 
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return self.common if self.compared is None else self.compared
+
 
 @dataclass
 class Revised:
-    key: dict[str, str | None]
-    old: dict[str, str | None]  # the whole old row, old field names
-    new: dict[str, str | None]  # the whole new row, new field names
-    fields: list[str]  # the new names of the cells that differ
+    key: Cells
+    old: Cells  # the whole old row, old field names
+    new: Cells  # the whole new row, new field names
+    fields: list[str]  # the new names of the cells whose value differs
+
+
+@dataclass
+class Reformatted:
+    """A cell written differently with the same value, as written on each side."""
+
+    key: Cells | None  # None when rows are matched by content
+    field: str  # the new name
+    old: str | None
+    new: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "field": self.field, "old": self.old, "new": self.new}
 
 
 @dataclass
@@ -50,139 +74,211 @@ class RowComparison:
     removed_count: int = 0
     revised_count: int = 0
     cells_revised: int = 0
-    added: list[dict[str, str | None]] = field(default_factory=list)
-    removed: list[dict[str, str | None]] = field(default_factory=list)
+    reformatted_count: int = 0  # rows with a cell written differently with the same value
+    cells_reformatted: int = 0
+    added: list[Cells] = field(default_factory=list)
+    removed: list[Cells] = field(default_factory=list)
     revised: list[Revised] = field(default_factory=list)
-    duplicate_keys: list[dict[str, str | None]] = field(default_factory=list)
+    reformatted: list[Reformatted] = field(default_factory=list)
+    duplicate_keys: list[Cells] = field(default_factory=list)  # a few of them
+    duplicate_count: int = 0  # rows left out because their key repeats an earlier row's
     limit: int | None = None
+    reformatted_rows_listed: int = 0
 
     @property
     def truncated(self) -> bool:
         listed = len(self.added) + len(self.removed) + len(self.revised)
-        return listed < self.added_count + self.removed_count + self.revised_count
+        total = self.added_count + self.removed_count + self.revised_count
+        return listed < total or self.reformatted_rows_listed < self.reformatted_count
 
-    def _room(self, items: list[Any]) -> bool:
-        return self.limit is None or len(items) < self.limit
+    @property
+    def changed(self) -> bool:
+        return bool(self.added_count or self.removed_count or self.revised_count)
 
 
-def compare_rows(
-    columns: Columns, old: Iterable[Row], new: Iterable[Row], *, limit: int | None = None
-) -> RowComparison:
-    """Compare two streams of rows laid out as ``columns`` says; ``limit`` caps each list."""
-    result = RowComparison(columns=columns, limit=limit)
+@dataclass
+class Match:
+    old: Array  # positions of matched rows, paired with ``new``, in new order
+    new: Array
+    added: Array  # positions in the new version, sorted
+    removed: Array  # positions in the old version, sorted
+    repeated_old: Array  # rows left out: their key repeats an earlier row's
+    repeated_new: Array
+
+
+def match(old: tuple[Array, Array], new: tuple[Array, Array]) -> Match:
+    """Join two sides on 128-bit keys (the first row of a repeated key counts)."""
+    order_o, rep_o = _firsts(*old)
+    order_n, rep_n = _firsts(*new)
+    u1, u2 = old[0][order_o], old[1][order_o]
+    n1, n2 = new[0][order_n], new[1][order_n]
+    if len(u1) > 1 and bool((u1[1:] == u1[:-1]).any()):
+        return _match_exact(old, new, order_o, order_n, rep_o, rep_n)
+    at = np.searchsorted(u1, n1)
+    at[at >= len(u1)] = 0
+    hit = (u1[at] == n1) & (u2[at] == n2) if len(u1) else np.zeros(len(n1), dtype=bool)
+    kept = np.zeros(len(order_o), dtype=bool)
+    kept[at[hit]] = True
+    # Back in the new version's order: a scatter, not a sort.
+    size = len(new[0])
+    hit_at = np.zeros(size, dtype=bool)
+    hit_at[order_n] = hit
+    old_at = np.zeros(size, dtype=np.int64)
+    old_at[order_n] = at
+    pairs_new = np.flatnonzero(hit_at)
+    added = np.zeros(size, dtype=bool)
+    added[order_n] = ~hit
+    return Match(
+        order_o[old_at[pairs_new]],
+        pairs_new,
+        np.flatnonzero(added),
+        np.sort(order_o[~kept]),
+        np.sort(rep_o),
+        np.sort(rep_n),
+    )
+
+
+def _firsts(k1: Array, k2: Array) -> tuple[Array, Array]:
+    """Positions of the first row of each distinct key, sorted by key; positions of repeats."""
+    order = np.argsort(k1)
+    s1 = k1[order]
+    if not (len(s1) > 1 and bool((s1[1:] == s1[:-1]).any())):
+        return order, np.zeros(0, dtype=np.int64)
+    order = np.lexsort((np.arange(len(k1)), k2, k1))
+    s1, s2 = k1[order], k2[order]
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[1:] = (s1[1:] == s1[:-1]) & (s2[1:] == s2[:-1])
+    return order[~repeat], order[repeat]
+
+
+def _match_exact(
+    old: tuple[Array, Array],
+    new: tuple[Array, Array],
+    order_o: Array,
+    order_n: Array,
+    rep_o: Array,
+    rep_n: Array,
+) -> Match:
+    """Two distinct keys whose first hashes collide (about once in 2**64 pairs): join in Python."""
+    where = {
+        (int(a), int(b)): int(p)
+        for a, b, p in zip(old[0][order_o], old[1][order_o], order_o, strict=True)
+    }
+    pairs: list[tuple[int, int]] = []
+    added: list[int] = []
+    for a, b, p in zip(new[0][order_n], new[1][order_n], order_n, strict=True):
+        q = where.pop((int(a), int(b)), None)
+        if q is None:
+            added.append(int(p))
+        else:
+            pairs.append((int(p), q))
+    pairs.sort()
+    return Match(
+        _ints([q for _, q in pairs]),
+        _ints([p for p, _ in pairs]),
+        np.sort(_ints(added)),
+        np.sort(_ints(list(where.values()))),
+        np.sort(rep_o),
+        np.sort(rep_n),
+    )
+
+
+def _ints(values: list[int]) -> Array:
+    return np.array(values, dtype=np.int64)
+
+
+def occurrences(values: Array) -> Array:
+    """For each row, how many earlier rows have the same hash: with it, a content key."""
+    n = len(values)
+    order = np.argsort(values, kind="stable")
+    s = values[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = s[1:] != s[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    rank = np.empty(n, dtype=U64)
+    rank[order] = (np.arange(n) - first).astype(U64)
+    return rank
+
+
+def compare_rows(columns: Columns, old: Side, new: Side, *, limit: int | None) -> RowComparison:
+    """Compare two sides read as ``columns`` says; ``limit`` caps each list (counts stay exact)."""
+    result = RowComparison(columns, old.rows, new.rows, limit=limit)
     if columns.key is None:
-        _by_content(result, old, new)
+        keys = ((old.values, occurrences(old.values)), (new.values, occurrences(new.values)))
     else:
-        _by_key(result, old, new)
+        assert old.key is not None and new.key is not None
+        keys = (old.key, new.key)
+    m = match(*keys)
+    result.added_count, result.removed_count = len(m.added), len(m.removed)
+    result.duplicate_count = len(m.repeated_old) + len(m.repeated_new)
+    value_differs = old.values[m.old] != new.values[m.new]
+    text_differs = np.zeros(len(m.old), dtype=bool)
+    if old.texts is not None and new.texts is not None:
+        text_differs = old.texts[m.old] != new.texts[m.new]
+    touched = np.flatnonzero(value_differs | text_differs)
+    cap = len(m.old) + len(m.added) + len(m.removed) if limit is None else limit
+    listed_revised = np.flatnonzero(value_differs)[:cap]
+    listed_reformatted = np.flatnonzero(text_differs)[:cap]
+    dup_old, dup_new = m.repeated_old[:20], m.repeated_new[:20]
+    old_look = look(
+        old,
+        np.sort(m.old[touched]),
+        _sorted(m.removed[:cap], m.old[listed_revised], m.old[listed_reformatted], dup_old),
+        np.sort(m.old[listed_reformatted]),
+    )
+    new_look = look(
+        new,
+        m.new[touched],
+        _sorted(m.added[:cap], m.new[listed_revised], m.new[listed_reformatted], dup_new),
+        np.sort(m.new[listed_reformatted]),
+    )
+    _cells(result, m, touched, old_look, new_look)
+    result.added = [new_look.shown[int(p)] for p in m.added[:cap]]
+    result.removed = [old_look.shown[int(p)] for p in m.removed[:cap]]
+    old_key = columns.old_key()
+    result.duplicate_keys = [
+        {k: old_look.shown[int(p)][o] for k, o in zip(columns.key or [], old_key, strict=True)}
+        for p in dup_old
+    ] + [{k: new_look.shown[int(p)][k] for k in columns.key or []} for p in dup_new]
     return result
 
 
-# The old table is kept packed, one string per row and per key instead of a tuple
-# of strings: about a third of the memory. A row whose text holds a separator
-# stays a tuple.
-_SEP = "\x1f"
-_NONE = "\x1e"
-Packed = str | Row
+def _sorted(*parts: Array) -> Array:
+    return np.unique(np.concatenate([p.astype(np.int64) for p in parts]))
 
 
-def _pack(row: Row) -> Packed:
-    text = _SEP.join(_NONE if v is None else v for v in row)
-    if text.count(_SEP) != len(row) - 1 or text.count(_NONE) != row.count(None):
-        return row
-    return text
-
-
-def _unpack(packed: Packed) -> Row:
-    if isinstance(packed, tuple):
-        return packed
-    return tuple(None if v == _NONE else v for v in packed.split(_SEP))
-
-
-def _by_key(result: RowComparison, old: Iterable[Row], new: Iterable[Row]) -> None:
+def _cells(result: RowComparison, m: Match, touched: Array, old: Any, new: Any) -> None:
+    """Compare the touched pairs cell by cell; list the first revised and reformatted rows."""
     cols = result.columns
-    old_pos = {n: i for i, n in enumerate(cols.old_names)}
-    new_pos = {n: i for i, n in enumerate(cols.new_names)}
-    old_key = [old_pos[k] for k in cols.old_key()]
-    new_key = [new_pos[k] for k in cols.key or []]
-    pairs = [(old_pos[o], new_pos[n], n) for o, n in cols.common]
-    # Same fields in the same order: equal packed rows are equal rows.
-    same_layout = cols.old_names == cols.new_names and [o for o, _ in cols.common] == cols.old_names
-
-    def key_dict(row: Row, where: list[int], names: list[str]) -> dict[str, str | None]:
-        return {n: row[i] for n, i in zip(names, where, strict=True)}
-
-    def note_duplicate(row: Row, where: list[int]) -> None:
-        if len(result.duplicate_keys) < (result.limit or 20):
-            result.duplicate_keys.append(key_dict(row, where, cols.key or []))
-
-    index: dict[Packed, Packed] = {}
-    for row in old:
-        result.old_rows += 1
-        k = _pack(tuple([row[i] for i in old_key]))
-        if k in index:
-            note_duplicate(row, old_key)
-            continue
-        index[k] = _pack(row)
-    seen: set[Packed] = set()
-    for row in new:
-        result.new_rows += 1
-        k = _pack(tuple([row[i] for i in new_key]))
-        if k in seen:
-            note_duplicate(row, new_key)
-            continue
-        seen.add(k)
-        packed = index.pop(k, None)
-        if packed is None:
-            result.added_count += 1
-            if result._room(result.added):
-                result.added.append(dict(zip(cols.new_names, row, strict=True)))
-            continue
-        if same_layout and packed == _pack(row):
-            continue
-        before = _unpack(packed)
-        differ = [n for o, i, n in pairs if before[o] != row[i]]
-        if differ:
-            result.revised_count += 1
-            result.cells_revised += len(differ)
-            if result._room(result.revised):
-                result.revised.append(
-                    Revised(
-                        key=key_dict(row, new_key, cols.key or []),
-                        old=dict(zip(cols.old_names, before, strict=True)),
-                        new=dict(zip(cols.new_names, row, strict=True)),
-                        fields=differ,
-                    )
+    names = [n for _, n in cols.pairs]
+    old_names = [o for o, _ in cols.pairs]
+    # The old side was looked at in the order of its positions: line it up with the pairs.
+    back = np.argsort(np.argsort(m.old[touched], kind="stable"), kind="stable")
+    values = old.values[back] != new.values
+    texts = np.zeros_like(values)
+    if old.texts is not None and new.texts is not None:
+        texts = (old.texts[back] != new.texts) & ~values
+    result.cells_revised = int(values.sum())
+    result.revised_count = int(values.any(axis=1).sum())
+    result.cells_reformatted = int(texts.sum())
+    result.reformatted_count = int(texts.any(axis=1).sum())
+    cap = result.limit
+    for i, t in enumerate(touched.tolist()):
+        po, pn = int(m.old[t]), int(m.new[t])
+        row_new = new.shown.get(pn)
+        key = None if cols.key is None or row_new is None else {k: row_new[k] for k in cols.key}
+        if values[i].any() and (cap is None or len(result.revised) < cap):
+            result.revised.append(
+                Revised(
+                    key=key or {},
+                    old=old.shown[po],
+                    new=new.shown[pn],
+                    fields=[n for n, d in zip(names, values[i], strict=True) if d],
                 )
-    for packed in index.values():
-        result.removed_count += 1
-        if result._room(result.removed):
-            result.removed.append(dict(zip(cols.old_names, _unpack(packed), strict=True)))
-
-
-def _by_content(result: RowComparison, old: Iterable[Row], new: Iterable[Row]) -> None:
-    cols = result.columns
-    old_pos = {n: i for i, n in enumerate(cols.old_names)}
-    new_pos = {n: i for i, n in enumerate(cols.new_names)}
-    old_proj = [old_pos[o] for o, _ in cols.common]
-    new_proj = [new_pos[n] for _, n in cols.common]
-    counts: Counter[Row] = Counter()
-    first: dict[Row, Row] = {}
-    for row in old:
-        result.old_rows += 1
-        p = tuple(row[i] for i in old_proj)
-        counts[p] += 1
-        first.setdefault(p, row)
-    for row in new:
-        result.new_rows += 1
-        p = tuple(row[i] for i in new_proj)
-        if counts[p] > 0:
-            counts[p] -= 1
-            continue
-        result.added_count += 1
-        if result._room(result.added):
-            result.added.append(dict(zip(cols.new_names, row, strict=True)))
-    for p, n in counts.items():
-        for _ in range(n):
-            result.removed_count += 1
-            if result._room(result.removed):
-                result.removed.append(dict(zip(cols.old_names, first[p], strict=True)))
+            )
+        if texts[i].any() and po in old.raw and pn in new.raw:
+            result.reformatted_rows_listed += 1
+            for j in np.flatnonzero(texts[i]).tolist():
+                result.reformatted.append(
+                    Reformatted(key, names[j], old.raw[po][old_names[j]], new.raw[pn][names[j]])
+                )
