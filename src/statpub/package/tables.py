@@ -56,6 +56,7 @@ def parsed_batches(res: Resource) -> Iterator[ParsedBatch]:
             Issue("table-unreadable", "not a table statpub reads", res.label, res.name)
         ]
         raise InvalidInput(problems, summary=f"{res.label}: cannot read the table")
+    done = 0  # rows already given: the slow path, when it takes over, starts after them
     for fast in (True, False):
         try:
             source = open_table(spec, fast=fast)
@@ -63,17 +64,41 @@ def parsed_batches(res: Resource) -> Iterator[ParsedBatch]:
             position: dict[str, int] = {}
             for i, col in enumerate(columns):
                 position.setdefault(col.name, i)
+            skip = 0 if fast else done
             for batch in source.batches:
+                if skip:
+                    n = batch.num_rows
+                    batch, skip = _after(batch, skip), max(0, skip - n)
+                    if batch is None:
+                        continue
                 parsed: list[Parsed | None] = []
                 for f in spec.fields:
                     at = position.get(f.name)
                     parsed.append(None if at is None else parse_column(batch.columns[at], f))
+                done += batch.num_rows
                 yield ParsedBatch(batch, spec.fields, parsed)
             return
         except NeedsSlowPath:
             continue
         except SourceError as exc:
             raise _unreadable(res, exc.message, exc.row) from exc
+
+
+def _after(batch: Batch, k: int) -> Batch | None:
+    """``batch`` without its first ``k`` rows (None when nothing is left)."""
+    from statpub.tables.reader import Batch
+
+    n = batch.num_rows
+    if k >= n:
+        return None
+    extra = [(i - k, c) for i, c in batch.extra_cells or [] if i >= k]
+    return Batch(
+        columns=[c.slice(k) for c in batch.columns],
+        first_row=batch.first_row + k,
+        row_numbers=None if batch.row_numbers is None else batch.row_numbers.slice(k),
+        cell_counts=None if batch.cell_counts is None else batch.cell_counts.slice(k),
+        extra_cells=extra or None,
+    )
 
 
 def read_table(res: Resource) -> pa.Table:
