@@ -1,4 +1,5 @@
-"""Benchmark table validation: statpub against frictionless-py and a plain pyarrow read.
+"""Benchmark table validation: statpub against frictionless-py and a plain pyarrow read;
+and ``statpub diff`` against a polars full join (``benchmark_diff.py``).
 
 Run through ``scripts/benchmark``. Every tool runs in its own child process on
 the same files in the same run; wall time includes start-up, peak memory is the
@@ -27,9 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import benchmark_diff
 import benchmark_tables as tables
 
-ROOT = Path(__file__).read_package().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 PYARROW_READ = """
 import json, sys, time
@@ -107,7 +109,7 @@ def measure(cmd: list[str]) -> tuple[float, float, str, int]:
 def _rel(path: Path) -> str:
     """Paths relative to the repository: frictionless refuses absolute ones unless trusted."""
     try:
-        return str(path.read_package().relative_to(ROOT))
+        return str(path.resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
 
@@ -248,7 +250,12 @@ def machine() -> list[str]:
     ]
 
 
-def render(runs: list[Run], args: argparse.Namespace, own: list[Run]) -> str:
+def render(
+    runs: list[Run],
+    args: argparse.Namespace,
+    own: list[Run],
+    diffs: list[benchmark_diff.DiffRun] | None = None,
+) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -345,6 +352,9 @@ def render(runs: list[Run], args: argparse.Namespace, own: list[Run]) -> str:
         {r.table.split("-")[0] for r in runs}
         - {r.table.split("-")[0] for r in runs if r.tool.startswith("frictionless")}
     )
+    diff_lines = benchmark_diff.render(diffs or [], args.repeat)
+    if diff_lines:
+        lines += ["", *diff_lines]
     lines += ["", "## Notes", ""]
     rates = [r.rows / r.seconds for r in runs if r.tool.startswith("frictionless")]
     if skipped and rates:
@@ -457,15 +467,53 @@ def main() -> int:
     parser.add_argument(
         "--render-only", action="store_true", help="Rewrite the page from the last run's results."
     )
+    parser.add_argument(
+        "--only",
+        choices=("validate", "diff"),
+        help="Run one benchmark; the other's last results are kept on the page.",
+    )
+    parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
+    parser.add_argument(
+        "--diff-context-max",
+        default="100k",
+        choices=sorted(SIZES),
+        help="The largest pair csv-diff and daff run on (both are pure Python).",
+    )
     args = parser.parse_args()
     results = args.data / "results.json"
+    diff_results = args.data / "diff-results.json"
     if args.render_only:
         runs, own = _load(results)
-        args.out.write_text(render(runs, args, own), encoding="utf-8")
+        page = render(runs, args, own, benchmark_diff.load(diff_results))
+        args.out.write_text(page, encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
+    args.data.mkdir(parents=True, exist_ok=True)
+    if args.only == "diff":
+        runs, own = _load(results) if results.is_file() else ([], [])
+    else:
+        runs, own = validation_runs(args), own_package_runs()
+        _save(results, runs, own)
+    if args.only == "validate":
+        diffs = benchmark_diff.load(diff_results)
+    else:
+        diffs = benchmark_diff.run(
+            measure,
+            args.diff_sizes,
+            args.data,
+            args.seed,
+            args.repeat,
+            SIZES[args.diff_context_max],
+        )
+        benchmark_diff.save(diff_results, diffs)
+    args.out.write_text(render(runs, args, own, diffs), encoding="utf-8")
+    print(f"benchmark: wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def validation_runs(args: argparse.Namespace) -> list[Run]:
     runs: list[Run] = []
     for name in args.sizes:
         rows = SIZES[name]
@@ -497,12 +545,7 @@ def main() -> int:
                     file=sys.stderr,
                 )
             runs += table_runs
-    own = own_package_runs()
-    args.data.mkdir(parents=True, exist_ok=True)
-    _save(results, runs, own)
-    args.out.write_text(render(runs, args, own), encoding="utf-8")
-    print(f"benchmark: wrote {args.out}", file=sys.stderr)
-    return 0
+    return runs
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import benchmark_tables as tables
 KEY = tables.SCHEMA["primaryKey"]
 EXPECTED = {"rows_added": 500, "rows_removed": 500, "rows_revised": 1000, "cells_revised": 1000}
 COUNTS = tuple(EXPECTED)
+SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 POLARS_JOIN = """
 import json, sys, time
 start = time.perf_counter()
@@ -233,7 +234,7 @@ def run(
     """Every tool on every size; statpub and polars ``repeat`` times, interleaved."""
     out: list[DiffRun] = []
     for name in sizes:
-        rows = tables_sizes()[name]
+        rows = SIZES[name]
         folder = data / f"diff-{name}"
         if not (folder / "expected.json").is_file():
             print(f"benchmark: generating {folder}", file=sys.stderr)
@@ -260,10 +261,6 @@ def run(
             )
         out += found
     return out
-
-
-def tables_sizes() -> dict[str, int]:
-    return {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 
 
 def render(runs: list[DiffRun], repeat: int) -> list[str]:
