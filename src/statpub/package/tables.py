@@ -65,12 +65,12 @@ def parsed_batches(res: Resource) -> Iterator[ParsedBatch]:
             for i, col in enumerate(columns):
                 position.setdefault(col.name, i)
             skip = 0 if fast else done
-            for batch in source.batches:
+            for whole in source.batches:
+                batch: Batch | None = whole
                 if skip:
-                    n = batch.num_rows
-                    batch, skip = _after(batch, skip), max(0, skip - n)
-                    if batch is None:
-                        continue
+                    batch, skip = _after(whole, skip), max(0, skip - whole.num_rows)
+                if batch is None:
+                    continue
                 parsed: list[Parsed | None] = []
                 for f in spec.fields:
                     at = position.get(f.name)

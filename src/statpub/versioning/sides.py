@@ -38,7 +38,7 @@ Array = np.ndarray[Any, Any]
 TEXT_FORMATS = ("csv", "tsv")
 # A small table's batches are kept for the second look at its rows instead of
 # reading the file again: up to this many bytes of Arrow buffers a side.
-KEEP_BYTES = 384 << 20
+KEEP_BYTES = 256 << 20
 _INVALID = U64(0x1BAD1BAD1BAD1BAD)
 SEEDS = {"value": 0x76616C7565, "text": 0x74657874, "key": 0x6B6579, "key2": 0x6B657932}
 
