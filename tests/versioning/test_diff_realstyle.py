@@ -345,3 +345,16 @@ def test_cli_key_and_markdown(tmp_path: Path) -> None:
     assert [int(c.replace(",", "")) for c in cells[3:7]] == list(expected)
     assert any(line.startswith("**Version not bumped:**") for line in lines)
     assert "First revised cells (" in md.stdout
+
+
+def test_a_key_unique_only_in_the_old_version_is_not_used(tmp_path: Path) -> None:
+    header = ["code", "year", "value"]
+    schema = {"fields": [{"name": n, "type": "string"} for n in header]}
+    rows = [["a", "2020", "1"], ["a", "2021", "1"], ["b", "2020", "2"]]
+    old = package(tmp_path / "a", {"t": (schema, csv_text(header, rows))})
+    new = package(tmp_path / "b", {"t": (schema, csv_text(header, [*rows, rows[0]]))}, "1.1.0")
+    result = run_diff(old, new)
+    t = table(result, "t")
+    assert t["key_source"] == "row content" and counts(t) == (1, 0, 0, 0)
+    note = next(n for n in result.notes if n.startswith("t:"))
+    assert "unique in the old version (code, year" in note and "not in the new one" in note

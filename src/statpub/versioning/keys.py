@@ -8,7 +8,9 @@ integers that may be measures; numbers (measures) and structured values never
 make a key. The search is bounded (up
 to ``MAX_CANDIDATES`` columns, keys of up to ``MAX_SIZE`` fields) and each
 try costs one hash per row: a sort of 64-bit hashes of a sample, then of the
-whole table only when the sample is unique.
+whole table only when the sample is unique. The old version is searched
+first; the new one keeps only the columns of the few smallest sets unique in
+the old, so a key is found at the cost of a few columns' hashes.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ if TYPE_CHECKING:
 
 MAX_CANDIDATES = 6
 MAX_SIZE = 4
-MAX_TRIES = 48  # key candidates checked on the whole table, both sides counted
+MAX_TRIES = 48  # key candidates checked on the whole table, on each side
+SHORTLIST = 3  # sets unique in the old version that are tried on the new one
 SAMPLE = 65_536
 KEY_TYPES = ("string", "date", "datetime", "year", "yearmonth", "time", "boolean", "integer")
 _ID = re.compile(r"(^|[^a-z])(code|codes|id|ids|key|iso[0-9]?|geo|abbr)([^a-z]|$)", re.I)
@@ -109,31 +112,47 @@ def candidates(fields: list[dict[str, Any]], usable: set[str]) -> list[str]:
     return [name for _, _, name in sorted(ranked)][:MAX_CANDIDATES]
 
 
-def infer(old: Side, new: Side, names: dict[str, str]) -> KeyChoice:
-    """The smallest set of candidate columns unique and never missing in both versions.
+def shortlist(old: Side, pool: list[str]) -> tuple[list[list[str]], str]:
+    """The first sets of ``pool`` columns (old names) unique and never missing in the old
+    version, smallest first, at most ``SHORTLIST``; or why there is none.
 
-    ``names`` maps each candidate's new name to its old name (the sides hash
-    their own names).
+    The new version is then read keeping only the columns of these sets.
     """
-    if not new.plan.candidates:
-        return KeyChoice(None, "row content", "it has no column that could be a key")
-    if old.rows + new.rows == 0:
-        return KeyChoice(None, "row content", "it has no rows")
-    order = [n for n in new.plan.candidates if not new.nulls[n] and not old.nulls[names[n]]]
-    dropped = [n for n in new.plan.candidates if n not in order]
+    if not pool:
+        return [], "it has no column that could be a key"
+    order = [c for c in pool if not old.nulls[c]]
     budget = [MAX_TRIES]
+    found: list[list[str]] = []
     for size in range(1, min(MAX_SIZE, len(order)) + 1):
         for combo in combinations(order, size):
-            sides = ((old, [names[c] for c in combo]), (new, list(combo)))
-            if all(_unique_in(side, cols, budget) for side, cols in sides):
-                place = [c.name for c in new.plan.fields]
-                return KeyChoice(sorted(combo, key=place.index), "inferred")
+            if _unique_in(old, list(combo), budget):
+                found.append(list(combo))
+                if len(found) >= SHORTLIST:
+                    return found, ""
             if budget[0] <= 0:
                 break
-    tried = ", ".join(order) or "none"
-    why = f"no set of up to {MAX_SIZE} of its columns ({tried}) is unique in both versions"
-    if dropped:
-        why += f"; {', '.join(dropped)} {'has' if len(dropped) == 1 else 'have'} missing cells"
+        if found:
+            break  # only the smallest sets
+    missing = [c for c in pool if c not in order]
+    why = f"no set of up to {MAX_SIZE} of its columns ({', '.join(order) or 'none'}) is unique"
+    if missing:
+        why += f"; {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} missing cells"
+    return found, why + " in the old version"
+
+
+def infer(new: Side, sets: list[list[str]], why: str) -> KeyChoice:
+    """The first of ``sets`` (new names; unique in the old version) unique and never missing
+    in the new one too."""
+    budget = [MAX_TRIES]
+    for combo in sets:
+        if any(new.nulls[c] for c in combo):
+            continue
+        if _unique_in(new, combo, budget):
+            place = [c.name for c in new.plan.fields]
+            return KeyChoice(sorted(combo, key=place.index), "inferred")
+    if sets:
+        shown = "; ".join(", ".join(c) for c in sets)
+        why = f"the sets of columns unique in the old version ({shown}) are not in the new one"
     return KeyChoice(None, "row content", why)
 
 

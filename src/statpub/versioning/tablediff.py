@@ -15,7 +15,14 @@ from typing import Any
 from statpub.errors import InvalidInput, StatpubError
 from statpub.package import Package, Resource
 from statpub.versioning.change import Change
-from statpub.versioning.keys import KeyChoice, candidates, declared, given_key, infer
+from statpub.versioning.keys import (
+    KeyChoice,
+    candidates,
+    declared,
+    given_key,
+    infer,
+    shortlist,
+)
 from statpub.versioning.rows import Columns, RowComparison, compare_rows
 from statpub.versioning.schemadiff import as_list, diff_schema
 from statpub.versioning.sides import TEXT_FORMATS, Compared, Plan, Side, header, key_hashes
@@ -94,9 +101,15 @@ def diff_table(
         text,
     )
     old_side = _read(old, o, old_plan)
+    if out.key.source == "pending":
+        forward = {a: b for a, b in compared}
+        sets, why = shortlist(old_side, old_plan.candidates)
+        keep = {c for combo in sets for c in combo}
+        old_side.columns = {c: h for c, h in old_side.columns.items() if c in keep}
+        new_plan.candidates = [c for c in pool if back[c] in keep]
     new_side = _read(new, n, new_plan)
     if out.key.source == "pending":
-        out.key = infer(old_side, new_side, {c: back[c] for c in pool})
+        out.key = infer(new_side, [[forward[c] for c in combo] for combo in sets], why)
         if out.key.fields is not None:
             old_side.key = key_hashes(old_side, [back[k] for k in out.key.fields])
             new_side.key = key_hashes(new_side, out.key.fields)
