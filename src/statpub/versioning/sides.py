@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -176,50 +176,64 @@ def read_side(res: Resource, plan: Plan) -> Side:
     Raises InvalidInput when the resource cannot be read as a table.
     """
     from statpub.package import parsed_batches
+    from statpub.tables.reader import Prefetch
 
     side = Side(res, plan)
     parts: dict[str, list[Array]] = {"values": [], "texts": [], "key": [], "key2": []}
     cols: dict[str, list[Array]] = {c: [] for c in plan.candidates}
-    nulls = dict.fromkeys(plan.candidates, 0)
+    side.nulls = dict.fromkeys(plan.candidates, 0)
     kept: list[ParsedBatch] | None = []
     size = 0
-    for pb in parsed_batches(res):
-        n = pb.batch.num_rows
-        side.rows += n
-        at = positions(pb)
-        specs = {f.name: f for f in pb.fields}
-        vals: dict[str, Array] = {}
-        texts: list[Array] = []
-        for c in plan.fields:
-            parsed = pb.columns[at[c.name]]
-            vals[c.name] = value_hashes(parsed, specs[c.name], c.mode, n)
-            if plan.text:
-                texts.append(text_hashes(parsed, vals[c.name], specs[c.name], n))
-        parts["values"].append(combine(list(vals.values()), SEEDS["value"], n))
-        if plan.text:
-            parts["texts"].append(combine(texts, SEEDS["text"], n))
-        if plan.key is not None:
-            key = [vals[k] for k in plan.key]
-            parts["key"].append(combine(key, SEEDS["key"], n))
-            parts["key2"].append(combine(key, SEEDS["key2"], n))
-        for name in plan.candidates:
-            cols[name].append(vals[name])
-            parsed = pb.columns[at[name]]
-            nulls[name] += n if parsed is None else int(arrow.flags(parsed.missing).sum())
-        if kept is not None:
-            size += _nbytes(pb)
-            if size <= KEEP_BYTES:
-                kept.append(pb)
-            else:
-                kept = None
+    # The next batches are read and parsed in another thread while these are hashed
+    # (Prefetch hands on whatever its iterator gives).
+    with Prefetch(cast("Iterator[Any]", parsed_batches(res))) as reading:
+        for item in reading:
+            pb = cast("ParsedBatch", item)
+            side.rows += pb.batch.num_rows
+            _hash_batch(plan, pb, parts, cols, side.nulls)
+            if kept is not None:
+                size += _nbytes(pb)
+                if size <= KEEP_BYTES:
+                    kept.append(pb)
+                else:
+                    kept = None
     side.values = _join(parts["values"])
     side.texts = _join(parts["texts"]) if plan.text else None
     if plan.key is not None:
         side.key = (_join(parts["key"]), _join(parts["key2"]))
     side.columns = {c: _join(v) for c, v in cols.items()}
-    side.nulls = nulls
     side.kept = kept
     return side
+
+
+def _hash_batch(
+    plan: Plan,
+    pb: ParsedBatch,
+    parts: dict[str, list[Array]],
+    cols: dict[str, list[Array]],
+    nulls: dict[str, int],
+) -> None:
+    n = pb.batch.num_rows
+    at = positions(pb)
+    specs = {f.name: f for f in pb.fields}
+    vals: dict[str, Array] = {}
+    texts: list[Array] = []
+    for c in plan.fields:
+        parsed = pb.columns[at[c.name]]
+        vals[c.name] = value_hashes(parsed, specs[c.name], c.mode, n)
+        if plan.text:
+            texts.append(text_hashes(parsed, vals[c.name], specs[c.name], n))
+    parts["values"].append(combine(list(vals.values()), SEEDS["value"], n))
+    if plan.text:
+        parts["texts"].append(combine(texts, SEEDS["text"], n))
+    if plan.key is not None:
+        key = [vals[k] for k in plan.key]
+        parts["key"].append(combine(key, SEEDS["key"], n))
+        parts["key2"].append(combine(key, SEEDS["key2"], n))
+    for name in plan.candidates:
+        cols[name].append(vals[name])
+        parsed = pb.columns[at[name]]
+        nulls[name] += n if parsed is None else int(arrow.flags(parsed.missing).sum())
 
 
 def _join(parts: list[Array]) -> Array:
