@@ -36,9 +36,9 @@ def only_issue(inputs: Path):
 
 def test_repository_figures_load(inputs: Path) -> None:
     figset = load(inputs)
-    assert len(figset.figures) == 16
-    assert {f.source_id for f in figset.figures} == {"fixyanet-2025-06"}
-    assert figset.current_release.version == "1.0.0"
+    assert len(figset.figures) == 19
+    assert {f.source_id for f in figset.figures} == {"fixyanet-2025-06", "zakon-2025-10-07"}
+    assert [f.time_period for f in figset.figures if f.is_target] == ["2027"]
 
 
 def test_unknown_indicator(inputs: Path) -> None:

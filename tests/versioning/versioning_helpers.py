@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
+
+import yaml
 
 from statpub.release import Paths, archive_current
 
@@ -32,11 +35,19 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def revise_centres(paths: Paths, value: str, reason: str | None) -> None:
-    """Give the family-support-centres figure a new value, with or without a reason."""
+    """Give the family-support-centres figure a new value (and the wording that goes with
+    it), with or without a reason."""
     new = f"    value: {value}\n"
     if reason is not None:
         new += f"    reason: {reason}\n"
     edit(paths.figures / SOURCE_FILE, CENTRES_VALUE, new + "    qualifier: exact\n")
+    edit(paths.figures / SOURCE_FILE, '    wording: "112"\n', f'    wording: "{value}"\n')
+
+
+def re_revise_centres(paths: Paths, old: str, new: str) -> None:
+    """Change the already revised figure's value and wording again."""
+    edit(paths.figures / SOURCE_FILE, f"    value: {old}\n", f"    value: {new}\n")
+    edit(paths.figures / SOURCE_FILE, f'    wording: "{old}"\n', f'    wording: "{new}"\n')
 
 
 def add_centres_period(paths: Paths, period: str, value: str) -> None:
@@ -58,12 +69,36 @@ def add_centres_period(paths: Paths, period: str, value: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry, encoding="utf-8")
 
 
+def write_source_texts(figures: Path, dest: Path) -> Path:
+    """A stand-in captured text for every source file, made of its own quotes in their
+    paragraphs, and its sha256 written into the file: the release's quote check then
+    passes without the real texts, and fails for a quote edited later."""
+    dest.mkdir(exist_ok=True)
+    for path in sorted((figures / "sources").glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=yaml.BaseLoader)
+        paras: dict[int, list[str]] = {}
+        for fig in data["figures"]:
+            paras.setdefault(int(fig["paragraph"]), []).append(fig["quote"])
+        lines = [" / ".join(paras.get(n, [f"Paragraph {n}."])) for n in range(1, max(paras) + 1)]
+        body = "\n".join(lines) + "\n"
+        (dest / f"{path.stem}.txt").write_text(body, encoding="utf-8")
+        digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+        if re.search(r"(?m)^  sha256:", text):
+            text = re.sub(r"(?m)^  sha256:.*$", f"  sha256: {digest}", text, count=1)
+        else:
+            text = re.sub(r"(?m)^(  language:.*)$", rf"\1\n  sha256: {digest}", text, count=1)
+        path.write_text(text, encoding="utf-8")
+    return dest
+
+
 def cli_paths(paths: Paths) -> list[str]:
     return [
         "--figures", str(paths.figures),
         "--schemas", str(paths.schemas),
         "--out", str(paths.out),
         "--releases", str(paths.releases),
+        "--sources", str(paths.sources),
     ]  # fmt: skip
 
 
@@ -79,7 +114,9 @@ def tree(root: Path) -> dict[str, str]:
 
 
 def make_work(root: Path) -> Paths:
-    """A repository-like folder at ``root`` with the real figures copied and 1.0.0 archived."""
+    """A repository-like folder at ``root`` with the real figures copied and 1.0.0 archived;
+    its source texts (``paths.sources``, in ``root/texts``) are stand-ins made of the
+    figures' own quotes."""
     shutil.copytree(ROOT / "figures", root / "figures")
     shutil.copytree(ROOT / "schemas", root / "schemas")
     # A history of its own, whatever the real one has become: 1.0.0 and an empty log.
@@ -89,7 +126,14 @@ def make_work(root: Path) -> Paths:
     )
     for name in ("revisions.csv", "removals.yml"):
         (root / "figures" / name).unlink(missing_ok=True)
-    paths = Paths(root / "figures", root / "schemas", root / "datapackage", root / "releases")
+    # ... and the first source only: the tests add what they release.
+    for path in (root / "figures/sources").glob("*.yml"):
+        if path.name != "fixyanet-2025-06.yml":
+            path.unlink()
+    texts = write_source_texts(root / "figures", root / "texts")
+    paths = Paths(
+        root / "figures", root / "schemas", root / "datapackage", root / "releases", texts
+    )
     version, archived = archive_current(paths)
     assert archived and version == "1.0.0"
     return paths

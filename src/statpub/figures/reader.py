@@ -23,7 +23,7 @@ class FieldReader:
         self.path = path
         self.display = display
         self.issues: list[Issue] = []
-        self.data, self.lines = yamlfile.load(path, display)
+        self.data, self.lines = yamlfile.load(path, display, duplicates=self.issues)
 
     def line(self, *key: str | int) -> int | None:
         while key and key not in self.lines:

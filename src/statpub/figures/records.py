@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+TARGET_STATUS = "F"  # SDMX CL_OBS_STATUS "forecast value", used for targets and plans
+
 
 @dataclass(frozen=True)
 class Source:
@@ -28,6 +30,9 @@ class Indicator:
     unit: str  # "count" or "percent"
     unit_description: str  # a count of what
     topic: str
+    # Plausible range of a value, beyond what the unit allows; figure files only, not published.
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,16 @@ class Figure:
     quote: str
     paragraph: int
     origin: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
+    quote_line: int = field(default=0, compare=False)  # line of `quote:` in that file
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.indicator_id, self.ref_area, self.time_period)
+
+    @property
+    def is_target(self) -> bool:
+        """A level planned for the period, not a measurement (SDMX status F)."""
+        return self.obs_status == TARGET_STATUS
 
     def row(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in OBSERVATION_FIELDS}
@@ -92,6 +103,8 @@ class Release:
     version: str
     date: dt.date
     note: str
+    # Sources whose quotes were not checked against their texts (--unchecked-quotes).
+    unchecked_quotes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -103,6 +116,8 @@ class FigureSet:
     sources: list[Source]
     figures: list[Figure]
     releases: list[Release]
+    # source id -> (figure file, line of its sha256, or of its source record)
+    source_origins: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def current_release(self) -> Release:

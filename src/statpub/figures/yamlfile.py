@@ -2,7 +2,9 @@
 
 Every scalar comes back as a string (``2025-06`` stays ``"2025-06"``, ``no``
 stays ``"no"``): the figure loader types each field itself, so a typo gets an
-error naming the field instead of a silently different value.
+error naming the field instead of a silently different value. For the same
+reason a key written twice in one mapping is an error (YAML loaders keep the
+last one and drop the first without a word).
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from statpub.report import Issue
 KeyPath = tuple[str | int, ...]
 
 
-def load(path: Path, display: str | None = None) -> tuple[Any, dict[KeyPath, int]]:
+def load(
+    path: Path, display: str | None = None, duplicates: list[Issue] | None = None
+) -> tuple[Any, dict[KeyPath, int]]:
     """Parsed data (strings, lists, dicts) and the 1-based line of every key path.
 
-    ``display`` is the name used for the file in error messages.
+    ``display`` is the name used for the file in error messages. A key written
+    twice in one mapping is an error: it is added to ``duplicates`` when given
+    (the first value is kept, so the file's other problems are still found),
+    else raised.
     """
     display = display or str(path)
     try:
@@ -48,20 +55,42 @@ def load(path: Path, display: str | None = None) -> tuple[Any, dict[KeyPath, int
     lines: dict[KeyPath, int] = {}
     if node is None:
         return None, lines
-    return _convert(node, (), lines), lines
+    found: list[Issue] = []
+    data = _convert(node, (), lines, found, display)
+    if found and duplicates is None:
+        raise InvalidInput(found)
+    if duplicates is not None:
+        duplicates += found
+    return data, lines
 
 
-def _convert(node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int]) -> Any:
+def _convert(
+    node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int], dups: list[Issue], display: str
+) -> Any:
     lines[key] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for knode, vnode in node.value:
             name = str(knode.value)
-            out[name] = _convert(vnode, (*key, name), lines)
-            lines[(*key, name)] = knode.start_mark.line + 1
+            line = knode.start_mark.line + 1
+            if name in out:
+                dups.append(
+                    Issue(
+                        "figures-duplicate-key",
+                        f"{name!r} is written twice in this entry (first at line "
+                        f"{lines[(*key, name)]}); YAML would keep only the last one: "
+                        "delete the one that is wrong",
+                        path=display,
+                        row=line,
+                        field=name,
+                    )
+                )
+                continue
+            out[name] = _convert(vnode, (*key, name), lines, dups, display)
+            lines[(*key, name)] = line
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(v, (*key, i), lines) for i, v in enumerate(node.value)]
+        return [_convert(v, (*key, i), lines, dups, display) for i, v in enumerate(node.value)]
     value = node.value
     if (
         isinstance(node, yaml.ScalarNode)
