@@ -53,8 +53,9 @@ def test_package_layout_and_descriptor(built_package: Path) -> None:
     ):
         assert d[key], key
     assert d["spatialCoverage"]["iso3166"] == "KZ"
-    # Coverage is derived from the figures: earliest start 2019, latest end June 2025.
-    assert d["temporalCoverage"] == {"start": "2019-01-01", "end": "2025-06-30"}
+    # Coverage is derived from the measured figures: earliest start 2019, latest end
+    # 7 October 2025; the target for 2027 does not stretch it.
+    assert d["temporalCoverage"] == {"start": "2019-01-01", "end": "2025-10-07"}
     names = [r["name"] for r in d["resources"]]
     assert names == [
         "observations",
@@ -200,3 +201,34 @@ def test_build_cli_exit_codes(inputs: Path, tmp_path: Path) -> None:
     bad = runner.invoke(main, [*args, "--out", str(tmp_path / "r")])
     assert bad.exit_code == 1
     assert "figures/indicators.yml:2" in bad.stderr
+
+
+def test_package_texts_name_every_source(inputs: Path, tmp_path: Path) -> None:
+    """Title, description and data card stay true as sources are added."""
+    from statpub.builder.package import load_schemas
+    from statpub.figures.load import load_figures
+
+    # A third source: the October report's file under another id, title and periods.
+    text = (inputs / "figures/sources/zakon-2025-10-07.yml").read_text(encoding="utf-8")
+    for old, new in (
+        ("id: zakon-2025-10-07", "id: ministry-2026-01"),
+        ("title: До 208", "title: A test report, до 208"),
+        ("period: 2025-10-07", "period: 2025-10-06"),
+        ("period: ../2025-10-07", "period: ../2025-10-06"),
+        ('period: "2027"', 'period: "2028"'),
+    ):
+        text = text.replace(old, new)
+    (inputs / "figures/sources/ministry-2026-01.yml").write_text(text, encoding="utf-8")
+    build_into(inputs, tmp_path / "pkg")
+    d = json.loads((tmp_path / "pkg/datapackage.json").read_text(encoding="utf-8"))
+    card = (tmp_path / "pkg/README.md").read_text(encoding="utf-8")
+    sources = load_figures(inputs / "figures", load_schemas(inputs / "schemas")).sources
+    assert len(sources) == 3
+    assert "(June 2025)" not in d["title"]
+    assert "Quoted from 3 sources" in d["description"]
+    listed = card[card.index("## Sources") :]
+    for s in sources:
+        assert f"\u201c{s.title}\u201d ({s.publisher}, {s.published})" in d["description"]
+        assert f"**{s.title}**" in listed and s.source_id in card
+        assert f"`{s.sha256}`" in listed
+    assert "quoted by news reports" in card

@@ -49,7 +49,8 @@ def doc_blocks(lang: str) -> list[Block]:
 class Table:
     name: str
     fields: dict[str, dict[str, Any]]
-    rows: dict[str, dict[str, Any]]  # indicator_id -> typed row
+    rows: dict[tuple[str, ...], dict[str, Any]]  # row key -> typed row
+    key: tuple[str, ...]  # indicator_id, plus time_period for observations
 
     def kind(self, column: str) -> str:
         f = self.fields[column]
@@ -65,15 +66,18 @@ def read_table(package: Path, name: str) -> Table:
     schema = json.loads((package / "schemas" / f"{name}.json").read_text(encoding="utf-8"))
     fields = {f["name"]: f for f in schema["fields"]}
     parse = {"date": dt.date.fromisoformat, "integer": int, "number": float}
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+    # One area (KZ): an indicator and a period identify an observation.
+    key = ("indicator_id", "time_period") if "time_period" in fields else ("indicator_id",)
     with (package / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
         for raw in csv.DictReader(fh):
             row = {
                 k: None if v == "" else parse.get(fields[k]["type"], str)(v) for k, v in raw.items()
             }
-            assert row["indicator_id"] not in rows, "the checks key rows by indicator_id"
-            rows[row["indicator_id"]] = row
-    return Table(name, fields, rows)
+            k = tuple(row[f] for f in key)
+            assert k not in rows, f"the checks key rows by {', '.join(key)}"
+            rows[k] = row
+    return Table(name, fields, rows, key)
 
 
 @pytest.fixture(scope="module")
@@ -169,10 +173,10 @@ def check_result(result: Result, tables: dict[str, Table]) -> list[str]:
     obs, ind = tables["observations"], tables["indicators"]
     cols = result.columns
     table = ind if set(cols) <= set(ind.fields) else obs
-    assert "indicator_id" in cols, (
-        f"{result.library}: the recipes keep indicator_id to identify rows"
+    assert set(table.key) <= set(cols), (
+        f"{result.library}: the recipes keep {', '.join(table.key)} to identify rows"
     )
-    keys = cols["indicator_id"]
+    keys = list(zip(*(cols[f] for f in table.key), strict=True))
     assert sorted(keys) == sorted(table.rows), (
         f"{result.library}: not every row of {table.name} came back"
     )
@@ -185,7 +189,7 @@ def check_result(result: Result, tables: dict[str, Table]) -> list[str]:
                 f"{result.library} column {column!r} differs"
             )
         elif column in ind.fields:  # joined from the indicators table
-            expected = [ind.rows[k][column] for k in keys]
+            expected = [ind.rows[k[:1]][column] for k in keys]
             assert [plain(v) for v in values] == expected, (
                 f"{result.library} joined {column!r} differs"
             )

@@ -70,7 +70,10 @@ def observations(package: Path) -> list[dict[str, str]]:
 
 
 def expected_kind(row: dict[str, str]) -> str:
-    """The chart's rule, stated from the data model: which bounds does the wording give?"""
+    """The chart's rule, stated from the data model: a target (status F) is no measurement;
+    otherwise, which bounds does the wording give?"""
+    if row["obs_status"] == "F":
+        return "target"
     lo, hi = row["lower_bound"], row["upper_bound"]
     if lo and hi:
         return "exact" if float(lo) == float(hi) else "range"
@@ -81,12 +84,16 @@ def expected_kind(row: dict[str, str]) -> str:
     return "exact"
 
 
-def marks(svg: ET.Element) -> dict[str, ET.Element]:
-    return {
-        g.get("data-indicator", ""): g
-        for g in svg.iter(f"{SVG}g")
-        if "mark" in (g.get("class") or "").split()
-    }
+def marks(svg: ET.Element) -> dict[tuple[str, str], ET.Element]:
+    """Every mark of the chart by (indicator, period): an indicator can have several."""
+    found = [g for g in svg.iter(f"{SVG}g") if "mark" in (g.get("class") or "").split()]
+    out = {(g.get("data-indicator", ""), g.get("data-period", "")): g for g in found}
+    assert len(out) == len(found), "two marks for one indicator and period"
+    return out
+
+
+def key(row: dict[str, str]) -> tuple[str, str]:
+    return (row["indicator_id"], row["time_period"])
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +107,10 @@ def test_one_mark_per_figure_drawn_by_its_bounds(site: Path, built_package: Path
     _, _, svg = parse(site / "index.html")
     rows = observations(built_package)
     drawn = marks(svg)
-    assert sorted(drawn) == sorted(r["indicator_id"] for r in rows)
+    assert sorted(drawn) == sorted(key(r) for r in rows)
     kinds = set()
     for row in rows:
-        g = drawn[row["indicator_id"]]
+        g = drawn[key(row)]
         kind = expected_kind(row)
         kinds.add(kind)
         assert f"mark-{kind}" in g.get("class", "").split(), row["indicator_id"]
@@ -114,18 +121,21 @@ def test_one_mark_per_figure_drawn_by_its_bounds(site: Path, built_package: Path
             assert "arrow" in shapes, "a lower bound must look open-ended"
         if kind == "upper-bound":
             assert "marker" in shapes and not {"bar-exact", "bar-lower"} & shapes
+        if kind == "target":
+            drawn_shapes = shapes - {"row-label", "wording"}
+            assert drawn_shapes == {"target-guide", "target-mark"}, "a target is never a bar"
         if kind == "range":
             assert "band" in shapes
             assert ("tick-value" in shapes) == bool(row["value"]), (
                 "a tick only where a number is stated"
             )
     # The repository's figures exercise every kind of mark.
-    assert kinds == {"exact", "lower-bound", "upper-bound", "range"}
+    assert kinds == {"exact", "lower-bound", "upper-bound", "range", "target"}
 
 
 def test_bars_share_one_scale_within_a_topic(site: Path, built_package: Path) -> None:
     _, _, svg = parse(site / "index.html")
-    rows = {r["indicator_id"]: r for r in observations(built_package)}
+    rows = {key(r): r for r in observations(built_package)}
     compared = 0
     for panel in svg.iter(f"{SVG}g"):
         if panel.get("class") != "panel":
@@ -134,7 +144,7 @@ def test_bars_share_one_scale_within_a_topic(site: Path, built_package: Path) ->
         for g in panel:
             if "mark" not in (g.get("class") or "").split():
                 continue
-            row = rows[g.get("data-indicator", "")]
+            row = rows[(g.get("data-indicator", ""), g.get("data-period", ""))]
             bar = next((e for e in g if (e.get("class") or "").startswith("bar ")), None)
             if bar is None:
                 continue
@@ -192,7 +202,7 @@ def test_same_package_same_bytes(built_package: Path, tmp_path: Path) -> None:
 def test_markup_in_the_metadata_is_escaped(inputs: Path, tmp_path: Path) -> None:
     package_yml = inputs / "figures" / "package.yml"
     text = package_yml.read_text(encoding="utf-8")
-    old = 'title: "Kazakhstan: child protection and education figures (June 2025)"'
+    old = 'title: "Kazakhstan: child protection and education figures quoted from news reports"'
     assert old in text
     package_yml.write_text(
         text.replace(old, 'title: "Figures </script><b>bold</b> & more"'), encoding="utf-8"
@@ -218,7 +228,7 @@ def test_about_and_order_of_magnitude(inputs: Path, tmp_path: Path) -> None:
     build(inputs / "figures", inputs / "schemas", tmp_path / "pkg")
     render_site(tmp_path / "pkg", tmp_path / "site")
     html, _, svg = parse(tmp_path / "site" / "index.html")
-    mentors = marks(svg)["mentors-trained"]
+    mentors = marks(svg)[("mentors-trained", "../2025-06")]
     assert "mark-range" in mentors.get("class", "")
     classes = [(e.get("class") or "") for e in mentors]
     assert "band" in classes and "tick-value" in classes
@@ -327,3 +337,35 @@ def test_changelog_markdown() -> None:
     assert html.count("<li>") == 1 and "1200 → 1300. Reason:" in html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
     assert "<strong>corrected</strong>" in html
+
+
+def test_figures_of_one_indicator_are_labelled_with_their_periods(site: Path) -> None:
+    _, _, svg = parse(site / "index.html")
+    labels = [
+        t.text or ""
+        for t in svg.iter(f"{SVG}text")
+        if "row-label" in (t.get("class") or "").split()
+    ]
+    assert len(labels) == len(set(labels)), "two rows of the chart read the same"
+    centres = sorted(x for x in labels if x.startswith("Family support centres"))
+    assert centres == [
+        "Family support centres, 7 October 2025",
+        "Family support centres, June 2025",
+        "Family support centres, target by 2027",
+        "Family support centres, unknown date, by 7 October 2025",
+    ]
+    # An indicator with one figure keeps its plain name.
+    assert "Mentors trained" in labels
+
+
+def test_the_target_is_a_mark_of_its_own_outside_the_measured_coverage(site: Path) -> None:
+    html, _, svg = parse(site / "index.html")
+    legend = [g for g in svg.iter(f"{SVG}g") if "legend-target" in (g.get("class") or "")]
+    assert len(legend) == 1 and "not a measurement" in "".join(legend[0].itertext())
+    target = marks(svg)[("family-support-centres", "2027")]
+    assert "mark-target" in (target.get("class") or "")
+    assert not [e for e in target.iter() if "bar" in (e.get("class") or "").split()]
+    # The page's coverage is that of the measured figures; the target is listed apart.
+    assert "<dt>Periods covered</dt><dd>2019-01-01 to 2025-10-07" in html
+    assert "<dt>Targets</dt><dd>Family support centres: 208 by 2027" in html
+    assert '<span class="badge">target</span>' in html

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.figures.records import Figure, FigureSet
+from statpub.figures.periods import label as period_label
+from statpub.figures.records import Figure, FigureSet, Release
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -34,6 +35,28 @@ def bounds_text(f: Figure) -> str:
     return f"{lo} to {hi}"
 
 
+def unchecked_quotes_text(release: Release) -> str:
+    """What a release made with --unchecked-quotes says about itself."""
+    ids = ", ".join(release.unchecked_quotes)
+    return (
+        f"The quoted phrases of {ids} were not checked against the captured source texts "
+        f"when version {release.version} was released (statpub release --unchecked-quotes)."
+    )
+
+
+def _quote(f: Figure) -> str:
+    return "\u201c" + f.quote.replace("|", "\\|") + "\u201d"
+
+
+def _figure_row(f: Figure, name: str) -> str:
+    unit = "%" if f.unit == "percent" else ""
+    return (
+        f"| {name} | {f.value_wording} | {number(f.value)}{unit} | {bounds_text(f)} | "
+        f"{period_label(f.time_period, f.period_type)} (`{f.time_period}`) | {_quote(f)} | "
+        f"{f.source_id} ¶{f.paragraph} |"
+    )
+
+
 def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
     names = {i.indicator_id: i for i in figset.indicators}
     # In the order the maintainer lists the indicators.
@@ -60,30 +83,54 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
         "Schema says which. Text such as `NA` is a value.",
         "",
     ]
+    ordered = sorted(figset.figures, key=lambda f: (order[f.indicator_id], f.time_period))
     out += ["## The figures", ""]
     out += [
-        "| indicator | as worded | value | bounds | period | source paragraph |",
-        "| --- | --- | ---: | --- | --- | ---: |",
+        "Measured figures (targets and plans are listed apart below), with the phrase of "
+        "the source that states each.",
+        "",
+        "| indicator | as worded | value | bounds | period | quoted phrase | source |",
+        "| --- | --- | ---: | --- | --- | --- | --- |",
     ]
-    for f in sorted(figset.figures, key=lambda f: (order[f.indicator_id], f.time_period)):
-        unit = "%" if f.unit == "percent" else ""
-        out.append(
-            f"| {names[f.indicator_id].name} | {f.value_wording} | {number(f.value)}{unit} | "
-            f"{bounds_text(f)} | {f.time_period} | {f.source_id} ¶{f.paragraph} |"
-        )
+    out += [_figure_row(f, names[f.indicator_id].name) for f in ordered if not f.is_target]
+    targets = [f for f in ordered if f.is_target]
+    if targets:
+        out += ["", "## Targets and plans", ""]
+        out += [
+            "Levels the sources say are planned, not measurements (`obs_status` `F`). They are "
+            "left out of the package's temporal coverage and should be left out of sums and "
+            "trends of the measured figures.",
+            "",
+            "| indicator | as worded | target | by | quoted phrase | source |",
+            "| --- | --- | ---: | --- | --- | --- |",
+        ]
+        for f in targets:
+            unit = "%" if f.unit == "percent" else ""
+            out.append(
+                f"| {names[f.indicator_id].name} | {f.value_wording} | {number(f.value)}{unit} | "
+                f"{period_label(f.time_period, f.period_type)} | {_quote(f)} | "
+                f"{f.source_id} ¶{f.paragraph} |"
+            )
+    several = len(figset.sources) > 1
     out += ["", "## Read before use", ""]
     out += [
-        "- These figures are quoted by a news article. They are not official statistics "
-        "released by a statistical office, and the article gives no method or definitions.",
+        f"- These figures are quoted by {'news reports' if several else 'a news article'}. "
+        "They are not official statistics released by a statistical office, and "
+        f"{'the sources give' if several else 'the article gives'} no method or definitions.",
         "- Vague wordings are kept as such. `qualifier` says how the source qualified a number "
         '("more than", "over", "nearly", rounded, or only an order of magnitude such as '
         '"hundreds"), `lower_bound` and `upper_bound` give the inclusive range the wording '
         "allows, and `obs_status` is `E` whenever `value` is not an exact count. Where only "
         "an order of magnitude is given, `value` is empty.",
-        '- Periods such as "this year" are relative to the article\'s publication month; '
+        "- `obs_status` `F` marks a target or plan: the level a source says is to be reached "
+        "by the end of the period. It is not a measurement.",
+        '- Periods such as "this year" are relative to the publication date of their source; '
         "`period_reading` says how each was read. A period whose start the source does not "
-        "state has an empty `period_start`.",
+        "state has an empty `period_start`; for a level (a stock) that means its date is "
+        "unknown, only that it is no later than `period_end`.",
     ]
+    if release.unchecked_quotes:
+        out.append(f"- {unchecked_quotes_text(release)}")
     for caveat in figset.package.get("caveats") or []:
         out.append(f"- {' '.join(str(caveat).split())}")
     context = figset.package.get("context") or []
@@ -92,7 +139,8 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
             "",
             "## Statements without figures",
             "",
-            "The source also reports the following, with no number to record (paraphrased):",
+            f"The {'sources also report' if several else 'source also reports'} the following, "
+            "with no number to record (paraphrased):",
             "",
         ]
         out += [f"- {' '.join(str(c).split())}" for c in context]
@@ -100,7 +148,11 @@ def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[s
     for s in figset.sources:
         where = f" <{s.url}>" if s.url else ""
         accessed = s.accessed.isoformat() if s.accessed else "not recorded"
-        out.append(f"- **{s.title}**, {s.publisher}, {s.published}.{where} Accessed: {accessed}.")
+        sha = f" sha256 of the captured text: `{s.sha256}`." if s.sha256 else ""
+        out.append(
+            f"- **{s.title}**, {s.publisher}, {s.published}, language {s.language}.{where} "
+            f"Accessed: {accessed}.{sha}"
+        )
     out += ["", "## How to cite", ""]
     authors = ", ".join(c.get("title", "") for c in descriptor.get("contributors", []))
     out.append(

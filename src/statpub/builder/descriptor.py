@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from statpub.figures.records import FigureSet
+from statpub.figures.records import FigureSet, Source
 
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -56,14 +56,17 @@ def resource_entry(
 def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> dict[str, Any]:
     meta = figset.package
     release = figset.current_release
-    ends = [f.period_end for f in figset.figures]
-    starts = [f.period_start for f in figset.figures if f.period_start is not None]
+    # Coverage is of what was measured: a target for 2027 does not stretch it to 2027.
+    measured = [f for f in figset.figures if not f.is_target]
+    ends = [f.period_end for f in measured]
+    starts = [f.period_start for f in measured if f.period_start is not None]
+    description = " ".join(str(meta["description"]).split())
     descriptor: dict[str, Any] = {
         "$schema": PACKAGE_PROFILE,
         "name": meta["name"],
         "id": meta["id"],
         "title": meta["title"],
-        "description": " ".join(str(meta["description"]).split()),
+        "description": f"{description} {sources_sentence(figset.sources)}".strip(),
         "version": release.version,
         "versionNote": release.note,
         "created": f"{release.date.isoformat()}T00:00:00Z",
@@ -93,6 +96,18 @@ def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> di
             descriptor[key] = meta[key]
     descriptor["resources"] = resources
     return descriptor
+
+
+def sources_sentence(sources: list[Source]) -> str:
+    """Every source in one sentence, so that the description stays true as sources are added."""
+    if not sources:
+        return ""
+    items = [
+        f"\u201c{s.title}\u201d ({s.publisher}, {s.published})"
+        for s in sorted(sources, key=lambda s: (s.published, s.source_id))
+    ]
+    count = "one source" if len(items) == 1 else f"{len(items)} sources"
+    return f"Quoted from {count}: {'; '.join(items)}."
 
 
 def _contributor(c: dict[str, Any]) -> dict[str, Any]:

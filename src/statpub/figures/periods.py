@@ -12,6 +12,10 @@ import datetime as dt
 import re
 
 _POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# English month names, written out: calendar.month_name follows the process locale.
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 
 
 class PeriodError(ValueError):
@@ -49,3 +53,31 @@ def resolve(period: str) -> tuple[dt.date | None, dt.date]:
     if start > end:
         raise PeriodError(f"{period!r} ends before it starts")
     return start, end
+
+
+def _point_words(text: str) -> str:
+    m = _POINT.match(text)
+    if not m:
+        return text
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month is None:
+        return year
+    name = MONTHS[int(month) - 1] if 1 <= int(month) <= 12 else month
+    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+
+
+def label(period: str, period_type: str | None = None) -> str:
+    """The period in words: "June 2025", "7 October 2025", "2019 to June 2025".
+
+    An open start reads "up to June 2025, start unknown" for a flow and, for a
+    stock (a level at an unknown date), "unknown date, by 7 October 2025".
+    """
+    if "/" not in period:
+        return _point_words(period)
+    left, _, right = period.partition("/")
+    end = _point_words(right)
+    if left == "..":
+        return (
+            f"unknown date, by {end}" if period_type == "stock" else f"up to {end}, start unknown"
+        )
+    return f"{_point_words(left)} to {end}"

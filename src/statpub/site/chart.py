@@ -12,7 +12,13 @@ bounds the wording gives:
 * upper-bound -- only an upper bound ("nearly"): a marker at the bound with an
   arrow pointing back (the value is a little below it), no bar;
 * range      -- both bounds differ ("rounded", "hundreds"): a band between them,
-  with a tick at the stated number when there is one.
+  with a tick at the stated number when there is one;
+* target     -- a target or plan (``obs_status`` F) is not a measurement, so it gets
+  no bar at all: a hollow diamond at the planned level on a dotted guide, with its
+  own legend entry.
+
+Two figures of one indicator (a count in June and in October, or a count and its
+target) are labelled with their periods, so no two rows read the same.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from html import escape
 from typing import Any
 
 EXACT, LOWER, UPPER, RANGE, NO_NUMBER = "exact", "lower-bound", "upper-bound", "range", "no-number"
+TARGET = "target"
+TARGET_STATUS = "F"  # SDMX "forecast value": statpub's code for targets and plans
 
 WIDTH = 760
 LEFT = 16
@@ -47,6 +55,12 @@ class Mark:
     percent: bool
     title: str
     row: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
+    period: str = ""  # the reference period code, e.g. 2025-06
+    label: str = ""  # the row's label: the name, with the period when needed
+
+    @property
+    def is_target(self) -> bool:
+        return self.kind == TARGET
 
 
 @dataclass
@@ -115,6 +129,9 @@ def build_panels(
     ``describe(row)`` gives a mark's tooltip text (the same words as the table).
     """
     panels: dict[tuple[str, bool], Panel] = {}
+    per_indicator: dict[str, int] = {}
+    for row in observations:
+        per_indicator[row["indicator_id"]] = per_indicator.get(row["indicator_id"], 0) + 1
     for row in observations:
         ind = indicators.get(row["indicator_id"], {})
         topic = str(ind.get("topic") or "other")
@@ -125,18 +142,22 @@ def build_panels(
             panels[key] = Panel(topic, label + (" (percentage)" if percent else ""), percent)
         name = str(ind.get("name") or row["indicator_id"])
         lower, upper, value = row.get("lower_bound"), row.get("upper_bound"), row.get("value")
+        target = row.get("obs_status") == TARGET_STATUS
+        label = row_label(name, row, target, per_indicator[row["indicator_id"]] > 1)
         panels[key].marks.append(
             Mark(
                 indicator_id=row["indicator_id"],
                 name=name,
-                kind=kind_of(value, lower, upper),
+                kind=TARGET if target else kind_of(value, lower, upper),
                 value=value,
                 lower=lower,
                 upper=upper,
                 wording=str(row.get("value_wording") or ""),
                 percent=percent,
-                title=f"{name}: {describe(row)}",
+                title=f"{label}: {describe(row)}",
                 row=row,
+                period=str(row.get("time_period") or ""),
+                label=label,
             )
         )
     order = list(topic_labels)
@@ -150,9 +171,19 @@ def build_panels(
     )
 
 
+def row_label(name: str, row: dict[str, Any], target: bool, several: bool) -> str:
+    """The indicator's name, with the period when the indicator has several figures."""
+    from statpub.figures.periods import label
+
+    period = label(str(row.get("time_period") or ""), row.get("period_type"))
+    if target:
+        return f"{name}, target by {period}"
+    return f"{name}, {period}" if several else name
+
+
 def render_svg(panels: list[Panel], title: str) -> str:
     body: list[str] = []
-    legend, y = _legend(0.0)
+    legend, y = _legend(0.0, targets=any(m.is_target for p in panels for m in p.marks))
     body.append(legend)
     for panel in panels:
         svg, y = _panel(panel, y)
@@ -176,7 +207,7 @@ def _x(v: float, top: float) -> float:
     return round(LEFT + PLOT_W * (v / top), 2)
 
 
-def _legend(y: float) -> tuple[str, float]:
+def _legend(y: float, targets: bool = False) -> tuple[str, float]:
     items = [
         (EXACT, "exact figure"),
         (
@@ -187,14 +218,15 @@ def _legend(y: float) -> tuple[str, float]:
         (UPPER, "upper bound (\u201cnearly\u201d): the value is a little below the marker"),
         (RANGE, "range (rounded, or \u201chundreds\u201d); a tick marks the stated number"),
     ]
+    if targets:
+        items.append((TARGET, "target or plan: the level to be reached, not a measurement"))
     out = ['<g class="legend" aria-hidden="true">']
     for i, (kind, text) in enumerate(items):
         row_y = y + 6 + i * 20
         out.append(f'<g class="legend-key legend-{kind}">')
         lo = LEFT + (30 if kind == LOWER else 8)
-        out.append(
-            _shape(kind, LEFT, lo, LEFT + 44, LEFT + 30 if kind == RANGE else LEFT + 40, row_y, 12)
-        )
+        point = LEFT + 30 if kind in (RANGE, TARGET) else LEFT + 40
+        out.append(_shape(kind, LEFT, lo, LEFT + 44, point, row_y, 12))
         out.append(f'<text x="{LEFT + 70}" y="{row_y + 10}">{escape(text)}</text></g>')
     out.append("</g>")
     return "".join(out), y + 6 + len(items) * 20 + 14
@@ -229,9 +261,10 @@ def _mark(mark: Mark, y: float, top: float) -> str:
     point = mark.value if mark.kind != EXACT or mark.lower is None else mark.lower
     shape = _shape(mark.kind, LEFT, x(mark.lower), x(mark.upper), x(point), bar_y, BAR_H)
     return (
-        f'<g class="mark mark-{mark.kind}" data-indicator="{escape(mark.indicator_id)}">'
+        f'<g class="mark mark-{mark.kind}" data-indicator="{escape(mark.indicator_id)}" '
+        f'data-period="{escape(mark.period)}">'
         f"<title>{escape(mark.title)}</title>"
-        f'<text class="row-label" x="{LEFT}" y="{y + 12}">{escape(mark.name)}</text>'
+        f'<text class="row-label" x="{LEFT}" y="{y + 12}">{escape(mark.label)}</text>'
         f"{shape}"
         f'<text class="wording" x="{VALUE_X}" y="{bar_y + 11}">{escape(mark.wording)}</text></g>'
     )
@@ -248,6 +281,13 @@ def _shape(
 ) -> str:
     """One mark's drawing: ``x0`` is zero on the axis, the others are pixel positions."""
     mid = y + h / 2
+    if kind == TARGET and point is not None:
+        r = h / 2 + 1
+        return (
+            f'<line class="target-guide" x1="{x0}" y1="{mid}" x2="{point - r:.2f}" y2="{mid}"/>'
+            f'<polygon class="target-mark" points="{point},{mid - r} {point + r},{mid} '
+            f'{point},{mid + r} {point - r},{mid}"/>'
+        )
     if kind == EXACT and point is not None:
         width = max(point - x0, 1)
         return f'<rect class="bar bar-exact" x="{x0}" y="{y}" width="{width:.2f}" height="{h}"/>'

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.figures.periods import label as period_label
 from statpub.package.atomic import staged_folder
 from statpub.site import chart
 from statpub.site.markdown import render as render_markdown
@@ -110,6 +111,13 @@ def render_html(
         if contents.changelog
         else "",
         "citation": citation(d),
+        "targets": [
+            f"{m.name}: {number(m.value, m.percent) if m.value is not None else m.wording} "
+            f"by {period_label(m.period, m.row.get('period_type'))} (\u201c{m.wording}\u201d)"
+            for p in panels
+            for m in p.marks
+            if m.is_target
+        ],
         "jsonld": script_json(
             page_dataset(
                 contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/"
@@ -135,6 +143,12 @@ def number(x: float, percent: bool = False) -> str:
 
 def meaning(row: dict[str, Any]) -> str:
     """What the wording allows, in words: "at least 121", "between 200 and 999"."""
+    if row.get("obs_status") == chart.TARGET_STATUS:
+        return f"target: {_allows(row)} planned, not measured"
+    return _allows(row)
+
+
+def _allows(row: dict[str, Any]) -> str:
     percent = row.get("unit") == "percent"
     lo, hi, value = row.get("lower_bound"), row.get("upper_bound"), row.get("value")
     if lo is not None and hi is not None and lo != hi:
@@ -201,7 +215,15 @@ def _table_groups(panels: list[chart.Panel]) -> list[dict[str, Any]]:
     return [
         {
             "label": p.label,
-            "rows": [{"mark": m, "row": m.row, "meaning": meaning(m.row)} for m in p.marks],
+            "rows": [
+                {
+                    "mark": m,
+                    "row": m.row,
+                    "meaning": meaning(m.row),
+                    "period": period_label(m.period, m.row.get("period_type")),
+                }
+                for m in p.marks
+            ],
         }
         for p in panels
     ]
