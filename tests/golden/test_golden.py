@@ -50,6 +50,15 @@ def _invalid_trade(tmp: Path) -> list[str]:
     return ["validate", str(pkg), "--json", "-q"]
 
 
+def _texts() -> str:
+    """The captured source texts: a release always checks its quotes."""
+    from services import require_service
+
+    texts = ROOT.parent / "shared" / "sources"
+    require_service("source texts", texts.is_dir(), f"{texts} not found")
+    return str(texts)
+
+
 def _repo(tmp: Path) -> Path:
     """A scratch repository layout: figures/, schemas/, releases/ and a built package."""
     for name in ("figures", "schemas", "releases"):
@@ -62,14 +71,13 @@ def _release(tmp: Path) -> list[str]:
     source = repo / "figures" / "sources" / "fixyanet-2025-06.yml"
     text = source.read_text(encoding="utf-8")
     old = "    value: 112\n    qualifier: exact\n"
-    source.write_text(
-        text.replace(old, "    value: 115\n    reason: A test correction.\n    qualifier: exact\n"),
-        encoding="utf-8",
-    )
+    new = "    value: 115\n    reason: A test correction.\n    qualifier: exact\n"
+    text = text.replace(old, new)
+    source.write_text(text.replace('wording: "112"', 'wording: "115"'), encoding="utf-8")
     return [
         "release", "--figures", str(repo / "figures"), "--schemas", str(repo / "schemas"),
         "--out", str(repo / "datapackage"), "--releases", str(repo / "releases"),
-        "--date", "2026-12-01", "--json",
+        "--date", "2026-12-01", "--sources", _texts(), "--json",
     ]  # fmt: skip
 
 
@@ -77,7 +85,7 @@ def _build(tmp: Path) -> list[str]:
     repo = _repo(tmp)
     return [
         "build", "--figures", str(repo / "figures"), "--schemas", str(repo / "schemas"),
-        "--out", str(tmp / "built"), "--json",
+        "--out", str(tmp / "built"), "--sources", _texts(), "--json",
     ]  # fmt: skip
 
 
@@ -160,7 +168,7 @@ def normalise(value: Any, tmp: Path, project_data: bool) -> Any:
 def test_json_output_matches_its_golden_file(name: str, tmp_path: Path) -> None:
     case = CASES[name]
     args = case.args(tmp_path)
-    result = CliRunner().invoke(main, args)
+    result = CliRunner().invoke(main, args, env={"STATPUB_SOURCES": None})
     assert result.exit_code == case.exit_code, result.output
     got = normalise(json.loads(result.stdout), tmp_path, case.project_data)
     golden = HERE / f"{name}.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from versioning_helpers import add_centres_period, edit, revise_centres
+from versioning_helpers import add_centres_period, edit, re_revise_centres, revise_centres
 
 from statpub.builder import build
 from statpub.cli import main
@@ -50,7 +50,8 @@ def test_an_edited_past_revisions_entry_fails_validation(work: Paths) -> None:
     refused = CliRunner().invoke(
         main,
         ["release", "--figures", str(work.figures), "--schemas", str(work.schemas),
-         "--out", str(work.out), "--releases", str(work.releases), "--date", "2026-12-02"],
+         "--out", str(work.out), "--releases", str(work.releases), "--date", "2026-12-02",
+         "--sources", str(work.sources)],
     )  # fmt: skip
     assert refused.exit_code == 1 and "revisions-log-edited" in refused.stderr
     # Bypassing it, validation against the last release catches the edit.
@@ -76,13 +77,13 @@ def test_an_unlogged_revision_fails_validation(work: Paths) -> None:
     pkg = build_aside(work)
     report = validate(pkg, options=Options(previous=str(work.releases / "1.0.0")))
     unlogged = [i for i in report.errors if i.type == "unlogged-revision"]
-    assert {i.field for i in unlogged} == {"value", "lower_bound", "upper_bound"}
+    assert {i.field for i in unlogged} == {"value", "lower_bound", "upper_bound", "value_wording"}
     assert all("family-support-centres" in i.message for i in unlogged)
     assert "version-not-bumped" not in {i.type for i in report.errors}  # a patch was enough
 
 
 def test_a_version_not_bumped_enough_fails_validation(work: Paths) -> None:
-    add_centres_period(work, "2025-12", "120")  # new data: needs MINOR
+    add_centres_period(work, "2025-05", "120")  # new data: needs MINOR
     declare(work, "1.0.1")
     report = validate(build_aside(work), options=Options(previous="1.0.0"))
     bumped = [i for i in report.errors if i.type == "version-not-bumped"]
@@ -95,7 +96,7 @@ def test_the_repository_layout_is_checked_without_options(work: Paths) -> None:
     release(work, DAY)
     assert validate(work.out).valid
     # A figure edited and rebuilt without a release: the build previews it, CI stops it.
-    edit(work.figures / "sources/fixyanet-2025-06.yml", "value: 115", "value: 116")
+    re_revise_centres(work, "115", "116")
     build(work.figures, work.schemas, work.out)
     out = CliRunner().invoke(main, ["validate", str(work.out)])
     assert out.exit_code == 1
@@ -131,7 +132,7 @@ def test_a_pre_release_version_gets_every_history_check(work: Paths, version: st
     report = validate(pkg, options=Options(previous="1.0.0"))
     assert "history" in report.checks
     unlogged = {i.field for i in report.errors if i.type == "unlogged-revision"}
-    assert unlogged == {"value", "lower_bound", "upper_bound"}
+    assert unlogged == {"value", "lower_bound", "upper_bound", "value_wording"}
 
 
 def test_a_pre_release_found_beside_the_archive_is_checked(work: Paths) -> None:

@@ -14,8 +14,10 @@ from versioning_helpers import (
     add_centres_period,
     cli_paths,
     edit,
+    re_revise_centres,
     revise_centres,
     snapshot,
+    write_source_texts,
 )
 
 from statpub.cli import main
@@ -41,7 +43,7 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert (result.previous_version, result.version, result.level) == ("1.0.0", "1.0.1", "patch")
     assert [(c.kind, c.key[0]) for c in result.changes] == [("revision", "family-support-centres")]
     rows = {r["field"]: r for r in log(work)}
-    assert set(rows) == {"value", "lower_bound", "upper_bound"}
+    assert set(rows) == {"value", "lower_bound", "upper_bound", "value_wording"}
     value = rows["value"]
     assert (value["old_value"], value["new_value"], value["change_kind"]) == (
         "112",
@@ -66,13 +68,13 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert "history" in report.checks and "1.0.1" in report.stats["previous"]
 
 
-def test_figure_for_a_newer_period_gives_a_minor_release(work: Paths) -> None:
-    add_centres_period(work, "2025-12", "120")
+def test_figure_for_another_period_gives_a_minor_release(work: Paths) -> None:
+    add_centres_period(work, "2025-05", "120")
     result = release(work, DAY)
     assert (result.version, result.level) == ("1.1.0", "minor")
     assert result.forced_by is not None and result.forced_by.type == "rows-added"
     (row,) = log(work)
-    assert (row["change_kind"], row["field"], row["time_period"]) == ("update", "*", "2025-12")
+    assert (row["change_kind"], row["field"], row["time_period"]) == ("update", "*", "2025-05")
     assert row["new_value"] == "120" and row["old_value"] == ""
     assert "### New figures" in (work.out / "CHANGELOG.md").read_text(encoding="utf-8")
 
@@ -135,7 +137,7 @@ def test_removed_figure_needs_a_reason_in_removals_yml(work: Paths) -> None:
 def test_a_reason_already_logged_does_not_explain_a_new_change(work: Paths) -> None:
     revise_centres(work, "115", "First correction.")
     release(work, DAY)
-    edit(work.figures / SOURCE_FILE, "    value: 115\n", "    value: 116\n")
+    re_revise_centres(work, "115", "116")
     with pytest.raises(InvalidInput) as exc:
         release(work, DAY)
     assert [i.type for i in exc.value.issues] == ["reason-reused"]
@@ -149,6 +151,7 @@ def test_newer_source_with_a_different_value_is_a_revision_naming_both_sources(w
     start = text.index("  - indicator: family-support-centres")
     end = text.index("  - indicator: children-population")
     entry = text[start:end].replace("value: 112", "value: 118\n    reason: The ministry's report.")
+    entry = entry.replace('wording: "112"', 'wording: "118"')
     old.write_text(text[:start] + text[end:], encoding="utf-8")
     (work.figures / "sources/ministry-2025-09.yml").write_text(
         "source:\n  id: ministry-2025-09\n  title: Test report\n  publisher: Test ministry\n"
@@ -156,6 +159,7 @@ def test_newer_source_with_a_different_value_is_a_revision_naming_both_sources(w
         "figures:\n" + entry,
         encoding="utf-8",
     )
+    write_source_texts(work.figures, work.sources)
     result = release(work, DAY)
     assert [c.kind for c in result.changes] == ["revision"]
     rows = {r["field"]: r for r in log(work)}
@@ -222,7 +226,7 @@ def test_archive_only_refuses_a_changed_released_version(work: Paths) -> None:
 
 
 def test_release_needs_the_last_release_archived(tmp_path: Path, work: Paths) -> None:
-    paths = Paths(work.figures, work.schemas, work.out, tmp_path / "empty-archive")
+    paths = Paths(work.figures, work.schemas, work.out, tmp_path / "empty-archive", work.sources)
     with pytest.raises(StatpubError) as exc:
         release(paths, DAY)
     assert exc.value.code == "previous-release-not-archived"

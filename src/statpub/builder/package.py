@@ -52,26 +52,40 @@ def build(
     out_dir: Path,
     *,
     sources_dir: Path | None = None,
+    sources_from: str = "--sources",
     revisions: list[dict[str, Any]] | None = None,
 ) -> BuildResult:
     """Build ``out_dir`` from the figure files, validate it, and only then swap it in.
 
-    Raises InvalidInput (figure files or the built package invalid) or
-    StatpubError (cannot run); in both cases ``out_dir`` is left as it was.
+    Quotes are checked against the captured texts in ``sources_dir`` (named by
+    ``sources_from``), else in the ``sources:`` folder of figures/package.yml; a
+    quote not found is an error naming its figure file and line, a text not at
+    hand a warning. Raises InvalidInput (figure files or the built package
+    invalid) or StatpubError (cannot run); in both cases ``out_dir`` is left as
+    it was.
     """
+    from statpub.figures.quotes import check_quotes, locate
+
     schemas = load_schemas(schemas_dir)
     figset = load_figures(figures_dir, schemas)
+    texts = locate(sources_dir, sources_from, figures_dir, figset.package.get("sources"))
+    quotes = check_quotes(figset, texts)
+    if quotes.wrong:
+        raise InvalidInput(
+            quotes.wrong, summary="quotes not found in their sources; nothing was replaced"
+        )
     if revisions is None:
         from statpub.versioning.log import read_revisions
 
         revisions = read_revisions(figures_dir)
     with staged_folder(out_dir) as staging:
         files = write_package(staging, figset, schemas, revisions)
-        report = _validate(staging, sources_dir, label=str(out_dir))
+        report = _validate(staging, None, label=str(out_dir))
         if not report.valid:
             raise InvalidInput(
                 report.errors, summary="the built package is invalid; nothing was replaced"
             )
+    report.extend(quotes.missing, check="quotes")
     return BuildResult(
         out_dir=out_dir,
         version=figset.current_release.version,

@@ -9,6 +9,7 @@ import click
 from statpub.cli.options import (
     echo_json,
     figures_options,
+    given_sources,
     handle_errors,
     output_options,
     resolve_format,
@@ -32,7 +33,9 @@ def build(
     Writes CSV and Parquet for every table, the Table Schemas, datapackage.json
     (with bytes and sha256 for each file), the data card README.md and
     CHANGELOG.md. The package is built aside and validated; the previous one is
-    replaced only if the new one is valid. Same inputs, same bytes. A release
+    replaced only if the new one is valid. Same inputs, same bytes. Every quote
+    is checked against the captured source texts (--sources, $STATPUB_SOURCES or
+    sources: in figures/package.yml); a text not at hand is a warning. A release
     that was interrupted is first completed or rolled back (see `statpub
     release`), and the leftovers of interrupted runs are removed.
 
@@ -42,11 +45,14 @@ def build(
     from statpub.release import journal
 
     json_out = resolve_format(fmt, as_json) == "json"
+    texts, origin = given_sources(sources_dir)
     with journal.exclusive(figures_dir):
         recovery = journal.recover(figures_dir, out=out_dir)
         if recovery is not None:
             click.echo(recovery.message(), err=json_out)
-        result = run_build(figures_dir, schemas_dir, out_dir, sources_dir=sources_dir)
+        result = run_build(
+            figures_dir, schemas_dir, out_dir, sources_dir=texts, sources_from=origin
+        )
     if json_out:
         echo_json({**result.to_dict(), "recovery": recovery.to_dict() if recovery else None})
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import posixpath
 import sys
 from collections.abc import Callable
@@ -157,9 +158,21 @@ def sources_option(f: F) -> F:
     return click.option(
         "--sources",
         "sources_dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        help="Folder of captured source texts: check every quote occurs in its source.",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Folder of captured source texts: check every quote occurs in its source. "
+        "Default: $STATPUB_SOURCES, else the sources: setting of figures/package.yml.",
     )(f)
+
+
+def given_sources(sources_dir: Path | None) -> tuple[Path | None, str]:
+    """The texts folder named on the command line or by $STATPUB_SOURCES, and which one;
+    (None, "") leaves it to the sources: setting of figures/package.yml."""
+    from statpub.figures.quotes import ENV
+
+    if sources_dir is not None:
+        return sources_dir, "--sources"
+    env = os.environ.get(ENV, "").strip()
+    return (Path(env), f"${ENV}") if env else (None, "")
 
 
 def figures_options(out_help: str) -> Callable[[F], F]:

@@ -10,6 +10,7 @@ import click
 from statpub.cli.options import (
     echo_json,
     figures_options,
+    given_sources,
     handle_errors,
     output_options,
     releases_option,
@@ -37,6 +38,13 @@ from statpub.cli.options import (
     help="Make no new version: build the last version in releases.yml and archive it in "
     "--releases (for the first release, or one made before releases were archived).",
 )
+@click.option(
+    "--unchecked-quotes",
+    is_flag=True,
+    help="Release even though some source texts are not at hand, so their quotes cannot be "
+    "checked; the version's note, changelog and data card then say which were not checked. "
+    "A quote checked and not found is refused all the same.",
+)
 @figures_options(out_help="Package folder to rebuild with the new version.")
 @releases_option
 @output_options()
@@ -47,6 +55,7 @@ def release(
     note: str | None,
     dry_run: bool,
     archive_only: bool,
+    unchecked_quotes: bool,
     figures_dir: Path,
     schemas_dir: Path,
     out_dir: Path,
@@ -61,23 +70,29 @@ def release(
     archive, sorts the changed figures into revisions, new figures, removals
     and metadata changes, and refuses, naming each, a revised or removed figure
     without a reason ('reason:' on the figure entry; removals in
-    figures/removals.yml). Chooses the bump by the Data Package Version recipe
-    (or checks --bump), appends to the revisions log, rebuilds the package and
-    CHANGELOG.md, and archives the new version with its checksums. A refused
-    release writes nothing. The release is journaled: one interrupted at any
-    step is completed (once its archive is in place) or rolled back by the next
-    `statpub release` or `statpub build`, which says which.
+    figures/removals.yml). Every quoted phrase is checked against its source's
+    captured text (--sources, $STATPUB_SOURCES, or sources: in
+    figures/package.yml); a quote not found is refused, and so is a source text
+    not at hand unless --unchecked-quotes is given. Chooses the bump by the
+    Data Package Version recipe (or checks --bump), appends to the revisions
+    log, rebuilds the package and CHANGELOG.md, and archives the new version
+    with its checksums. A refused release writes nothing. The release is
+    journaled: one interrupted at any step is completed (once its archive is in
+    place) or rolled back by the next `statpub release` or `statpub build`,
+    which says which.
 
     Exit status: 0 released, 1 refused (reasons missing, bump too small, version
-    exists, result invalid), 2 could not run.
+    exists, a quote not found or a source text missing, result invalid), 2
+    could not run (among others: no folder of source texts).
     """
     from statpub.release import Paths, archive_current
     from statpub.release import release as run_release
 
-    paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, sources_dir)
+    texts, origin = given_sources(sources_dir)
+    paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, texts, origin)
     as_json = resolve_format(fmt, as_json) == "json"
     if archive_only:
-        version, archived = archive_current(paths)
+        version, archived = archive_current(paths, unchecked_quotes=unchecked_quotes)
         if as_json:
             echo_json({"version": version, "archived": archived})
         elif archived:
@@ -87,7 +102,15 @@ def release(
         return
     # The library never reads the clock: today is decided here.
     date = release_date.date() if release_date else dt.date.today()
-    result = run_release(paths, date, bump=bump, note=note, dry_run=dry_run)
+    result = run_release(
+        paths, date, bump=bump, note=note, dry_run=dry_run, unchecked_quotes=unchecked_quotes
+    )
+    if result.unchecked_quotes:
+        click.echo(
+            f"warning: quotes not checked for {', '.join(result.unchecked_quotes)} "
+            "(--unchecked-quotes); the version's note and data card say so",
+            err=True,
+        )
     if as_json:
         echo_json(result.to_dict())
         return

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import EXIT_INVALID, EXIT_OK, handle_errors, output_options, render_report
+from statpub.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
+    given_sources,
+    handle_errors,
+    output_options,
+    render_report,
+    sources_option,
+)
 
 
 @click.command()
@@ -17,12 +25,7 @@ from statpub.cli.options import EXIT_INVALID, EXIT_OK, handle_errors, output_opt
     type=click.Path(path_type=Path),
     help="Table Schema for PATH when PATH is a single CSV or Parquet file.",
 )
-@click.option(
-    "--sources",
-    "sources_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder of captured source texts: check every quoted phrase occurs in its source.",
-)
+@sources_option
 @click.option(
     "--limit-errors",
     type=click.IntRange(min=1),
@@ -70,8 +73,9 @@ def validate(
     Runs the Table Schema checks (types, constraints, keys, foreign keys), plus
     what frictionless-py does not check: categories, semver versions, hash and
     bytes, the CSV and Parquet copies of a table agreeing, figure bounds agreeing
-    with their qualifier, (with --sources) quoted phrases found in their
-    sources, and, against the previous release (--previous, or a releases/
+    with their qualifier, quoted phrases found in their sources (--sources,
+    $STATPUB_SOURCES, or sources: in the figures/package.yml beside the
+    package), and, against the previous release (--previous, or a releases/
     folder beside the package), every change logged in the revisions log and
     the version bumped enough. With --compat v1, also what Data Package v1
     readers cannot read.
@@ -83,9 +87,18 @@ def validate(
     from statpub.validate import Options
     from statpub.validate import validate as run_validate
 
+    texts, origin = given_sources(sources_dir)
+    if texts is None and schema is None:
+        from statpub.figures.quotes import locate
+
+        # The figures/ folder beside the package, as the releases/ archive is found.
+        folder = path if path.is_dir() else path.parent
+        located = locate(None, "", folder.resolve().parent / "figures")
+        texts, origin = located.folder, located.origin
     progress = Progress.for_stderr(quiet=quiet)
     options = Options(
-        sources_dir=sources_dir,
+        sources_dir=texts,
+        sources_from=origin,
         limit_errors=limit_errors,
         engine=engine,
         on_progress=progress.callback,

@@ -43,11 +43,16 @@ def commit(
     version: str,
     release: tuple[dt.date, str, list[dict[str, Any]]],
     result: dict[str, Any],
+    unchecked_quotes: tuple[str, ...] = (),
 ) -> None:
     """Seal ``package`` (in ``workspace``, beside the archive) and publish it as ``version``:
-    the archive, then the revisions log, releases.yml and the package folder."""
+    the archive, then the revisions log, releases.yml and the package folder.
+    ``unchecked_quotes`` (sources released with --unchecked-quotes) goes into the
+    releases.yml entry."""
     date, note, rows = release
-    releases_text = _appended_release(paths.figures / RELEASES_FILE, version, date, note)
+    releases_text = _appended_release(
+        paths.figures / RELEASES_FILE, version, date, note, unchecked_quotes
+    )
     log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
     writes = [
         journal.FileWrite.of(paths.figures / REVISIONS_FILE, log_bytes),
@@ -86,7 +91,9 @@ def _run(
     journal.run(plan)
 
 
-def _appended_release(path: Path, version: str, date: dt.date, note: str) -> str:
+def _appended_release(
+    path: Path, version: str, date: dt.date, note: str, unchecked: tuple[str, ...] = ()
+) -> str:
     """releases.yml with one entry appended, its comments and layout kept."""
     import yaml
 
@@ -100,6 +107,8 @@ def _appended_release(path: Path, version: str, date: dt.date, note: str) -> str
         f"{indent}- version: {version}\n{indent}  date: {date.isoformat()}\n"
         f"{indent}  note: {json.dumps(note, ensure_ascii=False)}\n"
     )
+    if unchecked:  # a JSON list is a YAML flow sequence
+        text += f"{indent}  unchecked_quotes: {json.dumps(list(unchecked))}\n"
     entries = (yaml.safe_load(text) or {}).get("releases") or []
     last = entries[-1] if entries else {}
     if str(last.get("version")) != version or str(last.get("note")) != note:

@@ -27,11 +27,14 @@ from typing import Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
+from statpub.figures.quotes import SourceTexts, locate
 from statpub.figures.records import FigureSet, Release
 from statpub.package import read_package
 from statpub.package.atomic import fault_point, temp_folder
 from statpub.release import journal
 from statpub.release.commit import RELEASES_FILE, commit, commit_archive, written_paths
+from statpub.release.describe import new_figure_text
+from statpub.release.quotes import quote_gate, unchecked_sentence
 from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
 from statpub.release.result import ReleaseResult
 from statpub.report import Issue
@@ -50,7 +53,8 @@ class Paths:
     schemas: Path
     out: Path
     releases: Path
-    sources: Path | None = None
+    sources: Path | None = None  # else the sources: setting of figures/package.yml
+    sources_from: str = "--sources"  # which setting named ``sources``, for messages
 
 
 def release(
@@ -60,11 +64,15 @@ def release(
     bump: str | None = None,
     note: str | None = None,
     dry_run: bool = False,
+    unchecked_quotes: bool = False,
 ) -> ReleaseResult:
     """Release the changes in the figure files as a new version dated ``date``.
 
     A release found interrupted is dealt with first: completed (its result is
     returned, with ``recovery`` saying so) or rolled back (and this release made).
+    Every quote is checked against its source's captured text; a source text not
+    at hand is refused unless ``unchecked_quotes``, and the version's note,
+    changelog and data card then say which sources were not checked.
     """
     with journal.exclusive(paths.figures):
         recovery = _recover(paths, dry_run)
@@ -74,7 +82,9 @@ def release(
                 done.recovery = recovery
                 return done
         try:
-            out = _release(paths, date, bump=bump, note=note, dry_run=dry_run)
+            out = _release(
+                paths, date, bump=bump, note=note, dry_run=dry_run, unchecked=unchecked_quotes
+            )
         except (StatpubError, InvalidInput) as exc:
             if recovery is not None:  # say what was done before this release failed
                 _prefix(exc, recovery.message())
@@ -103,7 +113,13 @@ def _recover(paths: Paths, dry_run: bool) -> journal.Recovery | None:
 
 
 def _release(
-    paths: Paths, date: dt.date, *, bump: str | None, note: str | None, dry_run: bool
+    paths: Paths,
+    date: dt.date,
+    *,
+    bump: str | None,
+    note: str | None,
+    dry_run: bool,
+    unchecked: bool,
 ) -> ReleaseResult:
     from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
@@ -115,6 +131,7 @@ def _release(
     _audit(paths)
     log = read_revisions(paths.figures)
     _check_log_matches_archive(paths, log, previous_dir)
+    not_checked = quote_gate(figset, _texts(paths, figset), unchecked)
 
     with _workspace(paths) as tmp:
         candidate = tmp / "candidate"
@@ -138,14 +155,17 @@ def _release(
             raise InvalidInput(
                 issues, summary=f"release refused: {len(issues)} problem(s); nothing was written"
             )
-        reasons = _reasons(reasons_given, changes)
+        reasons = _reasons(reasons_given, changes, figset)
         rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
         note = note or _default_note(level, changes)
-        final = replace(figset, releases=[*figset.releases, Release(version, date, note)])
+        if not_checked:
+            note = f"{note} {unchecked_sentence(not_checked)}"
+        entry = Release(version, date, note, tuple(not_checked))
+        final = replace(figset, releases=[*figset.releases, entry])
         package = tmp / "package"
         package.mkdir()
         _write(package, final, schemas, [*log, *rows])
-        _validate(package, paths.sources, previous_dir)
+        _validate(package, previous_dir)
         fault_point("release:built")
         out = ReleaseResult(
             last.version,
@@ -158,19 +178,26 @@ def _release(
             changes,
             rows,
             dry_run=dry_run,
+            unchecked_quotes=not_checked,
         )
         if not dry_run:
             out.written = written_paths(paths, version)
-            commit(paths, tmp, package, version, (date, note, rows), out.to_dict())
+            release_entry = (date, note, rows)
+            commit(
+                paths, tmp, package, version, release_entry, out.to_dict(), entry.unchecked_quotes
+            )
     return out
 
 
-def archive_current(paths: Paths) -> tuple[str, bool]:
+def archive_current(paths: Paths, *, unchecked_quotes: bool = False) -> tuple[str, bool]:
     """Build and archive the last version in releases.yml when it is not archived yet.
 
     For the first release, and for one made before releases were archived.
     Returns (version, archived now). When it is already archived, the figure
-    files must still give the same package; otherwise that is refused.
+    files must still give the same package; otherwise that is refused. The
+    quotes are checked as for a release; a source left unchecked
+    (``unchecked_quotes``) must be listed in the entry's ``unchecked_quotes``,
+    so that the data card says so.
     """
     from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
@@ -195,11 +222,26 @@ def archive_current(paths: Paths) -> tuple[str, bool]:
                     version,
                 )
                 return version, done
+            _archive_quote_gate(paths, figset, unchecked_quotes)
             previous = paths.releases / earlier[-1] if earlier else None
-            _validate(package, paths.sources, previous)
+            _validate(package, previous)
             fault_point("release:built")
             commit_archive(paths, tmp, package, version)
     return version, True
+
+
+def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) -> None:
+    """As for a release; a source left unchecked must be listed in the entry already."""
+    release = figset.current_release
+    unchecked = quote_gate(figset, _texts(paths, figset), allow_unchecked)
+    unlisted = sorted(set(unchecked) - set(release.unchecked_quotes))
+    if unlisted:
+        raise StatpubError(
+            f"the quotes of {', '.join(unlisted)} cannot be checked; to archive "
+            f"{release.version} anyway, add 'unchecked_quotes: [{', '.join(unlisted)}]' to its "
+            f"entry in {RELEASES_FILE} (the data card then says so), or provide the source texts",
+            code="source-texts-not-found",
+        )
 
 
 def _check_unchanged(folder: Path, package: Path, version: str) -> None:
@@ -405,14 +447,15 @@ def _reason_issues(
     return issues
 
 
-def _reasons(given: Given, changes: list[FigureChange]) -> dict[Key, str]:
+def _reasons(given: Given, changes: list[FigureChange], figset: FigureSet) -> dict[Key, str]:
     figure, removed = given
+    added = {c.key for c in changes if c.kind == "update"}
     out: dict[tuple[str, str, str], str] = {}
     for c in changes:
         source = removed if c.kind == "removal" else figure
         text = source[c.key].text if c.key in source else None
-        if text is None:  # only an update may lack one
-            text = f"New observation from source {(c.new or {}).get('source_id')}."
+        if text is None:  # only an update may lack one: say what the new figure is
+            text = new_figure_text(c.new or {}, figset, added)
         out[c.key] = text
     return out
 
@@ -473,12 +516,15 @@ def _default_note(level: str, changes: list[FigureChange]) -> str:
     return f"{level.capitalize()} release: {body}."
 
 
-def _validate(folder: Path, sources: Path | None, previous: Path | None) -> None:
+def _texts(paths: Paths, figset: FigureSet) -> SourceTexts:
+    return locate(paths.sources, paths.sources_from, paths.figures, figset.package.get("sources"))
+
+
+def _validate(folder: Path, previous: Path | None) -> None:
+    """Validate the new version; its quotes were checked on the figure files already."""
     from statpub.validate import Options, validate
 
-    report = validate(
-        folder, options=Options(sources_dir=sources, previous=str(previous) if previous else None)
-    )
+    report = validate(folder, options=Options(previous=str(previous) if previous else None))
     if not report.valid:
         raise InvalidInput(
             report.errors, summary="the new version would be invalid; nothing was written"

@@ -25,6 +25,7 @@ class ReleaseResult:
     written: list[str] = field(default_factory=list)
     dry_run: bool = False
     recovery: journal.Recovery | None = None  # an interrupted release found and dealt with
+    unchecked_quotes: list[str] = field(default_factory=list)  # sources not quote-checked
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class ReleaseResult:
             "written": list(self.written),
             "dry_run": self.dry_run,
             "recovery": self.recovery.to_dict() if self.recovery else None,
+            "unchecked_quotes": list(self.unchecked_quotes),
         }
 
     @classmethod
@@ -66,4 +68,5 @@ class ReleaseResult:
             revisions=list(data["revisions"]),
             written=list(data["written"]),
             dry_run=False,
+            unchecked_quotes=list(data.get("unchecked_quotes") or []),
         )

@@ -6,9 +6,12 @@ packages that follow the same profile get them too:
 * ``value``, ``qualifier``, ``lower_bound``, ``upper_bound``: the bounds agree
   with the value and the qualifier (``bounds-inconsistent``);
 * ``source_id``, ``quote``, ``paragraph`` plus a ``sources`` resource with
-  ``source_id`` and ``sha256``: with ``--sources DIR``, each quote occurs
-  verbatim in that paragraph of the source text whose sha256 matches
-  (``quote-not-found``, ``source-text-missing``).
+  ``source_id`` and ``sha256``: given a folder of captured texts (``--sources``,
+  ``$STATPUB_SOURCES`` or the ``sources:`` setting of the figures/package.yml
+  beside the package), each quote occurs verbatim in that paragraph of the
+  source text whose sha256 matches (``quote-not-found``, ``source-text-missing``).
+  The figure files get the same check with their own file and line
+  (:mod:`statpub.figures.quotes`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.figures.bounds import bounds_problem
+from statpub.figures.quotes import SourceTexts, quote_problem, source_texts
 from statpub.package import Package, Resource
-from statpub.package.files import sha256_bytes
 from statpub.report import WARNING, Issue
 
 if TYPE_CHECKING:
@@ -37,7 +40,7 @@ def check_figures(pkg: Package, options: Options, report: Report) -> list[Issue]
         if BOUND_FIELDS <= names:
             issues.extend(_check_bounds(res))
         if QUOTE_FIELDS <= names and options.sources_dir is not None:
-            issues.extend(_check_quotes(pkg, res, options.sources_dir))
+            issues.extend(_check_quotes(pkg, res, options.sources_dir, options.sources_from))
     return issues
 
 
@@ -82,30 +85,13 @@ def _check_bounds(res: Resource) -> list[Issue]:
     return issues
 
 
-def paragraphs(text: str) -> list[str]:
-    """Paragraphs of a captured text: its non-blank lines, the headline being number 1."""
-    return [line for line in text.splitlines() if line.strip()]
-
-
-def _source_texts(sources_dir: Path) -> dict[str, str]:
-    """sha256 -> text of every file in ``sources_dir``."""
-    out: dict[str, str] = {}
-    for path in sorted(sources_dir.iterdir()) if sources_dir.is_dir() else []:
-        if path.is_file():
-            data = path.read_bytes()
-            try:
-                out[sha256_bytes(data)] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-    return out
-
-
-def _check_quotes(pkg: Package, res: Resource, sources_dir: Path) -> list[Issue]:
+def _check_quotes(pkg: Package, res: Resource, sources_dir: Path, origin: str) -> list[Issue]:
     if not sources_dir.is_dir():
         return [
             Issue(
                 "source-text-missing",
-                f"{sources_dir}: no such folder of source texts",
+                f"{SourceTexts(sources_dir, origin).describe()}: no such folder of source "
+                "texts; the quotes were not checked",
                 severity=WARNING,
             )
         ]
@@ -113,7 +99,7 @@ def _check_quotes(pkg: Package, res: Resource, sources_dir: Path) -> list[Issue]
     if sources_res is None:
         return []
     hashes = {r.get("source_id"): r.get("sha256") for r in _rows(sources_res) or []}
-    texts = _source_texts(sources_dir)
+    texts = source_texts(sources_dir)
     issues: list[Issue] = []
     missing_reported: set[Any] = set()
     for n, row in enumerate(_rows(res) or [], start=2):
@@ -135,13 +121,9 @@ def _check_quotes(pkg: Package, res: Resource, sources_dir: Path) -> list[Issue]
                     )
                 )
             continue
-        paras = paragraphs(text)
         quote, para = row.get("quote") or "", row.get("paragraph")
-        if not isinstance(para, int) or not 1 <= para <= len(paras) or quote not in paras[para - 1]:
-            found = [i for i, p in enumerate(paras, start=1) if quote and quote in p]
-            hint = (
-                f"it occurs in paragraph {found[0]}" if found else "it occurs nowhere in the text"
-            )
+        hint = quote_problem(text, quote, para)
+        if hint is not None:
             issues.append(
                 Issue(
                     "quote-not-found",

@@ -77,4 +77,6 @@ def _entry(kind: str, rows: list[dict[str, Any]]) -> str:
             f"{first['previous_source_id']} → {source}" if source else first["previous_source_id"]
         )
     tail = f" Source: {source}." if source else ""
+    if kind == "update":  # a new figure needs no reason; the text says what it is
+        return f"{head}{what} {reason}.{tail}"
     return f"{head}{what} Reason: {reason}.{tail}"
