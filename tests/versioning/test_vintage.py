@@ -18,19 +18,19 @@ CENTRES = "family-support-centres"
 def test_each_version_shows_what_consumers_saw(work: Paths) -> None:
     revise_centres(work, "115", "A test correction.")
     release(work, dt.date(2026, 12, 1))
-    add_centres_period(work, "2025-12", "120")
+    add_centres_period(work, "2025-05", "120")
     release(work, dt.date(2026, 12, 5))
     view = vintages(work.releases, where={"indicator_id": CENTRES})
     assert view.key_fields == ["indicator_id", "ref_area", "time_period"]
     assert [v for v, _ in view.versions] == ["1.0.0", "1.0.1", "1.1.0"]
-    june, december = view.series
-    assert june.key["time_period"] == "2025-06" and december.key["time_period"] == "2025-12"
+    may, june = view.series
+    assert may.key["time_period"] == "2025-05" and june.key["time_period"] == "2025-06"
     assert [(v.version, v.status, v.values["value"]) for v in june.vintages] == [
         ("1.0.0", "new", "112"),
         ("1.0.1", "revised", "115"),
         ("1.1.0", "same", "115"),
     ]
-    assert [(v.version, v.release_date, v.status) for v in december.vintages] == [
+    assert [(v.version, v.release_date, v.status) for v in may.vintages] == [
         ("1.1.0", "2026-12-05", "new")
     ]
 
@@ -75,3 +75,15 @@ def test_cli_formats(work: Paths) -> None:
     assert "revised" in text.stdout and "value=115" in text.stdout
     missing = runner.invoke(main, ["vintage", "--releases", str(work.figures / "nope")])
     assert missing.exit_code == 2
+
+
+def test_misspelt_names_are_refused_with_the_valid_ones(work: Paths) -> None:
+    runner = CliRunner()
+    base = ["vintage", "--releases", str(work.releases)]
+    where = runner.invoke(main, [*base, "--where", "indicator=family-support-centres"])
+    assert where.exit_code == 2
+    assert "--where names 'indicator'" in where.stderr and "indicator_id" in where.stderr
+    field = runner.invoke(main, [*base, "--field", "valeu"])
+    assert field.exit_code == 2
+    assert "--field names 'valeu'" in field.stderr and "value_wording" in field.stderr
+    assert runner.invoke(main, [*base, "--field", "value"]).exit_code == 0

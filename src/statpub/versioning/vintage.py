@@ -100,6 +100,7 @@ def vintages(
             summary=f"the release archive {releases_dir} fails its checksums; nothing was read",
         )
     view: VintageView | None = None
+    known: list[str] = []  # every field of the resource in any version, first seen first
     seen: dict[tuple[str | None, ...], Series] = {}
     last: dict[tuple[str | None, ...], dict[str, str | None] | None] = {}
     for version in versions:
@@ -109,6 +110,7 @@ def vintages(
         if res is None or schema is None:
             continue
         names = [f["name"] for f in schema["fields"]]
+        known += [n for n in names if n not in known]
         if view is None:
             keys = as_list(schema.get("primaryKey"))
             if not keys:
@@ -147,5 +149,20 @@ def vintages(
         raise StatpubError(
             f"no archived release has a resource {resource!r}", code="resource-not-found"
         )
+    _check_names(resource, known, fields or [], where or {})
     view.series = [seen[k] for k in sorted(seen, key=lambda k: tuple(x or "" for x in k))]
     return view
+
+
+def _check_names(
+    resource: str, known: list[str], fields: list[str], where: dict[str, str]
+) -> None:
+    """A misspelt --field or --where name would match nothing, silently: refuse it."""
+    for option, names in (("--where", list(where)), ("--field", fields)):
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise StatpubError(
+                f"{option} names {', '.join(repr(n) for n in unknown)}, not a field of "
+                f"{resource!r} in any released version; the fields are: {', '.join(known)}",
+                code="unknown-field",
+            )
