@@ -263,7 +263,9 @@ def test_an_interrupted_archive_only_is_completed(tmp_path: Path, private_tmp: P
     edit_back = paths.figures / "sources/fixyanet-2025-06.yml"
     text = edit_back.read_text(encoding="utf-8")
     edit_back.write_text(
-        text.replace(f"    value: 115\n    reason: {REASON}\n", "    value: 112\n")
+        text.replace(f"    value: 115\n    reason: {REASON}\n", "    value: 112\n").replace(
+            'wording: "115"', 'wording: "112"'
+        )
     )
     killed(paths, "release:archived", private_tmp, [*release_args(paths)[:-2], "--archive-only"])
     out = CliRunner().invoke(main, ["release", *cli_paths(paths), "--archive-only", "--json"])

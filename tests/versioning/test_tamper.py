@@ -26,7 +26,7 @@ def history(work: Paths) -> Paths:
     """1.0.0, then 1.0.1 (a revision) and 1.1.0 (a new period), all released."""
     revise_centres(work, "115", "A test correction.")
     release(work, dt.date(2026, 12, 1))
-    add_centres_period(work, "2025-12", "120")
+    add_centres_period(work, "2025-05", "120")
     release(work, dt.date(2026, 12, 5))
     assert validate(work.out).valid
     return work
@@ -153,7 +153,7 @@ def test_an_archive_rewritten_with_its_checksums_is_caught_by_the_later_logs(
 
 def test_release_refuses_a_tampered_history(history: Paths) -> None:
     edit(history.figures / "releases.yml", "    date: 2026-12-01\n", "    date: 2026-12-02\n")
-    add_centres_period(history, "2026-01", "125")
+    add_centres_period(history, "2025-04", "125")
     before = sorted(p.name for p in history.releases.iterdir())
     refused = CliRunner().invoke(main, ["release", *cli_paths(history), "--date", "2026-12-09"])
     assert refused.exit_code == 1
