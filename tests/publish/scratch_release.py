@@ -15,21 +15,37 @@ def scratch_release(repo: Path, work: Path, day: dt.date) -> Path:
     of its figures, schemas and release archive: one figure revised, one added, one removed.
 
     Returns the new package folder. The edits pick figures by their shape, not by name,
-    so that they still apply when the figure files change.
+    so that they still apply when the figure files change. Source files not yet in the
+    last archived release are left out, so that those are the only figures changed;
+    the quotes are checked against the repository's source texts when they are at hand.
     """
+    from statpub.figures.quotes import locate
+    from statpub.package import read_package, read_table
     from statpub.release import Paths, release
+    from statpub.versioning import archive
 
     for folder in ("figures", "schemas", "releases"):
         shutil.copytree(repo / folder, work / folder)
+    last = read_package(work / "releases" / archive.archived_versions(work / "releases")[-1])
+    sources = last.resource("sources")
+    assert sources is not None
+    released = set(read_table(sources).column("source_id").to_pylist())
+    for path in (work / "figures" / "sources").glob("*.yml"):
+        if path.stem not in released:
+            path.unlink()
     files = sorted((work / "figures" / "sources").glob("*.yml"))
     data = yaml.safe_load(files[0].read_text(encoding="utf-8"))
     figures: list[dict[str, Any]] = data["figures"]
     exact = [f for f in figures if f.get("qualifier") == "exact" and "lower_bound" not in f]
     revised, removed = exact[0], exact[-1]
     assert revised is not removed, "the scratch release needs two exact figures"
-    added = {**revised, "period": f"{day.year + 1}-12", "value": revised["value"] + 1}
+    # A period before the source's publication: a measurement cannot postdate its source.
+    year = int(str(data["source"]["published"])[:4]) - 1
+    added = {**revised, "period": f"{year}-12", "value": revised["value"] + 1}
+    added["wording"] = str(added["value"])
     added.pop("reason", None)
     revised["value"] += 2
+    revised["wording"] = str(revised["value"])
     revised["reason"] = f"Corrected in a scratch release of {day.isoformat()}."
     figures.remove(removed)
     figures.append(added)
@@ -46,6 +62,10 @@ def scratch_release(repo: Path, work: Path, day: dt.date) -> Path:
         }
     )
     removals_file.write_text(yaml.safe_dump({"removals": entries}, sort_keys=False))
-    paths = Paths(work / "figures", work / "schemas", work / "datapackage", work / "releases")
-    release(paths, day)
+    texts = locate(None, "", repo / "figures").folder
+    at_hand = texts is not None and texts.is_dir()
+    paths = Paths(
+        work / "figures", work / "schemas", work / "datapackage", work / "releases", texts
+    )
+    release(paths, day, unchecked_quotes=not at_hand)
     return paths.out
