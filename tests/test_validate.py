@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -111,12 +112,27 @@ def test_parquet_with_timestamps_instead_of_dates(package_copy: Path) -> None:
     assert any(i.field == "period_end" for i in report.errors)
 
 
-def test_version_must_be_semver(package_copy: Path) -> None:
+def test_version_should_be_semver(package_copy: Path) -> None:
+    """A SHOULD of the spec: a warning, unless the package is one statpub releases."""
+    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
+    result = run(str(package_copy), "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert not report["errors"]
+    assert [(w["type"], w["field"]) for w in report["warnings"]] == [
+        ("version-not-semver", "version")
+    ]
+
+
+def test_version_must_be_semver_beside_a_release_archive(
+    package_copy: Path, repo_root: Path
+) -> None:
+    shutil.copytree(repo_root / "releases", package_copy.parent / "releases")
     replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
     result = run(str(package_copy), "--json")
     assert result.exit_code == 1
-    (error,) = json.loads(result.stdout)["errors"]
-    assert (error["type"], error["field"]) == ("version-not-semver", "version")
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["type"], e["field"]) for e in errors] == [("version-not-semver", "version")]
 
 
 def test_bounds_must_agree_with_qualifier(package_copy: Path) -> None:
@@ -223,9 +239,9 @@ def test_github_annotations_name_files_from_the_repository_root(
     result = run(package_copy.name, "--format", "github")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "::error file=pkg/datapackage.json,title=version-not-semver::version: " + (
+    assert lines[0] == "::warning file=pkg/datapackage.json,title=version-not-semver::version: " + (
         "version 'v1' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0); the Data "
-        "Package spec recommends semver so consumers can tell breaking changes"
+        "Package spec recommends semver (a SHOULD) so consumers can tell breaking changes"
     )
     assert any(line.startswith("::error file=pkg/data/indicators.csv,") for line in lines)
 

@@ -46,6 +46,7 @@ class Resource:
     dialect: dict[str, Any] | None = None  # the Table Dialect, inline or read from its path
     dialect_path: str | None = None
     problems: list[Issue] = field(default_factory=list)  # what stops it from being read
+    profile: str = "2.0"  # the Data Package profile version it is checked against
     spec: TableSpec | None = None  # how to read its rows, when it is a readable table
 
     @property

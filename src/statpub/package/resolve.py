@@ -12,9 +12,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from statpub.package import paths as policy
+from statpub.package import profiles, schemarules
 from statpub.package.descriptor import DescriptorError, parse_json_text
 from statpub.package.model import TABULAR_FORMATS, Package, Resource
-from statpub.report import Issue
+from statpub.report import ERROR, WARNING, Issue
 from statpub.tables.spec import (
     TableSpec,
     as_list,
@@ -34,11 +35,13 @@ def resolve_resources(pkg: Package) -> None:
     entries = pkg.descriptor.get("resources")
     if not isinstance(entries, list):
         return
+    version = profiles.choose(pkg.descriptor, "package").version
     for index, entry in enumerate(entries):
-        pkg.resources.append(resolve_resource(pkg, index, entry))
+        pkg.resources.append(resolve_resource(pkg, index, entry, version))
+    _check_references(pkg)
 
 
-def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
+def resolve_resource(pkg: Package, index: int, entry: Any, version: str = profiles.V2) -> Resource:
     where = f"resources[{index}]"
     if not isinstance(entry, dict):
         res = Resource(index=index, descriptor={}, name=None, label=where)
@@ -56,8 +59,81 @@ def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
     res.encoding = encoding if isinstance(encoding, str) and encoding else "utf-8"
     res.schema, res.schema_path = _referenced(pkg, res, "schema", where)
     res.dialect, res.dialect_path = _referenced(pkg, res, "dialect", where)
+    res.profile = profiles.choose(entry, "resource", version).version
+    _check_described(pkg, res, where)
     res.spec = _table_spec(pkg, res, where)
     return res
+
+
+def _check_described(pkg: Package, res: Resource, where: str) -> None:
+    """The schema and dialect against their profiles and the rules beyond them.
+
+    A break is an error on the resource: its rows cannot be read as described.
+    """
+    for key, level in (("schema", "schema"), ("dialect", "dialect")):
+        value = getattr(res, key)
+        if value is None:
+            continue
+        ref = getattr(res, f"{key}_path")
+        prefix = f"{where}.{key}" if ref is None else ""
+        path = ref or pkg.descriptor_label
+        choice = profiles.choose(value, level, res.profile)
+        if choice.note:
+            res.problems.append(
+                _at(pkg, res, "profile-not-checked", path, prefix, choice.note, WARNING)
+            )
+        found = [
+            (f"{key}-error", p.path, p.message)
+            for p in profiles.check(value, level, choice.version, prefix)
+        ]
+        if level == "schema":
+            found += [
+                ("schema-error", (f"{prefix}." if prefix else "") + rel, msg)
+                for rel, msg in schemarules.schema_problems(value)
+            ]
+        else:
+            found += [
+                (code, (f"{prefix}." if prefix else "") + rel, msg)
+                for code, rel, msg in schemarules.dialect_problems(value)
+            ]
+        for code, json_path, message in found:
+            res.problems.append(_at(pkg, res, code, path, json_path, message))
+
+
+def _at(
+    pkg: Package,
+    res: Resource,
+    code: str,
+    path: str,
+    json_path: str,
+    message: str,
+    severity: str = ERROR,
+) -> Issue:
+    text = f"{json_path}: {message}" if json_path else message
+    return Issue(code, text, path=path, resource=res.name, severity=severity)
+
+
+def _check_references(pkg: Package) -> None:
+    """Foreign keys to other resources: the resource and its fields must be there."""
+    by_name = {r.name: r for r in pkg.resources if r.name is not None}
+
+    def fields_of(name: str) -> list[str] | None | bool:
+        target = by_name.get(name)
+        if target is None:
+            return False
+        if target.schema is None or not isinstance(target.schema.get("fields"), list):
+            return None
+        return [f["name"] for f in target.schema["fields"] if isinstance(f, dict) and "name" in f]
+
+    for res in pkg.resources:
+        if res.schema is None:
+            continue
+        where = f"resources[{res.index}].schema" if res.schema_path is None else ""
+        path = res.schema_path or pkg.descriptor_label
+        for rel, message in schemarules.reference_problems(res.schema, res.name, fields_of):
+            json_path = f"{where}.{rel}" if where else rel
+            res.problems.append(_at(pkg, res, "schema-error", path, json_path, message))
+            res.spec = None
 
 
 def _resolve_paths(pkg: Package, res: Resource, written: Any, where: str) -> None:

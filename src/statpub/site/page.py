@@ -111,9 +111,7 @@ def render_html(
         else "",
         "citation": citation(d),
         "jsonld": script_json(
-            page_dataset(
-                contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/"
-            )
+            page_dataset(contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
         ),
     }
     return env.get_template("index.html").render(**context)
