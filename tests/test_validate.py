@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -122,17 +121,6 @@ def test_version_should_be_semver(package_copy: Path) -> None:
     assert [(w["type"], w["field"]) for w in report["warnings"]] == [
         ("version-not-semver", "version")
     ]
-
-
-def test_version_must_be_semver_beside_a_release_archive(
-    package_copy: Path, repo_root: Path
-) -> None:
-    shutil.copytree(repo_root / "releases", package_copy.parent / "releases")
-    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
-    result = run(str(package_copy), "--json")
-    assert result.exit_code == 1
-    errors = json.loads(result.stdout)["errors"]
-    assert [(e["type"], e["field"]) for e in errors] == [("version-not-semver", "version")]
 
 
 def test_bounds_must_agree_with_qualifier(package_copy: Path) -> None:

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from statpub.tables.spec import TableSpec
 
 TABULAR_FORMATS = ("csv", "tsv", "parquet")
+ROW_FORMATS = ("ndjson", "jsonl")  # files of rows, tables whatever their descriptor says
+READ_FORMATS = (*TABULAR_FORMATS, *ROW_FORMATS, "json", "inline")  # what the reader reads
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 DATACARD = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -63,11 +65,21 @@ class Resource:
     @property
     def tabular(self) -> bool:
         """Read as a table: declared so, or of a tabular format."""
-        return self.declares_table or self.format in TABULAR_FORMATS
+        return (
+            self.declares_table
+            or self.format in TABULAR_FORMATS
+            or self.format in ROW_FORMATS
+            or (self.inline and _rows(self.descriptor.get("data")))
+        )
 
     @property
     def readable(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
+
+
+def _rows(data: Any) -> bool:
+    """Inline data shaped as rows (arrays or objects), which frictionless-py reads as a table."""
+    return isinstance(data, list) and bool(data) and all(isinstance(r, (list, dict)) for r in data)
 
 
 @dataclass

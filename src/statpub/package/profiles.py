@@ -215,7 +215,7 @@ def _field_validator(version: str, kind: str) -> Validator | None:
 
 
 def _profile(version: str, level: str) -> dict[str, Any]:
-    schema: dict[str, Any] = _validator(version, level).schema  # type: ignore[assignment]
+    schema: dict[str, Any] = _validator(version, level).schema
     return schema
 
 

@@ -14,9 +14,10 @@ from typing import Any
 from statpub.package import paths as policy
 from statpub.package import profiles, schemarules
 from statpub.package.descriptor import DescriptorError, parse_json_text
-from statpub.package.model import TABULAR_FORMATS, Package, Resource
+from statpub.package.model import READ_FORMATS, Package, Resource
 from statpub.report import ERROR, WARNING, Issue
 from statpub.tables.spec import (
+    FieldSpec,
     TableSpec,
     as_list,
     dialect_of,
@@ -38,7 +39,6 @@ def resolve_resources(pkg: Package) -> None:
     version = profiles.choose(pkg.descriptor, "package").version
     for index, entry in enumerate(entries):
         pkg.resources.append(resolve_resource(pkg, index, entry, version))
-    _check_references(pkg)
 
 
 def resolve_resource(pkg: Package, index: int, entry: Any, version: str = profiles.V2) -> Resource:
@@ -111,29 +111,6 @@ def _at(
 ) -> Issue:
     text = f"{json_path}: {message}" if json_path else message
     return Issue(code, text, path=path, resource=res.name, severity=severity)
-
-
-def _check_references(pkg: Package) -> None:
-    """Foreign keys to other resources: the resource and its fields must be there."""
-    by_name = {r.name: r for r in pkg.resources if r.name is not None}
-
-    def fields_of(name: str) -> list[str] | None | bool:
-        target = by_name.get(name)
-        if target is None:
-            return False
-        if target.schema is None or not isinstance(target.schema.get("fields"), list):
-            return None
-        return [f["name"] for f in target.schema["fields"] if isinstance(f, dict) and "name" in f]
-
-    for res in pkg.resources:
-        if res.schema is None:
-            continue
-        where = f"resources[{res.index}].schema" if res.schema_path is None else ""
-        path = res.schema_path or pkg.descriptor_label
-        for rel, message in schemarules.reference_problems(res.schema, res.name, fields_of):
-            json_path = f"{where}.{rel}" if where else rel
-            res.problems.append(_at(pkg, res, "schema-error", path, json_path, message))
-            res.spec = None
 
 
 def _resolve_paths(pkg: Package, res: Resource, written: Any, where: str) -> None:
@@ -258,32 +235,51 @@ def _read_json(path: Path, label: str) -> dict[str, Any] | str:
 
 
 def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
-    """How to read the resource's rows, when it is a local table of a format the reader reads."""
-    if not res.tabular or not res.files or res.format not in TABULAR_FORMATS:
+    """How to read the resource's rows, when it is a table the reader reads.
+
+    Local CSV, TSV, Parquet, JSON and NDJSON files (plain or compressed) and
+    inline rows; a table without a schema is read for its structure alone.
+    """
+    from statpub.tables.compressed import CODECS
+
+    if not res.tabular or not res.readable:
         return None
-    if res.compression is not None or not res.readable:
+    inline = res.inline and isinstance(res.descriptor.get("data"), list)
+    if inline:
+        fmt = "inline"
+    elif not res.files or res.format not in READ_FORMATS or res.format == "inline":
         return None
+    else:
+        fmt = res.format or "csv"
+    if res.compression is not None and (inline or res.compression not in CODECS):
+        return None
+    if res.compression is not None and fmt == "parquet":
+        return None  # Parquet compresses inside the file
     schema = res.schema
-    if schema is None:
-        return None
-    fields = field_specs(schema)
+    fields: list[FieldSpec] | str = [] if schema is None else field_specs(schema)
     if isinstance(fields, str):
         res.problems.append(_issue(pkg, res, "schema-error", f"{where}.schema: {fields}", "schema"))
         return None
-    dialect = res.dialect or {}
-    fmt = res.format or "csv"
+    dialect = dialect_of(res.dialect or {}, fmt)
+    if dialect.null_sequence is not None:
+        for f in fields:
+            f.missing_values = [*f.missing_values, dialect.null_sequence]
+    schema = schema or {}
     return TableSpec(
         name=res.name or "",
         label=res.label,
         files=list(res.files),
         format=fmt,
         encoding=res.encoding,
-        dialect=dialect_of(dialect, fmt),
+        dialect=dialect,
         fields=fields,
         primary_key=as_list(schema.get("primaryKey")),
         foreign_keys=foreign_keys(schema),
         unique_keys=unique_keys(schema),
         fields_match=str(schema.get("fieldsMatch", "exact")),
+        compression=res.compression,
+        inline=res.descriptor.get("data") if inline else None,
+        schema_given=res.schema is not None,
     )
 
 

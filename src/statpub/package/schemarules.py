@@ -5,8 +5,8 @@ of the descriptor giving ``(JSON path, message)`` for each break. A schema or
 dialect that breaks a rule (or its profile) cannot be read faithfully, so the
 resource's rows are not read: the mistake is reported once, never once a row.
 
-Foreign keys pointing to another resource are checked by :func:`reference_problems`,
-once every resource of the package is known.
+Whether a foreign key's referenced resource and fields exist is checked when
+the keys are (``statpub.validate.engine.runner``): once, for the whole table.
 """
 
 from __future__ import annotations
@@ -142,46 +142,3 @@ def schema_problems(schema: dict[str, Any]) -> list[tuple[str, str]]:
 def dialect_problems(dialect: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(code, path, message) for each rule the dialect breaks."""
     return [(code, *found) for code, rule in DIALECT_RULES for found in rule(dialect)]
-
-
-def reference_problems(
-    schema: dict[str, Any], own: str | None, fields_of: Callable[[str], list[str] | None | bool]
-) -> list[tuple[str, str]]:
-    """Foreign keys whose reference names a resource or fields that are not there.
-
-    ``fields_of(name)``: the field names of resource ``name``; None when it has no
-    readable schema; False when there is no such resource.
-    """
-    out: list[tuple[str, str]] = []
-    fks = schema.get("foreignKeys")
-    for i, fk in enumerate(fks if isinstance(fks, list) else []):
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        if not isinstance(ref, dict):
-            continue
-        target = ref.get("resource")
-        where = f"foreignKeys[{i}].reference"
-        if not isinstance(target, str) or target == "" or target == own:
-            names: list[str] | None | bool = _names(schema)
-        else:
-            names = fields_of(target)
-            if names is False:
-                out.append(
-                    (
-                        f"{where}.resource",
-                        f"resource {target!r} is not in the package; fix the reference or add "
-                        "the resource",
-                    )
-                )
-                continue
-        if not isinstance(names, list):
-            continue  # the target's own schema errors are reported on it
-        for name in as_list(ref.get("fields")):
-            if name not in names:
-                out.append(
-                    (
-                        f"{where}.fields",
-                        f"field {name!r} is not a field of the referenced resource "
-                        f"{target or own!r}; fix the reference",
-                    )
-                )
-    return out

@@ -59,6 +59,7 @@ class Batch:
     row_numbers: pa.Array | None = None  # explicit numbers when they are not
     cell_counts: pa.Array | None = None  # cells each row had, when not all full width
     extra_cells: list[tuple[int, int]] | None = None  # (row index, cells in that row)
+    kinds: list[pa.Array] | None = None  # per column, each cell's JSON kind (JSON rows only)
 
     @property
     def num_rows(self) -> int:
@@ -92,18 +93,65 @@ def _python_encoding(name: str) -> str:
     return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
+JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
+
+
 def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+    if spec.compression is not None:
+        return _open_compressed(spec, fast)
+    if spec.format in JSON_FORMATS:
+        return _open_json(spec)
     if spec.format == "parquet":
         return _open_parquet(spec)
     for path in spec.files:
         if not path.is_file():
             raise SourceError("source-error", f"{path.name}: file not found")
-    if fast and spec.dialect.comment_char is None and not spec.dialect.skip_initial_space:
+    if fast and spec.dialect.plain:
         try:
             return _open_csv_fast(spec)
         except NeedsSlowPath:
             pass
     return _open_csv_slow(spec)
+
+
+def _open_compressed(spec: TableSpec, fast: bool) -> Source:
+    from dataclasses import replace
+
+    from statpub.tables import compressed
+
+    try:
+        files, folder = compressed.decompress(spec.files, spec.compression or "")
+    except (compressed.TooLarge, compressed.Unreadable) as exc:
+        raise SourceError("source-error", str(exc)) from exc
+    try:
+        source = open_table(replace(spec, files=files, compression=None), fast=fast)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    source.batches = compressed.removing(source.batches, folder)
+    return source
+
+
+def _open_json(spec: TableSpec) -> Source:
+    from statpub.tables import jsonrows
+
+    try:
+        labels, width, batches = jsonrows.open_json(spec)
+    except jsonrows.JsonError as exc:
+        raise SourceError("source-error", exc.message, exc.row) from exc
+    except OSError as exc:
+        raise SourceError("source-error", f"cannot read the file: {exc.strerror}") from exc
+
+    def read() -> Iterator[Batch]:
+        try:
+            for kw in batches:
+                yield Batch(**kw)
+        except jsonrows.JsonError as exc:
+            raise SourceError("source-error", exc.message, exc.row) from exc
+
+    return Source(labels=labels, width=width, batches=read())
 
 
 # Parquet
@@ -159,7 +207,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
     if head is None:
         raise SourceError("source-error", "the file is empty; it needs at least a header row")
     d = spec.dialect
-    width = len(head) if d.header else len(spec.fields)
+    width = len(head) if d.header or not spec.schema_given else len(spec.fields)
     if not d.header and len(head) != width:
         raise NeedsSlowPath()
     names = [f"c{i}" for i in range(width)]
@@ -360,7 +408,7 @@ def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
     for index, path in enumerate(spec.files):
         with open(path, encoding=enc, newline="") as fh:
             reader = csv.reader(fh, **_csv_args(spec.dialect))
-            first = True
+            skip = max(spec.dialect.header_rows)
             while True:
                 try:
                     cells = next(reader)
@@ -377,34 +425,58 @@ def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
                     raise SourceError(
                         "source-error", f"cannot parse the CSV after row {number}: {exc}"
                     ) from exc
-                if first and index > 0 and spec.dialect.header:
-                    first = False
+                if index > 0 and spec.dialect.header and skip:
+                    skip -= 1  # a later file's own header
                     continue
-                first = False
                 number += 1
                 yield number, cells
 
 
 def _open_csv_slow(spec: TableSpec) -> Source:
-    records = _records(spec)
+    """Read with the ``csv`` module: every Table Dialect property the reader knows.
+
+    Comment rows (``commentRows``, physical row numbers, and rows starting with
+    ``commentChar``) are dropped first, wherever they are; ``headerRows`` then
+    count the rows left (so a comment above the header is not the header), and
+    a multi-row header's labels are its rows' cells joined by ``headerJoin``.
+    Row numbers stay physical, as frictionless-py's.
+    """
     d = spec.dialect
+    comment_rows = set(d.comment_rows)
+
+    def kept() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in _records(spec):
+            if number in comment_rows:
+                continue
+            if d.comment_char and cells and cells[0].startswith(d.comment_char):
+                continue
+            yield number, cells
+
+    records = kept()
     labels: list[str] | None = None
-    first = next(records, None)
-    if first is None:
-        raise SourceError("source-error", "the file is empty; it needs at least a header row")
+    pending: list[tuple[int, list[str]]] = []
     if d.header:
-        labels = _strip(first[1])
+        wanted = set(d.header_rows)
+        header: list[list[str]] = []
+        for position, rec in enumerate(records, start=1):
+            if position in wanted:
+                header.append(rec[1])
+            if position >= max(wanted):
+                break
+        if not header:
+            raise SourceError("source-error", "the file is empty; it needs at least a header row")
+        labels = _strip(_join_header(header, d.header_join))
         width = len(labels)
-        pending: list[tuple[int, list[str]]] = []
     else:
-        width = len(spec.fields)
+        first = next(records, None)
+        if first is None:
+            raise SourceError("source-error", "the file is empty; it has no rows")
+        width = len(spec.fields) if spec.schema_given else len(first[1])
         pending = [first]
 
     def batches() -> Iterator[Batch]:
         buf = list(pending)
         for rec in records:
-            if d.comment_char and rec[1] and rec[1][0].startswith(d.comment_char):
-                continue
             buf.append(rec)
             if len(buf) >= SLOW_BATCH_ROWS:
                 yield _to_batch(buf, width)
@@ -413,6 +485,16 @@ def _open_csv_slow(spec: TableSpec) -> Source:
             yield _to_batch(buf, width)
 
     return Source(labels=labels, width=width, batches=batches())
+
+
+def _join_header(rows: list[list[str]], join: str) -> list[str]:
+    """One label per column: the non-empty cells of the header rows, joined."""
+    width = max(len(r) for r in rows)
+    labels = []
+    for i in range(width):
+        parts = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        labels.append(join.join(parts))
+    return labels
 
 
 def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:

@@ -52,17 +52,7 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
     if found is None:
         return None
     if isinstance(found, str):
-        # Only a version that is not semver stops the archive's lookup: beside an archive
-        # of statpub releases, whose versions are semver, that is an error.
-        return [
-            Issue(
-                "version-not-semver",
-                f"{found}; a package released with statpub is versioned MAJOR.MINOR.PATCH: "
-                "fix the version",
-                path=new.descriptor_label,
-                field="version",
-            )
-        ]
+        return [_not_checked(new, found)]
     from statpub import semver
     from statpub.package import read_package
     from statpub.versioning.diff import diff
