@@ -329,7 +329,8 @@ def _words(error: ValidationError) -> str:
         kinds = kinds if isinstance(kinds, list) else [kinds]
         return f"must be {_or([_article(k) for k in kinds])}, not {_kind(value)}"
     if v == "enum":
-        return f"{_short(value)} is not one of {', '.join(map(_short, error.validator_value))}"
+        allowed = ", ".join(map(_short, error.validator_value))
+        return f"{_short(value)} is not one of {allowed}; use one of them"
     if v == "pattern":
         prop = error.absolute_path[-1] if error.absolute_path else None
         rule = PATTERN_WORDS.get(str(prop), f"match the pattern {error.validator_value!r}")

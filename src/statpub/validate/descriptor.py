@@ -134,14 +134,14 @@ def inline_data(pkg: Package) -> Found:
         if not res.inline:
             continue
         data: Any = res.descriptor.get("data")
-        if isinstance(data, str):
-            if not (res.descriptor.get("format") or res.descriptor.get("mediatype")):
-                yield (
-                    Where(pkg, res),
-                    "data",
-                    "inline 'data' is a string, so 'format' or 'mediatype' must say what it is",
-                )
-            continue
+        if isinstance(data, str) and not (
+            res.descriptor.get("format") or res.descriptor.get("mediatype")
+        ):
+            yield (
+                Where(pkg, res),
+                "data",
+                "inline 'data' is a string, so 'format' or 'mediatype' must say what it is",
+            )
         if res.declares_table and not (
             isinstance(data, list) and all(isinstance(row, (list, dict)) for row in data)
         ):
