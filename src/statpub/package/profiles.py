@@ -118,6 +118,14 @@ def choose(descriptor: Any, level: str, inherited: str = V2) -> Choice:
     return Choice(inherited)
 
 
+def declares(descriptor: Any, version: str) -> bool:
+    """Whether ``descriptor``'s own ``$schema`` names an official profile of ``version``'s
+    major version (2.0 covers 2.x)."""
+    named = descriptor.get("$schema") if isinstance(descriptor, dict) else None
+    m = _OFFICIAL.match(named) if isinstance(named, str) else None
+    return m is not None and m.group(1) == version.split(".")[0]
+
+
 def check(descriptor: Any, level: str, version: str, where: str = "") -> list[Problem]:
     """How ``descriptor`` breaks the ``version`` profile of ``level``; ``where`` prefixes paths."""
     # The same schema is often checked more than once (a table's CSV and Parquet

@@ -83,21 +83,29 @@ def _check_described(pkg: Package, res: Resource, where: str) -> None:
                 _at(pkg, res, "profile-not-checked", path, prefix, choice.note, WARNING)
             )
         found = [
-            (f"{key}-error", p.path, p.message)
+            (f"{key}-error", p.path, p.message, ERROR)
             for p in profiles.check(value, level, choice.version, prefix)
         ]
         if level == "schema":
+            v2 = any(
+                profiles.declares(d, profiles.V2) for d in (pkg.descriptor, res.descriptor, value)
+            )
             found += [
-                ("schema-error", (f"{prefix}." if prefix else "") + rel, msg)
-                for rel, msg in schemarules.schema_problems(value)
+                (
+                    "schema-error" if bad else "schema-warning",
+                    (f"{prefix}." if prefix else "") + rel,
+                    msg if bad else f"{msg} (a v1 schema may; v2 says it MUST NOT)",
+                    ERROR if bad else WARNING,
+                )
+                for rel, msg, bad in schemarules.schema_problems(value, v2)
             ]
         else:
             found += [
-                (code, (f"{prefix}." if prefix else "") + rel, msg)
+                (code, (f"{prefix}." if prefix else "") + rel, msg, ERROR)
                 for code, rel, msg in schemarules.dialect_problems(value)
             ]
-        for code, json_path, message in found:
-            res.problems.append(_at(pkg, res, code, path, json_path, message))
+        for code, json_path, message, severity in found:
+            res.problems.append(_at(pkg, res, code, path, json_path, message, severity))
 
 
 def _at(

@@ -89,11 +89,14 @@ def patterns_compile(schema: dict[str, Any]) -> Found:
                 )
 
 
-SCHEMA_RULES: list[Callable[[dict[str, Any]], Found]] = [
-    unique_names,
-    key_fields_exist,
-    foreign_key_shape,
-    patterns_compile,
+# (rule, whether it binds only a descriptor that declares v2 with ``$schema``)
+SCHEMA_RULES: list[tuple[Callable[[dict[str, Any]], Found], bool]] = [
+    # v2: a name "MUST be unique amongst other field names", but a consumer "MUST NOT
+    # interpret it as an invalid descriptor" when they are not, as v1 allowed it.
+    (unique_names, True),
+    (key_fields_exist, False),
+    (foreign_key_shape, False),
+    (patterns_compile, False),
 ]
 
 # Table Dialect properties of delimited files, and what statpub does with them.
@@ -135,8 +138,14 @@ DIALECT_RULES: list[tuple[str, Callable[[dict[str, Any]], Found]]] = [
 ]
 
 
-def schema_problems(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    return [found for rule in SCHEMA_RULES for found in rule(schema)]
+def schema_problems(schema: dict[str, Any], declares_v2: bool) -> list[tuple[str, str, bool]]:
+    """(path, message, whether it is an error) for each rule the schema breaks; a rule of
+    v2 alone is a warning on a schema that does not declare v2."""
+    return [
+        (*found, declares_v2 or not v2_only)
+        for rule, v2_only in SCHEMA_RULES
+        for found in rule(schema)
+    ]
 
 
 def dialect_problems(dialect: dict[str, Any]) -> list[tuple[str, str, str]]:
