@@ -249,3 +249,13 @@ def test_validating_the_package_never_imports_pandas(built_package: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_strict_makes_warnings_fail(package_copy: Path) -> None:
+    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
+    assert run(str(package_copy), "--json").exit_code == 0
+    result = run(str(package_copy), "--json", "--strict")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["valid"], report["strict"], report["errors"]) == (False, True, [])
+    assert [w["type"] for w in report["warnings"]] == ["version-not-semver"]

@@ -22,7 +22,6 @@ defaults (each dialect is checked with the Table Dialect profile instead).
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import json
 import re
@@ -178,7 +177,6 @@ def load(version: str, level: str) -> dict[str, Any]:
     """The profile as statpub checks it (errata corrected, nested levels left to their own)."""
     path = profiles_dir() / version / FILES[level]
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    schema = copy.deepcopy(schema)
     props = schema.setdefault("properties", {})
     if level == "package" and "resources" in props:
         props["resources"] = {k: v for k, v in props["resources"].items() if k != "items"}
