@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 TABULAR_FORMATS = ("csv", "tsv", "parquet")
 ROW_FORMATS = ("ndjson", "jsonl")  # files of rows, tables whatever their descriptor says
 READ_FORMATS = (*TABULAR_FORMATS, *ROW_FORMATS, "json", "inline")  # what the reader reads
+# Tables statpub does not read: a resource of these formats is reported as not checked.
+UNREAD_TABLE_FORMATS = ("xlsx", "xls", "xlsm", "ods", "sqlite", "sql", "dbf", "sav", "dta")
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 DATACARD = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -69,6 +71,7 @@ class Resource:
             self.declares_table
             or self.format in TABULAR_FORMATS
             or self.format in ROW_FORMATS
+            or self.format in UNREAD_TABLE_FORMATS
             or (self.inline and _rows(self.descriptor.get("data")))
         )
 

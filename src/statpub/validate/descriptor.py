@@ -119,14 +119,23 @@ def names_unique(pkg: Package) -> Found:
 
 def table_has_schema(pkg: Package) -> Found:
     for res in pkg.resources:
-        if res.tabular and res.schema is None and res.readable and "schema" not in res.descriptor:
-            yield (
-                Where(pkg, res),
-                "schema",
-                f"resource {res.name!r} is a table without a Table Schema (the spec says it "
-                "SHOULD have one): only its structure (header, blank and duplicate labels, "
-                "row lengths, blank rows) was checked; add a schema to check its values",
+        if res.schema is not None or "schema" in res.descriptor or not res.readable:
+            continue
+        if res.spec is not None:
+            done = (
+                "only its structure (header, blank and duplicate labels, row lengths, blank "
+                "rows) was checked; add a schema to check its values"
             )
+        elif res.declares_table:
+            done = "add one"
+        else:
+            continue
+        yield (
+            Where(pkg, res),
+            "schema",
+            f"resource {res.name!r} is a table without a Table Schema (the spec says it "
+            f"SHOULD have one): {done}",
+        )
 
 
 def inline_data(pkg: Package) -> Found:
