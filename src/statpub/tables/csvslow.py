@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-from statpub.tables import arrow
+from statpub.tables import arrow, reader
 from statpub.tables.reader import (
-    SLOW_BATCH_ROWS,
     Batch,
     Source,
     SourceError,
@@ -103,7 +102,7 @@ def open_csv_slow(spec: TableSpec) -> Source:
         buf = list(pending)
         for rec in records:
             buf.append(rec)
-            if len(buf) >= SLOW_BATCH_ROWS:
+            if len(buf) >= reader.SLOW_BATCH_ROWS:
                 yield _to_batch(buf, width)
                 buf = []
         if buf:
