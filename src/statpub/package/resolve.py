@@ -248,8 +248,6 @@ def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
     Local CSV, TSV, Parquet, JSON and NDJSON files (plain or compressed) and
     inline rows; a table without a schema is read for its structure alone.
     """
-    from statpub.tables.compressed import CODECS
-
     if not res.tabular or not res.readable:
         return None
     inline = res.inline and isinstance(res.descriptor.get("data"), list)
@@ -259,8 +257,11 @@ def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
         return None
     else:
         fmt = res.format or "csv"
-    if res.compression is not None and (inline or res.compression not in CODECS):
-        return None
+    if res.compression is not None:
+        from statpub.tables.compressed import CODECS
+
+        if inline or res.compression not in CODECS:
+            return None
     if res.compression is not None and fmt == "parquet":
         return None  # Parquet compresses inside the file
     schema = res.schema
