@@ -2,9 +2,10 @@
 
 A row is an array of cells (the first array being the header, unless the
 dialect says there is none) or an object of cells by label. For objects the
-labels are the schema's field names (the first object's keys when there is
-no schema); a key not given is a null cell, a key not in the labels is
-ignored, as in frictionless-py. Row numbers are frictionless-py's: the header
+labels are the dialect's ``itemKeys``, else the schema's field names, else
+the first object's keys; a key not given is a null cell, a key not in the
+labels is ignored, as in frictionless-py. A JSON file's rows may sit under a
+top-level key, which the dialect's ``property`` names. Row numbers are frictionless-py's: the header
 is row 1 (for objects too, where it is implied), the first data row is row 2.
 
 Cells become the text the lexical rules read: strings as they are, numbers
@@ -77,6 +78,13 @@ def rows_of(spec: TableSpec) -> Iterator[Any]:
             data = json.loads(path.read_bytes().decode(_encoding(spec)))
         except (ValueError, UnicodeDecodeError) as exc:
             raise JsonError(f"{path.name} is not valid JSON ({exc})") from exc
+        where = spec.dialect.json_property
+        if where is not None:
+            if not isinstance(data, dict) or where not in data:
+                raise JsonError(
+                    f"{path.name} has no property {where!r} (the dialect's 'property') at its top"
+                )
+            data = data[where]
         if not isinstance(data, list):
             raise JsonError(f"{path.name} holds {_kind_name(data)}, not an array of rows")
         yield from data
@@ -124,7 +132,12 @@ def open_json(spec: TableSpec) -> tuple[list[str] | None, int, Iterator[dict[str
     if first is None:
         raise JsonError("there are no rows, not even a header")
     if isinstance(first, dict):
-        labels = [f.name for f in spec.fields] if spec.fields else [str(k) for k in first]
+        if spec.dialect.item_keys is not None:
+            labels = list(spec.dialect.item_keys)
+        elif spec.fields:
+            labels = [f.name for f in spec.fields]
+        else:
+            labels = [str(k) for k in first]
         return labels, len(labels), _object_batches(labels, _chain(first, rows))
     if not isinstance(first, list):
         raise JsonError(f"row 1 is {_kind_name(first)}; a row is an array or an object", 1)

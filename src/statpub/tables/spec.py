@@ -40,6 +40,8 @@ class Dialect:
     header_join: str = " "
     comment_rows: list[int] = field(default_factory=list)
     null_sequence: str | None = None
+    json_property: str | None = None  # JSON: where the array of rows is (``property``)
+    item_keys: list[str] | None = None  # JSON rows of objects: the keys to read (``itemKeys``)
 
     @property
     def plain(self) -> bool:
@@ -175,6 +177,11 @@ def dialect_of(desc: dict[str, Any], fmt: str) -> Dialect:
         d.comment_rows = sorted(set(rows))
     if isinstance(desc.get("nullSequence"), str):
         d.null_sequence = desc["nullSequence"]
+    if isinstance(desc.get("property"), str):
+        d.json_property = desc["property"]
+    keys = desc.get("itemKeys")
+    if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+        d.item_keys = list(keys)
     return d
 
 
