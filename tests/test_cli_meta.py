@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 
-HEAVY = ("pyarrow", "frictionless", "ckanapi", "pandas", "polars", "duckdb", "yaml")
+HEAVY = ("pyarrow", "frictionless", "ckanapi", "pandas", "polars", "duckdb", "yaml", "jsonschema")
 
 
 def all_commands(

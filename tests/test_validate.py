@@ -111,12 +111,16 @@ def test_parquet_with_timestamps_instead_of_dates(package_copy: Path) -> None:
     assert any(i.field == "period_end" for i in report.errors)
 
 
-def test_version_must_be_semver(package_copy: Path) -> None:
+def test_version_should_be_semver(package_copy: Path) -> None:
+    """A SHOULD of the spec: a warning, unless the package is one statpub releases."""
     replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
     result = run(str(package_copy), "--json")
-    assert result.exit_code == 1
-    (error,) = json.loads(result.stdout)["errors"]
-    assert (error["type"], error["field"]) == ("version-not-semver", "version")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert not report["errors"]
+    assert [(w["type"], w["field"]) for w in report["warnings"]] == [
+        ("version-not-semver", "version")
+    ]
 
 
 def test_bounds_must_agree_with_qualifier(package_copy: Path) -> None:
@@ -228,9 +232,9 @@ def test_github_annotations_name_files_from_the_repository_root(
     result = run(package_copy.name, "--format", "github")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "::error file=pkg/datapackage.json,title=version-not-semver::version: " + (
+    assert lines[0] == "::warning file=pkg/datapackage.json,title=version-not-semver::version: " + (
         "version 'v1' is not a semantic version (MAJOR.MINOR.PATCH, e.g. 1.0.0); the Data "
-        "Package spec recommends semver so consumers can tell breaking changes"
+        "Package spec recommends semver (a SHOULD) so consumers can tell breaking changes"
     )
     assert any(line.startswith("::error file=pkg/data/indicators.csv,") for line in lines)
 
@@ -250,3 +254,13 @@ def test_validating_the_package_never_imports_pandas(built_package: Path) -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_strict_makes_warnings_fail(package_copy: Path) -> None:
+    replace_in(package_copy / "datapackage.json", '"version": "1.0.0"', '"version": "2025"')
+    assert run(str(package_copy), "--json").exit_code == 0
+    result = run(str(package_copy), "--json", "--strict")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["valid"], report["strict"], report["errors"]) == (False, True, [])
+    assert [w["type"] for w in report["warnings"]] == ["version-not-semver"]

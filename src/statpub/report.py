@@ -47,13 +47,15 @@ class Issue:
 
 @dataclass
 class Report:
-    """What a validation found. ``valid`` is true when no error (warnings allowed) was found."""
+    """What a validation found. ``valid`` is true when no error was found (and, when
+    ``strict``, no warning either: a resource not checked then fails the run)."""
 
     target: str
     issues: list[Issue] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     partial: bool = False
+    strict: bool = False
 
     @property
     def errors(self) -> list[Issue]:
@@ -65,7 +67,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not (self.strict and self.warnings)
 
     def extend(self, issues: list[Issue], check: str | None = None) -> None:
         self.issues.extend(issues)
@@ -73,7 +75,7 @@ class Report:
             self.checks.append(check)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "valid": self.valid,
             "target": self.target,
             "partial": self.partial,
@@ -82,3 +84,6 @@ class Report:
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
+        if self.strict:
+            out["strict"] = True
+        return out

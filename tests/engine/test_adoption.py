@@ -61,11 +61,11 @@ def _action_command() -> str:
     return str(step["run"])
 
 
-def _run_action(package: Path) -> subprocess.CompletedProcess[str]:
+def _run_action(package: Path, strict: str = "false") -> subprocess.CompletedProcess[str]:
     """Run the action's command as GitHub does: from the checkout, with a relative path."""
     return subprocess.run(
         ["bash", "-c", _action_command()],
-        env=_env(STATPUB_PATH=package.name, STATPUB_ARGS=""),
+        env=_env(STATPUB_PATH=package.name, STATPUB_ARGS="", STATPUB_STRICT=strict),
         cwd=package.parent,
         capture_output=True,
         text=True,
@@ -87,6 +87,20 @@ def test_action_annotates_errors_and_fails(bad: Path) -> None:
     # Row 4: "x" is not an integer, so its key is empty too.
     assert titles == ["constraint-error", "primary-key", "primary-key", "type-error"]
     assert any(f"file={bad.name}/data.csv,line=3," in line for line in errors)
+
+
+def test_action_strict_fails_on_a_resource_not_checked(good: Path) -> None:
+    descriptor = json.loads((good / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["resources"].append(
+        {"name": "sheet", "type": "table", "path": "https://example.org/data.xlsx"}
+    )
+    (good / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    relaxed = _run_action(good)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "::warning " in relaxed.stdout and "title=resource-not-checked" in relaxed.stdout
+    strict = _run_action(good, strict="true")
+    assert strict.returncode == 1, strict.stderr
+    assert "--strict" in strict.stderr
 
 
 def test_action_cannot_run_on_a_missing_path(tmp_path: Path) -> None:

@@ -59,7 +59,13 @@ CONSTRAINTS: dict[str, list[dict[str, Any]]] = {
         {"enum": ["1", "7", "42"]},
         {"exclusiveMinimum": -1},
     ],
-    "number": [{"minimum": 0}, {"maximum": 2}, {"enum": [1.5, "0"]}, {"exclusiveMaximum": 1000}],
+    "number": [
+        {"minimum": 0},
+        {"maximum": 2},
+        {"enum": [1.5, 0]},
+        {"enum": ["1.5", "0"]},
+        {"exclusiveMaximum": 1000},
+    ],
     "string": [
         {"pattern": "[a-z]+"},
         {"pattern": "\\w+"},

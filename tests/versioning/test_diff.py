@@ -108,7 +108,7 @@ def test_renamed_field_is_major_and_its_values_are_still_compared(tmp_path: Path
     ("change", "code", "level"),
     [
         (lambda s: field(s, "year").update(type="number"), "field-type-changed", "major"),
-        (lambda s: field(s, "year").update(format="%Y"), "field-format-changed", "major"),
+        (lambda s: field(s, "reporter").update(format="uri"), "field-format-changed", "major"),
         (
             lambda s: field(s, "value_usd")["constraints"].update(minimum=10),
             "constraint-tightened",

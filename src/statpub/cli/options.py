@@ -113,7 +113,7 @@ def render_report(report: Report, fmt: str) -> None:
         base = (target if target.is_dir() else target.parent).as_posix()
         for issue in report.issues:
             click.echo(github_annotation(issue, base))
-        verdict = "valid" if report.valid else f"invalid: {len(report.errors)} error(s)"
+        verdict = "valid" if report.valid else f"invalid: {_failures(report)}"
         click.echo(f"statpub: {report.target}: {verdict}", err=True)
         return
     for issue in report.issues:
@@ -126,10 +126,16 @@ def render_report(report: Report, fmt: str) -> None:
         line = f"valid: {report.target} ({scope}"
         line += f", {len(report.warnings)} warning(s))" if report.warnings else ")"
     else:
-        line = f"invalid: {report.target}: {len(report.errors)} error(s) ({scope})"
+        line = f"invalid: {report.target}: {_failures(report)} ({scope})"
     if report.partial:
         line += " [partial: stopped at the error limit]"
     click.echo(line)
+
+
+def _failures(report: Report) -> str:
+    if report.errors or not report.strict:
+        return f"{len(report.errors)} error(s)"
+    return f"{len(report.warnings)} warning(s), and --strict"
 
 
 def package_argument(f: F) -> F:

@@ -53,6 +53,12 @@ from statpub.cli.options import (
     "datapackage-py, the npm datapackage, frictionless-r 1.x) can read the package: what "
     "they reject or misread is an error, what they read but do not check is a warning.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings fail the run too (exit 1): a resource whose rows were not checked, "
+    "a SHOULD of the spec not kept.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @output_options(formats=("text", "json", "github"))
 @handle_errors
@@ -64,6 +70,7 @@ def validate(
     engine: str,
     previous: str | None,
     compat: str | None,
+    strict: bool,
     quiet: bool,
     fmt: str,
     as_json: bool,
@@ -80,7 +87,11 @@ def validate(
     the version bumped enough. With --compat v1, also what Data Package v1
     readers cannot read.
 
-    Exit status: 0 valid, 1 invalid, 2 could not run.
+    Every resource is either checked or reported: one statpub does not read
+    (remote, a spreadsheet, an unknown format) gets a resource-not-checked
+    warning; with --strict, warnings fail the run.
+
+    Exit status: 0 valid, 1 invalid (or, with --strict, warnings), 2 could not run.
     """
     from statpub.cli.options import resolve_format
     from statpub.cli.progress import Progress
@@ -104,6 +115,7 @@ def validate(
         on_progress=progress.callback,
         previous=previous,
         compat=compat,
+        strict=strict,
     )
     try:
         report = run_validate(path, schema=schema, options=options)

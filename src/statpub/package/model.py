@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from statpub.tables.spec import TableSpec
 
 TABULAR_FORMATS = ("csv", "tsv", "parquet")
+ROW_FORMATS = ("ndjson", "jsonl")  # files of rows, tables whatever their descriptor says
+READ_FORMATS = (*TABULAR_FORMATS, *ROW_FORMATS, "json", "inline")  # what the reader reads
+# Tables statpub does not read: a resource of these formats is reported as not checked.
+UNREAD_TABLE_FORMATS = ("xlsx", "xls", "xlsm", "ods", "sqlite", "sql", "dbf", "sav", "dta")
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
 DATACARD = "README.md"
 CHANGELOG = "CHANGELOG.md"
@@ -46,6 +50,7 @@ class Resource:
     dialect: dict[str, Any] | None = None  # the Table Dialect, inline or read from its path
     dialect_path: str | None = None
     problems: list[Issue] = field(default_factory=list)  # what stops it from being read
+    profile: str = "2.0"  # the Data Package profile version it is checked against
     spec: TableSpec | None = None  # how to read its rows, when it is a readable table
 
     @property
@@ -62,11 +67,22 @@ class Resource:
     @property
     def tabular(self) -> bool:
         """Read as a table: declared so, or of a tabular format."""
-        return self.declares_table or self.format in TABULAR_FORMATS
+        return (
+            self.declares_table
+            or self.format in TABULAR_FORMATS
+            or self.format in ROW_FORMATS
+            or self.format in UNREAD_TABLE_FORMATS
+            or (self.inline and _rows(self.descriptor.get("data")))
+        )
 
     @property
     def readable(self) -> bool:
         return not any(p.severity == ERROR for p in self.problems)
+
+
+def _rows(data: Any) -> bool:
+    """Inline data shaped as rows (arrays or objects), which frictionless-py reads as a table."""
+    return isinstance(data, list) and bool(data) and all(isinstance(r, (list, dict)) for r in data)
 
 
 @dataclass

@@ -12,10 +12,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from statpub.package import paths as policy
+from statpub.package import profiles, schemarules
 from statpub.package.descriptor import DescriptorError, parse_json_text
-from statpub.package.model import TABULAR_FORMATS, Package, Resource
-from statpub.report import Issue
+from statpub.package.model import READ_FORMATS, Package, Resource
+from statpub.report import ERROR, WARNING, Issue
 from statpub.tables.spec import (
+    FieldSpec,
     TableSpec,
     as_list,
     dialect_of,
@@ -34,11 +36,12 @@ def resolve_resources(pkg: Package) -> None:
     entries = pkg.descriptor.get("resources")
     if not isinstance(entries, list):
         return
+    version = profiles.choose(pkg.descriptor, "package").version
     for index, entry in enumerate(entries):
-        pkg.resources.append(resolve_resource(pkg, index, entry))
+        pkg.resources.append(resolve_resource(pkg, index, entry, version))
 
 
-def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
+def resolve_resource(pkg: Package, index: int, entry: Any, version: str = profiles.V2) -> Resource:
     where = f"resources[{index}]"
     if not isinstance(entry, dict):
         res = Resource(index=index, descriptor={}, name=None, label=where)
@@ -56,8 +59,66 @@ def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
     res.encoding = encoding if isinstance(encoding, str) and encoding else "utf-8"
     res.schema, res.schema_path = _referenced(pkg, res, "schema", where)
     res.dialect, res.dialect_path = _referenced(pkg, res, "dialect", where)
+    res.profile = profiles.choose(entry, "resource", version).version
+    _check_described(pkg, res, where)
     res.spec = _table_spec(pkg, res, where)
     return res
+
+
+def _check_described(pkg: Package, res: Resource, where: str) -> None:
+    """The schema and dialect against their profiles and the rules beyond them.
+
+    A break is an error on the resource: its rows cannot be read as described.
+    """
+    for key, level in (("schema", "schema"), ("dialect", "dialect")):
+        value = getattr(res, key)
+        if value is None:
+            continue
+        ref = getattr(res, f"{key}_path")
+        prefix = f"{where}.{key}" if ref is None else ""
+        path = ref or pkg.descriptor_label
+        choice = profiles.choose(value, level, res.profile)
+        if choice.note:
+            res.problems.append(
+                _at(pkg, res, "profile-not-checked", path, prefix, choice.note, WARNING)
+            )
+        found = [
+            (f"{key}-error", p.path, p.message, ERROR)
+            for p in profiles.check(value, level, choice.version, prefix)
+        ]
+        if level == "schema":
+            v2 = any(
+                profiles.declares(d, profiles.V2) for d in (pkg.descriptor, res.descriptor, value)
+            )
+            found += [
+                (
+                    "schema-error" if bad else "schema-warning",
+                    (f"{prefix}." if prefix else "") + rel,
+                    msg if bad else f"{msg} (a v1 schema may; v2 says it MUST NOT)",
+                    ERROR if bad else WARNING,
+                )
+                for rel, msg, bad in schemarules.schema_problems(value, v2)
+            ]
+        else:
+            found += [
+                (code, (f"{prefix}." if prefix else "") + rel, msg, ERROR)
+                for code, rel, msg in schemarules.dialect_problems(value)
+            ]
+        for code, json_path, message, severity in found:
+            res.problems.append(_at(pkg, res, code, path, json_path, message, severity))
+
+
+def _at(
+    pkg: Package,
+    res: Resource,
+    code: str,
+    path: str,
+    json_path: str,
+    message: str,
+    severity: str = ERROR,
+) -> Issue:
+    text = f"{json_path}: {message}" if json_path else message
+    return Issue(code, text, path=path, resource=res.name, severity=severity)
 
 
 def _resolve_paths(pkg: Package, res: Resource, written: Any, where: str) -> None:
@@ -182,32 +243,52 @@ def _read_json(path: Path, label: str) -> dict[str, Any] | str:
 
 
 def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
-    """How to read the resource's rows, when it is a local table of a format the reader reads."""
-    if not res.tabular or not res.files or res.format not in TABULAR_FORMATS:
+    """How to read the resource's rows, when it is a table the reader reads.
+
+    Local CSV, TSV, Parquet, JSON and NDJSON files (plain or compressed) and
+    inline rows; a table without a schema is read for its structure alone.
+    """
+    if not res.tabular or not res.readable:
         return None
-    if res.compression is not None or not res.readable:
+    inline = res.inline and isinstance(res.descriptor.get("data"), list)
+    if inline:
+        fmt = "inline"
+    elif not res.files or res.format not in READ_FORMATS or res.format == "inline":
         return None
+    else:
+        fmt = res.format or "csv"
+    if res.compression is not None:
+        from statpub.tables.compressed import CODECS
+
+        if inline or res.compression not in CODECS:
+            return None
+    if res.compression is not None and fmt == "parquet":
+        return None  # Parquet compresses inside the file
     schema = res.schema
-    if schema is None:
-        return None
-    fields = field_specs(schema)
+    fields: list[FieldSpec] | str = [] if schema is None else field_specs(schema)
     if isinstance(fields, str):
         res.problems.append(_issue(pkg, res, "schema-error", f"{where}.schema: {fields}", "schema"))
         return None
-    dialect = res.dialect or {}
-    fmt = res.format or "csv"
+    dialect = dialect_of(res.dialect or {}, fmt)
+    if dialect.null_sequence is not None:
+        for f in fields:
+            f.missing_values = [*f.missing_values, dialect.null_sequence]
+    schema = schema or {}
     return TableSpec(
         name=res.name or "",
         label=res.label,
         files=list(res.files),
         format=fmt,
         encoding=res.encoding,
-        dialect=dialect_of(dialect, fmt),
+        dialect=dialect,
         fields=fields,
         primary_key=as_list(schema.get("primaryKey")),
         foreign_keys=foreign_keys(schema),
         unique_keys=unique_keys(schema),
         fields_match=str(schema.get("fieldsMatch", "exact")),
+        compression=res.compression,
+        inline=res.descriptor.get("data") if inline else None,
+        schema_given=res.schema is not None,
     )
 
 

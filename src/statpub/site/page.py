@@ -119,9 +119,7 @@ def render_html(
             if m.is_target
         ],
         "jsonld": script_json(
-            page_dataset(
-                contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/"
-            )
+            page_dataset(contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
         ),
     }
     return env.get_template("index.html").render(**context)

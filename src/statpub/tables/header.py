@@ -30,6 +30,8 @@ def layout(spec: TableSpec, labels: list[str] | None, width: int) -> Layout:
     def label_issue(code: str, message: str, field: str | None) -> None:
         issues.append(Issue(code, message, spec.label, spec.name, 1, field))
 
+    if not spec.schema_given:
+        return _labels_only(labels, label_issue, issues)
     if spec.fields_match in _BY_NAME:
         return _by_name(spec, labels, label_issue, issues)
     fields = spec.fields
@@ -74,6 +76,32 @@ def layout(spec: TableSpec, labels: list[str] | None, width: int) -> Layout:
                 f"{f.name!r}; rename the column or reorder the schema's fields",
                 f.name,
             )
+    return Layout(columns=columns, issues=issues)
+
+
+def _labels_only(
+    labels: list[str], label_issue: Callable[[str, str, str | None], None], issues: list[Issue]
+) -> Layout:
+    """No schema: each column is a field of type ``any`` named by its label.
+
+    Blank and repeated labels are still errors, as frictionless-py says.
+    """
+    columns: list[FieldSpec] = []
+    seen: dict[str, int] = {}
+    for number, label in enumerate(labels, start=1):
+        # Named as frictionless-py names them: field3 for a blank label, id2 for a repeat.
+        name = label or f"field{number}"
+        if not label:
+            label_issue("blank-label", f"column {number} has an empty header; name it", name)
+        elif label in seen:
+            name = f"{label}{number}"
+            label_issue(
+                "duplicate-label",
+                f"column {number} header {label!r} repeats column {seen[label]}; rename one",
+                name,
+            )
+        seen.setdefault(label, number)
+        columns.append(_any(name))
     return Layout(columns=columns, issues=issues)
 
 

@@ -7,7 +7,10 @@ parses side by side, one thread each; other files go through pyarrow's
 streaming reader. Neither can say *where* a row with the wrong number of cells
 was, tell an empty line from a row of empty cells, or decode a file that is not
 valid in its encoding; when any of that happens the table is read again with
-Python's ``csv`` module, which numbers records exactly. Row numbers count CSV
+Python's ``csv`` module (:mod:`statpub.tables.csvslow`), which numbers records
+exactly and knows every Table Dialect property. JSON rows are read by
+:mod:`statpub.tables.jsonrows`, compressed files decompressed first by
+:mod:`statpub.tables.compressed`. Row numbers count CSV
 records (a quoted newline does not start a new row), the header being row 1.
 
 Parquet columns arrive typed; the engine checks their values against the schema.
@@ -59,6 +62,7 @@ class Batch:
     row_numbers: pa.Array | None = None  # explicit numbers when they are not
     cell_counts: pa.Array | None = None  # cells each row had, when not all full width
     extra_cells: list[tuple[int, int]] | None = None  # (row index, cells in that row)
+    kinds: list[pa.Array] | None = None  # per column, each cell's JSON kind (JSON rows only)
 
     @property
     def num_rows(self) -> int:
@@ -92,18 +96,67 @@ def _python_encoding(name: str) -> str:
     return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
+JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
+
+
 def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+    if spec.compression is not None:
+        return _open_compressed(spec, fast)
+    if spec.format in JSON_FORMATS:
+        return _open_json(spec)
     if spec.format == "parquet":
         return _open_parquet(spec)
     for path in spec.files:
         if not path.is_file():
             raise SourceError("source-error", f"{path.name}: file not found")
-    if fast and spec.dialect.comment_char is None and not spec.dialect.skip_initial_space:
+    if fast and spec.dialect.plain:
         try:
             return _open_csv_fast(spec)
         except NeedsSlowPath:
             pass
-    return _open_csv_slow(spec)
+    from statpub.tables.csvslow import open_csv_slow
+
+    return open_csv_slow(spec)
+
+
+def _open_compressed(spec: TableSpec, fast: bool) -> Source:
+    from dataclasses import replace
+
+    from statpub.tables import compressed
+
+    try:
+        files, folder = compressed.decompress(spec.files, spec.compression or "")
+    except (compressed.TooLarge, compressed.Unreadable) as exc:
+        raise SourceError("source-error", str(exc)) from exc
+    try:
+        source = open_table(replace(spec, files=files, compression=None), fast=fast)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    source.batches = compressed.removing(source.batches, folder)
+    return source
+
+
+def _open_json(spec: TableSpec) -> Source:
+    from statpub.tables import jsonrows
+
+    try:
+        labels, width, batches = jsonrows.open_json(spec)
+    except jsonrows.JsonError as exc:
+        raise SourceError("source-error", exc.message, exc.row) from exc
+    except OSError as exc:
+        raise SourceError("source-error", f"cannot read the file: {exc.strerror}") from exc
+
+    def read() -> Iterator[Batch]:
+        try:
+            for kw in batches:
+                yield Batch(**kw)
+        except jsonrows.JsonError as exc:
+            raise SourceError("source-error", exc.message, exc.row) from exc
+
+    return Source(labels=labels, width=width, batches=read())
 
 
 # Parquet
@@ -138,7 +191,7 @@ def _read_head(spec: TableSpec) -> list[str] | None:
         with open(spec.files[0], encoding=enc, newline="") as fh:
             head = fh.read(1 << 16)
             while True:
-                rows = list(csv.reader(io.StringIO(head), **_csv_args(spec.dialect)))
+                rows = list(csv.reader(io.StringIO(head), **csv_args(spec.dialect)))
                 more = fh.read(1 << 16)
                 if len(rows) > 1 or not more:
                     break
@@ -159,7 +212,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
     if head is None:
         raise SourceError("source-error", "the file is empty; it needs at least a header row")
     d = spec.dialect
-    width = len(head) if d.header else len(spec.fields)
+    width = len(head) if d.header or not spec.schema_given else len(spec.fields)
     if not d.header and len(head) != width:
         raise NeedsSlowPath()
     names = [f"c{i}" for i in range(width)]
@@ -339,10 +392,8 @@ def _strip(labels: list[str]) -> list[str]:
     return [label.strip() for label in labels]
 
 
-# CSV, slow path
-
-
-def _csv_args(d: Dialect) -> dict[str, Any]:
+def csv_args(d: Dialect) -> dict[str, Any]:
+    """The ``csv`` module's arguments for a dialect."""
     return {
         "delimiter": d.delimiter,
         "quotechar": d.quote_char,
@@ -351,84 +402,6 @@ def _csv_args(d: Dialect) -> dict[str, Any]:
         "skipinitialspace": d.skip_initial_space,
         "strict": False,
     }
-
-
-def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) for every record, header included, all files chained."""
-    enc = _python_encoding(spec.encoding)
-    number = 0
-    for index, path in enumerate(spec.files):
-        with open(path, encoding=enc, newline="") as fh:
-            reader = csv.reader(fh, **_csv_args(spec.dialect))
-            first = True
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except UnicodeDecodeError as exc:
-                    raise SourceError(
-                        "encoding-error",
-                        f"the file is not valid {spec.encoding} (byte {exc.start} of a block "
-                        f"read after row {number}: {exc.reason}); re-save it as "
-                        f"{spec.encoding} or declare its 'encoding' in the descriptor",
-                    ) from exc
-                except csv.Error as exc:
-                    raise SourceError(
-                        "source-error", f"cannot parse the CSV after row {number}: {exc}"
-                    ) from exc
-                if first and index > 0 and spec.dialect.header:
-                    first = False
-                    continue
-                first = False
-                number += 1
-                yield number, cells
-
-
-def _open_csv_slow(spec: TableSpec) -> Source:
-    records = _records(spec)
-    d = spec.dialect
-    labels: list[str] | None = None
-    first = next(records, None)
-    if first is None:
-        raise SourceError("source-error", "the file is empty; it needs at least a header row")
-    if d.header:
-        labels = _strip(first[1])
-        width = len(labels)
-        pending: list[tuple[int, list[str]]] = []
-    else:
-        width = len(spec.fields)
-        pending = [first]
-
-    def batches() -> Iterator[Batch]:
-        buf = list(pending)
-        for rec in records:
-            if d.comment_char and rec[1] and rec[1][0].startswith(d.comment_char):
-                continue
-            buf.append(rec)
-            if len(buf) >= SLOW_BATCH_ROWS:
-                yield _to_batch(buf, width)
-                buf = []
-        if buf:
-            yield _to_batch(buf, width)
-
-    return Source(labels=labels, width=width, batches=batches())
-
-
-def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
-    counts = [len(cells) for _, cells in recs]
-    columns = []
-    for i in range(width):
-        columns.append(arrow.array([c[i] if i < len(c) else None for _, c in recs], pa.string()))
-    extra = [(k, n) for k, n in enumerate(counts) if n > width]
-    ragged = any(n != width for n in counts)
-    return Batch(
-        columns=columns,
-        first_row=recs[0][0],
-        row_numbers=arrow.array([r for r, _ in recs], pa.int64()),
-        cell_counts=arrow.array(counts, pa.int32()) if ragged else None,
-        extra_cells=extra or None,
-    )
 
 
 @dataclass

@@ -36,6 +36,22 @@ class Dialect:
     header: bool = True
     skip_initial_space: bool = False
     comment_char: str | None = None
+    header_rows: list[int] = field(default_factory=lambda: [1])  # when ``header``
+    header_join: str = " "
+    comment_rows: list[int] = field(default_factory=list)
+    null_sequence: str | None = None
+    json_property: str | None = None  # JSON: where the array of rows is (``property``)
+    item_keys: list[str] | None = None  # JSON rows of objects: the keys to read (``itemKeys``)
+
+    @property
+    def plain(self) -> bool:
+        """One header row (or none), no comments, no initial spaces: the fast path reads it."""
+        return (
+            self.comment_char is None
+            and not self.skip_initial_space
+            and not self.comment_rows
+            and (not self.header or self.header_rows == [1])
+        )
 
 
 @dataclass
@@ -51,6 +67,9 @@ class TableSpec:
     foreign_keys: list[dict[str, Any]]
     unique_keys: list[list[str]]
     fields_match: str = "exact"
+    compression: str | None = None  # gz, bz2, xz, zst: decompressed before reading
+    inline: Any = None  # the rows, for ``format == "inline"``
+    schema_given: bool = True  # False: fields are the header's labels, each of type any
 
 
 def as_list(value: Any) -> list[str]:
@@ -148,4 +167,23 @@ def dialect_of(desc: dict[str, Any], fmt: str) -> Dialect:
         d.skip_initial_space = desc["skipInitialSpace"]
     if isinstance(desc.get("commentChar"), str) and desc["commentChar"]:
         d.comment_char = desc["commentChar"]
+    rows = desc.get("headerRows")
+    if isinstance(rows, list) and rows and all(_positive(r) for r in rows):
+        d.header_rows = sorted(set(rows))
+    if isinstance(desc.get("headerJoin"), str):
+        d.header_join = desc["headerJoin"]
+    rows = desc.get("commentRows")
+    if isinstance(rows, list) and all(_positive(r) for r in rows):
+        d.comment_rows = sorted(set(rows))
+    if isinstance(desc.get("nullSequence"), str):
+        d.null_sequence = desc["nullSequence"]
+    if isinstance(desc.get("property"), str):
+        d.json_property = desc["property"]
+    keys = desc.get("itemKeys")
+    if isinstance(keys, list) and all(isinstance(k, str) for k in keys):
+        d.item_keys = list(keys)
     return d
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1

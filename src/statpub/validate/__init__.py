@@ -23,6 +23,7 @@ class Options:
     on_progress: Callable[[int], None] | None = None  # told the rows read so far, as they grow
     previous: str | None = None  # the previous release, a package or an archived version
     compat: str | None = None  # "v1": also flag what Data Package v1 readers cannot read
+    strict: bool = False  # warnings fail the run too (a resource not checked, a SHOULD broken)
 
 
 def validate(
@@ -39,7 +40,7 @@ def validate(
 def validate_package(pkg: Package, options: Options | None = None) -> Report:
     """Run every check on a package already read."""
     options = options or Options()
-    report = Report(target=pkg.label)
+    report = Report(target=pkg.label, strict=options.strict)
     report.stats["resources"] = len(pkg.resources)
     for name, check in _checks():
         found = check(pkg, options, report)

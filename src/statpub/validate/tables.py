@@ -2,8 +2,9 @@
 
 statpub's columnar engine (:mod:`statpub.validate.engine`) does the work;
 ``--engine frictionless`` runs frictionless-py instead, as an independent judge.
-A resource that is neither checked nor already in error gets a warning saying
-why it was not read: a report never says "valid" about rows it did not see.
+Every resource is either read or reported: one the engine will not read gets
+a ``resource-not-checked`` warning saying why, so a report never says "valid"
+about rows it did not see (``--strict`` turns those warnings into a failure).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from statpub.package import Package, Resource
-from statpub.package.model import TABULAR_FORMATS
+from statpub.package.model import READ_FORMATS
 from statpub.report import WARNING, Issue, Report
 
 if TYPE_CHECKING:
     from statpub.validate import Options
 
+_SCHEMA_CODES = ("schema-error", "dialect-error", "dialect-not-supported")
+
 
 def check_tables(pkg: Package, options: Options, report: Report) -> list[Issue]:
-    issues = [i for res in pkg.resources if (i := _not_checked(pkg, res)) is not None]
+    issues = [i for res in pkg.resources if (i := not_checked(pkg, res)) is not None]
     if options.engine == "frictionless":
         from statpub.validate.oracle import frictionless_issues
 
@@ -33,36 +36,43 @@ def check_tables(pkg: Package, options: Options, report: Report) -> list[Issue]:
     return issues + result.issues
 
 
-def _not_checked(pkg: Package, res: Resource) -> Issue | None:
-    """Why the engine will not read ``res`` (None when it will, or when an error says why)."""
-    if res.spec is not None or not res.readable:
+def not_checked(pkg: Package, res: Resource) -> Issue | None:
+    """Why the engine will not read ``res``'s rows; None when it will, or when it is a file
+    that is not a table (its hash and size are checked)."""
+    if res.spec is not None:
         return None
-    where = pkg.descriptor_label
-    if res.tabular and res.schema is None and res.files and res.format in TABULAR_FORMATS:
-        if res.compression is None:
-            return Issue(
-                "schema-error",
-                f"resource {res.name!r} has no Table Schema with a 'fields' list; "
-                "add one to check its rows",
-                path=res.label,
-                resource=res.name,
-            )
-    if res.remote:
-        why = f"it is remote ({res.remote[0]}); statpub does not fetch data"
-    elif res.inline:
-        why = "its rows are inline ('data'), which this version of statpub does not check"
-    elif res.compression is not None:
-        why = f"it is compressed ({res.compression}), which this version of statpub does not read"
-    elif res.format not in TABULAR_FORMATS:
-        if not res.tabular:
-            return None  # a file that is not a table: its hash and size are checked
-        why = f"its format {res.format!r} is not one statpub reads (csv, tsv, parquet)"
-    else:
+    why = _why(res)
+    if why is None:
         return None
     return Issue(
         "resource-not-checked",
-        f"resource {res.name!r} was not checked: {why}",
-        path=where,
+        f"resource {res.name!r}: its rows were not checked: {why}",
+        path=pkg.descriptor_label,
         resource=res.name,
         severity=WARNING,
     )
+
+
+def _why(res: Resource) -> str | None:
+    codes = {p.type for p in res.problems if p.severity == "error"}
+    if codes & set(_SCHEMA_CODES):
+        return "its Table Schema or Table Dialect has errors (above); fix them to check the rows"
+    if codes:
+        return None  # an error says why
+    if res.remote:
+        return f"it is remote ({res.remote[0]}); statpub does not fetch data, so nothing was read"
+    data = res.descriptor.get("data")
+    if res.inline and isinstance(data, str):
+        return "its inline 'data' is a string, which statpub does not parse"
+    if res.inline and not isinstance(data, list):
+        return "its inline 'data' is not an array of rows"
+    if res.compression is not None and not res.inline:
+        return f"it is compressed as {res.compression!r}, which statpub does not decompress"
+    if not res.tabular:
+        return None
+    if res.format not in READ_FORMATS:
+        return (
+            f"its format {res.format!r} is not one statpub reads (csv, tsv, parquet, json, "
+            "ndjson, inline data)"
+        )
+    return "statpub cannot read it as a table"

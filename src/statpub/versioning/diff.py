@@ -328,8 +328,11 @@ def _resource_diff(
     props = _resource_props(name, o.descriptor, n.descriptor)
     _require_readable(old, o)
     _require_readable(new, n)
-    if o.spec is None or n.spec is None:
-        if o.tabular and n.tabular and o.files and n.files and (o.spec or n.spec):
+    # Rows are compared by their schemas; a table read without one is compared as a file.
+    o_spec = o.spec if o.spec is not None and o.spec.schema_given else None
+    n_spec = n.spec if n.spec is not None and n.spec.schema_given else None
+    if o_spec is None or n_spec is None:
+        if o.tabular and n.tabular and o.files and n.files and (o_spec or n_spec):
             result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
             return ResourceDiff(name, "same", changes=props)
         rd = _opaque(o, n, name)

@@ -24,6 +24,7 @@ TYPE_HINTS = {
     "list": "a delimited list of items of the field's itemType",
 }
 FORMAT_HINTS = {
+    "default": "text (in JSON rows: a JSON string, not a number, boolean, object or array)",
     "email": "an email address",
     "uri": "a URI with a scheme, e.g. https://example.org/x",
     "uuid": "a UUID written 8-4-4-4-12 hex digits",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -188,7 +188,8 @@ class KeyPlans:
             else:
                 reference = ctx.reference_keys(resource, ref_fields)
             if isinstance(reference, Issue):
-                out.append((RANK_FOREIGN, reference))
+                # The key's own table is where it is to be fixed.
+                out.append((RANK_FOREIGN, replace(reference, path=spec.label, resource=spec.name)))
                 continue
             for row in keys.dangling(target.keyset, reference):
                 message = (

@@ -82,9 +82,9 @@ def _reference_keys(pkg: Package, name: str, fields: list[str]) -> keys.KeySet |
     res = pkg.resource(name)
     if res is None:
         return Issue(
-            "foreign-key",
-            f"a foreign key points to resource {name!r}, which is not in the package; "
-            "fix the reference or add the resource",
+            "schema-error",
+            f"a foreign key's reference.resource is {name!r}, which is not in the package; "
+            "fix the reference or add the resource (the key was not checked)",
         )
     spec = res.spec
     if spec is None:
@@ -109,9 +109,9 @@ def _collect(spec: TableSpec, fields: list[str], *, fast: bool) -> keys.KeySet |
         position.setdefault(col.name, i)
     if not all(f in position for f in fields):
         return Issue(
-            "foreign-key",
-            f"a foreign key points to fields ({', '.join(fields)}) of resource {spec.name!r}, "
-            "which it does not have; fix the reference",
+            "schema-error",
+            f"a foreign key's reference.fields ({', '.join(fields)}) are not all fields of "
+            f"resource {spec.name!r}; fix the reference (the key was not checked)",
             resource=spec.name,
         )
     keyset = keys.KeySet()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import pyarrow as pa
 
 from statpub.report import Issue
+from statpub.tables import arrow
 from statpub.tables import compute as pc
 from statpub.tables.arrow import FALSE
 from statpub.tables.header import layout
@@ -173,6 +174,8 @@ def _checked_batches(
 ) -> Iterator[tuple[Batch, list[Checked]]]:
     def work(batch: Batch, i: int) -> Checked:
         parsed = parse_column(batch.columns[i], columns[i])
+        if batch.kinds is not None:
+            parsed = wrong_kinds(parsed, batch.kinds[i], columns[i])
         checked = Checked(parsed, [])
         rules: list[tuple[str | None, pa.Array]] = [(None, parsed.invalid)]
         rules += [(f.name, f.mask) for f in failures(prepared[i], parsed)]
@@ -251,6 +254,22 @@ def _emit_batch(
             emit.add("extra-cell", message, row_at(k), None, (RANK_EXTRA, number, 0))
     for issue in plans.collect(parsed, batch.rows, row_at):
         emit.out.append(Found(issue, (issue.row or 0, RANK_PRIMARY, 0, 0)))
+
+
+def wrong_kinds(parsed: Parsed, kinds: pa.Array, col: FieldSpec) -> Parsed:
+    """JSON cells of a kind the field cannot hold (a number in a string field) are invalid."""
+    from statpub.tables.jsonrows import ACCEPTS, STRING
+
+    if col.type == "any":
+        return parsed
+    accepted = ACCEPTS.get(col.type, {STRING})
+    allowed = arrow.array(sorted(accepted), pa.uint8())
+    bad = pc.and_(pc.is_valid(kinds), pc.invert(pc.is_in(kinds, value_set=allowed)))
+    if not pc.any(bad).as_py():
+        return parsed
+    invalid = pc.or_(parsed.invalid, bad)
+    values = pc.if_else(bad, arrow.null(parsed.values.type), parsed.values)
+    return replace(parsed, invalid=invalid, values=values)
 
 
 def _all(masks: list[pa.Array], n: int) -> pa.Array:

@@ -1,0 +1,153 @@
+"""Table Schema and Table Dialect rules the JSON Schema profiles cannot express.
+
+Each rule is a row of :data:`SCHEMA_RULES` or :data:`DIALECT_RULES`: a function
+of the descriptor giving ``(JSON path, message)`` for each break. A schema or
+dialect that breaks a rule (or its profile) cannot be read faithfully, so the
+resource's rows are not read: the mistake is reported once, never once a row.
+
+Whether a foreign key's referenced resource and fields exist is checked when
+the keys are (``statpub.validate.engine.runner``): once, for the whole table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from statpub.tables.spec import as_list
+
+Found = Iterator[tuple[str, str]]  # (path relative to the schema or dialect, message)
+
+
+def _names(schema: dict[str, Any]) -> list[str]:
+    fields = schema.get("fields")
+    return [
+        f["name"] for f in fields or [] if isinstance(f, dict) and isinstance(f.get("name"), str)
+    ]
+
+
+def unique_names(schema: dict[str, Any]) -> Found:
+    seen: dict[str, int] = {}
+    for i, name in enumerate(_names(schema)):
+        if name in seen:
+            yield (
+                f"fields[{i}].name",
+                f"field name {name!r} is also the name of fields[{seen[name]}]; field names "
+                "must be unique: rename one",
+            )
+        seen.setdefault(name, i)
+
+
+def key_fields_exist(schema: dict[str, Any]) -> Found:
+    names = set(_names(schema))
+    keys: list[tuple[str, Any]] = [("primaryKey", schema.get("primaryKey"))]
+    unique = schema.get("uniqueKeys")
+    keys += [
+        (f"uniqueKeys[{i}]", k) for i, k in enumerate(unique if isinstance(unique, list) else [])
+    ]
+    fks = schema.get("foreignKeys")
+    for i, fk in enumerate(fks if isinstance(fks, list) else []):
+        if isinstance(fk, dict):
+            keys.append((f"foreignKeys[{i}].fields", fk.get("fields")))
+    for where, value in keys:
+        for name in as_list(value):
+            if name not in names:
+                yield (
+                    where,
+                    f"key field {name!r} is not a field of the schema; add it or fix the name",
+                )
+
+
+def foreign_key_shape(schema: dict[str, Any]) -> Found:
+    fks = schema.get("foreignKeys")
+    for i, fk in enumerate(fks if isinstance(fks, list) else []):
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue  # the profile says what is missing
+        ours = as_list(fk.get("fields"))
+        theirs = as_list(fk["reference"].get("fields"))
+        if len(ours) != len(theirs):
+            yield (
+                f"foreignKeys[{i}].reference.fields",
+                f"the key has {len(ours)} field(s) but its reference {len(theirs)}; give "
+                "the same number",
+            )
+
+
+def patterns_compile(schema: dict[str, Any]) -> Found:
+    fields = schema.get("fields")
+    for i, f in enumerate(fields if isinstance(fields, list) else []):
+        constraints = f.get("constraints") if isinstance(f, dict) else None
+        pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                yield (
+                    f"fields[{i}].constraints.pattern",
+                    f"pattern {pattern!r} is not a valid regular expression ({exc}); fix it",
+                )
+
+
+# (rule, whether it binds only a descriptor that declares v2 with ``$schema``)
+SCHEMA_RULES: list[tuple[Callable[[dict[str, Any]], Found], bool]] = [
+    # v2: a name "MUST be unique amongst other field names", but a consumer "MUST NOT
+    # interpret it as an invalid descriptor" when they are not, as v1 allowed it.
+    (unique_names, True),
+    (key_fields_exist, False),
+    (foreign_key_shape, False),
+    (patterns_compile, False),
+]
+
+# Table Dialect properties of delimited files, and what statpub does with them.
+_LINE_ENDS = ("\r\n", "\n", "\r")  # the readers split rows at any of them
+
+
+def one_character(dialect: dict[str, Any]) -> Found:
+    for key in ("quoteChar", "escapeChar"):
+        value = dialect.get(key)
+        if isinstance(value, str) and len(value) != 1:
+            yield key, f"{key} {value!r} must be one character (Table Dialect)"
+
+
+def dialect_error(dialect: dict[str, Any]) -> Found:
+    yield from one_character(dialect)
+
+
+def not_supported(dialect: dict[str, Any]) -> Found:
+    """What the spec allows but statpub's readers do not do (``dialect-not-supported``)."""
+    delimiter = dialect.get("delimiter")
+    if isinstance(delimiter, str) and len(delimiter) != 1:
+        yield (
+            "delimiter",
+            f"a delimiter of {len(delimiter)} characters ({delimiter!r}) is allowed by Table "
+            "Dialect but statpub reads one-character delimiters only; the rows were not checked",
+        )
+    end = dialect.get("lineTerminator")
+    if isinstance(end, str) and end not in _LINE_ENDS:
+        yield (
+            "lineTerminator",
+            f"lineTerminator {end!r}: statpub reads rows ended by \\r\\n, \\n or \\r only; "
+            "the rows were not checked",
+        )
+
+
+DIALECT_RULES: list[tuple[str, Callable[[dict[str, Any]], Found]]] = [
+    ("dialect-error", dialect_error),
+    ("dialect-not-supported", not_supported),
+]
+
+
+def schema_problems(schema: dict[str, Any], declares_v2: bool) -> list[tuple[str, str, bool]]:
+    """(path, message, whether it is an error) for each rule the schema breaks; a rule of
+    v2 alone is a warning on a schema that does not declare v2."""
+    return [
+        (*found, declares_v2 or not v2_only)
+        for rule, v2_only in SCHEMA_RULES
+        for found in rule(schema)
+    ]
+
+
+def dialect_problems(dialect: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(code, path, message) for each rule the dialect breaks."""
+    return [(code, *found) for code, rule in DIALECT_RULES for found in rule(dialect)]

@@ -1,0 +1,137 @@
+"""CSV through Python's ``csv`` module: exact row numbers, every Table Dialect property.
+
+The reader's fast paths hand over to this one when pyarrow cannot read a file
+faithfully (ragged rows, empty lines, bad encoding), and dialects the fast
+paths do not know (comments, several header rows, initial spaces) come here
+directly.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+import pyarrow as pa
+
+from statpub.tables import arrow, reader
+from statpub.tables.reader import (
+    Batch,
+    Source,
+    SourceError,
+    _python_encoding,
+    _strip,
+    csv_args,
+)
+from statpub.tables.spec import TableSpec
+
+
+def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for every record, header included, all files chained."""
+    enc = _python_encoding(spec.encoding)
+    number = 0
+    for index, path in enumerate(spec.files):
+        with open(path, encoding=enc, newline="") as fh:
+            reader = csv.reader(fh, **csv_args(spec.dialect))
+            skip = max(spec.dialect.header_rows)
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except UnicodeDecodeError as exc:
+                    raise SourceError(
+                        "encoding-error",
+                        f"the file is not valid {spec.encoding} (byte {exc.start} of a block "
+                        f"read after row {number}: {exc.reason}); re-save it as "
+                        f"{spec.encoding} or declare its 'encoding' in the descriptor",
+                    ) from exc
+                except csv.Error as exc:
+                    raise SourceError(
+                        "source-error", f"cannot parse the CSV after row {number}: {exc}"
+                    ) from exc
+                if index > 0 and spec.dialect.header and skip:
+                    skip -= 1  # a later file's own header
+                    continue
+                number += 1
+                yield number, cells
+
+
+def open_csv_slow(spec: TableSpec) -> Source:
+    """Read with the ``csv`` module: every Table Dialect property the reader knows.
+
+    Comment rows (``commentRows``, physical row numbers, and rows starting with
+    ``commentChar``) are dropped first, wherever they are; ``headerRows`` then
+    count the rows left (so a comment above the header is not the header), and
+    a multi-row header's labels are its rows' cells joined by ``headerJoin``.
+    Row numbers stay physical, as frictionless-py's.
+    """
+    d = spec.dialect
+    comment_rows = set(d.comment_rows)
+
+    def kept() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in _records(spec):
+            if number in comment_rows:
+                continue
+            if d.comment_char and cells and cells[0].startswith(d.comment_char):
+                continue
+            yield number, cells
+
+    records = kept()
+    labels: list[str] | None = None
+    pending: list[tuple[int, list[str]]] = []
+    if d.header:
+        wanted = set(d.header_rows)
+        header: list[list[str]] = []
+        for position, rec in enumerate(records, start=1):
+            if position in wanted:
+                header.append(rec[1])
+            if position >= max(wanted):
+                break
+        if not header:
+            raise SourceError("source-error", "the file is empty; it needs at least a header row")
+        labels = _strip(_join_header(header, d.header_join))
+        width = len(labels)
+    else:
+        first = next(records, None)
+        if first is None:
+            raise SourceError("source-error", "the file is empty; it has no rows")
+        width = len(spec.fields) if spec.schema_given else len(first[1])
+        pending = [first]
+
+    def batches() -> Iterator[Batch]:
+        buf = list(pending)
+        for rec in records:
+            buf.append(rec)
+            if len(buf) >= reader.SLOW_BATCH_ROWS:
+                yield _to_batch(buf, width)
+                buf = []
+        if buf:
+            yield _to_batch(buf, width)
+
+    return Source(labels=labels, width=width, batches=batches())
+
+
+def _join_header(rows: list[list[str]], join: str) -> list[str]:
+    """One label per column: the non-empty cells of the header rows, joined."""
+    width = max(len(r) for r in rows)
+    labels = []
+    for i in range(width):
+        parts = [r[i] for r in rows if i < len(r) and r[i].strip()]
+        labels.append(join.join(parts))
+    return labels
+
+
+def _to_batch(recs: list[tuple[int, list[str]]], width: int) -> Batch:
+    counts = [len(cells) for _, cells in recs]
+    columns = []
+    for i in range(width):
+        columns.append(arrow.array([c[i] if i < len(c) else None for _, c in recs], pa.string()))
+    extra = [(k, n) for k, n in enumerate(counts) if n > width]
+    ragged = any(n != width for n in counts)
+    return Batch(
+        columns=columns,
+        first_row=recs[0][0],
+        row_numbers=arrow.array([r for r, _ in recs], pa.int64()),
+        cell_counts=arrow.array(counts, pa.int32()) if ragged else None,
+        extra_cells=extra or None,
+    )
