@@ -12,9 +12,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from statpub.package import paths as policy
+from statpub.package import shape
 from statpub.package.descriptor import DescriptorError, parse_json_text
 from statpub.package.model import TABULAR_FORMATS, Package, Resource
 from statpub.report import Issue
+from statpub.tables.limits import MAX_COLUMNS
 from statpub.tables.spec import (
     TableSpec,
     as_list,
@@ -31,6 +33,8 @@ MAX_REFERENCED_JSON = 16 << 20  # a schema or dialect file
 
 def resolve_resources(pkg: Package) -> None:
     """Fill ``pkg.resources`` from ``pkg.descriptor``."""
+    for problem in shape.problems(pkg.descriptor, shape.PACKAGE, "the descriptor"):
+        pkg.issues.append(Issue("descriptor-error", problem, path=pkg.descriptor_label))
     entries = pkg.descriptor.get("resources")
     if not isinstance(entries, list):
         return
@@ -49,6 +53,8 @@ def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
     paths = as_list(written)
     label = paths[0] if paths and isinstance(paths[0], str) else (name or where)
     res = Resource(index=index, descriptor=entry, name=name, label=label, paths=paths)
+    for problem in shape.problems(entry, shape.RESOURCE, where):
+        res.problems.append(_issue(pkg, res, "descriptor-error", problem))
     res.inline = "data" in entry
     _resolve_paths(pkg, res, written, where)
     _resolve_format(res)
@@ -56,6 +62,7 @@ def resolve_resource(pkg: Package, index: int, entry: Any) -> Resource:
     res.encoding = encoding if isinstance(encoding, str) and encoding else "utf-8"
     res.schema, res.schema_path = _referenced(pkg, res, "schema", where)
     res.dialect, res.dialect_path = _referenced(pkg, res, "dialect", where)
+    _check_shapes(pkg, res, where)
     res.spec = _table_spec(pkg, res, where)
     return res
 
@@ -179,6 +186,24 @@ def _read_json(path: Path, label: str) -> dict[str, Any] | str:
     if not isinstance(data, dict):
         return "must hold a JSON object"
     return data
+
+
+def _check_shapes(pkg: Package, res: Resource, where: str) -> None:
+    """A schema or dialect statpub cannot read by its rules makes the resource unreadable."""
+    if res.schema is not None:
+        fields = res.schema.get("fields")
+        if isinstance(fields, list) and len(fields) > MAX_COLUMNS:
+            message = (
+                f"{where}.schema has {len(fields)} fields, over the {MAX_COLUMNS:,} statpub "
+                "reads; the table was not read"
+            )
+            res.problems.append(_issue(pkg, res, "table-too-wide", message, "schema"))
+        else:
+            for problem in shape.problems(res.schema, shape.SCHEMA, f"{where}.schema"):
+                res.problems.append(_issue(pkg, res, "schema-error", problem, "schema"))
+    if res.dialect is not None:
+        for problem in shape.dialect_problems(res.dialect, f"{where}.dialect", res.format):
+            res.problems.append(_issue(pkg, res, "dialect-error", problem, "dialect"))
 
 
 def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:

@@ -28,6 +28,13 @@ from typing import Any
 import pyarrow as pa
 
 from statpub.tables import arrow
+from statpub.tables.limits import (
+    MAX_CELL_BYTES,
+    MAX_ROW_BYTES,
+    cell_too_large,
+    check_cells,
+    check_width,
+)
 from statpub.tables.spec import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
@@ -85,25 +92,32 @@ class Source:
 def _python_encoding(name: str) -> str:
     try:
         codec = codecs.lookup(name).name
+        io.TextIOWrapper(io.BytesIO(), encoding=codec)  # base64, rot13: codecs, not encodings
     except LookupError as exc:
         raise SourceError(
-            "encoding-error", f"unknown encoding {name!r}; declare a valid 'encoding'"
+            "encoding-error", f"unknown text encoding {name[:40]!r}; declare a valid 'encoding'"
         ) from exc
     return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
 def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+    check_width(len(spec.fields), "the Table Schema has")
     if spec.format == "parquet":
-        return _open_parquet(spec)
+        return _checked(_open_parquet(spec))
     for path in spec.files:
         if not path.is_file():
             raise SourceError("source-error", f"{path.name}: file not found")
     if fast and spec.dialect.comment_char is None and not spec.dialect.skip_initial_space:
         try:
-            return _open_csv_fast(spec)
+            return _checked(_open_csv_fast(spec))
         except NeedsSlowPath:
             pass
-    return _open_csv_slow(spec)
+    return _checked(_open_csv_slow(spec))
+
+
+def _checked(source: Source) -> Source:
+    check_width(source.width, "the file has")
+    return source
 
 
 # Parquet
@@ -139,13 +153,15 @@ def _read_head(spec: TableSpec) -> list[str] | None:
             head = fh.read(1 << 16)
             while True:
                 rows = list(csv.reader(io.StringIO(head), **_csv_args(spec.dialect)))
-                more = fh.read(1 << 16)
+                more = fh.read(len(head))  # doubling: the header is parsed a few times at most
                 if len(rows) > 1 or not more:
                     break
                 head += more
+                if len(head) > MAX_ROW_BYTES:
+                    raise cell_too_large(None, "the header row")
     except UnicodeDecodeError:
         raise NeedsSlowPath() from None
-    except csv.Error:
+    except (csv.Error, ValueError, TypeError):  # a dialect the csv module refuses
         raise NeedsSlowPath() from None
     if not head:
         return None
@@ -291,6 +307,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                     # the csv module tells the two apart.
                     raise NeedsSlowPath()
                 if cols and len(cols[0]):
+                    check_cells(cols, row)
                     yield Batch(columns=cols, first_row=row)
                     row += len(cols[0])
         if ragged:
@@ -315,6 +332,8 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
                 if not more:
                     break
                 block += more
+                if len(block) > MAX_ROW_BYTES:
+                    raise cell_too_large(None, "a line")
             end = block.rfind(b"\n") + 1 if len(block) >= step else len(block)
             end = end or len(block)
             yield offset, block, end
@@ -356,10 +375,16 @@ def _csv_args(d: Dialect) -> dict[str, Any]:
 def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) for every record, header included, all files chained."""
     enc = _python_encoding(spec.encoding)
+    csv.field_size_limit(MAX_CELL_BYTES)
     number = 0
     for index, path in enumerate(spec.files):
         with open(path, encoding=enc, newline="") as fh:
-            reader = csv.reader(fh, **_csv_args(spec.dialect))
+            try:
+                reader = csv.reader(fh, **_csv_args(spec.dialect))
+            except (TypeError, ValueError) as exc:
+                raise SourceError(
+                    "dialect-error", f"the dialect cannot be used to read the CSV: {exc}"
+                ) from exc
             first = True
             while True:
                 try:
@@ -374,6 +399,8 @@ def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
                         f"{spec.encoding} or declare its 'encoding' in the descriptor",
                     ) from exc
                 except csv.Error as exc:
+                    if "field larger than field limit" in str(exc):
+                        raise cell_too_large(number) from exc
                     raise SourceError(
                         "source-error", f"cannot parse the CSV after row {number}: {exc}"
                     ) from exc

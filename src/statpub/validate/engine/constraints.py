@@ -8,7 +8,6 @@ frictionless-py does not enforce it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +18,7 @@ from statpub.tables import compute as pc
 from statpub.tables.arrow import NULL_STRING, TRUE
 from statpub.tables.lexical import Parsed, parse_literal
 from statpub.tables.spec import FieldSpec
+from statpub.validate.engine.patterns import compile_pattern
 
 # The order frictionless-py tests them in, so issues in one cell come out alike.
 ORDER = (
@@ -65,8 +65,8 @@ class Prepared:
     bounds: dict[str, Any]
     enum: pa.Array | None
     categories: pa.Array | None
-    pattern: str | None
-    python_pattern: re.Pattern[str] | None
+    pattern: str | None  # as RE2 reads it (see patterns.translate)
+    compiled: Any  # the pattern compiled by RE2 (google-re2), for the cells Arrow does not take
     problems: list[str]
 
 
@@ -88,18 +88,17 @@ def prepare(spec: FieldSpec, value_type: pa.DataType) -> Prepared:
         # code is one error, the enum's, as frictionless-py reports it.
         cats = None
     pattern = c.get("pattern") if spec.type == "string" else None
-    python_pattern = None
+    compiled = None
     if isinstance(pattern, str):
-        try:
-            python_pattern = re.compile(f"^{pattern}$")
-        except re.error as exc:
-            problems.append(
-                f"constraint pattern {pattern!r} is not a valid regular expression: {exc}"
-            )
+        found = compile_pattern(pattern)
+        if isinstance(found, str):
+            problems.append(found)
             pattern = None
+        else:
+            pattern, compiled = found
     else:
         pattern = None
-    return Prepared(spec, bounds, enum, cats, pattern, python_pattern, problems)
+    return Prepared(spec, bounds, enum, cats, pattern, compiled, problems)
 
 
 def _value_set(
@@ -153,31 +152,31 @@ def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
 
 
 def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
-    """Python ``re`` semantics (as frictionless), at RE2 speed where they agree.
+    """Whether each cell matches the pattern as a whole, with RE2 semantics throughout.
 
-    RE2 and ``re`` agree on printable ASCII text, for patterns RE2 accepts.
-    The other cells (few, in practice) go through ``re`` once per distinct value.
+    Printable ASCII cells go through Arrow's RE2 kernel, a column at a time; the
+    others (non-ASCII text, newlines, control characters: few, in practice)
+    through google-re2 once per distinct value. Both are RE2: linear in the
+    cell's length whatever the pattern, so no pattern can hang the check.
     """
-    assert p.python_pattern is not None and p.pattern is not None
+    assert p.compiled is not None and p.pattern is not None
     if arrow.repetitive(values):
         # Codes and the like: match each distinct value once.
         encoded = pc.dictionary_encode(values)
         return pc.take(pattern_matches(p, encoded.dictionary), encoded.indices)
-    # Printable ASCII: no newline, and none of the control characters ``re`` counts as space.
-    python_only = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
+    others = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
     try:
         fast = pc.match_substring_regex(values, f"^(?:{p.pattern})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         fast = None
-        python_only = pc.is_valid(values)
-    if fast is not None and not pc.any(python_only).as_py():
+        others = pc.is_valid(values)
+    if fast is not None and not pc.any(others).as_py():
         return fast
-    slow_values = pc.if_else(python_only, values, NULL_STRING)
+    slow_values = pc.if_else(others, values, NULL_STRING)
     encoded = pc.dictionary_encode(slow_values)
-    pattern = p.python_pattern
-    matched = [bool(pattern.match(v)) for v in encoded.dictionary.to_pylist()]
-    oks = arrow.array(matched, pa.bool_())
-    slow = pc.take(oks, encoded.indices)
+    fullmatch = p.compiled.fullmatch
+    matched = [fullmatch(v) is not None for v in encoded.dictionary.to_pylist()]
+    slow = pc.take(arrow.array(matched, pa.bool_()), encoded.indices)
     if fast is None:
         return slow
-    return pc.if_else(python_only, slow, fast)
+    return pc.if_else(others, slow, fast)
