@@ -52,21 +52,25 @@ def layout(spec: TableSpec, labels: list[str] | None, width: int) -> Layout:
             f"the schema's field {number} ({name!r}) has no column in the file; add the column",
             name,
         )
+    seen: dict[str, list[int]] = {}  # label -> the columns it heads, so far
     for number, (f, label) in enumerate(zip(fields, labels, strict=False), start=1):
         if not label:
             label_issue(
                 "blank-label", f"column {number} has an empty header; name it {f.name!r}", f.name
             )
             continue
-        earlier = [str(i) for i, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        earlier = seen.setdefault(label, [])
         if earlier:
+            shown = ", ".join(map(str, earlier[:5])) + (", ..." if len(earlier) > 5 else "")
+            earlier.append(number)
             label_issue(
                 "duplicate-label",
-                f"column {number} header {label!r} repeats column {', '.join(earlier)}; "
+                f"column {number} header {label!r} repeats column {shown}; "
                 f"the schema calls this column {f.name!r}",
                 f.name,
             )
             continue
+        earlier.append(number)
         if label != f.name:
             label_issue(
                 "incorrect-label",
