@@ -104,7 +104,7 @@ def reported_types(ran: Ran) -> set[str]:
     except ValueError:
         return found
     if isinstance(data, dict):
-        for issue in data.get("issues", []):
+        for issue in [*data.get("errors", []), *data.get("warnings", [])]:
             if isinstance(issue, dict) and isinstance(issue.get("type"), str):
                 found.add(issue["type"])
     return found

@@ -24,7 +24,10 @@ CHAR = {"type": "string", "minLength": 1, "maxLength": 1, "not": {"enum": ["\r",
 NON_NEGATIVE = {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
 BOUND = {"type": ["number", "string"]}
 
-_ITEM = {"type": "object", "properties": {k: STRING for k in ("title", "name", "path", "email")}}
+_ITEM: dict[str, Any] = {
+    "type": "object",
+    "properties": {k: STRING for k in ("title", "name", "path", "email")},
+}
 PACKAGE = {
     "type": "object",
     "properties": {
@@ -210,7 +213,7 @@ _WORDS = {
 def _wanted(rule: str, schema: dict[str, Any]) -> str:
     """What the property should be, in words (never the value itself, which may be long)."""
     if rule == "type":
-        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        kinds: list[str] = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
         return "it must be " + " or ".join(_WORDS.get(k, k) for k in kinds)
     if rule == "required":
         return f"it needs {', '.join(repr(k) for k in schema.get('required', []))}"

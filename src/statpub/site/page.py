@@ -117,9 +117,7 @@ def render_html(
         else "",
         "citation": citation(d),
         "jsonld": script_json(
-            page_dataset(
-                contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/"
-            )
+            page_dataset(contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
         ),
     }
     return env.get_template("index.html").render(**context)
@@ -131,9 +129,7 @@ def content_security_policy(style: str) -> str:
     The style is allowed by its hash, not by allowing inline styles in general.
     """
     digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
-    return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
-    )
+    return f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
 
 
 def _panels(contents: PageData) -> list[chart.Panel]:

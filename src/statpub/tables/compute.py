@@ -21,7 +21,8 @@ from pyarrow import _compute
 
 __all__ = [
     "add", "all", "and_", "any", "ascii_is_decimal", "ascii_is_printable", "ascii_ltrim",
-    "assume_timezone", "binary_join_element_wise", "binary_length", "call_function", "cast",
+    "ascii_rtrim", "assume_timezone", "binary_join_element_wise", "binary_length",
+    "call_function", "cast",
     "cumulative_sum", "dictionary_decode", "dictionary_encode", "equal", "extract_regex",
     "fill_null", "filter", "greater", "greater_equal", "if_else", "indices_nonzero", "invert",
     "is_finite", "is_in", "is_nan", "is_null", "is_valid", "less", "less_equal",
@@ -94,6 +95,7 @@ any = _Kernel("any")  # noqa: A001
 ascii_is_decimal = _Kernel("ascii_is_decimal")
 ascii_is_printable = _Kernel("ascii_is_printable")
 ascii_ltrim = _Kernel("ascii_ltrim")
+ascii_rtrim = _Kernel("ascii_rtrim")
 assume_timezone = _Kernel("assume_timezone")
 binary_join_element_wise = _Kernel("binary_join_element_wise")
 binary_length = _Kernel("binary_length")

@@ -63,5 +63,3 @@ def check_descriptor(pkg: Package) -> list[Issue]:
             )
         seen.add(name)
     return issues
-
-

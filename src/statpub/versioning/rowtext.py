@@ -33,6 +33,9 @@ def read_rows(res: Resource) -> Iterator[Row]:
             values = parsed.values.to_pylist()
             props = f.props or {"type": f.type}
             cells = [None if v is None else format_cell(v, props) for v in values]
+            if parsed.big is not None:  # integers beyond 64 bits, as canonical text
+                big = parsed.big.to_pylist()
+                cells = [c if b is None else b for c, b in zip(cells, big, strict=True)]
             invalid = parsed.invalid.to_pylist()
             if any(invalid):
                 strings = parsed.strings.to_pylist()
