@@ -112,6 +112,8 @@ def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
             return _checked(_open_csv_fast(spec))
         except NeedsSlowPath:
             pass
+        except (ValueError, TypeError):  # pyarrow refuses the dialect (a non-ASCII delimiter)
+            pass
     return _checked(_open_csv_slow(spec))
 
 
@@ -159,7 +161,7 @@ def _read_head(spec: TableSpec) -> list[str] | None:
                 head += more
                 if len(head) > MAX_ROW_BYTES:
                     raise cell_too_large(None, "the header row")
-    except UnicodeDecodeError:
+    except UnicodeError:  # not valid in its encoding (or a UTF-16 file without a BOM)
         raise NeedsSlowPath() from None
     except (csv.Error, ValueError, TypeError):  # a dialect the csv module refuses
         raise NeedsSlowPath() from None
@@ -286,7 +288,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                         yield ahead.popleft().result()
                 while ahead:
                     yield ahead.popleft().result()
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        except (pa.ArrowInvalid, UnicodeError) as exc:
             raise NeedsSlowPath() from exc
 
     def batches() -> Iterator[Batch]:
@@ -391,11 +393,15 @@ def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
                     cells = next(reader)
                 except StopIteration:
                     break
-                except UnicodeDecodeError as exc:
+                except UnicodeError as exc:
+                    at = (
+                        f"byte {exc.start} of a block read after row {number}: {exc.reason}"
+                        if isinstance(exc, UnicodeDecodeError)
+                        else f"after row {number}: {exc}"
+                    )
                     raise SourceError(
                         "encoding-error",
-                        f"the file is not valid {spec.encoding} (byte {exc.start} of a block "
-                        f"read after row {number}: {exc.reason}); re-save it as "
+                        f"the file is not valid {spec.encoding} ({at}); re-save it as "
                         f"{spec.encoding} or declare its 'encoding' in the descriptor",
                     ) from exc
                 except csv.Error as exc:
