@@ -180,7 +180,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 @settings(
-    max_examples=400,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

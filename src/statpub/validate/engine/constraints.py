@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from statpub.tables import arrow
 from statpub.tables import compute as pc
-from statpub.tables.arrow import FALSE, NULL_STRING, TRUE
+from statpub.tables.arrow import FALSE, TRUE
 from statpub.tables.lexical import Parsed, parse, parse_literal
 from statpub.tables.spec import FieldSpec
 from statpub.validate.engine.patterns import compile_pattern
@@ -251,31 +251,24 @@ _PYTHON_COMPARE = {
 
 
 def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
-    """Whether each cell matches the pattern as a whole, with RE2 semantics throughout.
+    """Whether each cell matches the pattern as a whole: RE2, linear in the cell, always.
 
-    Printable ASCII cells go through Arrow's RE2 kernel, a column at a time; the
-    others (non-ASCII text, newlines, control characters: few, in practice)
-    through google-re2 once per distinct value. Both are RE2: linear in the
-    cell's length whatever the pattern, so no pattern can hang the check.
+    Every cell goes through Arrow's RE2 kernel, a column at a time (non-ASCII
+    text and line ends included: the semantics are RE2's throughout). The
+    pattern was compiled by google-re2 first, which refuses what RE2 cannot
+    match in linear time; should Arrow's kernel refuse a pattern google-re2
+    took, google-re2 matches each distinct value instead.
     """
     assert p.compiled is not None and p.pattern is not None
     if arrow.repetitive(values):
         # Codes and the like: match each distinct value once.
         encoded = pc.dictionary_encode(values)
         return pc.take(pattern_matches(p, encoded.dictionary), encoded.indices)
-    others = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
     try:
-        fast = pc.match_substring_regex(values, f"^(?:{p.pattern})$")
+        return pc.match_substring_regex(values, f"^(?:{p.pattern})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        fast = None
-        others = pc.is_valid(values)
-    if fast is not None and not pc.any(others).as_py():
-        return fast
-    slow_values = pc.if_else(others, values, NULL_STRING)
-    encoded = pc.dictionary_encode(slow_values)
+        pass
+    encoded = pc.dictionary_encode(values)
     fullmatch = p.compiled.fullmatch
     matched = [fullmatch(v) is not None for v in encoded.dictionary.to_pylist()]
-    slow = pc.take(arrow.array(matched, pa.bool_()), encoded.indices)
-    if fast is None:
-        return slow
-    return pc.if_else(others, slow, fast)
+    return pc.take(arrow.array(matched, pa.bool_()), encoded.indices)

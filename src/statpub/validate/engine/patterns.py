@@ -1,8 +1,9 @@
 """``pattern`` constraints, compiled once with RE2: matching is linear in the cell, always.
 
 Table Schema patterns are XML Schema regular expressions, matched against the
-whole cell. statpub reads them with RE2 (Arrow's kernel for printable ASCII
-cells, ``google-re2`` for the others), whose syntax covers the common subset:
+whole cell. statpub reads them with RE2 (compiled first by ``google-re2``,
+which says what it cannot take; matched by Arrow's RE2 kernel, a column at a
+time), whose syntax covers the common subset:
 classes, ``\\p{..}`` categories, alternation, groups, counted repetition. RE2
 has no backreferences, lookahead or lookbehind and no possessive or atomic
 groups: the constructs that make a backtracking matcher take exponential
