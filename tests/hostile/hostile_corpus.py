@@ -497,7 +497,7 @@ def commit(folder: Path) -> None:
 
 def _big_integers(pkg: Path, out: Outside) -> None:
     big = 2**70
-    rows = [(big, big), (big + 1, 2**64), (-big, 0), (2**63, 2**63)]
+    rows = [(big, big), (big + 1, 2**64), (-big, 0), (2**63, 2**63), (f"+0{big}", -big)]
     text = "id,n\n" + "".join(f"{a},{b}\n" for a, b in rows)
     fields = [
         {"name": "id", "type": "integer", "constraints": {"unique": True}},
@@ -746,7 +746,7 @@ CASES: list[Case] = [
         "parquet-bad-utf8",
         "parquet",
         _parquet(_bad_utf8_parquet(), string_fields("name")),
-        F({"source-error"}),
+        F({"encoding-error"}),
     ),
     # schemas of the wrong shape
     C(

@@ -41,9 +41,12 @@ class _Kernel:
 
     def __call__(self, *args: Any, options: Any = None, **kwargs: Any) -> Any:
         if self.function is None:
-            self.function = _compute.get_function(self.name)
-            class_name = self.function._doc.options_class
+            # Worker threads call kernels at once: the options class is set before the
+            # function, which says the wrapper is ready.
+            function = _compute.get_function(self.name)
+            class_name = function._doc.options_class
             self.options_class = getattr(_compute, class_name) if class_name else None
+            self.function = function
         arity = self.function.arity
         if arity is not Ellipsis:
             if len(args) < arity:

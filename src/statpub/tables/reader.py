@@ -137,11 +137,31 @@ def _open_parquet(spec: TableSpec) -> Source:
     def batches() -> Iterator[Batch]:
         row = 2
         for pf in files:
-            for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                yield Batch(columns=list(rb.columns), first_row=row)
-                row += rb.num_rows
+            try:
+                for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                    _check_text(rb, row)
+                    yield Batch(columns=list(rb.columns), first_row=row)
+                    row += rb.num_rows
+            except (OSError, pa.ArrowException) as exc:
+                raise SourceError(
+                    "source-error", f"cannot read the Parquet file after row {row - 1}: {exc}"
+                ) from exc
 
     return Source(labels=labels, width=len(labels), batches=batches())
+
+
+def _check_text(rb: pa.RecordBatch, row: int) -> None:
+    """Parquet text columns must be UTF-8: a writer can store any bytes as a string."""
+    for name, column in zip(rb.schema.names, rb.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid as exc:
+                raise SourceError(
+                    "encoding-error",
+                    f"column {name[:60]!r} holds text that is not UTF-8, in the rows from {row} "
+                    "on; rewrite the file with valid text",
+                ) from exc
 
 
 # CSV, fast path
