@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,8 @@ from hostile_run import (
     written,
     zip_slip,
 )
+
+from statpub.site.markdown import safe_href
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = ROOT / "tests" / "artifacts" / "hostile-corpus.json"
@@ -187,6 +190,10 @@ def test_every_command_survives(corpus: Corpus, case: Case) -> None:
             problems.append(f"wrote outside its output folder: {stray[:5]}")
         for zipped in (p for p in written(work / "out") if p.suffix == ".zip"):
             problems += zip_slip(zipped)
+        page = work / "out" / "site" / "index.html"
+        if command == "site" and page.is_file():
+            links = _links(page.read_text(encoding="utf-8"))
+            problems += [f"the page links to {href!r}" for href in links if not safe_href(href)]
         if command == "bundle" and ran.exit == 0:
             made = [p.name for p in (work / "out").iterdir()]
             if len(made) != 1 or not made[0].endswith(".zip") or made[0].startswith("."):
@@ -201,6 +208,8 @@ def test_validate_reports_the_expected_problem(corpus: Corpus, case: Case) -> No
     ran, _ = corpus.results[(case.name, "validate")]
     if case.valid:
         assert ran.exit == 0, ran.describe()
+        compared, _ = corpus.results[(case.name, "diff")]
+        assert compared.exit in (0, 1), compared.describe()  # a valid package can be compared
     types = reported_types(ran)
     assert case.expect <= types, f"expected {sorted(case.expect)}, got {sorted(types)}\n" + (
         ran.describe()
@@ -236,6 +245,21 @@ def test_the_site_copies_only_files_of_the_package(corpus: Corpus) -> None:
                 assert original.read_bytes() == path.read_bytes()
                 checked += 1
     assert checked > 0
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [v or "" for k, v in attrs if k in ("href", "src", "action", "formaction")]
+
+
+def _links(html: str) -> list[str]:
+    parser = _Hrefs()
+    parser.feed(html)
+    return parser.found
 
 
 def _inside(path: Path, *folders: Path) -> bool:

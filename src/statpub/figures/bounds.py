@@ -41,3 +41,4 @@ def _n(x: float | None) -> str:
     if x is None:
         return "(none)"
     return str(int(x)) if float(x).is_integer() else str(x)
+

@@ -63,3 +63,5 @@ def check_descriptor(pkg: Package) -> list[Issue]:
             )
         seen.add(name)
     return issues
+
+

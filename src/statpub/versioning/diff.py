@@ -174,7 +174,9 @@ def _package_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return out
 
 
-def _renamed_resources(old: dict[str, Resource], new: dict[str, Resource]) -> list[tuple[str, str]]:
+def _renamed_resources(
+    old: dict[str, Resource], new: dict[str, Resource]
+) -> list[tuple[str, str]]:
     """A resource that disappeared and one that appeared with the same path were renamed."""
     pairs = []
     came = {str(n): r.paths for n, r in new.items() if n not in old}
