@@ -6,9 +6,10 @@ and the table is not read further (docs/validation.md, "Limits").
 
 from __future__ import annotations
 
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
-from statpub.tables import arrow
+if TYPE_CHECKING:  # pyarrow loads only with the reader: resolving a package needs none of it
+    import pyarrow as pa
 
 # Limits on what a stranger's file can make the reader do, each reported as an
 # error of its own (see docs/validation.md, "Limits"). A table is checked one
@@ -47,15 +48,16 @@ def cell_too_large(row: int | None = None, what: str = "a cell") -> Exception:
     )
 
 
-_MAX_CELL = arrow.scalar(MAX_CELL_BYTES, pa.int32())
-
-
 def check_cells(columns: list[pa.Array], first_row: int) -> None:
+    import pyarrow as pa
+
+    from statpub.tables import arrow
     from statpub.tables import compute as pc
 
+    cap = arrow.scalar(MAX_CELL_BYTES, pa.int32())
     for column in columns:
         if pa.types.is_string(column.type) and len(column):
-            too_long = pc.greater(pc.binary_length(column), _MAX_CELL)
+            too_long = pc.greater(pc.binary_length(column), cap)
             if pc.any(too_long).as_py():
                 k = pc.indices_nonzero(too_long).to_pylist()[0]
                 raise cell_too_large(first_row + k - 1)
