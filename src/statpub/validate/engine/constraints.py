@@ -165,9 +165,12 @@ def literal(value: Any, spec: FieldSpec) -> Any:
     return Decimal(parsed.values[0].as_py())
 
 
-def _within(a: pa.Array, b: pa.Array) -> bool:
+def _within(a: ValueSet, b: ValueSet) -> bool:
     """Every value of ``a`` is in ``b``."""
-    return bool(pc.all(pc.is_in(a, value_set=b)).as_py() is not False)
+    pairs = [(a.values, b.values)]
+    if a.beyond is not None and len(a.beyond):
+        pairs.append((a.beyond, b.beyond if b.beyond is not None else a.beyond[:0]))
+    return all(pc.all(pc.is_in(x, value_set=y)).as_py() is not False for x, y in pairs)
 
 
 def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
