@@ -53,6 +53,7 @@ CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("ascii_is_decimal", (S,), {}),
     ("ascii_is_printable", (S,), {}),
     ("ascii_ltrim", (S, "+ "), {}),
+    ("ascii_rtrim", (S, "7 "), {}),
     ("utf8_slice_codeunits", (S, 0, 2), {}),
     ("binary_join_element_wise", (S, S, pa.scalar("-")), {}),
     ("dictionary_encode", (S,), {}),

@@ -140,7 +140,11 @@ def test_pattern_on_distinct_values_agrees_with_every_cell(monkeypatch: Any) -> 
     monkeypatch.setattr(arrow, "repetitive", lambda values: False)
     by_cell = pattern_matches(prepared, values)
     assert by_distinct.equals(by_cell)
-    # The rule as Python's ``re`` reads it (frictionless-py's reading).
-    assert prepared.python_pattern is not None
-    expected = [None if c is None else bool(prepared.python_pattern.match(c)) for c in cells]
+    # The rule as RE2 reads it, cell by cell: the whole cell matches (a trailing
+    # newline is not forgiven, as Python's ``^...$`` would).
+    import re2
+
+    whole = re2.compile(r"[A-Z]{2}\d{2}")
+    expected = [None if c is None else whole.fullmatch(c) is not None for c in cells]
     assert by_cell.to_pylist() == expected
+    assert expected[cells.index("AB12\n")] is False

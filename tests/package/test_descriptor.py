@@ -70,7 +70,7 @@ def test_json_that_cannot_be_a_descriptor(tmp_path: Path, text: str, needle: str
 
 def test_a_key_given_twice_is_a_warning_naming_it(tmp_path: Path) -> None:
     (tmp_path / "datapackage.json").write_text(
-        '{"name": "a", "name": "b", "resources": []}', encoding="utf-8"
+        '{"name": "a", "name": "b", "resources": [{"name": "r", "data": []}]}', encoding="utf-8"
     )
     pkg = read_package(tmp_path)
     assert pkg.descriptor["name"] == "b"

@@ -303,3 +303,27 @@ def test_page_in_chromium(browser: Chromium, site: Path, built_package: Path) ->
     )
     assert chart_size[0] > 300 and chart_size[1] > 300
     assert png.startswith(b"\x89PNG") and SCREENSHOT.stat().st_size > 10_000
+
+
+def test_the_policy_allows_the_page_style_and_nothing_else(
+    browser: Chromium, site: Path, tmp_path: Path
+) -> None:
+    """The page's own style applies under its Content-Security-Policy (the hash matches),
+    and a script or a foreign style added to the page would be refused."""
+    page = Page(browser, (site / "index.html").as_uri())
+    assert page.errors == []
+    styled = page.eval("getComputedStyle(document.querySelector('a.skip')).position")
+    assert styled == "absolute"  # site.css applied: its hash is in the policy
+    policy = page.eval(
+        "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
+    )
+    assert "default-src 'none'" in policy
+    html = (site / "index.html").read_text(encoding="utf-8")
+    tampered = tmp_path / "index.html"
+    tampered.write_text(
+        html.replace("</body>", "<script>document.title='ran'</script><style>a{}</style></body>"),
+        encoding="utf-8",
+    )
+    page = Page(browser, tampered.as_uri())
+    assert page.eval("document.title") != "ran"
+    assert any("Content Security Policy" in e for e in page.errors), page.errors

@@ -69,8 +69,23 @@ def handle_errors(f: F) -> F:
             for issue in exc.issues:
                 click.echo(format_issue(issue), err=True)
             sys.exit(EXIT_INVALID)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: still "could not run", never "invalid data"
+            click.echo(
+                f"statpub could not run: {type(exc).__name__}: {_short(str(exc))}; this is a bug "
+                "in statpub, please report it",
+                err=True,
+            )
+            sys.exit(EXIT_CANNOT_RUN)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _short(text: str, limit: int = 300) -> str:
+    """An exception's words, cut short: they may quote data."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def format_issue(issue: Issue) -> str:

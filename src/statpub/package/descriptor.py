@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,13 @@ class DescriptorError(StatpubError):
 def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]]:
     """The descriptor at ``path`` and the warnings found reading it; ``label`` names it."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise DescriptorError(
+                f"{label}: the descriptor is not a regular file; only regular files are read",
+                code="file-not-regular",
+            )
+        size = st.st_size
         if size > MAX_DESCRIPTOR_BYTES:
             raise DescriptorError(
                 f"{label}: the descriptor is {size} bytes, over the {MAX_DESCRIPTOR_BYTES >> 20} "
@@ -79,7 +86,9 @@ def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]
 
 def parse_json_text(text: str, label: str) -> Any:
     """Strict JSON for other files a descriptor points to (schemas, dialects)."""
-    return _load_json(text, label, [])
+    data = _load_json(text, label, [])
+    _check_text(data, label)
+    return data
 
 
 def _load_json(text: str, label: str, duplicates: list[str]) -> Any:

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tarfile
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.package import paths as policy
 from statpub.package.descriptor import YAML_SUFFIXES, read_descriptor
 from statpub.package.model import DESCRIPTOR_NAMES, Package
 from statpub.package.resolve import read_schema_file, resolve_resources
@@ -39,7 +41,12 @@ def read_package(
         raise StatpubError(f"{shown}: no such file or folder", code="file-not-found")
     if p.is_dir():
         for name in DESCRIPTOR_NAMES:
-            if (p / name).is_file():
+            if os.path.lexists(p / name):
+                # The descriptor is held to the path policy too: a link out of the
+                # folder, or a FIFO, is not read.
+                found = policy.resolve_inside(p, name)
+                if isinstance(found, policy.PathProblem):
+                    raise StatpubError(f"{shown}: {name}: {found.reason}", code=found.code)
                 return _from_descriptor(p / name, shown)
         raise StatpubError(
             f"{shown}: no datapackage.json (or datapackage.yaml) in this folder; pass a "

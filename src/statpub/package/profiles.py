@@ -151,11 +151,26 @@ def _join(where: str, path: str) -> str:
     return where + path if path.startswith("[") else f"{where}.{path}"
 
 
+def check_shape(value: Any, shape: dict[str, Any], where: str) -> list[Problem]:
+    """How ``value`` breaks ``shape``, a JSON Schema of statpub's own (what it reads:
+    :mod:`statpub.package.shape`), compiled once and explained like a profile's errors."""
+    with _lock:
+        validator = _shapes.get(id(shape))
+        if validator is None:
+            from jsonschema import Draft7Validator
+
+            validator = _shapes[id(shape)] = Draft7Validator(shape)
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
+    found = [p for error in errors for p in _explain(error, where)]
+    return list(dict.fromkeys(found))
+
+
 # Loading and compiling, once per (version, level).
 
 _lock = threading.RLock()
 _validators: dict[tuple[str, str], Validator] = {}
 _verdicts: dict[tuple[str, str, str], list[Problem]] = {}
+_shapes: dict[int, Validator] = {}  # statpub's own shapes, by identity (module constants)
 
 
 def profiles_dir() -> Path:
@@ -352,9 +367,19 @@ def _words(error: ValidationError) -> str:
         if kinds:
             return f"must be {_or(kinds)}, not {_kind(value)}"
         return f"{_short(value)} is not in any of the forms the profile allows"
-    if v in ("minimum", "maximum", "minLength", "maxLength", "format", "const"):
-        return error.message
-    return error.message
+    # jsonschema's own messages quote the whole value, which may be long: never use them.
+    if v in ("minimum", "maximum"):
+        side = "at least" if v == "minimum" else "at most"
+        return f"{_short(value)}: must be {side} {error.validator_value}"
+    if v in ("minLength", "maxLength"):
+        n = error.validator_value
+        if v == "minLength" and n == 1:
+            return "must not be empty"
+        side = "at least" if v == "minLength" else "at most"
+        return f"must be {side} {n} character(s) long"
+    if v == "not":
+        return f"{_short(value)} is not allowed here"
+    return f"{_short(value)} breaks the rule {v!r} of the profile"
 
 
 def _types(schema: dict[str, Any]) -> list[str]:

@@ -12,10 +12,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from statpub.package import paths as policy
-from statpub.package import profiles, schemarules
+from statpub.package import profiles, schemarules, shape
 from statpub.package.descriptor import DescriptorError, parse_json_text
 from statpub.package.model import READ_FORMATS, Package, Resource
 from statpub.report import ERROR, WARNING, Issue
+from statpub.tables.limits import MAX_COLUMNS
 from statpub.tables.spec import (
     FieldSpec,
     TableSpec,
@@ -33,10 +34,12 @@ MAX_REFERENCED_JSON = 16 << 20  # a schema or dialect file
 
 def resolve_resources(pkg: Package) -> None:
     """Fill ``pkg.resources`` from ``pkg.descriptor``."""
+    choice = profiles.choose(pkg.descriptor, "package")
+    _profile(pkg, None, pkg.descriptor, "package", choice, "")
     entries = pkg.descriptor.get("resources")
     if not isinstance(entries, list):
         return
-    version = profiles.choose(pkg.descriptor, "package").version
+    version = choice.version
     for index, entry in enumerate(entries):
         pkg.resources.append(resolve_resource(pkg, index, entry, version))
 
@@ -59,10 +62,52 @@ def resolve_resource(pkg: Package, index: int, entry: Any, version: str = profil
     res.encoding = encoding if isinstance(encoding, str) and encoding else "utf-8"
     res.schema, res.schema_path = _referenced(pkg, res, "schema", where)
     res.dialect, res.dialect_path = _referenced(pkg, res, "dialect", where)
-    res.profile = profiles.choose(entry, "resource", version).version
+    choice = profiles.choose(entry, "resource", version)
+    res.profile = choice.version
+    _profile(pkg, res, entry, "resource", choice, where)
     _check_described(pkg, res, where)
+    _check_shapes(pkg, res, where)
     res.spec = _table_spec(pkg, res, where)
     return res
+
+
+def _profile(
+    pkg: Package,
+    res: Resource | None,
+    value: dict[str, Any],
+    level: str,
+    choice: profiles.Choice,
+    where: str,
+) -> None:
+    """The package, or a resource, against its profile; then what statpub reads of it
+    (:mod:`statpub.package.shape`), where the profile found nothing wrong.
+
+    A table named on the command line has no descriptor of its own: statpub wrote it.
+    """
+    if pkg.descriptor_path is None:
+        return
+    out = pkg.issues if res is None else res.problems
+    label = pkg.descriptor_label
+    name = res.name if res is not None else None
+    if choice.note:
+        out.append(Issue("profile-not-checked", choice.note, path=label, resource=name,
+                         severity=WARNING))  # fmt: skip
+    policy_said = res is not None and any(p.type in _PATH_CODES for p in res.problems)
+    found = [
+        p
+        for p in profiles.check(value, level, choice.version, where)
+        if not (policy_said and p.path.startswith(f"{where}.path"))  # said once, by the policy
+    ]
+    for p in found:
+        text = f"{p.path}: {p.message}" if p.path else p.message
+        out.append(Issue("descriptor-error", text, path=label, resource=name))
+    if not found:
+        read = shape.PACKAGE if res is None else shape.RESOURCE
+        for problem in shape.problems(value, read, where or "the descriptor"):
+            out.append(Issue("descriptor-error", problem, path=label, resource=name))
+
+
+_PATH_CODES = {"path-unsafe", "file-missing", "file-not-regular"}
 
 
 def _check_described(pkg: Package, res: Resource, where: str) -> None:
@@ -123,11 +168,7 @@ def _at(
 
 def _resolve_paths(pkg: Package, res: Resource, written: Any, where: str) -> None:
     if written is None:
-        if not res.inline:
-            res.problems.append(
-                _issue(pkg, res, "descriptor-error", f"{where} has neither 'path' nor 'data'")
-            )
-        return
+        return  # neither path nor data: the profile says so
     items = written if isinstance(written, list) else [written]
     if isinstance(written, list) and not written:
         res.problems.append(
@@ -240,6 +281,26 @@ def _read_json(path: Path, label: str) -> dict[str, Any] | str:
     if not isinstance(data, dict):
         return "must hold a JSON object"
     return data
+
+
+def _check_shapes(pkg: Package, res: Resource, where: str) -> None:
+    """A schema statpub cannot read by its rules makes the resource unreadable.
+
+    Checked after the profile (:func:`_check_described`), and only what the profile
+    found no fault in, so one mistake is reported once.
+    """
+    faulted = {p.type for p in res.problems if p.severity == ERROR}
+    if res.schema is not None and "schema-error" not in faulted:
+        fields = res.schema.get("fields")
+        if isinstance(fields, list) and len(fields) > MAX_COLUMNS:
+            message = (
+                f"{where}.schema has {len(fields)} fields, over the {MAX_COLUMNS:,} statpub "
+                "reads; the table was not read"
+            )
+            res.problems.append(_issue(pkg, res, "table-too-wide", message, "schema"))
+        else:
+            for problem in shape.problems(res.schema, shape.SCHEMA, f"{where}.schema"):
+                res.problems.append(_issue(pkg, res, "schema-error", problem, "schema"))
 
 
 def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:

@@ -108,16 +108,34 @@ def one_character(dialect: dict[str, Any]) -> Found:
         value = dialect.get(key)
         if isinstance(value, str) and len(value) != 1:
             yield key, f"{key} {value!r} must be one character (Table Dialect)"
+    if dialect.get("delimiter") == "":
+        yield "delimiter", "the delimiter must not be empty; give the character between values"
+
+
+def distinct_characters(dialect: dict[str, Any]) -> Found:
+    """The delimiter, quote and escape characters cannot be one another, nor a line end:
+    no reader could tell a value from its separators."""
+    defaults = {"delimiter": ",", "quoteChar": '"'}
+    chars = {k: dialect.get(k, defaults.get(k)) for k in ("delimiter", "quoteChar", "escapeChar")}
+    for key, value in chars.items():
+        if key in dialect and isinstance(value, str) and value in _LINE_ENDS:
+            yield key, f"{key} {value!r} is a line end; rows could not be told apart"
+    pairs = (("delimiter", "quoteChar"), ("delimiter", "escapeChar"), ("quoteChar", "escapeChar"))
+    for a, b in pairs:
+        x, y = chars[a], chars[b]
+        if isinstance(x, str) and x and x == y and (a in dialect or b in dialect):
+            yield b, f"{a} and {b} are both {x!r}; they must differ"
 
 
 def dialect_error(dialect: dict[str, Any]) -> Found:
     yield from one_character(dialect)
+    yield from distinct_characters(dialect)
 
 
 def not_supported(dialect: dict[str, Any]) -> Found:
     """What the spec allows but statpub's readers do not do (``dialect-not-supported``)."""
     delimiter = dialect.get("delimiter")
-    if isinstance(delimiter, str) and len(delimiter) != 1:
+    if isinstance(delimiter, str) and len(delimiter) > 1:
         yield (
             "delimiter",
             f"a delimiter of {len(delimiter)} characters ({delimiter!r}) is allowed by Table "

@@ -171,6 +171,7 @@ def _vocabulary_warnings(r: CatalogRecord) -> list[Issue]:
 
 def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecord:
     """Normalize the package's descriptor, with its files proven, into one record."""
+    require_intact(pkg, "no metadata written")  # also: every property is of a usable shape
     descriptor = pkg.descriptor
     package_dir = pkg.root
     base = _base(base_url)
@@ -251,8 +252,7 @@ def _variables(pkg: Package) -> list[Variable]:
 
 
 def _distributions(pkg: Package, base: str) -> list[Distribution]:
-    """One distribution per resource file, proven against the descriptor first."""
-    require_intact(pkg, "no metadata written")
+    """One distribution per resource file (proven against the descriptor by catalog_record)."""
     out: list[Distribution] = []
     for f in pkg.data_files():
         res = f.resource

@@ -7,6 +7,8 @@ it reads the same from the file system, a static host or an archive.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from statpub.figures.periods import label as period_label
 from statpub.package.atomic import staged_folder
 from statpub.site import chart
 from statpub.site.markdown import render as render_markdown
+from statpub.site.markdown import safe_href
 from statpub.site.reader import FileInfo, PageData, page_data
 from statpub.site.schemaorg import page_dataset, script_json
 from statpub.tables.schema import category_labels
@@ -93,13 +96,16 @@ def render_html(
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.filters["href"] = safe_href
     d = contents.descriptor
     css = env.loader.get_source(env, "site.css")[0] if env.loader else ""
+    style = f"\n{css}\n"
     title = str(d.get("title") or d.get("name") or "Data Package")
     context = {
         "d": d,
         "title": title,
-        "css": css,
+        "style": style,
+        "csp": content_security_policy(style),
         "created": str(d.get("created", ""))[:10],
         "licence": (d.get("licenses") or [{}])[0],
         "chart_svg": chart.render_svg(panels, f"Chart of the figures in {title}"),
@@ -123,6 +129,15 @@ def render_html(
         ),
     }
     return env.get_template("index.html").render(**context)
+
+
+def content_security_policy(style: str) -> str:
+    """The page's policy: nothing is loaded, nothing runs; only its own style block applies.
+
+    The style is allowed by its hash, not by allowing inline styles in general.
+    """
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    return f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
 
 
 def _panels(contents: PageData) -> list[chart.Panel]:

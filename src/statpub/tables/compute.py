@@ -21,7 +21,8 @@ from pyarrow import _compute
 
 __all__ = [
     "add", "all", "and_", "any", "ascii_is_decimal", "ascii_is_printable", "ascii_ltrim",
-    "assume_timezone", "binary_join_element_wise", "binary_length", "call_function", "cast",
+    "ascii_rtrim", "assume_timezone", "binary_join_element_wise", "binary_length",
+    "call_function", "cast",
     "cumulative_sum", "dictionary_decode", "dictionary_encode", "equal", "extract_regex",
     "fill_null", "filter", "greater", "greater_equal", "if_else", "indices_nonzero", "invert",
     "is_finite", "is_in", "is_nan", "is_null", "is_valid", "less", "less_equal",
@@ -40,9 +41,12 @@ class _Kernel:
 
     def __call__(self, *args: Any, options: Any = None, **kwargs: Any) -> Any:
         if self.function is None:
-            self.function = _compute.get_function(self.name)
-            class_name = self.function._doc.options_class
+            # Worker threads call kernels at once: the options class is set before the
+            # function, which says the wrapper is ready.
+            function = _compute.get_function(self.name)
+            class_name = function._doc.options_class
             self.options_class = getattr(_compute, class_name) if class_name else None
+            self.function = function
         arity = self.function.arity
         if arity is not Ellipsis:
             if len(args) < arity:
@@ -94,6 +98,7 @@ any = _Kernel("any")  # noqa: A001
 ascii_is_decimal = _Kernel("ascii_is_decimal")
 ascii_is_printable = _Kernel("ascii_is_printable")
 ascii_ltrim = _Kernel("ascii_ltrim")
+ascii_rtrim = _Kernel("ascii_rtrim")
 assume_timezone = _Kernel("assume_timezone")
 binary_join_element_wise = _Kernel("binary_join_element_wise")
 binary_length = _Kernel("binary_length")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 
 from statpub.tables import arrow, reader
+from statpub.tables.limits import MAX_CELL_BYTES, cell_too_large
 from statpub.tables.reader import (
     Batch,
     Source,
@@ -28,24 +29,36 @@ from statpub.tables.spec import TableSpec
 def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) for every record, header included, all files chained."""
     enc = _python_encoding(spec.encoding)
+    csv.field_size_limit(MAX_CELL_BYTES)
     number = 0
     for index, path in enumerate(spec.files):
         with open(path, encoding=enc, newline="") as fh:
-            reader = csv.reader(fh, **csv_args(spec.dialect))
+            try:
+                reader = csv.reader(fh, **csv_args(spec.dialect))
+            except (TypeError, ValueError) as exc:
+                raise SourceError(
+                    "dialect-error", f"the dialect cannot be used to read the CSV: {exc}"
+                ) from exc
             skip = max(spec.dialect.header_rows)
             while True:
                 try:
                     cells = next(reader)
                 except StopIteration:
                     break
-                except UnicodeDecodeError as exc:
+                except UnicodeError as exc:
+                    at = (
+                        f"byte {exc.start} of a block read after row {number}: {exc.reason}"
+                        if isinstance(exc, UnicodeDecodeError)
+                        else f"after row {number}: {exc}"
+                    )
                     raise SourceError(
                         "encoding-error",
-                        f"the file is not valid {spec.encoding} (byte {exc.start} of a block "
-                        f"read after row {number}: {exc.reason}); re-save it as "
+                        f"the file is not valid {spec.encoding} ({at}); re-save it as "
                         f"{spec.encoding} or declare its 'encoding' in the descriptor",
                     ) from exc
                 except csv.Error as exc:
+                    if "field larger than field limit" in str(exc):
+                        raise cell_too_large(number) from exc
                     raise SourceError(
                         "source-error", f"cannot parse the CSV after row {number}: {exc}"
                     ) from exc

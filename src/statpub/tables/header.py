@@ -17,6 +17,12 @@ class Layout:
     issues: list[Issue]
 
 
+def _q(label: str, limit: int = 60) -> str:
+    """A label for a message, quoted and cut short: a header cell can be megabytes."""
+    text = repr(label)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _any(name: str) -> FieldSpec:
     return FieldSpec(name=name, type="any", missing_values=[""])
 
@@ -43,7 +49,7 @@ def layout(spec: TableSpec, labels: list[str] | None, width: int) -> Layout:
     for number in range(len(fields) + 1, len(labels) + 1):
         label_issue(
             "extra-label",
-            f"column {number} ({labels[number - 1]!r}) is not in the schema; "
+            f"column {number} ({_q(labels[number - 1])}) is not in the schema; "
             "add a field for it or remove the column",
             None,
         )
@@ -54,25 +60,29 @@ def layout(spec: TableSpec, labels: list[str] | None, width: int) -> Layout:
             f"the schema's field {number} ({name!r}) has no column in the file; add the column",
             name,
         )
+    seen: dict[str, list[int]] = {}  # label -> the columns it heads, so far
     for number, (f, label) in enumerate(zip(fields, labels, strict=False), start=1):
         if not label:
             label_issue(
                 "blank-label", f"column {number} has an empty header; name it {f.name!r}", f.name
             )
             continue
-        earlier = [str(i) for i, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        earlier = seen.setdefault(label, [])
         if earlier:
+            shown = ", ".join(map(str, earlier[:5])) + (", ..." if len(earlier) > 5 else "")
+            earlier.append(number)
             label_issue(
                 "duplicate-label",
-                f"column {number} header {label!r} repeats column {', '.join(earlier)}; "
+                f"column {number} header {_q(label)} repeats column {shown}; "
                 f"the schema calls this column {f.name!r}",
                 f.name,
             )
             continue
+        earlier.append(number)
         if label != f.name:
             label_issue(
                 "incorrect-label",
-                f"column {number} is headed {label!r} but the schema's field {number} is "
+                f"column {number} is headed {_q(label)} but the schema's field {number} is "
                 f"{f.name!r}; rename the column or reorder the schema's fields",
                 f.name,
             )
@@ -119,7 +129,7 @@ def _by_name(
             if label not in by_name:
                 label_issue(
                     "extra-label",
-                    f"column {number} ({label!r}) is not in the schema; add a field or drop it",
+                    f"column {number} ({_q(label)}) is not in the schema; add a field or drop it",
                     None,
                 )
     present = set(labels)

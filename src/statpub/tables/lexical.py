@@ -67,6 +67,9 @@ class Parsed:
     invalid: pa.Array  # bool: present but not of the field's type and format
     values: pa.Array  # typed logical values, null where missing or invalid
     lengths: pa.Array | None = None  # for object, array and list: their length
+    # integer: the cells beyond 64 bits, as canonical decimal text (null where
+    # ``values`` holds the value); None when there are none
+    big: pa.Array | None = None
 
 
 _ZERO32 = arrow.scalar(0, pa.int32())
@@ -105,7 +108,29 @@ def parse(strings: pa.Array, spec: FieldSpec) -> Parsed:
         invalid = pc.and_(present, _not(pc.fill_null(ok, FALSE)))
     if ok is not None and pc.any(invalid).as_py():  # else: spare a copy of the column
         values = _null_where(values, invalid)
-    return Parsed(strings=strings, missing=missing, invalid=invalid, values=values, lengths=lengths)
+    big = None
+    if spec.type == "integer" and values.null_count:
+        beyond = pc.and_(pc.invert(invalid), pc.and_(present, pc.is_null(values)))
+        if pc.any(beyond).as_py():
+            big = canonical_integers(numeric_text(cells, spec, integer=True), beyond)
+    return Parsed(
+        strings=strings, missing=missing, invalid=invalid, values=values, lengths=lengths, big=big
+    )
+
+
+def canonical_integers(text: pa.Array, where: pa.Array) -> pa.Array:
+    """Integer text at ``where`` in canonical form (no ``+``, no leading zeros); null elsewhere.
+
+    Table Schema integers have no size limit: beyond 64 bits statpub keeps them
+    as this text, which two cells share exactly when their values are equal.
+    """
+    text = pc.if_else(where, text, NULL_STRING)
+    digits = pc.ascii_ltrim(pc.ascii_ltrim(text, "+-"), "0")
+    zero = pc.equal(pc.binary_length(digits), _ZERO32)
+    digits = pc.if_else(zero, arrow.scalar("0", pa.string()), digits)
+    negative = pc.and_(pc.fill_null(pc.starts_with(text, "-"), FALSE), pc.invert(zero))
+    signed = pc.binary_join_element_wise(arrow.scalar("-", pa.string()), digits, "")
+    return pc.if_else(negative, signed, digits)
 
 
 _NOT_FLAT = {pa.null().id, pa.dictionary(pa.int32(), pa.string()).id}
@@ -136,9 +161,9 @@ def _read(cells: pa.Array, spec: FieldSpec) -> tuple[pa.Array | None, pa.Array, 
             return _match(cells, FORMAT_RE[fmt]), cells, None
         return None, cells, None
     if t == "integer":
-        return read_integer(_numeric_text(cells, spec, integer=True))
+        return read_integer(numeric_text(cells, spec, integer=True))
     if t == "number":
-        return read_number(_numeric_text(cells, spec, integer=False))
+        return read_number(numeric_text(cells, spec, integer=False))
     if t == "boolean":
         trues = arrow.array(spec.props.get("trueValues", DEFAULT_TRUE), pa.string())
         falses = arrow.array(spec.props.get("falseValues", DEFAULT_FALSE), pa.string())
@@ -247,7 +272,7 @@ def _flags(n: int, rows: list[int]) -> pa.Array:
     return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(flags)])
 
 
-def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Array:
+def numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Array:
     """Apply ``bareNumber``, ``groupChar`` and ``decimalChar`` before the strict rule."""
     p = spec.props
     if p.get("bareNumber") is False:
@@ -266,7 +291,11 @@ def _numeric_text(cells: pa.Array, spec: FieldSpec, *, integer: bool) -> pa.Arra
 def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     try:
         values = pc.cast(cells, pa.int64())  # fast path: every present cell is plain digits
-        return pc.is_valid(cells), values, None
+        # ... or hexadecimal, which Arrow's cast also reads: not a Table Schema integer.
+        if not pc.any(
+            pc.fill_null(pc.match_substring(cells, "x", ignore_case=True), FALSE)
+        ).as_py():
+            return pc.is_valid(cells), values, None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     # Plain digits (most cells) need no regular expression; signed or bad cells do.
@@ -278,11 +307,26 @@ def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     try:
         return ok, pc.cast(digits, pa.int64()), None
     except pa.ArrowInvalid:
-        # Beyond 64 bits: valid integers, read one by one.
-        py = [int(v) if v is not None else None for v in digits.to_pylist()]
-        fits = [v is None or -(2**63) <= v < 2**63 for v in py]
-        values = arrow.array([v if f else None for v, f in zip(py, fits, strict=True)], pa.int64())
-        return ok, values, None
+        pass
+    # Beyond 64 bits: valid integers, null here and kept as text (Parsed.big). The
+    # canonical text is compared with the int64 limits as text (same length, so
+    # the order of the digits is the order of the numbers): no Python int is made.
+    canonical = canonical_integers(digits, ok)
+    magnitude = pc.ascii_ltrim(canonical, "-")
+    length = pc.binary_length(magnitude)
+    negative = pc.fill_null(pc.starts_with(canonical, "-"), FALSE)
+    limit = pc.if_else(negative, _INT64_MIN, _INT64_MAX)
+    nineteen = arrow.scalar(19, pa.int32())
+    fits = pc.or_(
+        pc.less(length, nineteen),
+        pc.and_(pc.equal(length, nineteen), pc.less_equal(magnitude, limit)),
+    )
+    fits = pc.fill_null(fits, FALSE)
+    return ok, pc.cast(pc.if_else(fits, canonical, NULL_STRING), pa.int64()), None
+
+
+_INT64_MAX = arrow.scalar(str(2**63 - 1), pa.string())
+_INT64_MIN = arrow.scalar(str(2**63), pa.string())  # the magnitude of the lowest
 
 
 def read_number(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:

@@ -31,6 +31,12 @@ from typing import Any
 import pyarrow as pa
 
 from statpub.tables import arrow
+from statpub.tables.limits import (
+    MAX_ROW_BYTES,
+    cell_too_large,
+    check_cells,
+    check_width,
+)
 from statpub.tables.spec import Dialect, TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
@@ -89,9 +95,10 @@ class Source:
 def _python_encoding(name: str) -> str:
     try:
         codec = codecs.lookup(name).name
+        io.TextIOWrapper(io.BytesIO(), encoding=codec)  # base64, rot13: codecs, not encodings
     except LookupError as exc:
         raise SourceError(
-            "encoding-error", f"unknown encoding {name!r}; declare a valid 'encoding'"
+            "encoding-error", f"unknown text encoding {name[:40]!r}; declare a valid 'encoding'"
         ) from exc
     return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
@@ -100,23 +107,31 @@ JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
 
 
 def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+    check_width(len(spec.fields), "the Table Schema has")
     if spec.compression is not None:
         return _open_compressed(spec, fast)
     if spec.format in JSON_FORMATS:
         return _open_json(spec)
     if spec.format == "parquet":
-        return _open_parquet(spec)
+        return _checked(_open_parquet(spec))
     for path in spec.files:
         if not path.is_file():
             raise SourceError("source-error", f"{path.name}: file not found")
     if fast and spec.dialect.plain:
         try:
-            return _open_csv_fast(spec)
+            return _checked(_open_csv_fast(spec))
         except NeedsSlowPath:
+            pass
+        except (ValueError, TypeError):  # pyarrow refuses the dialect (a non-ASCII delimiter)
             pass
     from statpub.tables.csvslow import open_csv_slow
 
-    return open_csv_slow(spec)
+    return _checked(open_csv_slow(spec))
+
+
+def _checked(source: Source) -> Source:
+    check_width(source.width, "the file has")
+    return source
 
 
 def _open_compressed(spec: TableSpec, fast: bool) -> Source:
@@ -174,11 +189,31 @@ def _open_parquet(spec: TableSpec) -> Source:
     def batches() -> Iterator[Batch]:
         row = 2
         for pf in files:
-            for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                yield Batch(columns=list(rb.columns), first_row=row)
-                row += rb.num_rows
+            try:
+                for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                    _check_text(rb, row)
+                    yield Batch(columns=list(rb.columns), first_row=row)
+                    row += rb.num_rows
+            except (OSError, pa.ArrowException) as exc:
+                raise SourceError(
+                    "source-error", f"cannot read the Parquet file after row {row - 1}: {exc}"
+                ) from exc
 
     return Source(labels=labels, width=len(labels), batches=batches())
+
+
+def _check_text(rb: pa.RecordBatch, row: int) -> None:
+    """Parquet text columns must be UTF-8: a writer can store any bytes as a string."""
+    for name, column in zip(rb.schema.names, rb.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid as exc:
+                raise SourceError(
+                    "encoding-error",
+                    f"column {name[:60]!r} holds text that is not UTF-8, in the rows from {row} "
+                    "on; rewrite the file with valid text",
+                ) from exc
 
 
 # CSV, fast path
@@ -192,13 +227,15 @@ def _read_head(spec: TableSpec) -> list[str] | None:
             head = fh.read(1 << 16)
             while True:
                 rows = list(csv.reader(io.StringIO(head), **csv_args(spec.dialect)))
-                more = fh.read(1 << 16)
+                more = fh.read(len(head))  # doubling: the header is parsed a few times at most
                 if len(rows) > 1 or not more:
                     break
                 head += more
-    except UnicodeDecodeError:
+                if len(head) > MAX_ROW_BYTES:
+                    raise cell_too_large(None, "the header row")
+    except UnicodeError:  # not valid in its encoding (or a UTF-16 file without a BOM)
         raise NeedsSlowPath() from None
-    except csv.Error:
+    except (csv.Error, ValueError, TypeError):  # a dialect the csv module refuses
         raise NeedsSlowPath() from None
     if not head:
         return None
@@ -323,7 +360,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                         yield ahead.popleft().result()
                 while ahead:
                     yield ahead.popleft().result()
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        except (pa.ArrowInvalid, UnicodeError) as exc:
             raise NeedsSlowPath() from exc
 
     def batches() -> Iterator[Batch]:
@@ -344,6 +381,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                     # the csv module tells the two apart.
                     raise NeedsSlowPath()
                 if cols and len(cols[0]):
+                    check_cells(cols, row)
                     yield Batch(columns=cols, first_row=row)
                     row += len(cols[0])
         if ragged:
@@ -368,6 +406,8 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
                 if not more:
                     break
                 block += more
+                if len(block) > MAX_ROW_BYTES:
+                    raise cell_too_large(None, "a line")
             end = block.rfind(b"\n") + 1 if len(block) >= step else len(block)
             end = end or len(block)
             yield offset, block, end

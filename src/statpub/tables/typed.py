@@ -53,13 +53,30 @@ def parse_typed(arr: pa.Array, spec: FieldSpec) -> Parsed:
     if _accepts(spec.type, arr.type):
         target = _TARGET.get(spec.type)
         values = arr
+        big = None
+        if spec.type == "integer" and arr.type == pa.uint64():
+            # Beyond int64: kept as text, as for a CSV (Parsed.big).
+            fits = pc.fill_null(pc.less_equal(arr, arrow.scalar(2**63 - 1, pa.uint64())), FALSE)
+            beyond = pc.and_(pc.invert(fits), present)
+            if pc.any(beyond).as_py():
+                big = pc.if_else(beyond, strings, NULL_STRING)
+                values = pc.if_else(fits, arr, arrow.null(pa.uint64()))
         if target is not None:
             if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
                 values = pc.assume_timezone(arr, "UTC")
-            values = pc.cast(values, target)
-        return Parsed(strings, missing, pc.fill_null(pa.nulls(len(arr), pa.bool_()), FALSE), values)
+            # Nanoseconds are cut to the microseconds statpub keeps (unsafe: truncating).
+            values = pc.cast(values, target, safe=not _finer(arr.type, target))
+        no = pc.fill_null(pa.nulls(len(arr), pa.bool_()), FALSE)
+        return Parsed(strings, missing, no, values, big=big)
     values = pa.nulls(len(arr), _TARGET.get(spec.type, pa.string()))
     return Parsed(strings, missing, present, values)
+
+
+def _finer(t: pa.DataType, target: pa.DataType) -> bool:
+    """A timestamp or time of finer unit than ``target``'s."""
+    units = ("s", "ms", "us", "ns")
+    unit = getattr(t, "unit", None)
+    return unit in units and units.index(unit) > units.index(getattr(target, "unit", "us"))
 
 
 def _castable_to_string(t: pa.DataType) -> bool:

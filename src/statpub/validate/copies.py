@@ -20,8 +20,8 @@ def copy_pairs(pkg: Package) -> list[tuple[Resource, Resource]]:
     """(csv resource, parquet resource) pairs in descriptor order."""
     by_stem: dict[str, dict[str, Resource]] = {}
     for res in pkg.resources:
-        if len(res.paths) != 1 or res.compression is not None:
-            continue
+        if len(res.paths) != 1 or len(res.files) != 1 or res.compression is not None:
+            continue  # (a path the policy refused has no file)
         p = PurePosixPath(res.paths[0])
         by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = res
     return [

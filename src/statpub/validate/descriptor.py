@@ -1,8 +1,8 @@
 """Checks on the package descriptor: the official profiles, then statpub's rules beyond them.
 
-The package and each resource are checked against their Data Package profile
-(:mod:`statpub.package.profiles`; each schema and dialect was checked when the
-package was resolved, and what it found is on the resource). Then the rules of
+The package, each resource, schema and dialect were checked against their
+Data Package profile (:mod:`statpub.package.profiles`) when the package was
+resolved: what that found is on the package and its resources. Then the rules of
 :data:`RULES`: what the specs say in words and no profile can check, each a
 MUST (an error) or a SHOULD (a warning). The files' sizes and hashes are
 checked by :func:`statpub.package.check_files`.
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from statpub import semver
-from statpub.package import Package, Resource, profiles
+from statpub.package import Package, Resource
 from statpub.report import ERROR, WARNING, Issue
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -23,8 +23,7 @@ _PATH_CODES = {"path-unsafe", "file-missing", "file-not-regular"}
 
 
 def check_descriptor(pkg: Package) -> list[Issue]:
-    issues: list[Issue] = list(pkg.issues)
-    issues += _profile_issues(pkg)
+    issues: list[Issue] = list(pkg.issues)  # the profile's verdict on the package, among them
     for res in pkg.resources:
         issues.extend(res.problems)
     for code, severity, rule in RULES:
@@ -32,39 +31,6 @@ def check_descriptor(pkg: Package) -> list[Issue]:
             issues.append(Issue(code, message, path=where.path, resource=where.resource,
                                 field=field, severity=severity))  # fmt: skip
     return issues
-
-
-def _profile_issues(pkg: Package) -> list[Issue]:
-    label = pkg.descriptor_label
-    if pkg.descriptor_path is None:
-        return []  # a table named on the command line: statpub wrote its descriptor
-    choice = profiles.choose(pkg.descriptor, "package")
-    out = [_profile_note(label, None, choice.note)] if choice.note else []
-    out += [
-        Issue("descriptor-error", f"{p.path}: {p.message}" if p.path else p.message, path=label)
-        for p in profiles.check(pkg.descriptor, "package", choice.version)
-    ]
-    entries = pkg.descriptor.get("resources")
-    for res in pkg.resources:
-        entry = entries[res.index] if isinstance(entries, list) else None
-        if not isinstance(entry, dict):
-            continue  # resolving said so
-        where = f"resources[{res.index}]"
-        res_choice = profiles.choose(entry, "resource", choice.version)
-        if res_choice.note:
-            out.append(_profile_note(label, res.name, res_choice.note))
-        has_path_problem = any(p.type in _PATH_CODES for p in res.problems)
-        for p in profiles.check(entry, "resource", res_choice.version, where):
-            if has_path_problem and p.path.startswith(f"{where}.path"):
-                continue  # the path policy already said what is wrong with it
-            out.append(
-                Issue("descriptor-error", f"{p.path}: {p.message}", path=label, resource=res.name)
-            )
-    return out
-
-
-def _profile_note(label: str, resource: str | None, note: str) -> Issue:
-    return Issue("profile-not-checked", note, path=label, resource=resource, severity=WARNING)
 
 
 # statpub's rules: (code, severity, rule). A rule yields (where, field, message).

@@ -53,6 +53,9 @@ def text_rows(
         invalid = parsed.invalid if take is None else pc.take(parsed.invalid, take)
         props = f.props or {"type": f.type}
         cells = [None if v is None else format_cell(v, props) for v in values.to_pylist()]
+        if parsed.big is not None:  # integers beyond 64 bits, as canonical text
+            big = parsed.big if take is None else pc.take(parsed.big, take)
+            cells = [c if b is None else b for c, b in zip(cells, big.to_pylist(), strict=True)]
         if pc.any(invalid).as_py():
             text = strings.to_pylist()
             bad = invalid.to_pylist()

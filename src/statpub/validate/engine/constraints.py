@@ -8,17 +8,18 @@ frictionless-py does not enforce it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 
 from statpub.tables import arrow
 from statpub.tables import compute as pc
-from statpub.tables.arrow import NULL_STRING, TRUE
-from statpub.tables.lexical import Parsed, parse_literal
+from statpub.tables.arrow import FALSE, TRUE
+from statpub.tables.lexical import Parsed, parse, parse_literal
 from statpub.tables.spec import FieldSpec
+from statpub.validate.engine.patterns import compile_pattern
 
 # The order frictionless-py tests them in, so issues in one cell come out alike.
 ORDER = (
@@ -58,15 +59,27 @@ class Failure:
 
 
 @dataclass
+class ValueSet:
+    """The values of an ``enum`` or of ``categories``, as logical values.
+
+    For an integer field, ``values`` holds those in int64 and ``beyond`` the
+    canonical text of the others (see ``Parsed.big``).
+    """
+
+    values: pa.Array
+    beyond: pa.Array | None
+
+
+@dataclass
 class Prepared:
     """A field's constraints with their values read once, not once per batch."""
 
     spec: FieldSpec
-    bounds: dict[str, Any]
-    enum: pa.Array | None
-    categories: pa.Array | None
-    pattern: str | None
-    python_pattern: re.Pattern[str] | None
+    bounds: dict[str, Any]  # Arrow scalars; Decimals for integer fields (any size)
+    enum: ValueSet | None
+    categories: ValueSet | None
+    pattern: str | None  # as RE2 reads it (see patterns.translate)
+    compiled: Any  # the pattern compiled by RE2 (google-re2), for the cells Arrow does not take
     problems: list[str]
 
 
@@ -76,9 +89,11 @@ def prepare(spec: FieldSpec, value_type: pa.DataType) -> Prepared:
     bounds: dict[str, Any] = {}
     for name in _COMPARE:
         if name in c and spec.type in _SUPPORTED[name]:
-            value = parse_literal(c[name], spec)
+            value = literal(c[name], spec)
             if value is None:
-                problems.append(f"constraint {name} {c[name]!r} is not a valid {spec.type}")
+                problems.append(f"constraint {name} {_short(c[name])} is not a valid {spec.type}")
+            elif spec.type == "integer":
+                bounds[name] = value
             else:
                 bounds[name] = arrow.scalar(value, value_type)
     enum = _value_set(c.get("enum"), spec, value_type, "enum", problems)
@@ -88,38 +103,74 @@ def prepare(spec: FieldSpec, value_type: pa.DataType) -> Prepared:
         # code is one error, the enum's, as frictionless-py reports it.
         cats = None
     pattern = c.get("pattern") if spec.type == "string" else None
-    python_pattern = None
+    compiled = None
     if isinstance(pattern, str):
-        try:
-            python_pattern = re.compile(f"^{pattern}$")
-        except re.error as exc:
-            problems.append(
-                f"constraint pattern {pattern!r} is not a valid regular expression: {exc}"
-            )
+        found = compile_pattern(pattern)
+        if isinstance(found, str):
+            problems.append(found)
             pattern = None
+        else:
+            pattern, compiled = found
     else:
         pattern = None
-    return Prepared(spec, bounds, enum, cats, pattern, python_pattern, problems)
+    return Prepared(spec, bounds, enum, cats, pattern, compiled, problems)
 
 
 def _value_set(
     values: Any, spec: FieldSpec, value_type: pa.DataType, what: str, problems: list[str]
-) -> pa.Array | None:
+) -> ValueSet | None:
     if not isinstance(values, list):
         return None
     logical = []
     for v in values:
-        parsed = parse_literal(v, spec)
+        parsed = literal(v, spec)
         if parsed is None:
-            problems.append(f"{what} value {v!r} is not a valid {spec.type}")
+            problems.append(f"{what} value {_short(v)} is not a valid {spec.type}")
         else:
             logical.append(parsed)
-    return arrow.array(logical, value_type)
+    if spec.type == "integer":  # in int64, the values; beyond, their canonical text
+        fit = [int(v) for v in logical if _INT64[0] <= v <= _INT64[1]]
+        beyond = [str(int(v)) for v in logical if not _INT64[0] <= v <= _INT64[1]]
+        return ValueSet(arrow.array(fit, pa.int64()), arrow.array(beyond, pa.string()))
+    if pa.types.is_floating(value_type):
+        logical = [float(v) + 0.0 for v in logical]  # -0 is 0
+    return ValueSet(arrow.array(logical, value_type), None)
 
 
-def _within(a: pa.Array, b: pa.Array) -> bool:
+_INT64 = (Decimal(-(2**63)), Decimal(2**63 - 1))
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def literal(value: Any, spec: FieldSpec) -> Any:
+    """A constraint value as the field's logical value; an integer as a Decimal (any size).
+
+    None when it is not a valid value of the field.
+    """
+    if spec.type != "integer":
+        return parse_literal(value, spec)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if not isinstance(value, str):
+        return None
+    plain = FieldSpec(name=spec.name, type="integer", props=spec.props, missing_values=[])
+    parsed = parse(arrow.array([value], pa.string()), plain)
+    if parsed.invalid[0].as_py():
+        return None
+    if parsed.big is not None and parsed.big[0].is_valid:
+        return Decimal(parsed.big[0].as_py())
+    return Decimal(parsed.values[0].as_py())
+
+
+def _within(a: ValueSet, b: ValueSet) -> bool:
     """Every value of ``a`` is in ``b``."""
-    return bool(pc.all(pc.is_in(a, value_set=b)).as_py() is not False)
+    pairs = [(a.values, b.values)]
+    if a.beyond is not None and len(a.beyond):
+        pairs.append((a.beyond, b.beyond if b.beyond is not None else a.beyond[:0]))
+    return all(pc.all(pc.is_in(x, value_set=y)).as_py() is not False for x, y in pairs)
 
 
 def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
@@ -144,40 +195,83 @@ def failures(p: Prepared, parsed: Parsed) -> list[Failure]:
     if p.pattern is not None:
         add("pattern", pc.invert(pattern_matches(p, parsed.values)))
     for name, bound in p.bounds.items():
-        add(name, pc.invert(_COMPARE[name](parsed.values, bound)))
-    if p.enum is not None:
-        add("enum", pc.invert(pc.is_in(parsed.values, value_set=p.enum)))
-    if p.categories is not None:
-        add("categories", pc.invert(pc.is_in(parsed.values, value_set=p.categories)))
+        if isinstance(bound, Decimal):
+            add(name, _integer_bound_fails(name, bound, parsed))
+        else:
+            add(name, pc.invert(_COMPARE[name](parsed.values, bound)))
+    for name, value_set in (("enum", p.enum), ("categories", p.categories)):
+        if value_set is not None:
+            add(name, pc.invert(_in(parsed, value_set)))
     return out
 
 
-def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
-    """Python ``re`` semantics (as frictionless), at RE2 speed where they agree.
+def _in(parsed: Parsed, value_set: ValueSet) -> pa.Array:
+    """Where each value is one of ``value_set`` (logical values: -0 is 0)."""
+    values = parsed.values
+    if pa.types.is_floating(values.type):
+        values = pc.add(values, arrow.scalar(0.0, values.type))
+    found = pc.fill_null(pc.is_in(values, value_set=value_set.values), FALSE)
+    if parsed.big is not None:
+        beyond = value_set.beyond if value_set.beyond is not None else arrow.array([], pa.string())
+        found = pc.or_(found, pc.fill_null(pc.is_in(parsed.big, value_set=beyond), FALSE))
+    return found
 
-    RE2 and ``re`` agree on printable ASCII text, for patterns RE2 accepts.
-    The other cells (few, in practice) go through ``re`` once per distinct value.
+
+def _integer_bound_fails(name: str, bound: Decimal, parsed: Parsed) -> pa.Array:
+    """Where an integer breaks ``name`` (minimum ...) against ``bound``, of any size.
+
+    Values in int64 are compared by Arrow; the few beyond it, one by one as Decimals.
     """
-    assert p.python_pattern is not None and p.pattern is not None
+    compare = _PYTHON_COMPARE[name]
+    if _INT64[0] <= bound <= _INT64[1]:
+        fails = pc.invert(_COMPARE[name](parsed.values, arrow.i64(int(bound))))
+    else:  # every int64 value is on one side of a bound beyond it
+        passes = compare(Decimal(0), bound)
+        fails = pc.if_else(pc.is_valid(parsed.values), arrow.scalar(not passes, pa.bool_()),
+                           arrow.null(pa.bool_()))  # fmt: skip
+    fails = pc.fill_null(fails, FALSE)
+    if parsed.big is not None:
+        big = parsed.big.to_pylist()
+        rows = [k for k, v in enumerate(big) if v is not None and not compare(Decimal(v), bound)]
+        if rows:
+            fails = pc.or_(fails, _flags(len(big), rows))
+    return fails
+
+
+def _flags(n: int, rows: list[int]) -> pa.Array:
+    flags = [False] * n
+    for k in rows:
+        flags[k] = True
+    return arrow.array(flags, pa.bool_())
+
+
+_PYTHON_COMPARE = {
+    "minimum": lambda v, b: v >= b,
+    "maximum": lambda v, b: v <= b,
+    "exclusiveMinimum": lambda v, b: v > b,
+    "exclusiveMaximum": lambda v, b: v < b,
+}
+
+
+def pattern_matches(p: Prepared, values: pa.Array) -> pa.Array:
+    """Whether each cell matches the pattern as a whole: RE2, linear in the cell, always.
+
+    Every cell goes through Arrow's RE2 kernel, a column at a time (non-ASCII
+    text and line ends included: the semantics are RE2's throughout). The
+    pattern was compiled by google-re2 first, which refuses what RE2 cannot
+    match in linear time; should Arrow's kernel refuse a pattern google-re2
+    took, google-re2 matches each distinct value instead.
+    """
+    assert p.compiled is not None and p.pattern is not None
     if arrow.repetitive(values):
         # Codes and the like: match each distinct value once.
         encoded = pc.dictionary_encode(values)
         return pc.take(pattern_matches(p, encoded.dictionary), encoded.indices)
-    # Printable ASCII: no newline, and none of the control characters ``re`` counts as space.
-    python_only = pc.invert(pc.fill_null(pc.ascii_is_printable(values), TRUE))
     try:
-        fast = pc.match_substring_regex(values, f"^(?:{p.pattern})$")
+        return pc.match_substring_regex(values, f"^(?:{p.pattern})$")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        fast = None
-        python_only = pc.is_valid(values)
-    if fast is not None and not pc.any(python_only).as_py():
-        return fast
-    slow_values = pc.if_else(python_only, values, NULL_STRING)
-    encoded = pc.dictionary_encode(slow_values)
-    pattern = p.python_pattern
-    matched = [bool(pattern.match(v)) for v in encoded.dictionary.to_pylist()]
-    oks = arrow.array(matched, pa.bool_())
-    slow = pc.take(oks, encoded.indices)
-    if fast is None:
-        return slow
-    return pc.if_else(python_only, slow, fast)
+        pass
+    encoded = pc.dictionary_encode(values)
+    fullmatch = p.compiled.fullmatch
+    matched = [fullmatch(v) is not None for v in encoded.dictionary.to_pylist()]
+    return pc.take(arrow.array(matched, pa.bool_()), encoded.indices)

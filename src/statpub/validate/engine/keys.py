@@ -22,7 +22,10 @@ import pyarrow as pa
 
 from statpub.tables import arrow
 from statpub.tables import compute as pc
+from statpub.tables.arrow import NULL_STRING
 from statpub.tables.hashing import row_hashes
+from statpub.tables.lexical import Parsed, numeric_text
+from statpub.tables.spec import FieldSpec
 
 _NUMERIC = ("integer", "number", "year")
 SMALL = 20_000  # rows of keys kept as they are, before hashing
@@ -31,13 +34,91 @@ Array = np.ndarray[Any, Any]
 
 
 def canonical(values: pa.Array, ftype: str, *, as_float: bool = False) -> pa.Array:
-    """Values that compare equal exactly when frictionless-py's would."""
+    """Values that compare equal exactly when their logical values are equal."""
     if as_float and ftype in _NUMERIC:
         values = pc.cast(values, pa.float64())
     if pa.types.is_floating(values.type):
         # -0.0 equals 0.0; adding 0.0 turns the one into the other.
         values = pc.add(values, arrow.scalar(0.0, values.type))
     return values
+
+
+def key_columns(parsed: Parsed, field: FieldSpec, *, as_float: bool = False) -> list[pa.Array]:
+    """The columns a field adds to a key: equal exactly when the values are equal.
+
+    Integers are int64 plus, beyond it, their canonical text (always both
+    columns, so every batch hashes alike). Numbers are their float64 (NaN never
+    equals anything) plus the decimal value as written: ``0.1`` and
+    ``0.10000000000000001`` are one float64 but two keys. A foreign key
+    compares integers and numbers by that decimal value alone, so that the
+    integer ``1`` finds the number ``1.0``.
+    """
+    values = parsed.values
+    if field.type == "integer" and not as_float:
+        big = parsed.big if parsed.big is not None else pa.nulls(len(values), pa.string())
+        return [values, big]
+    if field.type in ("integer", "number"):
+        present = pc.is_valid(values)
+        if parsed.big is not None:
+            present = pc.or_(present, pc.is_valid(parsed.big))
+        text = numeric_text(parsed.strings, field, integer=field.type == "integer")
+        written = decimal_text(pc.if_else(present, text, NULL_STRING), values)
+        if as_float:
+            return [written]
+        return [canonical(values, field.type), written]
+    return [canonical(values, field.type, as_float=as_float)]
+
+
+_DECIMAL = r"^(?P<sign>[+-]?)(?P<int>[0-9]*)(?:\.(?P<frac>[0-9]*))?(?:[eE][+]?(?P<exp>-?[0-9]+))?$"
+
+
+def decimal_text(text: pa.Array, values: pa.Array) -> pa.Array:
+    """Each number as ``[-]DIGITSeEXP`` with no leading or trailing zero in DIGITS (``0`` for
+    zero): two numbers written alike in value (``1.50``, ``15E-1``) get one text.
+
+    Cells that are not decimal text (``INF``, Parquet values) take their value's text.
+    """
+    parts = pc.extract_regex(text, _DECIMAL)
+    sign, whole, frac, exp = (pc.struct_field(parts, [i]) for i in range(4))
+    digits = pc.binary_join_element_wise(whole, frac, "")
+    try:
+        exponent = pc.cast(pc.if_else(pc.equal(pc.binary_length(exp), _ZERO), "0", exp),
+                           pa.int64())  # fmt: skip
+    except pa.ArrowInvalid:  # an exponent beyond 64 bits: one by one
+        return _decimal_text_slowly(text, values)
+    exponent = pc.subtract(exponent, pc.cast(pc.binary_length(frac), pa.int64()))
+    lead = pc.ascii_ltrim(digits, "0")
+    mantissa = pc.ascii_rtrim(lead, "0")
+    exponent = pc.add(
+        exponent, pc.cast(pc.subtract(pc.binary_length(lead), pc.binary_length(mantissa)),
+                          pa.int64()))  # fmt: skip
+    zero = pc.equal(pc.binary_length(mantissa), _ZERO)
+    negative = pc.and_(pc.equal(sign, "-"), pc.invert(zero))
+    out = pc.binary_join_element_wise(mantissa, pc.cast(exponent, pa.string()), "e")
+    out = pc.if_else(negative, pc.binary_join_element_wise("-", out, ""), out)
+    out = pc.if_else(zero, "0", out)
+    other = pc.cast(canonical(pc.cast(values, pa.float64()), "number"), pa.string())
+    return pc.if_else(pc.is_valid(parts), out, pc.if_else(pc.is_valid(text), other, NULL_STRING))
+
+
+def _decimal_text_slowly(text: pa.Array, values: pa.Array) -> pa.Array:
+    from decimal import Decimal, InvalidOperation
+
+    out: list[str | None] = []
+    for cell, value in zip(text.to_pylist(), values.to_pylist(), strict=True):
+        if cell is None:
+            out.append(None)
+            continue
+        try:
+            d = Decimal(cell)
+        except InvalidOperation:
+            out.append(repr(value))
+            continue
+        out.append("0" if d.is_zero() else f"{d.normalize():e}")
+    return arrow.array(out, pa.string())
+
+
+_ZERO = arrow.scalar(0, pa.int32())
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pyarrow as pa
 from statpub.report import Issue
 from statpub.tables import compute as pc
 from statpub.tables.arrow import FALSE
-from statpub.tables.spec import TableSpec
+from statpub.tables.spec import FieldSpec, TableSpec
 from statpub.validate.engine import keys, messages
 
 if TYPE_CHECKING:
@@ -61,9 +61,11 @@ def _all(masks: list[pa.Array]) -> pa.Array:
 
 
 class KeyPlans:
-    def __init__(self, spec: TableSpec, position: dict[str, int], types: dict[str, str]) -> None:
+    def __init__(
+        self, spec: TableSpec, position: dict[str, int], fields: dict[str, FieldSpec]
+    ) -> None:
         self.spec = spec
-        self.types = types
+        self.fields = fields
 
         def key(names: list[str], as_float: bool = False) -> _Key | None:
             if not names or not all(n in position for n in names):
@@ -90,11 +92,15 @@ class KeyPlans:
     def active(self) -> bool:
         return bool(self.primary or self.unique or self.unique_keys or self.foreign)
 
-    def _columns(self, parsed: list[Parsed], k: _Key) -> list[pa.Array]:
-        return [
-            keys.canonical(parsed[p].values, self.types[n], as_float=k.as_float)
-            for n, p in zip(k.names, k.positions, strict=True)
-        ]
+    def _columns(self, parsed: list[Parsed], k: _Key) -> tuple[list[pa.Array], list[pa.Array]]:
+        """The key's columns (a field may give more than one), and where each field is empty."""
+        columns: list[pa.Array] = []
+        empty: list[pa.Array] = []
+        for n, p in zip(k.names, k.positions, strict=True):
+            own = keys.key_columns(parsed[p], self.fields[n], as_float=k.as_float)
+            columns += own
+            empty.append(_all([pc.is_null(c) for c in own]))
+        return columns, empty
 
     def collect(
         self,
@@ -108,8 +114,7 @@ class KeyPlans:
         rows = row_numbers()
         spec = self.spec
         if self.primary is not None:
-            cols = self._columns(parsed, self.primary)
-            nulls = [pc.is_null(c) for c in cols]
+            cols, nulls = self._columns(parsed, self.primary)
             all_null = _all(nulls)
             for k in pc.indices_nonzero(all_null).to_pylist() if pc.any(all_null).as_py() else []:
                 issues.append(
@@ -143,18 +148,17 @@ class KeyPlans:
                     )
             self.primary.keyset.add(cols, rows, _keep(_skip([all_null, *map(_nan, cols)])))
         for k in self.unique:
-            cols = self._columns(parsed, k)
-            k.keyset.add(cols, rows, _keep(_skip([pc.is_null(cols[0]), _nan(cols[0])])))
+            cols, nulls = self._columns(parsed, k)
+            k.keyset.add(cols, rows, _keep(_skip([nulls[0], *map(_nan, cols)])))
         for k in self.unique_keys:
-            cols = self._columns(parsed, k)
-            nulls = [pc.is_null(c) for c in cols]
+            cols, nulls = self._columns(parsed, k)
             k.keyset.add(cols, rows, _keep(_skip([*nulls, *map(_nan, cols)])))
         for _fk, target, ref in self.foreign:
-            cols = self._columns(parsed, target)
-            target.keyset.add(cols, rows, pc.invert(_all([pc.is_null(c) for c in cols])))
+            cols, nulls = self._columns(parsed, target)
+            target.keyset.add(cols, rows, pc.invert(_all(nulls)))
             if ref is not None:
-                rcols = self._columns(parsed, ref)
-                ref.keyset.add(rcols, rows, pc.invert(_all([pc.is_null(c) for c in rcols])))
+                rcols, rnulls = self._columns(parsed, ref)
+                ref.keyset.add(rcols, rows, pc.invert(_all(rnulls)))
         return issues
 
     def finish(self, ctx: Context) -> list[tuple[int, Issue]]:

@@ -120,7 +120,7 @@ def _collect(spec: TableSpec, fields: list[str], *, fast: bool) -> keys.KeySet |
         for f in fields:
             col = columns[position[f]]
             parsed = parse_column(batch.columns[position[f]], col)
-            cols.append(keys.canonical(parsed.values, col.type, as_float=True))
+            cols += keys.key_columns(parsed, col, as_float=True)
         all_null = pc.is_null(cols[0])
         for c in cols[1:]:
             all_null = pc.and_(all_null, pc.is_null(c))

@@ -120,7 +120,7 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool, early: Early | None = N
         if col.type not in KNOWN_TYPES:
             emit.add("schema-error", f"field {col.name!r} has an unknown type {col.type!r}; "
                      "use a Table Schema type", None, col.name)  # fmt: skip
-    plans = KeyPlans(spec, position, {c.name: c.type for c in columns})
+    plans = KeyPlans(spec, position, {c.name: c for c in columns})
     with early.reading if early is not None else Prefetch(source.batches) as reading:
         # The reader thread parses the first batches while the rest starts up.
         prepared = [_prepare(col, emit) for col in columns]
