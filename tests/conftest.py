@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from services import require_service
+from services import SOURCES, require_service, sources_location
 
 ROOT = Path(__file__).resolve().parent.parent
-# The captured source texts live beside the checkout (see README); CI has them.
-SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +19,11 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def sources_dir() -> Path:
-    require_service("source texts", SHARED_SOURCES.is_dir(), f"{SHARED_SOURCES} not found")
-    return SHARED_SOURCES
+    """The captured source texts (see services.sources_location); absent, the test skips."""
+    where = sources_location()
+    why = f"no folder {where} (set STATPUB_SOURCES to the captured source texts)"
+    require_service("source texts", where.is_dir(), why, required_by=SOURCES)
+    return where
 
 
 @pytest.fixture
