@@ -10,6 +10,7 @@ Two families, because callers (and CI) must tell them apart:
 
 from __future__ import annotations
 
+from os import PathLike
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,18 +18,34 @@ if TYPE_CHECKING:
 
 
 class StatpubError(Exception):
-    """The requested operation could not run."""
+    """The requested operation could not run; ``path`` is the file or folder at fault, if any."""
 
-    def __init__(self, message: str, *, code: str = "could-not-run") -> None:
+    def __init__(
+        self, message: str, *, code: str = "could-not-run", path: str | PathLike[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.path = None if path is None else str(path)
 
 
 class InvalidInput(Exception):
-    """The input was read but is not valid; ``issues`` says where and why."""
+    """The input was read but is not valid; ``issues`` says where and why.
 
-    def __init__(self, issues: list[Issue], summary: str = "the input is invalid") -> None:
+    ``code`` names the failure as a whole (e.g. ``release-refused``), ``path`` the
+    file or folder it concerns, when there is one.
+    """
+
+    def __init__(
+        self,
+        issues: list[Issue],
+        summary: str = "the input is invalid",
+        *,
+        code: str = "invalid-input",
+        path: str | PathLike[str] | None = None,
+    ) -> None:
         super().__init__(summary)
         self.issues = issues
         self.summary = summary
+        self.code = code
+        self.path = None if path is None else str(path)

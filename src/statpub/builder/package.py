@@ -83,7 +83,10 @@ def build(
         report = _validate(staging, None, label=str(out_dir))
         if not report.valid:
             raise InvalidInput(
-                report.errors, summary="the built package is invalid; nothing was replaced"
+                report.errors,
+                summary="the built package is invalid; nothing was replaced",
+                code="package-invalid",
+                path=out_dir,
             )
     report.extend(quotes.missing, check="quotes")
     return BuildResult(

@@ -8,6 +8,7 @@ its function, so ``statpub --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import json
 from typing import Any
 
 import click
@@ -30,8 +31,30 @@ COMMANDS: dict[str, str] = {
 }
 
 
+ARGS = "statpub.args"  # key in ctx.meta: the arguments as given, to see if --json was asked
+
+
+def json_requested(args: list[str]) -> bool:
+    return any(
+        a in ("--json", "--format=json") or (a == "--format" and nxt == "json")
+        for a, nxt in zip(args, [*args[1:], ""], strict=True)
+    )
+
+
+def usage_error_json(exc: click.ClickException, args: list[str]) -> None:
+    """Under --json, a usage error (bad option, bad value) is a JSON document too."""
+    if json_requested(args):
+        error = {"type": "bad-usage", "message": exc.format_message(), "path": None}
+        click.echo(json.dumps({"error": error}, indent=2, ensure_ascii=False))
+
+
 class LazyGroup(click.Group):
-    """A group whose subcommands live in their own modules and load on demand."""
+    """A group whose subcommands live in their own modules and load on demand.
+
+    It also keeps the error contract for click's own errors: with --json, a usage
+    error prints ``{"error": {"type": "bad-usage", ...}}`` on stdout (exit 2), as
+    statpub's own errors do (see cli.options.handle_errors).
+    """
 
     def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -47,6 +70,21 @@ class LazyGroup(click.Group):
             command: click.Command = getattr(module, attr)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        given = ctx.meta[ARGS] = list(args)  # click's parser consumes ``args``
+        try:
+            return super().parse_args(ctx, args)
+        except click.ClickException as exc:
+            usage_error_json(exc, given)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            usage_error_json(exc, ctx.meta.get(ARGS, []))
+            raise
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})

@@ -30,8 +30,16 @@ from statpub.cli.options import echo_json, handle_errors, package_argument
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the JSON-LD to this file (atomically) instead of stdout.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Failures too as JSON on stdout; with --out, print what was written as JSON.",
+)
 @handle_errors
-def catalog(package_dir: Path, fmt: str, base_url: str | None, out_path: Path | None) -> None:
+def catalog(
+    package_dir: Path, fmt: str, base_url: str | None, out_path: Path | None, as_json: bool
+) -> None:
     """Print catalogue metadata for a built package, as JSON-LD.
 
     Both formats come from the same metadata: title, description, version,
@@ -56,4 +64,7 @@ def catalog(package_dir: Path, fmt: str, base_url: str | None, out_path: Path | 
     from statpub.publish.catalog import write_jsonld
 
     write_jsonld(result.document, out_path)
-    click.echo(f"wrote {out_path} ({fmt})", err=True)
+    if as_json:
+        echo_json({"written": str(out_path), "format": fmt})
+    else:
+        click.echo(f"wrote {out_path} ({fmt})", err=True)

@@ -7,6 +7,7 @@ import json
 import os
 import posixpath
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,30 +55,70 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
 
+def wants_json(params: dict[str, Any]) -> bool:
+    """Whether a command's parameters ask for JSON on stdout (``--json`` or ``--format json``)."""
+    return bool(params.get("as_json")) or params.get("fmt") == "json"
+
+
+def error_document(
+    code: str, message: str, path: str | None = None, issues: list[Issue] | None = None
+) -> dict[str, Any]:
+    """What a failing command prints on stdout under ``--json``."""
+    error: dict[str, Any] = {"type": code, "message": message, "path": path}
+    if issues is not None:
+        error["issues"] = [i.to_dict() for i in issues]
+    return {"error": error}
+
+
+def fail(status: int, text: str, document: dict[str, Any], as_json: bool) -> None:
+    """Say why on stderr (and, under --json, as one JSON document on stdout), then exit."""
+    click.echo(text, err=True)
+    if as_json:
+        echo_json(document)
+    sys.exit(status)
+
+
 def handle_errors(f: F) -> F:
-    """Turn library exceptions into a message on stderr and the documented exit code."""
+    """Turn every failure into a message and the documented exit code.
+
+    StatpubError (could not run) exits 2, InvalidInput (the input is wrong) exits 1,
+    with the message on stderr; under --json stdout also gets one JSON document,
+    ``{"error": {"type", "message", "path"}}``, so a caller parsing stdout always
+    has something to parse. An unexpected exception is a bug: it exits 2 with
+    "statpub could not run: ... please report", never a traceback (set
+    STATPUB_DEBUG=1 to see one). Click's own exceptions (usage errors, --help)
+    pass through to click.
+    """
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = wants_json(kwargs)
         try:
             return f(*args, **kwargs)
-        except StatpubError as exc:
-            click.echo(f"error [{exc.code}]: {exc.message}", err=True)
-            sys.exit(EXIT_CANNOT_RUN)
-        except InvalidInput as exc:
-            click.echo(f"{exc.summary}:", err=True)
-            for issue in exc.issues:
-                click.echo(format_issue(issue), err=True)
-            sys.exit(EXIT_INVALID)
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # a bug: still "could not run", never "invalid data"
-            click.echo(
-                f"statpub could not run: {type(exc).__name__}: {_short(str(exc))}; this is a bug "
-                "in statpub, please report it",
-                err=True,
+        except StatpubError as exc:
+            doc = error_document(exc.code, exc.message, exc.path)
+            fail(EXIT_CANNOT_RUN, f"error [{exc.code}]: {exc.message}", doc, as_json)
+        except InvalidInput as exc:
+            text = "\n".join([f"{exc.summary}:", *(format_issue(i) for i in exc.issues)])
+            doc = error_document(exc.code, exc.summary, exc.path, exc.issues)
+            fail(EXIT_INVALID, text, doc, as_json)
+        except OSError as exc:  # the machine refused: permissions, a full disk, a lost mount
+            where = f"{exc.filename}: " if exc.filename else ""
+            message = f"{where}{exc.strerror or exc}"
+            path = None if exc.filename is None else str(exc.filename)
+            doc = error_document("os-error", message, path)
+            fail(EXIT_CANNOT_RUN, f"error [os-error]: {message}", doc, as_json)
+        except Exception as exc:
+            if os.environ.get("STATPUB_DEBUG") == "1":
+                traceback.print_exc()
+            message = (
+                f"statpub could not run: {type(exc).__name__}: {_short(str(exc))}. This is a "
+                "bug in statpub: please report it with the command you ran (STATPUB_DEBUG=1 "
+                "shows the traceback)"
             )
-            sys.exit(EXIT_CANNOT_RUN)
+            fail(EXIT_CANNOT_RUN, message, error_document("internal-error", message), as_json)
 
     return wrapper  # type: ignore[return-value]
 

@@ -41,7 +41,9 @@ INDICATOR_FIELDS = {
 def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
     """Read ``folder``; raise InvalidInput listing every problem found."""
     if not folder.is_dir():
-        raise StatpubError(f"{folder}: figures folder not found", code="file-not-found")
+        raise StatpubError(
+            f"{folder}: figures folder not found", code="file-not-found", path=folder
+        )
     vocab = _vocabularies(schemas)
     issues: list[Issue] = []
 
@@ -76,7 +78,10 @@ def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
     issues += _duplicates(figures, sources)
     if issues:
         raise InvalidInput(
-            issues, summary=f"{folder}: the figure files have {len(issues)} problem(s)"
+            issues,
+            summary=f"{folder}: the figure files have {len(issues)} problem(s)",
+            code="figures-invalid",
+            path=folder,
         )
     return FigureSet(
         package=package or {},

@@ -153,7 +153,9 @@ def _release(
         issues += _version_issues(paths, figset, version, date, last)
         if issues:
             raise InvalidInput(
-                issues, summary=f"release refused: {len(issues)} problem(s); nothing was written"
+                issues,
+                summary=f"release refused: {len(issues)} problem(s); nothing was written",
+                code="release-refused",
             )
         reasons = _reasons(reasons_given, changes, figset)
         rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
@@ -527,5 +529,7 @@ def _validate(folder: Path, previous: Path | None) -> None:
     report = validate(folder, options=Options(previous=str(previous) if previous else None))
     if not report.valid:
         raise InvalidInput(
-            report.errors, summary="the new version would be invalid; nothing was written"
+            report.errors,
+            summary="the new version would be invalid; nothing was written",
+            code="release-refused",
         )

@@ -48,6 +48,7 @@ def read_revisions(figures_dir: Path) -> list[dict[str, Any]]:
                 f"{path}:{n}: release_date {row.get('release_date')!r} is not a YYYY-MM-DD date; "
                 "this file is written by `statpub release`: restore it from git",
                 code="revisions-log-invalid",
+                path=path,
             ) from exc
     return rows
 
