@@ -85,13 +85,15 @@ def test_cli_json_is_the_result(built_package: Path, tmp_path: Path) -> None:
     assert out.read_bytes() == first
 
 
-def test_default_name_is_name_and_version(
+def test_default_is_name_and_version_in_dist(
     built_package: Path, package: Package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Without --out the zip goes to dist/ (ignored by git), never loose in the folder."""
     monkeypatch.chdir(tmp_path)
     run = CliRunner().invoke(main, ["bundle", str(built_package)])
     assert run.exit_code == 0, run.output
-    assert (tmp_path / f"{package.name}-{package.version}.zip").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+    assert (tmp_path / "dist" / f"{package.name}-{package.version}.zip").is_file()
 
 
 def test_changed_file_is_refused_and_old_bundle_kept(

@@ -21,7 +21,7 @@ from statpub.cli.options import (
     "--out",
     "out_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Zip file to write (replaced atomically).  [default: NAME-VERSION.zip here]",
+    help="Zip file to write (replaced atomically).  [default: dist/NAME-VERSION.zip]",
 )
 @output_options()
 @handle_errors

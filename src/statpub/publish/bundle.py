@@ -22,6 +22,7 @@ from statpub.package.files import manifest_text, sha256_file
 from statpub.publish.local import publishable
 
 SUMS = "SHA256SUMS"
+DEFAULT_DIR = Path("dist")  # where a bundle goes without --out: an ignored output folder
 ZipTime = tuple[int, int, int, int, int, int]
 _EPOCH: ZipTime = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 _UNIX = 3
@@ -68,17 +69,18 @@ def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult
     The zip holds one folder, ``<name>-<version>/``, with the descriptor, the
     data files, the Table Schemas, the data card, the changelog and SHA256SUMS
     (``sha256sum -c SHA256SUMS`` checks it). Without ``out_path`` the zip is
-    written to ``<name>-<version>.zip`` in the current folder.
+    written to ``dist/<name>-<version>.zip`` under the current folder.
     """
     package = publishable(package_dir, "nothing written")
     files = package.files()
     if out_path is None:
-        out_path = Path(default_name(package))
+        out_path = DEFAULT_DIR / default_name(package)
     out_path = Path(out_path)
     if out_path.resolve().is_relative_to(package_dir.resolve()):
         raise StatpubError(
             f"{out_path}: write the bundle outside the package folder {package_dir}",
             code="bad-output",
+            path=out_path,
         )
     root = default_name(package).removesuffix(".zip") + "/"
     stamp = _timestamp(package.descriptor.get("created"))
