@@ -223,6 +223,34 @@ def test_single_table_with_schema(built_package: Path, tmp_path: Path) -> None:
     assert (error["type"], error["row"], error["field"]) == ("constraint-error", 3, "indicator_id")
 
 
+def test_single_table_foreign_keys_to_absent_resources_are_a_warning(
+    built_package: Path, tmp_path: Path
+) -> None:
+    """observations.csv alone has no indicators or sources table: its foreign keys to them
+    cannot be checked, and the report says so (a warning each) instead of failing."""
+    table = built_package / "data/observations.csv"
+    schema = built_package / "schemas/observations.json"
+    result = run(str(table), "--schema", str(schema), "--json")
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed["valid"] is True and printed["errors"] == []
+    warned = {(w["type"], w["field"]) for w in printed["warnings"]}
+    assert warned == {
+        ("foreign-key-not-checked", "indicator_id"),
+        ("foreign-key-not-checked", "source_id"),
+    }
+    assert all("validate the whole package" in w["message"] for w in printed["warnings"])
+    # The rest of the schema still applies: a duplicate primary key is an error.
+    lines = table.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "observations.csv"
+    broken.write_bytes(b"".join([*lines, lines[1]]))
+    result = run(str(broken), "--schema", str(schema), "--json")
+    assert result.exit_code == 1, result.output
+    assert {e["type"] for e in json.loads(result.stdout)["errors"]} == {"primary-key"}
+    # The whole package still checks the keys (the descriptor is not changed by the above).
+    assert validate(built_package).valid
+
+
 def test_github_annotations_name_files_from_the_repository_root(
     package_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

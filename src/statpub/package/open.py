@@ -26,6 +26,7 @@ from statpub.package import paths as policy
 from statpub.package.descriptor import YAML_SUFFIXES, read_descriptor
 from statpub.package.model import DESCRIPTOR_NAMES, Package
 from statpub.package.resolve import read_schema_file, resolve_resources
+from statpub.report import WARNING, Issue
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
 GIT_ARCHIVE_LIMIT = 1 << 30  # bytes of a tar stream taken from git
@@ -91,8 +92,10 @@ def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Packa
         )
     schema = read_schema_file(Path(schema_path))
     fmt = path.suffix.lower().lstrip(".")
+    name = _resource_name(path.stem)
+    schema, unchecked = _without_foreign_keys_elsewhere(schema, name, path.name)
     resource: dict[str, Any] = {
-        "name": _resource_name(path.stem),
+        "name": name,
         "type": "table",
         "path": path.name,
         "format": fmt,
@@ -103,9 +106,47 @@ def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Packa
         "name": resource["name"],
         "resources": [resource],
     }
-    pkg = Package(descriptor=descriptor, root=path.parent, descriptor_path=None, label=label)
+    pkg = Package(
+        descriptor=descriptor,
+        root=path.parent,
+        descriptor_path=None,
+        label=label,
+        issues=unchecked,
+    )
     resolve_resources(pkg)
     return pkg
+
+
+def _without_foreign_keys_elsewhere(
+    schema: dict[str, Any], name: str, shown: str
+) -> tuple[dict[str, Any], list[Issue]]:
+    """A single table comes without the resources its foreign keys point to, so those keys
+    cannot be checked: they are left out, with a warning each saying so. Keys within the
+    table itself stay."""
+    keys = schema.get("foreignKeys")
+    if not isinstance(keys, list):
+        return schema, []
+    kept, warnings = [], []
+    for fk in keys:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        other = ref.get("resource") if isinstance(ref, dict) else None
+        if not isinstance(fk, dict) or other in (None, "", name):
+            kept.append(fk)
+            continue
+        fields = fk.get("fields")
+        listed = fields if isinstance(fields, list) else [fields]
+        warnings.append(
+            Issue(
+                "foreign-key-not-checked",
+                f"not checked: the foreign key ({', '.join(map(str, listed))}) points to "
+                f"resource {other!r}, which a single table does not have; validate the whole "
+                "package (its folder or datapackage.json) to check it",
+                path=shown,
+                field=str(listed[0]) if len(listed) == 1 else None,
+                severity=WARNING,
+            )
+        )
+    return ({**schema, "foreignKeys": kept} if warnings else schema), warnings
 
 
 def _resource_name(stem: str) -> str:
