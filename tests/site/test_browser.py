@@ -1,6 +1,8 @@
-"""The dataset page in a real headless Chromium: no console errors, one chart mark per
-figure, every download link resolves, nothing fetched from the network, and a screenshot
-in tests/artifacts/site.png to look at.
+"""The dataset page in a real headless Chromium, on a phone (390 px) and a desktop
+(1280 px): no console errors, one chart mark per figure, every download link resolves,
+nothing fetched from the network, legible at both widths (chart text at 11 px or more
+as drawn, nothing wider than the screen, tables that fit or scroll in their own box),
+and screenshots in tests/artifacts/site-390.png and site-1280.png to look at.
 
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``:
 NUL-separated JSON on file descriptors 3 and 4), so no websocket library and no open
@@ -29,8 +31,11 @@ import pytest
 from services import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = ROOT / "tests" / "artifacts" / "site.png"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 TIMEOUT = 30.0
+MIN_TEXT_PX = 11  # the smallest chart text, as drawn on the screen
+# (width, height, mobile, the chart layout shown there)
+VIEWPORTS = [(390, 844, True, "chart-narrow"), (1280, 900, False, "chart")]
 
 pytestmark = pytest.mark.browser
 
@@ -154,7 +159,9 @@ class Chromium:
 class Page:
     """One tab: the console errors, exceptions and requests it produced."""
 
-    def __init__(self, browser: Chromium, url: str) -> None:
+    def __init__(
+        self, browser: Chromium, url: str, viewport: tuple[int, int, bool] | None = None
+    ) -> None:
         self.browser = browser
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
@@ -162,6 +169,10 @@ class Page:
         ]
         for domain in ("Runtime", "Log", "Page", "Network"):
             browser.send(f"{domain}.enable", session=self.session)
+        if viewport is not None:
+            width, height, mobile = viewport
+            metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}
+            browser.send("Emulation.setDeviceMetricsOverride", metrics, session=self.session)
         first = len(browser.events)
         browser.send("Page.navigate", {"url": url}, session=self.session)
         browser._wait(
@@ -256,25 +267,84 @@ def test_the_harness_sees_console_errors(browser: Chromium, tmp_path: Path) -> N
     assert "deliberate" in text and "undefinedFunction" in text and "missing.png" in text
 
 
-def test_page_in_chromium(browser: Chromium, site: Path, built_package: Path) -> None:
-    page = Page(browser, (site / "index.html").as_uri())
-    png = page.screenshot(SCREENSHOT)
+@pytest.mark.parametrize(("width", "height", "mobile", "shown"), VIEWPORTS)
+def test_page_in_chromium(
+    browser: Chromium,
+    site: Path,
+    built_package: Path,
+    width: int,
+    height: int,
+    mobile: bool,
+    shown: str,
+) -> None:
+    page = Page(browser, (site / "index.html").as_uri(), (width, height, mobile))
+    screenshot = ARTIFACTS / f"site-{width}.png"
+    png = page.screenshot(screenshot)
 
     assert page.errors == []
     offsite = [u for u in page.requests if urlparse(u).scheme not in ("file", "data", "about")]
     assert offsite == [], "the page must read offline"
+    assert page.eval("window.innerWidth") == width
+
+    visible = page.eval(
+        "Array.from(document.querySelectorAll('svg.chart')).filter(s => s.getClientRects()"
+        ".length).map(s => s.id)"
+    )
+    assert visible == [shown], "one chart layout at a time, the one drawn for this width"
 
     with (built_package / "data" / "observations.csv").open(encoding="utf-8", newline="") as fh:
         observations = list(csv.DictReader(fh))
-    marks = page.eval("""Array.from(document.querySelectorAll('#chart g.mark')).map(g => {
+    marks = page.eval(f"""Array.from(document.querySelectorAll('#{shown} g.mark')).map(g => {{
         const box = g.getBBox();
-        return {id: g.dataset.indicator, title: g.querySelector('title')?.textContent || '',
-                width: box.width, height: box.height};
-    })""")
+        return {{id: g.dataset.indicator, title: g.querySelector('title')?.textContent || '',
+                width: box.width, height: box.height}};
+    }})""")
     assert sorted(m["id"] for m in marks) == sorted(r["indicator_id"] for r in observations)
     for mark in marks:
         assert mark["width"] > 0 and mark["height"] > 0, mark
         assert mark["title"].strip(), mark
+
+    # Legible: every chart text at MIN_TEXT_PX or more as drawn (font size times the
+    # svg's scale on screen), and inside the chart, measured with the real font.
+    texts = page.eval(f"""(() => {{
+        const svg = document.getElementById('{shown}');
+        const scale = svg.getScreenCTM().a, view = svg.viewBox.baseVal;
+        return Array.from(svg.querySelectorAll('text')).map(t => {{
+            const box = t.getBBox();
+            return {{text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                    left: box.x, right: box.x + box.width, width: view.width}};
+        }});
+    }})()""")
+    assert len(texts) > len(observations)
+    small = [(t["text"], round(t["px"], 1)) for t in texts if t["px"] < MIN_TEXT_PX]
+    assert small == [], f"chart text drawn smaller than {MIN_TEXT_PX} px at {width} px"
+    outside = [t["text"] for t in texts if t["left"] < 0 or t["right"] > t["width"]]
+    assert outside == [], "chart text runs out of the chart"
+
+    # Nothing wider than the screen: the page never scrolls sideways.
+    assert page.eval("document.documentElement.scrollWidth") <= width
+    assert page.eval(f"document.getElementById('{shown}').getBoundingClientRect().right") <= width
+    # Tables: in a box of their own that scrolls sideways if it must, and on a phone
+    # laid out to fit it (rows stacked as labelled lines).
+    tables = page.eval("""Array.from(document.querySelectorAll('table')).map(t => {
+        const box = t.parentElement;
+        return {cls: t.className, wrap: box.className, overflow: getComputedStyle(box).overflowX,
+                table: t.scrollWidth, room: box.clientWidth,
+                display: getComputedStyle(t.querySelector('tbody tr')).display};
+    })""")
+    assert {t["cls"] for t in tables} == {"figures stack", "downloads stack"}
+    for t in tables:
+        assert t["wrap"] == "table-wrap" and t["overflow"] == "auto", t
+        if mobile:
+            assert t["table"] <= t["room"] and t["display"] == "block", t
+        else:
+            assert t["display"] == "table-row", t
+    if mobile:
+        labels = page.eval(
+            "getComputedStyle(document.querySelector('table.figures td[data-label]'), "
+            "'::before').content"
+        )
+        assert labels == '"As stated: "'
 
     rows = page.eval("document.querySelectorAll('table.figures tbody tr[data-indicator]').length")
     assert rows == len(observations)
@@ -282,9 +352,9 @@ def test_page_in_chromium(browser: Chromium, site: Path, built_package: Path) ->
     links = page.eval("""Array.from(document.querySelectorAll('a.download')).map(a =>
         ({href: a.href, bytes: Number(a.dataset.bytes), sha256: a.dataset.sha256,
           text: a.textContent}))""")
-    texts = {link["text"] for link in links}
-    assert {"data/observations.csv", "data/observations.parquet", "datapackage.json"} <= texts
-    assert any(t.endswith(".zip") for t in texts)
+    texts_ = {link["text"] for link in links}
+    assert {"data/observations.csv", "data/observations.parquet", "datapackage.json"} <= texts_
+    assert any(t.endswith(".zip") for t in texts_)
     for link in links:
         target = Path(url2pathname(urlparse(link["href"]).path))
         assert target.is_file(), f"download link {link['text']} points at a missing file"
@@ -298,11 +368,11 @@ def test_page_in_chromium(browser: Chromium, site: Path, built_package: Path) ->
     )
     assert jsonld["@type"] == "Dataset"
     chart_size = page.eval(
-        "(() => { const r = document.querySelector('#chart').getBoundingClientRect();"
+        f"(() => {{ const r = document.getElementById('{shown}').getBoundingClientRect();"
         " return [r.width, r.height]; })()"
     )
     assert chart_size[0] > 300 and chart_size[1] > 300
-    assert png.startswith(b"\x89PNG") and SCREENSHOT.stat().st_size > 10_000
+    assert png.startswith(b"\x89PNG") and screenshot.stat().st_size > 10_000
 
 
 def test_the_policy_allows_the_page_style_and_nothing_else(

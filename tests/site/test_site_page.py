@@ -64,6 +64,13 @@ def parse(index: Path) -> tuple[str, Links, ET.Element]:
     return html, links, svg
 
 
+def charts(index: Path) -> dict[str, ET.Element]:
+    """Both layouts of the chart, by id: "chart" (wide) and "chart-narrow" (phones)."""
+    html = index.read_text(encoding="utf-8")
+    found = [ET.fromstring(m) for m in re.findall(r"<svg .*?</svg>", html, flags=re.S)]
+    return {svg.get("id", ""): svg for svg in found}
+
+
 def observations(package: Path) -> list[dict[str, str]]:
     with (package / "data" / "observations.csv").open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -103,8 +110,11 @@ def site(built_package: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_one_mark_per_figure_drawn_by_its_bounds(site: Path, built_package: Path) -> None:
-    _, _, svg = parse(site / "index.html")
+@pytest.mark.parametrize("layout", ["chart", "chart-narrow"])
+def test_one_mark_per_figure_drawn_by_its_bounds(
+    site: Path, built_package: Path, layout: str
+) -> None:
+    svg = charts(site / "index.html")[layout]
     rows = observations(built_package)
     drawn = marks(svg)
     assert sorted(drawn) == sorted(key(r) for r in rows)
@@ -133,8 +143,9 @@ def test_one_mark_per_figure_drawn_by_its_bounds(site: Path, built_package: Path
     assert kinds == {"exact", "lower-bound", "upper-bound", "range", "target"}
 
 
-def test_bars_share_one_scale_within_a_topic(site: Path, built_package: Path) -> None:
-    _, _, svg = parse(site / "index.html")
+@pytest.mark.parametrize("layout", ["chart", "chart-narrow"])
+def test_bars_share_one_scale_within_a_topic(site: Path, built_package: Path, layout: str) -> None:
+    svg = charts(site / "index.html")[layout]
     rows = {key(r): r for r in observations(built_package)}
     compared = 0
     for panel in svg.iter(f"{SVG}g"):
@@ -157,13 +168,51 @@ def test_bars_share_one_scale_within_a_topic(site: Path, built_package: Path) ->
     assert compared >= 2, "no topic with two or more bars was found in the chart"
 
 
+def test_two_layouts_draw_the_same_marks_with_their_own_ids(site: Path) -> None:
+    """The narrow chart is the wide one laid out for phones: same marks, same shapes, and
+    ids of its own (a pattern inside a hidden svg must not be the one the other uses)."""
+    layouts = charts(site / "index.html")
+    assert sorted(layouts) == ["chart", "chart-narrow"]
+    wide, narrow = layouts["chart"], layouts["chart-narrow"]
+
+    def drawn(svg: ET.Element) -> dict[str, tuple[str, list[str]]]:
+        return {
+            k: (g.get("class", ""), [e.get("class", "") for e in g if e.tag != f"{SVG}text"])
+            for k, g in marks(svg).items()
+        }
+
+    assert drawn(wide) == drawn(narrow)
+    for svg in (wide, narrow):
+        i = svg.get("id")
+        assert svg.get("aria-labelledby") == f"{i}-title {i}-desc"
+        bands = [e for e in svg.iter(f"{SVG}rect") if e.get("class") == "band"]
+        assert bands and {b.get("fill") for b in bands} == {f"url(#{i}-hatch)"}
+        assert svg.find(f".//{SVG}pattern[@id='{i}-hatch']") is not None
+    assert int(narrow.get("width", "0")) <= 358 < int(wide.get("width", "0"))
+
+
+def test_narrow_chart_wraps_long_labels_inside_its_width(site: Path) -> None:
+    from statpub.site.chart import NARROW, text_width
+
+    svg = charts(site / "index.html")["chart-narrow"]
+    for text in svg.iter(f"{SVG}text"):
+        lines = [t.text or "" for t in text] or [text.text or ""]
+        x = float(text.get("x", "0"))
+        anchor = text.get("text-anchor", "start")
+        for line in lines:
+            w = text_width(line, 14 if text.get("class") == "panel-title" else 12)
+            lo = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+            assert 0 <= lo and lo + w <= NARROW.width, (line, lo, w)
+    assert any(len(list(t)) > 1 for t in svg.iter(f"{SVG}text")), "nothing was wrapped"
+
+
 def test_table_downloads_and_jsonld(site: Path, built_package: Path) -> None:
     html, links, _ = parse(site / "index.html")
     rows = observations(built_package)
     descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
     assert len(re.findall(r'<tr data-indicator="', html)) == len(rows)
     for row in rows:
-        assert f'<td class="wording">{row["value_wording"]}</td>' in html
+        assert f'<td class="wording" data-label="As stated">{row["value_wording"]}</td>' in html
     assert "at least 121" in html  # "more than 120" as the bounds say it
 
     assert links.resources == [], "nothing may be fetched: styles and chart are inline"

@@ -3,6 +3,12 @@
 Counts in one package can run from tens to millions, so each panel has its own
 linear scale from zero (a log scale would make bar lengths meaningless). Within
 a panel bar lengths compare; across panels they do not, and the page says so.
+Two layouts of the same marks: ``WIDE`` (760 px, the wording in a column to
+the right of the bars) for screens that show it at full size, and ``NARROW``
+(350 px, each figure's name and wording on a line above its bar, long labels
+wrapped) for phones, so that no text is ever scaled below its set size; the
+page's CSS shows one of them.
+
 A figure that is only a bound must not look exact, so the mark depends on which
 bounds the wording gives:
 
@@ -32,15 +38,29 @@ EXACT, LOWER, UPPER, RANGE, NO_NUMBER = "exact", "lower-bound", "upper-bound", "
 TARGET = "target"
 TARGET_STATUS = "F"  # SDMX "forecast value": statpub's code for targets and plans
 
-WIDTH = 760
-LEFT = 16
-PLOT_W = 540
-VALUE_X = LEFT + PLOT_W + 26  # start of the right-hand column with the wording
-ROW_H = 38
+ROW_H = 38  # wide layout: name line and bar
+LINE_H = 15  # narrow layout: one wrapped line of 12 px text
 BAR_H = 14
 PANEL_HEAD = 46  # topic heading and tick labels
 PANEL_GAP = 18
 ARROW = 12  # px an open end pokes beyond its bound
+
+
+@dataclass(frozen=True)
+class Layout:
+    id: str  # the svg's id; its title, description and pattern ids start with it
+    width: int
+    left: int
+    plot_w: int
+    stacked: bool  # wording above the bar (narrow) rather than in a right-hand column (wide)
+
+    @property
+    def value_x(self) -> int:
+        return self.left + self.plot_w + 26  # wide: start of the column with the wording
+
+
+WIDE = Layout("chart", 760, 16, 540, stacked=False)
+NARROW = Layout("chart-narrow", 350, 12, 310, stacked=True)
 
 
 @dataclass(frozen=True)
@@ -181,33 +201,71 @@ def row_label(name: str, row: dict[str, Any], target: bool, several: bool) -> st
     return f"{name}, {period}" if several else name
 
 
-def render_svg(panels: list[Panel], title: str) -> str:
+def render_svg(panels: list[Panel], title: str, layout: Layout = WIDE) -> str:
     body: list[str] = []
-    legend, y = _legend(0.0, targets=any(m.is_target for p in panels for m in p.marks))
+    legend, y = _legend(layout, targets=any(m.is_target for p in panels for m in p.marks))
     body.append(legend)
     for panel in panels:
-        svg, y = _panel(panel, y)
+        svg, y = _panel(panel, y, layout)
         body.append(svg)
     height = y
+    i = layout.id
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" id="chart" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'aria-labelledby="chart-title chart-desc">'
-        f'<title id="chart-title">{escape(title)}</title>'
-        '<desc id="chart-desc">One mark per figure, grouped by topic, each topic on its own '
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="{i}" class="chart chart-{_kind(layout)}" '
+        f'role="img" viewBox="0 0 {layout.width} {height}" width="{layout.width}" '
+        f'height="{height}" aria-labelledby="{i}-title {i}-desc">'
+        f'<title id="{i}-title">{escape(title)}</title>'
+        f'<desc id="{i}-desc">One mark per figure, grouped by topic, each topic on its own '
         "scale from zero. The table of figures below gives every value in words.</desc>"
-        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'<defs><pattern id="{i}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" class="range-bg"/>'
         '<line x1="0" y1="0" x2="0" y2="6" class="range-line"/></pattern></defs>'
     )
     return head + "".join(body) + "</svg>"
 
 
-def _x(v: float, top: float) -> float:
-    return round(LEFT + PLOT_W * (v / top), 2)
+def _kind(layout: Layout) -> str:
+    return "narrow" if layout.stacked else "wide"
 
 
-def _legend(y: float, targets: bool = False) -> tuple[str, float]:
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A generous estimate of ``text``'s width in px (DejaVu Sans, one of the widest)."""
+    em = 0.0
+    for c in text:
+        if c in "il.,:;'|!()[] ":
+            em += 0.34
+        elif c.isupper() or c in "mw%":
+            em += 0.8
+        else:
+            em += 0.62
+    return em * size * (1.08 if bold else 1.0)
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` in lines that fit ``width`` px (a word longer than a line keeps its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _lines(lines: list[str], x: float, y: float, cls: str, anchor: str = "start") -> str:
+    """One <text> with a <tspan> per line, the first baseline at ``y``."""
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if n == 0 else LINE_H}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text class="{cls}" x="{x}" y="{y}" text-anchor="{anchor}">{spans}</text>'
+
+
+def _x(v: float, top: float, layout: Layout) -> float:
+    return round(layout.left + layout.plot_w * (v / top), 2)
+
+
+def _legend(layout: Layout, targets: bool = False) -> tuple[str, float]:
     items = [
         (EXACT, "exact figure"),
         (
@@ -220,54 +278,105 @@ def _legend(y: float, targets: bool = False) -> tuple[str, float]:
     ]
     if targets:
         items.append((TARGET, "target or plan: the level to be reached, not a measurement"))
+    left = layout.left
+    text_x = left + 70
     out = ['<g class="legend" aria-hidden="true">']
-    for i, (kind, text) in enumerate(items):
-        row_y = y + 6 + i * 20
+    row_y = 6.0
+    for kind, text in items:
+        lines = wrap(text, layout.width - text_x - left, 12) if layout.stacked else [text]
         out.append(f'<g class="legend-key legend-{kind}">')
-        lo = LEFT + (30 if kind == LOWER else 8)
-        point = LEFT + 30 if kind in (RANGE, TARGET) else LEFT + 40
-        out.append(_shape(kind, LEFT, lo, LEFT + 44, point, row_y, 12))
-        out.append(f'<text x="{LEFT + 70}" y="{row_y + 10}">{escape(text)}</text></g>')
+        lo = left + (30 if kind == LOWER else 8)
+        point = left + 30 if kind in (RANGE, TARGET) else left + 40
+        out.append(_shape(kind, left, lo, left + 44, point, row_y, 12, layout.id))
+        out.append(_lines(lines, text_x, row_y + 10, "legend-text") + "</g>")
+        row_y += 20 + LINE_H * (len(lines) - 1)
     out.append("</g>")
-    return "".join(out), y + 6 + len(items) * 20 + 14
+    return "".join(out), row_y + 14
 
 
-def _panel(panel: Panel, y: float) -> tuple[str, float]:
+def _panel(panel: Panel, y: float, layout: Layout) -> tuple[str, float]:
     top = panel.axis_max
-    rows_h = ROW_H * len(panel.marks)
     out = [f'<g class="panel" data-topic="{escape(panel.topic)}">']
-    out.append(f'<text class="panel-title" x="{LEFT}" y="{y + 16}">{escape(panel.label)}</text>')
-    grid_top, grid_bottom = y + PANEL_HEAD - 4, y + PANEL_HEAD + rows_h
-    for t in panel.ticks:
-        x = _x(t, top)
+    title = wrap(panel.label, layout.width - 2 * layout.left, 14, bold=True)
+    if not layout.stacked:
+        title = [panel.label]
+    out.append(_lines(title, layout.left, y + 16, "panel-title"))
+    y += LINE_H * (len(title) - 1)
+    rows_top = y + PANEL_HEAD
+    marks, row_y = [], rows_top
+    for mark in panel.marks:
+        svg, row_y = _mark(mark, row_y, top, layout)
+        marks.append(svg)
+    grid_top, grid_bottom = rows_top - 4, row_y
+    ticks = panel.ticks
+    labelled = _labelled_ticks(ticks, top, panel.percent, layout)
+    for n, t in enumerate(ticks):
+        x = _x(t, top, layout)
         out.append(f'<line class="grid" x1="{x}" y1="{grid_top}" x2="{x}" y2="{grid_bottom}"/>')
-        anchor = "start" if t == 0 else "middle"
+        if n not in labelled:
+            continue
         out.append(
-            f'<text class="tick" x="{x}" y="{y + PANEL_HEAD - 10}" text-anchor="{anchor}">'
+            f'<text class="tick" x="{x}" y="{y + PANEL_HEAD - 10}" '
+            f'text-anchor="{_tick_anchor(n, len(ticks), layout)}">'
             f"{escape(format_tick(t, panel.percent))}</text>"
         )
-    for i, mark in enumerate(panel.marks):
-        out.append(_mark(mark, y + PANEL_HEAD + i * ROW_H, top))
+    out.extend(marks)
     out.append("</g>")
     return "".join(out), grid_bottom + PANEL_GAP
 
 
-def _mark(mark: Mark, y: float, top: float) -> str:
-    bar_y = y + 17
+def _tick_anchor(n: int, count: int, layout: Layout) -> str:
+    if n == 0:
+        return "start"
+    return "end" if layout.stacked and n == count - 1 else "middle"  # narrow: stay inside
+
+
+def _labelled_ticks(ticks: list[float], top: float, percent: bool, layout: Layout) -> set[int]:
+    """Which ticks get a label: all, or every other one when the labels would touch."""
+    spans = []
+    for n, t in enumerate(ticks):
+        x, w = _x(t, top, layout), text_width(format_tick(t, percent), 11)
+        anchor = _tick_anchor(n, len(ticks), layout)
+        lo = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
+        spans.append((lo, lo + w))
+    if all(b[0] - a[1] >= 6 for a, b in zip(spans, spans[1:], strict=False)):
+        return set(range(len(ticks)))
+    return set(range(0, len(ticks), 2))
+
+
+def _mark(mark: Mark, y: float, top: float, layout: Layout) -> tuple[str, float]:
+    """One figure's row from ``y``; returns its svg and where the next row starts."""
+    left = layout.left
+    if layout.stacked:  # name (wrapped) and wording on the lines above the bar
+        right = layout.width - left
+        room = layout.width - 2 * left - text_width(mark.wording, 12, bold=True) - 12
+        name = wrap(mark.label, room, 12)
+        label = _lines(name, left, y + 12, "row-label")
+        label += _lines([mark.wording], right, y + 12, "wording", anchor="end")
+        bar_y = y + 20 + LINE_H * (len(name) - 1)
+        after = ""
+        end = bar_y + BAR_H + 9
+    else:
+        label = f'<text class="row-label" x="{left}" y="{y + 12}">{escape(mark.label)}</text>'
+        bar_y = y + 17
+        after = (
+            f'<text class="wording" x="{layout.value_x}" y="{bar_y + 11}">'
+            f"{escape(mark.wording)}</text>"
+        )
+        end = y + ROW_H
 
     def x(v: float | None) -> float | None:
-        return None if v is None else _x(v, top)
+        return None if v is None else _x(v, top, layout)
 
     point = mark.value if mark.kind != EXACT or mark.lower is None else mark.lower
-    shape = _shape(mark.kind, LEFT, x(mark.lower), x(mark.upper), x(point), bar_y, BAR_H)
-    return (
+    shape = _shape(mark.kind, left, x(mark.lower), x(mark.upper), x(point), bar_y, BAR_H, layout.id)
+    svg = (
         f'<g class="mark mark-{mark.kind}" data-indicator="{escape(mark.indicator_id)}" '
         f'data-period="{escape(mark.period)}">'
-        f"<title>{escape(mark.title)}</title>"
-        f'<text class="row-label" x="{LEFT}" y="{y + 12}">{escape(mark.label)}</text>'
-        f"{shape}"
-        f'<text class="wording" x="{VALUE_X}" y="{bar_y + 11}">{escape(mark.wording)}</text></g>'
+        f"<title>{escape(mark.title)}</title>{label}{shape}"
+        f"{after}</g>"
     )
+    return svg, end
 
 
 def _shape(
@@ -278,16 +387,10 @@ def _shape(
     point: float | None,
     y: float,
     h: float,
+    svg_id: str,
 ) -> str:
     """One mark's drawing: ``x0`` is zero on the axis, the others are pixel positions."""
     mid = y + h / 2
-    if kind == TARGET and point is not None:
-        r = h / 2 + 1
-        return (
-            f'<line class="target-guide" x1="{x0}" y1="{mid}" x2="{point - r:.2f}" y2="{mid}"/>'
-            f'<polygon class="target-mark" points="{point},{mid - r} {point + r},{mid} '
-            f'{point},{mid + r} {point - r},{mid}"/>'
-        )
     if kind == EXACT and point is not None:
         width = max(point - x0, 1)
         return f'<rect class="bar bar-exact" x="{x0}" y="{y}" width="{width:.2f}" height="{h}"/>'
@@ -305,10 +408,20 @@ def _shape(
             f'points="{tail + 7},{y + 1} {tail},{mid} {tail + 7},{y + h - 1}"/>'
             f'<rect class="marker" x="{hi - 3}" y="{y - 3}" width="6" height="{h + 6}"/>'
         )
+    if kind == TARGET and point is not None:
+        r = h / 2 + 1
+        return (
+            f'<line class="target-guide" x1="{x0}" y1="{mid}" x2="{point - r:.2f}" y2="{mid}"/>'
+            f'<polygon class="target-mark" points="{point},{mid - r} {point + r},{mid} '
+            f'{point},{mid + r} {point - r},{mid}"/>'
+        )
     if kind == RANGE and lo is not None and hi is not None:
         if hi - lo < 6:  # a narrow range (6.85 to 6.95 million) must stay visible
             lo, hi = (lo + hi) / 2 - 3, (lo + hi) / 2 + 3
-        out = f'<rect class="band" x="{lo:.2f}" y="{y}" width="{hi - lo:.2f}" height="{h}"/>'
+        out = (
+            f'<rect class="band" x="{lo:.2f}" y="{y}" width="{hi - lo:.2f}" height="{h}" '
+            f'fill="url(#{svg_id}-hatch)"/>'
+        )
         if point is not None:
             out += (
                 f'<line class="tick-value" x1="{point}" y1="{y - 4}" '

@@ -108,7 +108,10 @@ def render_html(
         "csp": content_security_policy(style),
         "created": str(d.get("created", ""))[:10],
         "licence": (d.get("licenses") or [{}])[0],
-        "chart_svg": chart.render_svg(panels, f"Chart of the figures in {title}"),
+        "chart_svgs": [
+            chart.render_svg(panels, f"Chart of the figures in {title}", layout)
+            for layout in (chart.WIDE, chart.NARROW)
+        ],
         "scale_note": scale_note(panels),
         "groups": _table_groups(panels),
         "files": [_download(f) for f in files],
@@ -258,11 +261,13 @@ def _bundle(package_dir: Path, folder: Path, given: Path | None) -> FileInfo:
             f"{given}: no such zip file; make it with statpub bundle, or drop --bundle "
             "and the page makes one",
             code="file-not-found",
+            path=given,
         )
     if (folder / given.name).exists():
         raise StatpubError(
             f"{given}: a package file is already named {given.name}; rename the bundle",
             code="bad-usage",
+            path=given,
         )
     shutil.copyfile(given, folder / given.name)
     return FileInfo(given.name, title, "zip", given.stat().st_size, sha256_file(given))
@@ -276,10 +281,12 @@ def _check_out_dir(package_dir: Path, out_dir: Path) -> None:
             f"{out_dir}: the page would replace the folder holding the package; "
             "choose another --out",
             code="bad-usage",
+            path=out_dir,
         )
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
         raise StatpubError(
             f"{out_dir}: exists and is not an earlier dataset page (no index.html); "
             "choose an empty or new --out folder",
             code="bad-usage",
+            path=out_dir,
         )
