@@ -330,7 +330,21 @@ def test_cli_exit_codes_and_json() -> None:
     assert missing.exit_code == 2 and "no such file" in missing.stderr
 
 
-def test_a_git_ref_as_either_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("filters", [True, False], ids=["tar-filters", "python-3.11.2"])
+def test_a_git_ref_as_either_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filters: bool
+) -> None:
+    """Also as on Debian 12's Python 3.11.2, whose tarfile has no extraction filters."""
+    import tarfile
+
+    if not filters:  # tarfile as in Python 3.11.2: no data_filter, no filter argument
+        original = tarfile.TarFile.extractall
+
+        def extractall(self: tarfile.TarFile, path: str = ".", members: Any = None) -> None:
+            original(self, path, members, filter="tar")
+
+        monkeypatch.delattr(tarfile, "data_filter")
+        monkeypatch.setattr(tarfile.TarFile, "extractall", extractall)
     repo = tmp_path / "repo"
     shutil.copytree(V1, repo / "pkg")
 

@@ -159,7 +159,8 @@ def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
     """Extract ``inner`` as it is in commit ``ref`` of ``repo`` into a temporary folder.
 
     Symbolic links are extracted only when they stay inside the extracted tree
-    (tarfile's ``data`` filter); the path policy then judges what they point to.
+    (tarfile's ``data`` filter; on Pythons without filters, not at all); the path
+    policy then judges what they point to.
     """
 
     def git(*args: str) -> bytes:
@@ -193,7 +194,7 @@ def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
     try:
         try:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-                tar.extractall(tmp, filter="data")
+                _extract(tar, tmp)
         except (tarfile.TarError, OSError) as exc:
             raise StatpubError(
                 f"{ref}:{inner}: cannot extract from git ({type(exc).__name__}: a link or name "
@@ -203,3 +204,20 @@ def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
         yield tmp / inner_path
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Extract with tarfile's "data" filter. Pythons before 3.11.4 (Debian 12 has 3.11.2)
+    have no filters: there only plain files and folders with relative paths are taken,
+    and no links."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(dest, filter="data")
+        return
+    safe = [
+        m
+        for m in tar.getmembers()
+        if (m.isfile() or m.isdir())
+        and not m.name.startswith("/")
+        and ".." not in PurePosixPath(m.name).parts
+    ]
+    tar.extractall(dest, members=safe)
