@@ -56,7 +56,7 @@ class Work:
 
 @pytest.fixture
 def work(tmp_path: Path) -> Work:
-    from statpub.versioning.release import Paths, archive_current
+    from statpub.release import Paths, archive_current
 
     root = tmp_path / "repo"
     shutil.copytree(ROOT / "figures", root / "figures")

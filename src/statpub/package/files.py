@@ -88,7 +88,9 @@ def parse_manifest(text: str, label: str) -> dict[str, str]:
     for n, line in enumerate(text.splitlines(), start=1):
         hexdigest, sep, rel = line.partition("  ")
         if not sep or len(hexdigest) != 64 or not _HEX.match(hexdigest) or not rel:
-            raise StatpubError(f"{label}:{n}: not '<sha256>  <path>'", code="manifest-invalid")
+            raise StatpubError(
+                f"{label}:{n}: not '<sha256>  <path>'", code="manifest-invalid", path=label
+            )
         out[rel] = hexdigest.lower()
     return out
 
@@ -101,6 +103,7 @@ def read_manifest(folder: Path) -> dict[str, str]:
         raise StatpubError(
             f"{path}: the archived release has no readable checksum manifest; it cannot be proven",
             code="manifest-missing",
+            path=path,
         ) from exc
     return parse_manifest(text, str(path))
 

@@ -56,7 +56,10 @@ def require_intact(pkg: Package, doing: str) -> None:
     errors = pkg.problems() + [i for i in check_files(pkg) if i.severity == ERROR]
     if errors:
         raise InvalidInput(
-            errors, summary=f"{pkg.label}: the files do not match the descriptor; {doing}"
+            errors,
+            summary=f"{pkg.label}: the files do not match the descriptor; {doing}",
+            code="package-files-mismatch",
+            path=pkg.label,
         )
 
 

@@ -39,7 +39,7 @@ def read_package(
     p = Path(path)
     shown = label or str(path)
     if not p.exists():
-        raise StatpubError(f"{shown}: no such file or folder", code="file-not-found")
+        raise StatpubError(f"{shown}: no such file or folder", code="file-not-found", path=p)
     if p.is_dir():
         for name in DESCRIPTOR_NAMES:
             if os.path.lexists(p / name):
@@ -53,6 +53,7 @@ def read_package(
             f"{shown}: no datapackage.json (or datapackage.yaml) in this folder; pass a "
             "descriptor path, or a table with --schema",
             code="file-not-found",
+            path=p,
         )
     if p.suffix.lower() in TABLE_SUFFIXES:
         return _from_table(p, schema, shown)
@@ -89,6 +90,7 @@ def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Packa
         raise StatpubError(
             f"{label}: a single table needs its Table Schema: add --schema SCHEMA.json",
             code="missing-schema",
+            path=path,
         )
     schema = read_schema_file(Path(schema_path))
     fmt = path.suffix.lower().lstrip(".")

@@ -378,11 +378,13 @@ def read_schema_file(path: Path) -> dict[str, Any]:
     from statpub.errors import StatpubError
 
     if not path.is_file():
-        raise StatpubError(f"{path}: Table Schema not found", code="file-not-found")
+        raise StatpubError(f"{path}: Table Schema not found", code="file-not-found", path=path)
     loaded = _read_json(path, str(path))
     if isinstance(loaded, str):
-        raise StatpubError(f"{path}: cannot read the Table Schema: {loaded}", code="schema-error")
+        raise StatpubError(
+            f"{path}: cannot read the Table Schema: {loaded}", code="schema-error", path=path
+        )
     problem = field_specs(loaded)
     if isinstance(problem, str):
-        raise StatpubError(f"{path}: {problem}", code="schema-error")
+        raise StatpubError(f"{path}: {problem}", code="schema-error", path=path)
     return loaded

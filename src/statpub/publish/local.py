@@ -21,6 +21,7 @@ def publishable(package_dir: Path, doing: str = "nothing sent") -> Package:
         raise StatpubError(
             f"{package_dir}: no datapackage.json here; build the package first (statpub build)",
             code="file-not-found",
+            path=package_dir,
         )
     pkg = read_package(package_dir)
     for res in pkg.resources:

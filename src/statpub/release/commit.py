@@ -115,5 +115,6 @@ def _appended_release(
         raise StatpubError(
             f"{path}: cannot append the release entry; check the file's layout",
             code="releases-file-layout",
+            path=path,
         )
     return text

@@ -249,7 +249,11 @@ def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) 
 def _check_unchanged(folder: Path, package: Path, version: str) -> None:
     issues = archive.verify(folder)
     if issues:
-        raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")
+        raise InvalidInput(
+            issues,
+            summary=f"the archive of {version} fails its checksums",
+            code="archive-checksums",
+        )
     result = diff(read_package(folder), read_package(package))
     if result.different:
         first = result.changes[0]
@@ -315,7 +319,9 @@ def _audit(paths: Paths) -> None:
     issues = audit.audit(paths.releases, paths.figures, shown)
     if issues:
         raise InvalidInput(
-            issues, summary="release refused: the release history was altered; nothing was written"
+            issues,
+            summary="release refused: the release history was altered; nothing was written",
+            code="release-refused",
         )
 
 
@@ -353,7 +359,11 @@ def _previous_archive(paths: Paths, version: str) -> Path:
     _refuse_archive_ahead(paths, version, _archived_around(paths, version)[1])
     issues = archive.verify(folder)
     if issues:
-        raise InvalidInput(issues, summary=f"the archive of {version} fails its checksums")
+        raise InvalidInput(
+            issues,
+            summary=f"the archive of {version} fails its checksums",
+            code="archive-checksums",
+        )
     return folder
 
 

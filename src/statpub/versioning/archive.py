@@ -88,12 +88,15 @@ def release_folder(releases_dir: Path, version: str) -> Path:
         raise InvalidInput(
             [_unsealed(folder, None)],
             summary=f"release {version} in {releases_dir} cannot be proven",
+            code="archive-checksums",
+            path=folder,
         )
     if not (folder / MANIFEST).is_file():
         known = ", ".join(archived_versions(releases_dir)) or "none"
         raise StatpubError(
             f"version {version} is not in the release archive {releases_dir} (archived: {known})",
             code="version-not-found",
+            path=releases_dir,
         )
     return folder
 
@@ -237,11 +240,15 @@ def checkout(
         raise StatpubError(
             f"{out_dir} exists and is not empty; choose a new folder or pass --force to replace it",
             code="destination-exists",
+            path=out_dir,
         )
     issues = verify(folder)
     if issues:
         raise InvalidInput(
-            issues, summary=f"release {version} in {releases_dir} fails its checksums"
+            issues,
+            summary=f"release {version} in {releases_dir} fails its checksums",
+            code="archive-checksums",
+            path=folder,
         )
     recorded = read_manifest(folder)
     with staged_folder(out_dir) as staging:

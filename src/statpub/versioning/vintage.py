@@ -92,12 +92,16 @@ def vintages(
     """Every archived version's rows of ``resource``, lined up by primary key."""
     versions = archive.archived_versions(releases_dir)
     if not versions:
-        raise StatpubError(f"{releases_dir}: no archived release found", code="file-not-found")
+        raise StatpubError(
+            f"{releases_dir}: no archived release found", code="file-not-found", path=releases_dir
+        )
     issues = archive.verify_all(releases_dir)
     if issues:
         raise InvalidInput(
             issues,
             summary=f"the release archive {releases_dir} fails its checksums; nothing was read",
+            code="archive-checksums",
+            path=releases_dir,
         )
     view: VintageView | None = None
     known: list[str] = []  # every field of the resource in any version, first seen first
