@@ -85,7 +85,7 @@ def copy(tmp_path: Path) -> Path:
         pytest.skip(f"not run from a virtualenv made by scripts/build ({activate} not found)")
     ignored = shutil.ignore_patterns(
         ".git", ".venv", "__pycache__", "*.egg-info", ".*_cache", ".hypothesis",
-        "dist", "_site", "artifacts", ".statpub-tmp-*", "build",
+        "dist", "_site", "artifacts", ".statpub-tmp-*", "build", ".readers",
     )  # fmt: skip
     repo = tmp_path / "repo"
     shutil.copytree(ROOT, repo, ignore=ignored, symlinks=True)
