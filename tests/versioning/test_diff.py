@@ -343,7 +343,7 @@ def test_a_git_ref_as_either_side(
         def extractall(self: tarfile.TarFile, path: str = ".", members: Any = None) -> None:
             original(self, path, members, filter="tar")
 
-        monkeypatch.delattr(tarfile, "data_filter")
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
         monkeypatch.setattr(tarfile.TarFile, "extractall", extractall)
     repo = tmp_path / "repo"
     shutil.copytree(V1, repo / "pkg")
