@@ -340,8 +340,14 @@ def test_a_git_ref_as_either_side(
     if not filters:  # tarfile as in Python 3.11.2: no data_filter, no filter argument
         original = tarfile.TarFile.extractall
 
+        import inspect
+
+        # The real extractall, without the filter argument it would not have had.
+        known = "filter" in inspect.signature(original).parameters
+        fixed = {"filter": "tar"} if known else {}
+
         def extractall(self: tarfile.TarFile, path: str = ".", members: Any = None) -> None:
-            original(self, path, members, filter="tar")
+            original(self, path, members, **fixed)
 
         monkeypatch.delattr(tarfile, "data_filter", raising=False)
         monkeypatch.setattr(tarfile.TarFile, "extractall", extractall)
