@@ -9,9 +9,11 @@ report", never a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import socket
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,24 +56,28 @@ class Work:
         target.write_bytes(target.read_bytes() + b"\n")
 
 
-@pytest.fixture
-def work(tmp_path: Path) -> Work:
-    from statpub.release import Paths, archive_current
+def versioning_helpers() -> Any:
+    """tests/versioning/versioning_helpers.py, which makes release workspaces."""
+    name = "versioning_helpers"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, ROOT / "tests" / "versioning" / f"{name}.py"
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "figures", root / "figures")
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    (root / "figures/releases.yml").write_text(
-        "releases:\n  - version: 1.0.0\n    date: 2026-11-27\n    note: Fixture first release.\n",
-        encoding="utf-8",
-    )
-    for name in ("revisions.csv", "removals.yml"):
-        (root / "figures" / name).unlink(missing_ok=True)
-    paths = Paths(root / "figures", root / "schemas", root / "datapackage", root / "releases")
-    archive_current(paths)
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Work:
+    """The versioning tests' workspace: 1.0.0 archived, stand-in source texts."""
+    paths = versioning_helpers().make_work(tmp_path / "repo")
+    monkeypatch.setenv("STATPUB_SOURCES", str(paths.sources))  # the quotes check out
     package = tmp_path / "pkg"
     shutil.copytree(paths.out, package)
-    return Work(root, package, paths.releases)
+    return Work(paths.figures.parent, package, paths.releases)
 
 
 def dead_url() -> str:
@@ -101,8 +107,9 @@ CASES: list[Case] = [
         "release",
         lambda w: (
             w.edit("figures/sources/fixyanet-2025-06.yml", CENTRES, CENTRES.replace("112", "113")),
+            w.edit("figures/sources/fixyanet-2025-06.yml", 'wording: "112"', 'wording: "113"'),
             ["release", "--date", "2026-12-01", *w.figures_args()],
-        )[1],
+        )[2],
         1,
         "release-refused",
     ),

@@ -148,7 +148,10 @@ def _without_foreign_keys_elsewhere(
                 severity=WARNING,
             )
         )
-    return ({**schema, "foreignKeys": kept} if warnings else schema), warnings
+    if not warnings:
+        return schema, []
+    rest = {k: v for k, v in schema.items() if k != "foreignKeys"}
+    return ({**rest, "foreignKeys": kept} if kept else rest), warnings  # [] breaks the profile
 
 
 def _resource_name(stem: str) -> str:
