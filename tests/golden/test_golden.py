@@ -52,10 +52,11 @@ def _invalid_trade(tmp: Path) -> list[str]:
 
 def _texts() -> str:
     """The captured source texts: a release always checks its quotes."""
-    from services import require_service
+    from services import SOURCES, require_service, sources_location
 
-    texts = ROOT.parent / "shared" / "sources"
-    require_service("source texts", texts.is_dir(), f"{texts} not found")
+    texts = sources_location()
+    why = f"no folder {texts} (set STATPUB_SOURCES to the captured source texts)"
+    require_service("source texts", texts.is_dir(), why, required_by=SOURCES)
     return str(texts)
 
 
