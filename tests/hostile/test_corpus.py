@@ -194,9 +194,10 @@ def test_every_command_survives(corpus: Corpus, case: Case) -> None:
         if command == "site" and page.is_file():
             links = _links(page.read_text(encoding="utf-8"))
             problems += [f"the page links to {href!r}" for href in links if not safe_href(href)]
-        if command == "bundle" and ran.exit == 0:
-            made = [p.name for p in (work / "out").iterdir()]
-            if len(made) != 1 or not made[0].endswith(".zip") or made[0].startswith("."):
+        if command == "bundle" and ran.exit == 0:  # one zip, in dist/ (the default)
+            made = [p.relative_to(work / "out").as_posix() for p in written(work / "out")]
+            name = made[-1].removeprefix("dist/") if len(made) == 2 else ""
+            if made[:1] != ["dist"] or not name.endswith(".zip") or "/" in name or name[:1] == ".":
                 problems.append(f"bundle wrote {made}")
         if problems:
             failures.append("; ".join(problems) + "\n" + ran.describe())
