@@ -26,6 +26,20 @@ def sources_dir() -> Path:
     return where
 
 
+@pytest.fixture(scope="session")
+def last_release() -> dict[str, str]:
+    """What `statpub build` stamps: the last entry of figures/releases.yml, as text."""
+    import yaml
+
+    releases = yaml.safe_load((ROOT / "figures" / "releases.yml").read_text(encoding="utf-8"))
+    return {key: str(value) for key, value in releases["releases"][-1].items()}
+
+
+@pytest.fixture(scope="session")
+def release_version(last_release: dict[str, str]) -> str:
+    return last_release["version"]
+
+
 @pytest.fixture
 def inputs(tmp_path: Path) -> Path:
     """A writable copy of figures/ and schemas/ under tmp_path/inputs."""

@@ -36,11 +36,11 @@ def test_two_builds_give_identical_bytes(inputs: Path, tmp_path: Path) -> None:
     assert "data/observations.parquet" in a and "datapackage.json" in a
 
 
-def test_package_layout_and_descriptor(built_package: Path) -> None:
+def test_package_layout_and_descriptor(built_package: Path, last_release: dict[str, str]) -> None:
     d = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
     assert d["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
-    assert d["version"] == "1.0.0"
-    assert d["created"] == "2026-11-27T00:00:00Z"
+    assert d["version"] == last_release["version"]
+    assert d["created"] == f"{last_release['date']}T00:00:00Z"
     for key in (
         "name",
         "id",
@@ -184,12 +184,12 @@ def test_invalid_result_leaves_the_previous_package_untouched(inputs: Path, tmp_
     assert snapshot(out) == before
 
 
-def test_build_cli_exit_codes(inputs: Path, tmp_path: Path) -> None:
+def test_build_cli_exit_codes(inputs: Path, tmp_path: Path, release_version: str) -> None:
     runner = CliRunner()
     args = ["build", "--figures", str(inputs / "figures"), "--schemas", str(inputs / "schemas")]
     ok = runner.invoke(main, [*args, "--out", str(tmp_path / "p"), "--json"])
     assert ok.exit_code == 0, ok.output
-    assert json.loads(ok.stdout)["version"] == "1.0.0"
+    assert json.loads(ok.stdout)["version"] == release_version
     missing = runner.invoke(
         main, ["build", "--figures", str(tmp_path / "nope"), "--out", str(tmp_path / "q")]
     )

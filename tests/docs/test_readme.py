@@ -98,7 +98,9 @@ def copy(tmp_path: Path) -> Path:
     return repo
 
 
-def test_using_statpub_block_runs_as_documented(copy: Path, tmp_path: Path) -> None:
+def test_using_statpub_block_runs_as_documented(
+    copy: Path, tmp_path: Path, release_version: str
+) -> None:
     lines = sh_blocks("Using statpub")[0]
     rc_file = tmp_path / "exits"
     script = "".join(f'{line}\necho "$?" >> "$RC_FILE"\n' for line in lines)
@@ -129,5 +131,5 @@ def test_using_statpub_block_runs_as_documented(copy: Path, tmp_path: Path) -> N
     assert {s[3:] for s in status} == OUTPUTS
     assert (copy / "_site" / "index.html").is_file()
     made = sorted(p.name for p in (copy / "dist").iterdir())
-    assert made == ["dcat.jsonld", "kz-child-protection-education-1.0.0.zip", "schemaorg.jsonld",
-                    "v1.0.0"]  # fmt: skip
+    bundle = f"kz-child-protection-education-{release_version}.zip"  # the package's version
+    assert made == ["dcat.jsonld", bundle, "schemaorg.jsonld", "v1.0.0"]  # checkout 1.0.0

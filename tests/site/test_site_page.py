@@ -9,6 +9,7 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 import zipfile
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -236,7 +237,7 @@ def test_table_downloads_and_jsonld(site: Path, built_package: Path) -> None:
     assert links.headings.count("h1") == 1 and links.headings[0] == "h1"
     for section in ("Changelog", "How to cite", "Download"):
         assert f">{section}</h2>" in html
-    assert descriptor["versionNote"] in html
+    assert escape(descriptor["versionNote"]) in html
     assert 'role="img"' in html and "<caption>" in html and 'scope="col"' in html
 
 
