@@ -113,7 +113,8 @@ def test_parquet_with_timestamps_instead_of_dates(package_copy: Path) -> None:
 
 def test_version_should_be_semver(package_copy: Path, release_version: str) -> None:
     """A SHOULD of the spec: a warning, unless the package is one statpub releases."""
-    replace_in(package_copy / "datapackage.json", f'"version": "{release_version}"', '"version": "2025"')
+    released = f'"version": "{release_version}"'
+    replace_in(package_copy / "datapackage.json", released, '"version": "2025"')
     result = run(str(package_copy), "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
@@ -254,7 +255,8 @@ def test_single_table_foreign_keys_to_absent_resources_are_a_warning(
 def test_github_annotations_name_files_from_the_repository_root(
     package_copy: Path, release_version: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    replace_in(package_copy / "datapackage.json", f'"version": "{release_version}"', '"version": "v1"')
+    released = f'"version": "{release_version}"'
+    replace_in(package_copy / "datapackage.json", released, '"version": "v1"')
     replace_in(package_copy / "data/indicators.csv", "Mentors trained", "Mentors retrained")
     monkeypatch.chdir(package_copy.parent)
     result = run(package_copy.name, "--format", "github")
@@ -285,7 +287,8 @@ def test_validating_the_package_never_imports_pandas(built_package: Path) -> Non
 
 
 def test_strict_makes_warnings_fail(package_copy: Path, release_version: str) -> None:
-    replace_in(package_copy / "datapackage.json", f'"version": "{release_version}"', '"version": "2025"')
+    released = f'"version": "{release_version}"'
+    replace_in(package_copy / "datapackage.json", released, '"version": "2025"')
     assert run(str(package_copy), "--json").exit_code == 0
     result = run(str(package_copy), "--json", "--strict")
     assert result.exit_code == 1

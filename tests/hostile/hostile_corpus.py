@@ -683,8 +683,12 @@ CASES: list[Case] = [
     # dialects
     C("dialect-empty-delimiter", "dialect", _dialect({"delimiter": ""}), F({"dialect-error"})),
     # Table Dialect allows a longer delimiter; statpub does not read one.
-    C("dialect-long-delimiter", "dialect", _dialect({"delimiter": ",,"}),
-      F({"dialect-not-supported"})),  # fmt: skip
+    C(
+        "dialect-long-delimiter",
+        "dialect",
+        _dialect({"delimiter": ",,"}),
+        F({"dialect-not-supported"}),
+    ),  # fmt: skip
     C("dialect-newline-delimiter", "dialect", _dialect({"delimiter": "\n"}), F({"dialect-error"})),
     C(
         "dialect-quote-is-delimiter",
@@ -912,8 +916,12 @@ CASES: list[Case] = [
         F({"descriptor-error"}),
     ),  # fmt: skip
     # The official profile wants at least one item in each (minItems 1).
-    C("licences-empty", "shape", _identity(licenses=[], sources=[], contributors=[]),
-      F({"descriptor-error"})),  # fmt: skip
+    C(
+        "licences-empty",
+        "shape",
+        _identity(licenses=[], sources=[], contributors=[]),
+        F({"descriptor-error"}),
+    ),  # fmt: skip
     # JSON that is not a descriptor
     C("json-deep", "json", raw_descriptor(_deep(100_000)), base=False),
     C(

@@ -143,7 +143,10 @@ def test_a_release_upserts_revised_and_added_rows_and_deletes_removed_ones(
     assert tables["revisions.csv"].verb == UPDATE
     # The revised figure logs its value, bounds and wording; the added and removed one a row each.
     assert tables["revisions.csv"].rows == {
-        "total": n_revisions + 6, "added": 6, "revised": 0, "removed": 0
+        "total": n_revisions + 6,
+        "added": 6,
+        "revised": 0,
+        "removed": 0,
     }
     for same in ("indicators.csv", "sources.csv"):  # the same CSV in both releases
         want = (UPDATE, ("data dictionary",)) if same in described else (SKIP, ())

@@ -158,9 +158,7 @@ def vintages(
     return view
 
 
-def _check_names(
-    resource: str, known: list[str], fields: list[str], where: dict[str, str]
-) -> None:
+def _check_names(resource: str, known: list[str], fields: list[str], where: dict[str, str]) -> None:
     """A misspelt --field or --where name would match nothing, silently: refuse it."""
     for option, names in (("--where", list(where)), ("--field", fields)):
         unknown = [n for n in names if n not in known]
