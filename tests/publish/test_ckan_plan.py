@@ -389,3 +389,37 @@ def test_cli_text_lists_the_plan_on_stdout(
     assert again.exit_code == 0, again.output  # nothing pending
     unchanged = 1 + files + tables
     assert again.stdout.splitlines()[-1] == f"nothing would change; skip {unchanged}, stale 0"
+
+
+# -- the plan's JSON contract ----------------------------------------------------------
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+@pytest.mark.parametrize(
+    ("case", "before", "after"),
+    [("publish-first", None, "1.0.0"), ("publish-next", "1.0.0", "1.1.0")],
+)
+def test_dry_run_json_matches_its_golden_file(
+    cli_fake: tuple[FakeCKAN, list[Any]],
+    repo_root: Path,
+    case: str,
+    before: str | None,
+    after: str,
+) -> None:
+    """The verbs, kinds and keys of ``publish ckan --dry-run --json``, pinned on two
+    archived (so byte-fixed) releases: a first publish, and the next release over it.
+    Regenerate with ``STATPUB_GOLDEN=update`` like the other golden files."""
+    import os
+
+    fake, _ = cli_fake
+    if before is not None:
+        publish(fake, read_package(repo_root / "releases" / before))
+    dry = cli_run(read_package(repo_root / "releases" / after), "--dry-run", "--json")
+    assert dry.exit_code == 1, dry.output  # changes are pending
+    got = json.loads(dry.stdout.replace(str(repo_root), "<repo>"))
+    golden = GOLDEN / f"{case}.json"
+    if os.environ.get("STATPUB_GOLDEN") == "update":
+        golden.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert golden.is_file(), f"no golden file {golden.name}: run with STATPUB_GOLDEN=update"
+    assert got == json.loads(golden.read_text(encoding="utf-8"))

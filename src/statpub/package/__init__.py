@@ -10,7 +10,8 @@ Where things are: ``descriptor`` reads descriptor files, ``paths`` is the path
 policy, ``resolve`` resolves resources, ``model`` holds the dataclasses,
 ``integrity`` checks files against ``hash``/``bytes``, ``files`` hashes and
 writes SHA256SUMS, ``atomic`` writes files and folders whole, ``tables`` reads
-rows, ``open`` finds a package from what the user named.
+rows, ``open`` finds a package from what the user named, ``copies`` pairs
+the CSV and Parquet copies of one table.
 """
 
 from __future__ import annotations

@@ -1,40 +1,26 @@
 """The CSV and Parquet copies of a table must hold the same rows and types.
 
-Two tabular resources are copies when their paths differ only in the
-extension (``data/x.csv`` and ``data/x.parquet``). The check reads both fully,
+Which resources are copies is the package model's rule
+(:func:`statpub.package.copies.copy_pairs`). The check reads both fully,
 column by column, so it costs one typed read of each file.
 """
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from statpub.package import Package, Resource
+from statpub.package.copies import copy_pairs
 from statpub.report import Issue
 
 MAX_ROWS_LISTED = 20
 
 
-def copy_pairs(pkg: Package) -> list[tuple[Resource, Resource]]:
-    """(csv resource, parquet resource) pairs in descriptor order."""
-    by_stem: dict[str, dict[str, Resource]] = {}
-    for res in pkg.resources:
-        if len(res.paths) != 1 or len(res.files) != 1 or res.compression is not None:
-            continue  # (a path the policy refused has no file)
-        p = PurePosixPath(res.paths[0])
-        by_stem.setdefault(str(p.with_suffix("")), {})[p.suffix.lower()] = res
-    return [
-        (kinds[".csv"], kinds[".parquet"])
-        for kinds in by_stem.values()
-        if {".csv", ".parquet"} <= kinds.keys()
-    ]
-
-
 def check_copies(pkg: Package) -> list[Issue]:
     issues: list[Issue] = []
     for csv_res, pq_res in copy_pairs(pkg):
-        issues.extend(_compare(csv_res, pq_res))
+        if len(csv_res.files) == 1 and len(pq_res.files) == 1:  # a refused path has no file
+            issues.extend(_compare(csv_res, pq_res))
     return issues
 
 

@@ -10,16 +10,15 @@ order naming its twin; when they do not, both are reported, with a
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from statpub.package.copies import copy_pairs
 from statpub.versioning.change import Change
 
 if TYPE_CHECKING:
     from statpub.package import Package
     from statpub.versioning.diff import ResourceDiff
 
-EXTENSIONS = (".csv", ".parquet")
 # What differs between the copies of one table by their nature, not their data.
 FORMAT_ONLY = {
     "cells-reformatted",
@@ -31,19 +30,15 @@ FORMAT_ONLY = {
 
 
 def twin_pairs(pkg: Package) -> list[tuple[str, str]]:
-    """(first, second) resource names of each pair of twins, in descriptor order."""
-    by_stem: dict[str, list[Any]] = {}
-    for res in pkg.resources:
-        if len(res.paths) != 1 or res.compression is not None or res.name is None:
-            continue
-        path = PurePosixPath(res.paths[0])
-        if path.suffix.lower() in EXTENSIONS:
-            by_stem.setdefault(str(path.with_suffix("")), []).append(res)
+    """(first, second) resource names of each pair of twins, in descriptor order:
+    copies (the package model's rule) that declare the same Table Schema."""
+    order = {id(res): i for i, res in enumerate(pkg.resources)}
     pairs = []
-    for group in by_stem.values():
-        kinds = {PurePosixPath(r.paths[0]).suffix.lower() for r in group}
-        if len(group) == 2 and kinds == set(EXTENSIONS) and group[0].schema == group[1].schema:
-            pairs.append((str(group[0].name), str(group[1].name)))
+    for csv, parquet in copy_pairs(pkg):
+        if csv.name is None or parquet.name is None or csv.schema != parquet.schema:
+            continue
+        first, second = sorted((csv, parquet), key=lambda r: order[id(r)])
+        pairs.append((str(first.name), str(second.name)))
     return pairs
 
 
