@@ -246,7 +246,8 @@ def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) 
         )
 
 
-def _check_unchanged(folder: Path, package: Path, version: str) -> None:
+def _require_intact(folder: Path, version: str) -> None:
+    """Refuse an archived release whose files fail its SHA256SUMS."""
     issues = archive.verify(folder)
     if issues:
         raise InvalidInput(
@@ -254,6 +255,10 @@ def _check_unchanged(folder: Path, package: Path, version: str) -> None:
             summary=f"the archive of {version} fails its checksums",
             code="archive-checksums",
         )
+
+
+def _check_unchanged(folder: Path, package: Path, version: str) -> None:
+    _require_intact(folder, version)
     result = diff(read_package(folder), read_package(package))
     if result.different:
         first = result.changes[0]
@@ -357,13 +362,7 @@ def _previous_archive(paths: Paths, version: str) -> Path:
             code="previous-release-not-archived",
         )
     _refuse_archive_ahead(paths, version, _archived_around(paths, version)[1])
-    issues = archive.verify(folder)
-    if issues:
-        raise InvalidInput(
-            issues,
-            summary=f"the archive of {version} fails its checksums",
-            code="archive-checksums",
-        )
+    _require_intact(folder, version)
     return folder
 
 

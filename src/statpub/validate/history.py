@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
 from statpub.report import WARNING, Issue
+from statpub.versioning.log import kept_entries, log_key
 
 if TYPE_CHECKING:
     from statpub.package import Package
@@ -41,7 +42,6 @@ RELEASES_DIR = "releases"
 FIGURES_DIR = "figures"
 LOG = "revisions"
 OBSERVATIONS = "observations"
-LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
 
 
 def check_history(new: Package, options: Options, report: Report) -> list[Issue] | None:
@@ -211,10 +211,6 @@ def _log_rows(pkg: Package) -> list[dict[str, str | None]] | None:
     return [dict(zip(names, row, strict=True)) for row in read_rows(res)]
 
 
-def _log_key(row: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(row.get(k) for k in LOG_KEY)
-
-
 def _log_path(pkg: Package) -> str:
     res = pkg.resource(LOG)
     return res.label if res is not None else LOG
@@ -226,35 +222,10 @@ def _append_only(old: Package, new: Package) -> list[Issue]:
     if before is None or after is None:
         return []
     log_path = _log_path(new)
-    issues: list[Issue] = []
-    now = {_log_key(r): r for r in after}
-    for row in before:
-        key = _log_key(row)
-        label = f"the {row.get('version')} entry for {' '.join(str(k) for k in key[1:])}"
-        if key not in now:
-            issues.append(
-                Issue(
-                    "revisions-log-deleted",
-                    f"{label} was deleted; the revisions log is append-only: restore it",
-                    path=log_path,
-                    resource=LOG,
-                )
-            )
-        elif now[key] != row:
-            changed = sorted(k for k in row if row[k] != now[key].get(k))
-            issues.append(
-                Issue(
-                    "revisions-log-edited",
-                    f"{label} was edited ({', '.join(changed)}); the revisions log is "
-                    "append-only: restore the released entry",
-                    path=log_path,
-                    resource=LOG,
-                    field=changed[0] if changed else None,
-                )
-            )
-    known = {_log_key(r) for r in before}
+    issues = kept_entries(before, after, path=log_path, resource=LOG)
+    known = {log_key(r) for r in before}
     for row in after:
-        if _log_key(row) in known:
+        if log_key(row) in known:
             continue
         if row.get("version") != new.version or new.version == old.version:
             issues.append(
@@ -274,8 +245,8 @@ def _log_issues(old: Package, new: Package, result: DiffResult, where: str) -> l
     before, after = _log_rows(old), _log_rows(new)
     if before is None or after is None:
         return []
-    known = {_log_key(r) for r in before}
-    fresh = [r for r in after if _log_key(r) not in known and r.get("version") == new.version]
+    known = {log_key(r) for r in before}
+    fresh = [r for r in after if log_key(r) not in known and r.get("version") == new.version]
     return _append_only(old, new) + _unlogged(result, fresh, new, _log_path(new))
 
 

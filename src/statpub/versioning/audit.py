@@ -32,12 +32,12 @@ from statpub.errors import InvalidInput, StatpubError
 from statpub.package.files import MANIFEST
 from statpub.report import Issue
 from statpub.versioning import archive
+from statpub.versioning.log import kept_entries
 
 RELEASES_FILE = "releases.yml"
 REVISIONS_FILE = "revisions.csv"
 LOG_PATH = "data/revisions.csv"
 DESCRIPTOR = "datapackage.json"
-LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
 ENTRY_FIELDS = (("date", "created"), ("note", "versionNote"))
 
 Shown = Callable[[Path], str]  # a path as messages show it
@@ -88,11 +88,11 @@ def audit_archive(releases_dir: Path, shown: Shown) -> tuple[list[Issue], list[A
             continue  # what it holds is not that version's: compared with nothing
         archived.append(entry)
     for older, newer in zip(archived, archived[1:], strict=False):
-        issues += _log_prefix(
+        issues += kept_entries(
             _log_rows(older.folder / LOG_PATH),
             _log_rows(newer.folder / LOG_PATH),
-            shown(older.folder / LOG_PATH),
-            shown(newer.folder / LOG_PATH),
+            path=shown(newer.folder / LOG_PATH),
+            released_in=shown(older.folder / LOG_PATH),
         )
     return issues, archived
 
@@ -111,7 +111,12 @@ def audit_log_file(path: Path, latest: Archived, shown: Shown) -> list[Issue]:
                 path=shown(path),
             )
         ]
-    return _log_prefix(released, _log_rows(path), shown(latest.folder / LOG_PATH), shown(path))
+    return kept_entries(
+        released,
+        _log_rows(path),
+        path=shown(path),
+        released_in=shown(latest.folder / LOG_PATH),
+    )
 
 
 def audit_releases_file(path: Path, archived: list[Archived], shown: Shown) -> list[Issue]:
@@ -217,45 +222,6 @@ def _log_rows(path: Path) -> list[dict[str, str]]:
         return []
     text = path.read_bytes().decode("utf-8", errors="replace")
     return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def _log_prefix(
-    released: list[dict[str, str]], later: list[dict[str, str]], source: str, where: str
-) -> list[Issue]:
-    """Every entry of ``released`` (read from ``source``) is in ``later`` (``where``),
-    unchanged; entries are matched by version, figure and field, the log's primary key."""
-    now = {_log_key(r): (n, r) for n, r in enumerate(later, start=2)}
-    issues: list[Issue] = []
-    for row in released:
-        key = _log_key(row)
-        what = f"the {key[0]} entry for {' '.join(key[1:])} (as released in {source})"
-        if key not in now:
-            issues.append(
-                Issue(
-                    "revisions-log-deleted",
-                    f"{what} was deleted; the revisions log is append-only: restore it",
-                    path=where,
-                )
-            )
-            continue
-        line, ours = now[key]
-        changed = [k for k in row if ours.get(k) != row[k]]
-        if changed:
-            issues.append(
-                Issue(
-                    "revisions-log-edited",
-                    f"{what} was edited ({', '.join(changed)}); the revisions log is "
-                    "append-only: restore the released entry",
-                    path=where,
-                    row=line,
-                    field=changed[0],
-                )
-            )
-    return issues
-
-
-def _log_key(row: dict[str, str]) -> tuple[str, ...]:
-    return tuple(row.get(k) or "" for k in LOG_KEY)
 
 
 def manifest_sha256(folder: Path) -> str:

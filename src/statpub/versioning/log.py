@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.report import Issue
 
 REVISIONS_FILE = "revisions.csv"
 LOG_FIELDS = (
@@ -31,6 +32,60 @@ LOG_FIELDS = (
     "source_id",
     "previous_source_id",
 )
+
+# The log's primary key: one entry a version, figure and field.
+LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
+
+
+def log_key(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(row.get(k) or "") for k in LOG_KEY)
+
+
+def kept_entries(
+    released: Sequence[dict[str, Any]],
+    later: Sequence[dict[str, Any]],
+    *,
+    path: str,
+    resource: str | None = None,
+    released_in: str | None = None,
+) -> list[Issue]:
+    """Every entry of a released log is in a later one, unchanged: the log is append-only.
+
+    Entries are matched by :data:`LOG_KEY`; ``later``'s rows are numbered as CSV
+    lines after a header. ``released_in`` names where the released log was read.
+    """
+    now = {log_key(r): (line, r) for line, r in enumerate(later, start=2)}
+    issues: list[Issue] = []
+    for row in released:
+        key = log_key(row)
+        what = f"the {key[0]} entry for {' '.join(key[1:])}"
+        if released_in:
+            what += f" (as released in {released_in})"
+        if key not in now:
+            issues.append(
+                Issue(
+                    "revisions-log-deleted",
+                    f"{what} was deleted; the revisions log is append-only: restore it",
+                    path=path,
+                    resource=resource,
+                )
+            )
+            continue
+        line, ours = now[key]
+        changed = [k for k in row if (ours.get(k) or "") != (row[k] or "")]
+        if changed:
+            issues.append(
+                Issue(
+                    "revisions-log-edited",
+                    f"{what} was edited ({', '.join(changed)}); the revisions log is "
+                    "append-only: restore the released entry",
+                    path=path,
+                    resource=resource,
+                    row=line,
+                    field=changed[0],
+                )
+            )
+    return issues
 
 
 def read_revisions(figures_dir: Path) -> list[dict[str, Any]]:
