@@ -68,6 +68,17 @@ def test_impossible_release_date(inputs: Path) -> None:
     assert (issue.type, issue.path, issue.row) == ("figures-bad-date", "figures/releases.yml", line)
 
 
+@pytest.mark.parametrize("version", ["1.1", "1.1.0-rc.1", "1.1.0+build.5"])
+def test_a_release_version_is_plain_major_minor_patch(inputs: Path, version: str) -> None:
+    line = edit(inputs, "version: 1.1.0", f"version: {version}", rel="figures/releases.yml")
+    issue = only_issue(inputs)
+    assert (issue.type, issue.path, issue.row) == (
+        "version-not-semver",
+        "figures/releases.yml",
+        line,
+    )
+
+
 def test_duplicate_figure(inputs: Path) -> None:
     # Give the settlements figure the regions figure's indicator: same key twice.
     edit(

@@ -34,6 +34,16 @@ def test_build_metadata_does_not_count() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "release"),
+    [("1.2.3", True), ("10.0.0", True), ("1.2.3-rc.1", False), ("1.2.3+b.5", False),
+     ("1.2", False), (None, False)],
+)  # fmt: skip
+def test_a_release_is_a_plain_core_version(text: str | None, release: bool) -> None:
+    """What figures/releases.yml may hold: statpub cuts releases, never pre-releases."""
+    assert semver.is_release(text) is release
+
+
+@pytest.mark.parametrize(
     "text", ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", ""]
 )
 def test_what_is_not_a_semantic_version(text: str) -> None:

@@ -77,6 +77,11 @@ def is_version(text: object) -> bool:
     return isinstance(text, str) and SEMVER.match(text) is not None
 
 
+def is_release(text: object) -> bool:
+    """A plain MAJOR.MINOR.PATCH: no pre-release, no build metadata (what statpub releases)."""
+    return is_version(text) and not parse(str(text)).prerelease and "+" not in str(text)
+
+
 def parse(text: str) -> Version:
     m = SEMVER.match(text) if isinstance(text, str) else None
     if m is None:

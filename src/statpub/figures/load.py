@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.reader import FieldReader
 from statpub.figures.records import Figure, FigureSet, Indicator, Release, Source
@@ -24,7 +25,6 @@ from statpub.figures.sourcefile import read_source_file
 from statpub.report import Issue
 
 ID = re.compile(r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$")
-SEMVER_CORE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 
 INDICATOR_FIELDS = {
     "id",
@@ -260,7 +260,7 @@ def _read_releases(folder: Path) -> tuple[list[Release], list[Issue]]:
             )
             unchecked = []
         version = reader.text(e, key, "version")
-        if version and not SEMVER_CORE.match(version):
+        if version and not semver.is_release(version):
             reader.error(
                 "version-not-semver",
                 f"version {version!r} is not MAJOR.MINOR.PATCH",
