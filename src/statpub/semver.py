@@ -79,7 +79,10 @@ def is_version(text: object) -> bool:
 
 def is_release(text: object) -> bool:
     """A plain MAJOR.MINOR.PATCH: no pre-release, no build metadata (what statpub releases)."""
-    return is_version(text) and not parse(str(text)).prerelease and "+" not in str(text)
+    if not is_version(text):
+        return False
+    version = parse(str(text))
+    return not version.prerelease and not version.build
 
 
 def parse(text: str) -> Version:
