@@ -688,7 +688,7 @@ CASES: list[Case] = [
         "dialect",
         _dialect({"delimiter": ",,"}),
         F({"dialect-not-supported"}),
-    ),  # fmt: skip
+    ),
     C("dialect-newline-delimiter", "dialect", _dialect({"delimiter": "\n"}), F({"dialect-error"})),
     C(
         "dialect-quote-is-delimiter",
@@ -921,7 +921,7 @@ CASES: list[Case] = [
         "shape",
         _identity(licenses=[], sources=[], contributors=[]),
         F({"descriptor-error"}),
-    ),  # fmt: skip
+    ),
     # JSON that is not a descriptor
     C("json-deep", "json", raw_descriptor(_deep(100_000)), base=False),
     C(
