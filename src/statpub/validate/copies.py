@@ -1,8 +1,10 @@
 """The CSV and Parquet copies of a table must hold the same rows and types.
 
 Which resources are copies is the package model's rule
-(:func:`statpub.package.copies.copy_pairs`). The check reads both fully,
-column by column, so it costs one typed read of each file.
+(:func:`statpub.package.copies.copy_pairs`), and they must declare the same
+Table Schema: a pair that does not is warned about and not compared, since the
+spec lets two resources share a name stem and hold different tables. The check
+reads both fully, column by column, so it costs one typed read of each file.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 from statpub.package import Package, Resource
 from statpub.package.copies import copy_pairs
-from statpub.report import Issue
+from statpub.report import WARNING, Issue
 
 MAX_ROWS_LISTED = 20
 
@@ -36,13 +38,17 @@ def _compare(csv_res: Resource, pq_res: Resource) -> list[Issue]:
     pq_path = pq_res.label
     csv_path = csv_res.label
     if schema is None or pq_res.schema != schema:
+        # The spec lets two resources share a name stem and differ: they are only
+        # taken for copies when they declare the same schema. Said, not failed.
         return [
             Issue(
                 "copies-schema-differ",
-                f"{csv_path} and {pq_path} look like copies of one table but declare "
-                "different Table Schemas; give both the same schema",
+                f"{csv_path} and {pq_path} share a name but declare different Table "
+                "Schemas, so they were not compared as copies of one table; if they are "
+                "copies, give both the same schema",
                 path=pq_path,
                 resource=pq_res.name,
+                severity=WARNING,
             )
         ]
     if csv_res.spec is None or pq_res.spec is None:
