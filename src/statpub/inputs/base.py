@@ -1,0 +1,79 @@
+"""The interface every table input implements, and the dispatch by format."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statpub.errors import StatpubError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# format -> module under statpub.inputs with a ``read(spec) -> RawTable``
+READERS = {"csv": "csvfile", "tsv": "csvfile", "xlsx": "xlsx", "parquet": "parquet"}
+FORMATS = tuple(READERS)
+_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".txt": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
+
+
+@dataclass
+class InputSpec:
+    """Where one table's rows come from, as the project file declares it."""
+
+    path: Path
+    format: str
+    label: str  # the path as the user wrote it, for messages
+    encoding: str = "utf-8"
+    dialect: dict[str, Any] = field(default_factory=dict)  # a Table Dialect (CSV only)
+    sheet: str | None = None  # Excel: the sheet's name (default: the first sheet)
+
+
+@dataclass
+class RawTable:
+    """A table as read: labels, columns (text or typed), each row's number in the file."""
+
+    labels: list[str]
+    columns: pa.Table
+    row_numbers: pa.Array
+
+
+def format_of(path: Path, declared: str | None = None) -> str:
+    """The input format: as declared, else from the file name's extension."""
+    fmt = declared or _SUFFIXES.get(path.suffix.lower())
+    if fmt not in READERS:
+        known = ", ".join(sorted(_SUFFIXES))
+        raise StatpubError(
+            f"{path.name}: cannot tell the format of this file; statpub reads {known} "
+            f"(declare format: one of {', '.join(FORMATS)})",
+            code="input-format",
+            path=path,
+        )
+    return fmt
+
+
+def read_input(spec: InputSpec) -> RawTable:
+    """Read ``spec``'s file; StatpubError naming the file (and row) when it cannot be read."""
+    if not spec.path.is_file():
+        raise StatpubError(f"{spec.label}: file not found", code="file-not-found", path=spec.path)
+    module = importlib.import_module(f"statpub.inputs.{READERS[spec.format]}")
+    table: RawTable = module.read(spec)
+    labels = table.labels
+    seen: set[str] = set()
+    for number, label in enumerate(labels, start=1):
+        if not label:
+            raise StatpubError(
+                f"{spec.label}: column {number} has no name in the header row; name it",
+                code="blank-header",
+                path=spec.path,
+            )
+        if label in seen:
+            raise StatpubError(
+                f"{spec.label}: two columns are named {label!r}; rename one",
+                code="duplicate-header",
+                path=spec.path,
+            )
+        seen.add(label)
+    table.columns = table.columns.rename_columns(labels)
+    return table
