@@ -24,8 +24,8 @@ MAX_ISSUES = 20  # per table: the first few say what is wrong
 def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
     """``raw`` as an Arrow table of the schema's types, fields in schema order."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    from statpub.tables import compute as pc
     from statpub.tables.schema import arrow_schema, category_values
     from statpub.tables.spec import field_specs
     from statpub.tables.typed import parse_column
