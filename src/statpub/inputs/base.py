@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statpub.errors import StatpubError
+from statpub.errors import InvalidInput, StatpubError
+from statpub.report import Issue
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -53,6 +54,18 @@ def format_of(path: Path, declared: str | None = None) -> str:
     return fmt
 
 
+def bad_input(
+    spec: InputSpec, code: str, message: str, *, row: int | None = None, field: str | None = None
+) -> InvalidInput:
+    """The input's data cannot make a table: one issue naming the file, row and field."""
+    return InvalidInput(
+        [Issue(code, message, path=spec.label, row=row, field=field)],
+        summary=f"{spec.label}: not a table statpub can read; fix the file",
+        code="input-invalid",
+        path=spec.label,
+    )
+
+
 def read_input(spec: InputSpec) -> RawTable:
     """Read ``spec``'s file; StatpubError naming the file (and row) when it cannot be read."""
     if not spec.path.is_file():
@@ -63,16 +76,15 @@ def read_input(spec: InputSpec) -> RawTable:
     seen: set[str] = set()
     for number, label in enumerate(labels, start=1):
         if not label:
-            raise StatpubError(
-                f"{spec.label}: column {number} has no name in the header row; name it",
-                code="blank-header",
-                path=spec.path,
+            raise bad_input(
+                spec,
+                "blank-header",
+                f"column {number} has no name in the header row; name it",
+                row=1,
             )
         if label in seen:
-            raise StatpubError(
-                f"{spec.label}: two columns are named {label!r}; rename one",
-                code="duplicate-header",
-                path=spec.path,
+            raise bad_input(
+                spec, "duplicate-header", f"two columns are named {label!r}; rename one", row=1
             )
         seen.add(label)
     table.columns = table.columns.rename_columns(labels)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from statpub.errors import StatpubError
-from statpub.inputs.base import InputSpec, RawTable
+from statpub.inputs.base import InputSpec, RawTable, bad_input
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from statpub.tables.reader import Source
 
 
 def read(spec: InputSpec) -> RawTable:
     import pyarrow as pa
 
-    from statpub.tables.reader import SourceError, open_table
+    from statpub.tables.reader import NeedsSlowPath, SourceError, open_table
     from statpub.tables.spec import TableSpec, dialect_of
 
     table = TableSpec(
@@ -25,38 +32,50 @@ def read(spec: InputSpec) -> RawTable:
         unique_keys=[],
         schema_given=False,
     )
-    try:
-        source = open_table(table)
-        labels = source.labels or [f"field{i}" for i in range(1, source.width + 1)]
-        chunks: list[list[pa.Array]] = [[] for _ in labels]
-        numbers: list[pa.Array] = []
-        for batch in source.batches:
-            if batch.cell_counts is not None or batch.extra_cells:
-                rows = batch.rows()
-                counts = batch.cell_counts
-                at = 0
-                if counts is not None:
-                    at = int((counts.to_numpy(zero_copy_only=False) != len(labels)).argmax())
-                elif batch.extra_cells:
-                    at = batch.extra_cells[0][0]
-                raise StatpubError(
-                    f"{spec.label}: row {rows[at].as_py()} does not have the "
-                    f"{len(labels)} cells of the header row; fix the row (a delimiter or "
-                    "quote out of place?) or declare the file's dialect",
-                    code="row-width",
-                    path=spec.path,
-                )
-            for i, column in enumerate(batch.columns):
-                chunks[i].append(column)
-            numbers.append(batch.rows())
-    except SourceError as exc:
-        where = f"row {exc.row}: " if exc.row is not None else ""
-        raise StatpubError(
-            f"{spec.label}: {where}{exc.message}", code=exc.code, path=spec.path
-        ) from exc
+    for fast in (True, False):
+        try:
+            labels, chunks, numbers = _collect(spec, open_table(table, fast=fast))
+            break
+        except NeedsSlowPath:  # pyarrow cannot read it faithfully: the csv module reads it all
+            continue
+        except SourceError as exc:
+            if exc.row is not None:
+                raise bad_input(spec, exc.code, exc.message, row=exc.row) from exc
+            raise StatpubError(
+                f"{spec.label}: {exc.message}", code=exc.code, path=spec.path
+            ) from exc
     columns = pa.table(
         [pa.chunked_array(c, pa.string()).combine_chunks() for c in chunks],
         names=[f"c{i}" for i in range(len(labels))],
     )
     rows = pa.chunked_array(numbers, pa.int64()).combine_chunks()
     return RawTable(labels=list(labels), columns=columns, row_numbers=rows)
+
+
+def _collect(
+    spec: InputSpec, source: Source
+) -> tuple[list[str], list[list[pa.Array]], list[pa.Array]]:
+    """Every batch of ``source``: its labels, each column's chunks, the row numbers."""
+    labels = source.labels or [f"field{i}" for i in range(1, source.width + 1)]
+    chunks: list[list[pa.Array]] = [[] for _ in labels]
+    numbers: list[pa.Array] = []
+    for batch in source.batches:
+        if batch.cell_counts is not None or batch.extra_cells:
+            rows = batch.rows()
+            at = 0
+            if batch.cell_counts is not None:
+                counts = batch.cell_counts.to_numpy(zero_copy_only=False)
+                at = int((counts != len(labels)).argmax())
+            elif batch.extra_cells:
+                at = batch.extra_cells[0][0]
+            raise bad_input(
+                spec,
+                "row-width",
+                f"the row does not have the {len(labels)} cells of the header row; fix "
+                "the row (a delimiter or quote out of place?) or declare the file's dialect",
+                row=rows[at].as_py(),
+            )
+        for i, column in enumerate(batch.columns):
+            chunks[i].append(column)
+        numbers.append(batch.rows())
+    return list(labels), chunks, numbers

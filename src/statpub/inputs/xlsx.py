@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from statpub.errors import StatpubError
-from statpub.inputs.base import InputSpec, RawTable
+from statpub.inputs.base import InputSpec, RawTable, bad_input
 
 
 def cell_text(value: Any) -> str:
@@ -77,11 +77,12 @@ def read(spec: InputSpec) -> RawTable:
         body.pop()
     for offset, row in enumerate(body):
         if any(cell_text(v) != "" for v in row[width:]):
-            raise StatpubError(
-                f"{spec.label}: sheet {name!r} row {first + 2 + offset} has cells beyond the "
-                f"{width} named columns; name their column or clear them",
-                code="row-width",
-                path=spec.path,
+            raise bad_input(
+                spec,
+                "row-width",
+                f"sheet {name!r}: the row has cells beyond the {width} named columns; name "
+                "their column or clear them",
+                row=first + 2 + offset,
             )
     columns = [
         pa.array([cell_text(row[i]) if i < len(row) else "" for row in body], pa.string())
