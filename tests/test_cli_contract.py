@@ -88,6 +88,7 @@ def dead_url() -> str:
 
 Case = tuple[str, Callable[[Work], list[str]], int, str]  # (id, argv, exit, "error"/"report")
 
+
 def _ragged(w: Work) -> str:
     path = w.root / "ragged.csv"
     path.write_text("code,value\n01,1\n02,2,3\n", encoding="utf-8")

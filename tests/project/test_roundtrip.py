@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from statpub.cli import main
@@ -78,6 +78,15 @@ def write_xlsx(path: Path, rows: list[tuple[Any, ...]]) -> None:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(tables(), st.sampled_from(["csv", "xlsx"]))
+# "x" is a missing-value marker only where the other values are not text: in a text
+# column it is a code like any other (it was left out of the categories).
+@example(
+    rows=[
+        ("00000", 0, None, False, dt.date(2000, 1, 1), "a"),
+        ("00001", 0, None, False, dt.date(2000, 1, 1), "x"),
+    ],
+    kind="csv",
+)
 def test_generated_table_round_trips(rows: list[tuple[Any, ...]], kind: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

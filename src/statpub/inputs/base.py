@@ -31,6 +31,15 @@ class InputSpec:
     sheet: str | None = None  # Excel: the sheet's name (default: the first sheet)
 
 
+def row_numbers(first: int, n: int) -> pa.Array:
+    """``first``, ``first + 1``, ... for ``n`` rows."""
+    import numpy as np
+    import pyarrow as pa
+
+    numbers = np.arange(first, first + n, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), n, [None, pa.py_buffer(numbers)])
+
+
 @dataclass
 class RawTable:
     """A table as read: labels, columns (text or typed), each row's number in the file."""

@@ -45,7 +45,7 @@ def read(spec: InputSpec) -> RawTable:
                 f"{spec.label}: {exc.message}", code=exc.code, path=spec.path
             ) from exc
     columns = pa.table(
-        [pa.chunked_array(c, pa.string()).combine_chunks() for c in chunks],
+        [pa.chunked_array(c, pa.string()) for c in chunks],
         names=[f"c{i}" for i in range(len(labels))],
     )
     rows = pa.chunked_array(numbers, pa.int64()).combine_chunks()

@@ -8,7 +8,7 @@ column (``__index_level_0__``) is dropped.
 from __future__ import annotations
 
 from statpub.errors import StatpubError
-from statpub.inputs.base import InputSpec, RawTable
+from statpub.inputs.base import InputSpec, RawTable, row_numbers
 
 
 def read(spec: InputSpec) -> RawTable:
@@ -33,7 +33,7 @@ def read(spec: InputSpec) -> RawTable:
             t = t.value_type
         if pa.types.is_large_string(t) or pa.types.is_string_view(t):
             column = column.cast(pa.string())
-        columns.append(column.combine_chunks())
+        columns.append(column)
     out = pa.table(columns, names=[f"c{i}" for i in range(len(keep))])
-    numbers = pa.array(range(2, 2 + out.num_rows), pa.int64())
+    numbers = row_numbers(2, out.num_rows)
     return RawTable(keep, out, numbers)

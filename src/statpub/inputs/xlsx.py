@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from statpub.errors import StatpubError
-from statpub.inputs.base import InputSpec, RawTable, bad_input
+from statpub.inputs.base import InputSpec, RawTable, bad_input, row_numbers
 
 
 def cell_text(value: Any) -> str:
@@ -37,6 +37,8 @@ def cell_text(value: Any) -> str:
 def read(spec: InputSpec) -> RawTable:
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
+
+    from statpub.tables import arrow
 
     try:
         book = CalamineWorkbook.from_path(str(spec.path))
@@ -85,8 +87,8 @@ def read(spec: InputSpec) -> RawTable:
                 row=first + 2 + offset,
             )
     columns = [
-        pa.array([cell_text(row[i]) if i < len(row) else "" for row in body], pa.string())
+        arrow.array([cell_text(row[i]) if i < len(row) else "" for row in body], pa.string())
         for i in range(width)
     ]
-    numbers = pa.array(range(first + 2, first + 2 + len(body)), pa.int64())
+    numbers = row_numbers(first + 2, len(body))
     return RawTable(labels, pa.table(columns, names=[f"c{i}" for i in range(width)]), numbers)

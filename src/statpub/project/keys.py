@@ -29,12 +29,11 @@ def add_primary_key(table: Inferred, schema_file: str) -> None:
     from statpub.versioning.keys import candidates, shortlist
 
     fields = table.schema["fields"]
-    pool = candidates(fields, set(table.values))
-    rows = len(next(iter(table.values.values()))) if table.values else 0
-    hashed = _Hashed(rows)
+    pool = candidates(fields, set(table.columns))
+    hashed = _Hashed(table.rows)
     for name in pool:
-        hashed.columns[name] = column_hashes(table.values[name])[0]
-        hashed.nulls[name] = table.values[name].null_count
+        hashed.columns[name] = column_hashes(table.value(name))[0]
+        hashed.nulls[name] = table.value(name).null_count
     found, why = shortlist(hashed, pool)
     override = f'edit {schema_file}: "primaryKey" (a list of fields unique together)'
     if not found:
@@ -55,8 +54,7 @@ def add_primary_key(table: Inferred, schema_file: str) -> None:
 
 def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> None:
     """Link each column whose values all lie among another table's one-field key."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    from statpub.tables import compute as pc
 
     keys = {
         t.name: t.schema["primaryKey"][0]
@@ -69,10 +67,10 @@ def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> No
             for other, key in keys.items():
                 if other == t.name or types[other][key] != f["type"]:
                     continue
-                column = t.values[f["name"]]
+                column = t.value(f["name"])
                 if column.null_count == len(column):
                     continue
-                target = tables[[x.name for x in tables].index(other)].values[key]
+                target = tables[[x.name for x in tables].index(other)].value(key)
                 inside = pc.is_in(pc.drop_null(column), pc.unique(target))
                 if not pc.all(inside).as_py():
                     continue
@@ -90,4 +88,3 @@ def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> No
                     )
                 )  # fmt: skip
                 break
-    del pa

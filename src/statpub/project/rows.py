@@ -18,61 +18,77 @@ from statpub.report import Issue
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from statpub.tables.spec import FieldSpec
+
 MAX_ISSUES = 20  # per table: the first few say what is wrong
 
 
 def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
     """``raw`` as an Arrow table of the schema's types, fields in schema order."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from statpub.tables.schema import arrow_schema, category_values
+    from statpub.tables.schema import arrow_schema
     from statpub.tables.spec import field_specs
-    from statpub.tables.typed import parse_column
 
     specs = field_specs(schema)
     if isinstance(specs, str):
         raise InvalidInput([Issue("schema-error", specs, path=label)], summary=f"{label}: {specs}")
     _check_labels(raw, [s.name for s in specs], label)
+    target = arrow_schema(schema, embed=False)
+    plain = pa.schema([pa.field(f.name, _plain(f.type)) for f in target])
     issues: list[Issue] = []
     columns = []
-    for spec, field in zip(specs, schema["fields"], strict=True):
-        parsed = parse_column(raw.columns.column(spec.name).combine_chunks(), spec)
-        bad = parsed.invalid
-        reason = f"is not a valid {spec.type}" + (
-            f" (format {spec.format})" if spec.format != "default" else ""
-        )
-        codes = category_values(field) or (field.get("constraints") or {}).get("enum")
-        if codes is not None and not pc.any(bad).as_py():
-            known = pa.array([str(c) for c in codes], pa.string())
-            text = pc.cast(parsed.values, pa.string())
-            bad = pc.and_(
-                pc.invert(parsed.missing), pc.invert(pc.fill_null(pc.is_in(text, known), True))
-            )
-            reason = "is not one of the field's categories"
-        if spec.required and not pc.any(bad).as_py():
-            bad = parsed.missing
-            reason = "is missing, and the field is required"
-        issues += _cell_issues(raw, parsed.strings, bad, spec.name, label, reason)
-        values = parsed.values
-        if parsed.big is not None and pc.any(pc.is_valid(parsed.big)).as_py():
-            issues += _cell_issues(
-                raw, parsed.strings, pc.is_valid(parsed.big), spec.name, label,
-                "is beyond 64-bit integers; declare the field as number or string",
-            )  # fmt: skip
-        columns.append(values)
+    for spec, field, out in zip(specs, schema["fields"], plain, strict=True):
+        chunks = []
+        offset = 0
+        for chunk in raw.columns.column(spec.name).chunks:
+            values, found = _read_chunk(chunk, spec, field)
+            for at, reason in found:
+                issues += _cell_issues(raw, chunk, at, offset, spec.name, label, reason)
+            chunks.append(values.cast(out.type))
+            offset += len(chunk)
+        columns.append(pa.chunked_array(chunks, out.type))
+        if len(issues) >= MAX_ISSUES:
+            break
     if issues:
         raise InvalidInput(
-            issues[:MAX_ISSUES] if len(issues) > MAX_ISSUES else issues,
+            issues[:MAX_ISSUES],
             summary=f"{label}: cells do not fit the Table Schema; fix the cells or the schema",
             code="input-invalid",
             path=label,
         )
-    target = arrow_schema(schema, embed=False)
-    plain = pa.schema([pa.field(f.name, _plain(f.type)) for f in target])
-    return pa.Table.from_arrays(
-        [c.cast(t.type) for c, t in zip(columns, plain, strict=True)], schema=plain
-    )
+    return pa.Table.from_arrays(columns, schema=plain)
+
+
+def _read_chunk(
+    chunk: pa.Array, spec: FieldSpec, field: dict[str, Any]
+) -> tuple[pa.Array, list[tuple[pa.Array, str]]]:
+    """A chunk's typed values, and its bad cells (a mask) with why they are bad."""
+    import pyarrow as pa
+
+    from statpub.tables import arrow
+    from statpub.tables import compute as pc
+    from statpub.tables.schema import category_values
+    from statpub.tables.typed import parse_column
+
+    parsed = parse_column(chunk, spec)
+    found: list[tuple[pa.Array, str]] = []
+    if pc.any(parsed.invalid).as_py():
+        fmt = f" (format {spec.format})" if spec.format != "default" else ""
+        found.append((parsed.invalid, f"is not a valid {spec.type}{fmt}"))
+    if parsed.big is not None and pc.any(pc.is_valid(parsed.big)).as_py():
+        reason = "is beyond 64-bit integers; declare the field as number or string"
+        found.append((pc.is_valid(parsed.big), reason))
+    codes = category_values(field) or (field.get("constraints") or {}).get("enum")
+    if codes is not None:
+        known = arrow.array([str(c) for c in codes], pa.string())
+        text = pc.cast(parsed.values, pa.string())
+        outside = pc.and_(pc.is_valid(text), pc.invert(pc.is_in(text, known)))
+        if pc.any(outside).as_py():
+            found.append((outside, "is not one of the field's categories"))
+    if spec.required and pc.any(parsed.missing).as_py():
+        found.append((parsed.missing, "is missing, and the field is required"))
+    return parsed.values, found
 
 
 def _plain(t: pa.DataType) -> pa.DataType:
@@ -100,7 +116,13 @@ def _check_labels(raw: RawTable, names: list[str], label: str) -> None:
 
 
 def _cell_issues(
-    raw: RawTable, strings: pa.Array, bad: pa.Array, field: str, label: str, reason: str
+    raw: RawTable,
+    strings: pa.Array,
+    bad: pa.Array,
+    offset: int,
+    field: str,
+    label: str,
+    reason: str,
 ) -> list[Issue]:
     import numpy as np
 
@@ -110,13 +132,15 @@ def _cell_issues(
     out = []
     for i in at.tolist():
         cell = strings[i].as_py()
+        if not isinstance(cell, str) and cell is not None:
+            cell = str(cell)
         shown = repr(cell if cell is None or len(cell) <= 40 else cell[:37] + "...")
         out.append(
             Issue(
                 "cell-type" if "valid" in reason else "cell-constraint",
                 f"{shown} {reason}",
                 path=label,
-                row=raw.row_numbers[i].as_py(),
+                row=raw.row_numbers[offset + i].as_py(),
                 field=field,
             )
         )
