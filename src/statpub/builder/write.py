@@ -13,7 +13,7 @@ another (:mod:`statpub.project.build`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -56,7 +56,7 @@ class PackageSource(Protocol):
 
 def write_package(folder: Path, source: PackageSource) -> dict[str, str]:
     """Write every file of the package into ``folder`` (empty); return path -> sha256."""
-    from statpub.tables.csvio import csv_bytes
+    from statpub.tables.csvio import csv_chunks
     from statpub.tables.parquetio import write_parquet
 
     (folder / "data").mkdir()
@@ -75,17 +75,13 @@ def write_package(folder: Path, source: PackageSource) -> dict[str, str]:
         schema_rel = f"schemas/{name}.json"
         put(schema_rel, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         csv_rel = f"data/{name}.csv"
-        data = csv_bytes(table.rows, schema)
-        digest = put(csv_rel, data)
-        resources.append(
-            resource_entry(name, "csv", schema, csv_rel, schema_rel, len(data), digest)
-        )
-        del data
+        size, digest = _stream(folder / csv_rel, csv_chunks(table.rows, schema))
+        files[csv_rel] = digest
+        resources.append(resource_entry(name, "csv", schema, csv_rel, schema_rel, size, digest))
         pq_rel = f"data/{name}.parquet"
         write_parquet(table.rows, schema, folder / pq_rel)
-        digest = sha256_bytes((folder / pq_rel).read_bytes())
+        size, digest = _stream(folder / pq_rel, None)
         files[pq_rel] = digest
-        size = (folder / pq_rel).stat().st_size
         resources.append(resource_entry(name, "parquet", schema, pq_rel, schema_rel, size, digest))
 
     descriptor = source.descriptor(resources)
@@ -94,3 +90,23 @@ def write_package(folder: Path, source: PackageSource) -> dict[str, str]:
     put("README.md", source.datacard(descriptor, sizes).encode("utf-8"))
     put("CHANGELOG.md", source.changelog(descriptor).encode("utf-8"))
     return dict(sorted(files.items()))
+
+
+def _stream(path: Path, chunks: Iterable[bytes] | None) -> tuple[int, str]:
+    """Write ``chunks`` to ``path`` (None: read the file as it is); its bytes and sha256."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    size = 0
+    if chunks is None:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        return size, digest.hexdigest()
+    with path.open("wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()

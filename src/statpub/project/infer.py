@@ -28,6 +28,7 @@ MARKERS = ("..", "...", "-", "--", "\u2013", "\u2014", ":", "x", "X", "NA", "N/A
            "NaN", "null", "NULL", "None", "#N/A", "*")  # fmt: skip
 MAX_CATEGORIES = 30  # a code list is short...
 MAX_CODE_LENGTH = 24  # ...of short codes
+SAMPLE = 1024  # distinct values a type is tried on before all of them
 _TYPES = ("integer", "number", "boolean", "date", "datetime", "yearmonth")
 _YEAR_NAME = re.compile(r"(^|[^a-z])(year|yr|jahr|annee|anio|god)([^a-z]|$)", re.I)
 
@@ -160,9 +161,13 @@ def _first_type(unique: pa.Array) -> str:
 
     if not len(unique):
         return "string"
+    head = unique.slice(0, SAMPLE)
     for ftype in _TYPES:
-        parsed = parse(unique, FieldSpec(name="_", type=ftype, missing_values=[]))
-        if not pc.any(parsed.invalid).as_py():
+        spec = FieldSpec(name="_", type=ftype, missing_values=[])
+        # Most types fail on the first few values: only a type they pass is tried on all.
+        if len(unique) > SAMPLE and pc.any(parse(head, spec).invalid).as_py():
+            continue
+        if not pc.any(parse(unique, spec).invalid).as_py():
             return ftype
     return "string"
 

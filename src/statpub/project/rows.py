@@ -24,7 +24,11 @@ MAX_ISSUES = 20  # per table: the first few say what is wrong
 
 
 def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
-    """``raw`` as an Arrow table of the schema's types, fields in schema order."""
+    """``raw`` as an Arrow table of the schema's types, fields in schema order.
+
+    ``raw``'s columns are taken from it as they are typed (a large table is not
+    held twice).
+    """
     import pyarrow as pa
 
     from statpub.tables.schema import arrow_schema
@@ -48,6 +52,8 @@ def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
             chunks.append(values.cast(out.type))
             offset += len(chunk)
         columns.append(pa.chunked_array(chunks, out.type))
+        # The text column is no longer needed: let its memory go before the next is typed.
+        raw.columns = raw.columns.drop_columns([spec.name])
         if len(issues) >= MAX_ISSUES:
             break
     if issues:
