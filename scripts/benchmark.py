@@ -1,5 +1,7 @@
 """Benchmark table validation: statpub against frictionless-py and a plain pyarrow read;
-and ``statpub diff`` against a polars full join (``benchmark_diff.py``).
+``statpub diff`` against a polars full join (``benchmark_diff.py``); ``statpub
+init`` against a typed pyarrow read and ``frictionless describe``, and ``statpub
+build`` of a 10M-row project (``benchmark_project.py``).
 
 Run through ``scripts/benchmark``. Every tool runs in its own child process on
 the same files in the same run; wall time includes start-up, peak memory is the
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchmark_diff
+import benchmark_project
 import benchmark_tables as tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +258,7 @@ def render(
     args: argparse.Namespace,
     own: list[Run],
     diffs: list[benchmark_diff.DiffRun] | None = None,
+    project: dict[str, object] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -355,6 +359,9 @@ def render(
     diff_lines = benchmark_diff.render(diffs or [], args.repeat)
     if diff_lines:
         lines += ["", *diff_lines]
+    project_lines = benchmark_project.render(project or {})
+    if project_lines:
+        lines += ["", *project_lines]
     lines += ["", "## Notes", ""]
     rates = [r.rows / r.seconds for r in runs if r.tool.startswith("frictionless")]
     if skipped and rates:
@@ -469,8 +476,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff"),
-        help="Run one benchmark; the other's last results are kept on the page.",
+        choices=("validate", "diff", "project"),
+        help="Run one benchmark; the others' last results are kept on the page.",
     )
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
     parser.add_argument(
@@ -482,15 +489,30 @@ def main() -> int:
     args = parser.parse_args()
     results = args.data / "results.json"
     diff_results = args.data / "diff-results.json"
+    project_results = args.data / "project-results.json"
     if args.render_only:
         runs, own = _load(results)
-        page = render(runs, args, own, benchmark_diff.load(diff_results))
+        project = benchmark_project.load(project_results)
+        page = render(runs, args, own, benchmark_diff.load(diff_results), project)
         args.out.write_text(page, encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
     args.data.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "project"):
+        project = benchmark_project.run(measure, args.data, args.seed, args.repeat, PYARROW_READ)
+        benchmark_project.save(project_results, project)
+    else:
+        project = benchmark_project.load(project_results)
+    if args.only == "project":
+        # Only this section of the page changes: the others' results may not be at hand.
+        page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        args.out.write_text(
+            benchmark_project.splice(page, benchmark_project.render(project)), encoding="utf-8"
+        )
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
     if args.only == "diff":
         runs, own = _load(results) if results.is_file() else ([], [])
     else:
@@ -508,7 +530,7 @@ def main() -> int:
             SIZES[args.diff_context_max],
         )
         benchmark_diff.save(diff_results, diffs)
-    args.out.write_text(render(runs, args, own, diffs), encoding="utf-8")
+    args.out.write_text(render(runs, args, own, diffs, project), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -226,3 +226,15 @@ def test_this_repository_builds_through_its_project_file() -> None:
     project = load_project(root)
     assert project.adapter == "figures"
     assert project.figures == root / "figures"
+
+
+def test_rerun_refuses_to_append_when_tables_is_not_last(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    init(project, str(FIXTURE / "districts.csv"))
+    path = project / "statpub.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "keywords: [test]\n", encoding="utf-8")
+    before = path.read_bytes()
+    result = run(["init", str(project), "--from", str(FIXTURE / "population_by_district.csv")])
+    assert result.exit_code == 2
+    assert "tables:" in result.stderr
+    assert path.read_bytes() == before

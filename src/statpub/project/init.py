@@ -140,9 +140,30 @@ def init_project(
         write_text(folder / files[t.name], text)
         result.written.append(files[t.name])
     entries = [e for n, _, e in specs if n not in known]
-    write_text(folder / PROJECT_FILE, _project_file(folder, existing is not None, entries))
+    text = _project_file(folder, existing is not None, entries)
+    _check_tables(folder / PROJECT_FILE, text, [*known, *(e["name"] for e in entries)])
+    write_text(folder / PROJECT_FILE, text)
     result.written.append(PROJECT_FILE)
     return result
+
+
+def _check_tables(path: Path, text: str, names: list[str]) -> None:
+    """New tables are appended to the end of statpub.yml: refuse if that is not its tables: list."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        data = {}
+    tables = data.get("tables") if isinstance(data, dict) else None
+    found = [t.get("name") for t in tables or [] if isinstance(t, dict)]
+    if found != names:
+        raise StatpubError(
+            f"{path}: new tables are added at the end of the file, but its last setting is not "
+            "tables:; move tables: to the end, or add the tables to it by hand",
+            code="project-invalid",
+            path=path,
+        )
 
 
 def _place(folder: Path, path: Path) -> str:
