@@ -238,3 +238,19 @@ def test_rerun_refuses_to_append_when_tables_is_not_last(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "tables:" in result.stderr
     assert path.read_bytes() == before
+
+
+def test_repeated_key_is_told_of_the_input_once(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    init(project, str(FIXTURE / "districts.csv"))
+    data = project / "data/districts.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, "")  # a blank line: the input's row numbers are no longer the package's
+    lines[3] = lines[2].split(",")[0] + ",Copy,North"  # row 4 of the file repeats row 3's code
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(["build", "--json"], cwd=project)
+    assert result.exit_code == 1, result.output
+    issues = json.loads(result.stdout)["error"]["issues"]
+    assert [(i["type"], i["path"], i["row"]) for i in issues] == [
+        ("primary-key", "data/districts.csv", 4)
+    ]

@@ -56,26 +56,37 @@ def _collect(
     spec: InputSpec, source: Source
 ) -> tuple[list[str], list[list[pa.Array]], list[pa.Array]]:
     """Every batch of ``source``: its labels, each column's chunks, the row numbers."""
+    import pyarrow as pa
+
+    from statpub.tables import arrow
+    from statpub.tables import compute as pc
+
     labels = source.labels or [f"field{i}" for i in range(1, source.width + 1)]
     chunks: list[list[pa.Array]] = [[] for _ in labels]
     numbers: list[pa.Array] = []
     for batch in source.batches:
-        if batch.cell_counts is not None or batch.extra_cells:
-            rows = batch.rows()
-            at = 0
-            if batch.cell_counts is not None:
-                counts = batch.cell_counts.to_numpy(zero_copy_only=False)
-                at = int((counts != len(labels)).argmax())
-            elif batch.extra_cells:
-                at = batch.extra_cells[0][0]
+        columns, rows = batch.columns, batch.rows()
+        counts = None
+        if batch.cell_counts is not None:
+            counts = batch.cell_counts.to_numpy(zero_copy_only=False)
+        wrong = None
+        if batch.extra_cells:
+            wrong = batch.extra_cells[0][0]
+        elif counts is not None and ((counts != 0) & (counts != len(labels))).any():
+            wrong = int(((counts != 0) & (counts != len(labels))).argmax())
+        if wrong is not None:
             raise bad_input(
                 spec,
                 "row-width",
                 f"the row does not have the {len(labels)} cells of the header row; fix "
                 "the row (a delimiter or quote out of place?) or declare the file's dialect",
-                row=rows[at].as_py(),
+                row=rows[wrong].as_py(),
             )
-        for i, column in enumerate(batch.columns):
+        if counts is not None and (counts == 0).any():  # a blank line is no row of the table
+            keep = arrow.array((counts != 0).tolist(), pa.bool_())
+            columns = [pc.filter(c, keep) for c in columns]
+            rows = pc.filter(rows, keep)
+        for i, column in enumerate(columns):
             chunks[i].append(column)
-        numbers.append(batch.rows())
+        numbers.append(rows)
     return list(labels), chunks, numbers

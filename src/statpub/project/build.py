@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub.builder.package import BuildResult
 from statpub.builder.write import PackageSource, TableData, write_package
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import Release
 from statpub.project.config import Project, TableConfig
-from statpub.report import Report
+from statpub.report import Issue, Report
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @dataclass
@@ -47,15 +50,47 @@ class TablesSource:
         self.revisions = revisions
         self.schemas = {t.name: table_schema(t) for t in project.tables}
         self.rows: dict[str, int] = {}
+        # Each table's rows' numbers in its input, where they are not 2, 3, ... (a CSV
+        # with blank lines, a sheet starting lower down): issues point at the input.
+        self.row_numbers: dict[str, pa.Array | None] = {}
 
     def tables(self) -> Iterator[TableData]:
         from statpub.inputs import read_input
         from statpub.project.rows import typed_rows
 
         for t in self.project.tables:
-            rows = typed_rows(read_input(t.input), self.schemas[t.name], t.input.label)
+            raw = read_input(t.input)
+            rows = typed_rows(raw, self.schemas[t.name], t.input.label)
             self.rows[t.name] = rows.num_rows
+            numbers = raw.row_numbers
+            plain = not len(numbers) or (
+                numbers[0].as_py() == 2 and numbers[len(numbers) - 1].as_py() == len(numbers) + 1
+            )
+            self.row_numbers[t.name] = None if plain else numbers
+            del raw
             yield TableData(t.name, self.schemas[t.name], rows)
+
+    def on_inputs(self, issues: list[Issue]) -> list[Issue]:
+        """Issues about the built package's data files, told of the inputs the rows came
+        from (file and row); an issue found in both the CSV and the Parquet copy once."""
+        inputs = {t.name: t.input.label for t in self.project.tables}
+        files = {f"data/{n}.{ext}": n for n in inputs for ext in ("csv", "parquet")}
+        out: list[Issue] = []
+        seen: set[tuple[Any, ...]] = set()
+        for issue in issues:
+            name = files.get(issue.path or "")
+            if name is None:
+                out.append(issue)
+                continue
+            row = issue.row
+            numbers = self.row_numbers.get(name)
+            if row is not None and numbers is not None and 0 <= row - 2 < len(numbers):
+                row = numbers[row - 2].as_py()
+            key = (issue.type, name, row, issue.field, issue.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(replace(issue, path=inputs[name], resource=name, row=row))
+        return out
 
     def descriptor(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
         from statpub.project.card import package_descriptor
@@ -176,8 +211,8 @@ def build(
         report = validate_staged(staging, label=str(project.out))
         if not report.valid:
             raise InvalidInput(
-                report.errors,
-                summary="the built package is invalid; nothing was replaced",
+                source.on_inputs(report.errors),
+                summary="the tables do not make a valid package; nothing was replaced",
                 code="package-invalid",
                 path=project.out,
             )
