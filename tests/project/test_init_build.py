@@ -154,6 +154,7 @@ def test_semicolon_cp1251_csv(tmp_path: Path) -> None:
     project = tmp_path / "p"
     refused = run(["init", str(project), "--from", str(src)])
     assert refused.exit_code == 2 and "--encoding" in refused.stderr
+    assert not (project / "data/regions.csv").exists()  # nothing half-written
     init(project, str(src), extra=("--encoding", "cp1251"))
     s = schema(project, "regions")
     assert [f["type"] for f in s["fields"]] == ["string", "string", "number"]

@@ -39,6 +39,14 @@ def read(spec: InputSpec) -> RawTable:
         except NeedsSlowPath:  # pyarrow cannot read it faithfully: the csv module reads it all
             continue
         except SourceError as exc:
+            if exc.code == "encoding-error":
+                raise StatpubError(
+                    f"{spec.label}: not {spec.encoding} text; give the file's encoding "
+                    "(encoding: in statpub.yml; statpub init --encoding), e.g. cp1251 or "
+                    f"latin-1 ({exc.message})",
+                    code="encoding-error",
+                    path=spec.path,
+                ) from exc
             if exc.row is not None:
                 raise bad_input(spec, exc.code, exc.message, row=exc.row) from exc
             raise StatpubError(
