@@ -239,6 +239,8 @@ def render(results: dict[str, Any]) -> list[str]:
         f"statpub and pyarrow ran {mine['runs']} times each, interleaved: the median is",
         "shown, with the fastest and slowest run in brackets; frictionless ran once.",
         "`statpub init` also copies the file into the project and writes the schema.",
+        "This section is measured by `scripts/benchmark --only project`, in a run of its",
+        "own on the machine above, shared with other jobs.",
         "",
         "| tool | wall (s) | peak memory (MiB) |",
         "| --- | ---: | ---: |",
