@@ -254,9 +254,11 @@ def _check_rows(res: dict[str, Any], name: str, langs: list[str]) -> Iterator[Fi
         for c in cols
     }
     for lang in langs[1:]:
-        table = by_lang.get(lang) if isinstance(by_lang.get(lang), dict) else {}
+        found = by_lang.get(lang)
+        table: dict[str, Any] = found if isinstance(found, dict) else {}
         for k, c in sorted(cells):
-            if not isinstance((table.get(k) or {}).get(c), str):
+            row = table.get(k)
+            if not (isinstance(row, dict) and isinstance(row.get(c), str)):
                 yield Finding("translation-missing", "warning", where,
                               f"{where}: no {lang!r} translation of {c!r} for "
                               f"{rows['key']} {k!r}", name, c)  # fmt: skip
