@@ -10,7 +10,7 @@ from typing import Any
 
 from statpub.package import Package
 from statpub.package.languages import SEP
-from statpub.publish.catalog import dcat_jsonld, schemaorg_dataset
+from statpub.publish.catalog import catalog, dcat_jsonld, schemaorg_dataset
 
 BASE = "https://data.example.org/kz/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
@@ -64,13 +64,16 @@ def test_a_single_language_package_keeps_plain_literals(package: Package) -> Non
     doc = dcat_jsonld(single_language(package), base_url=BASE)
     assert isinstance(doc["dct:title"], str) and "dct:language" not in doc
     assert all(isinstance(d["dct:title"], str) for d in doc["dcat:distribution"])
-    org = schemaorg_dataset(single_language(package))
-    assert isinstance(org["name"], str) and "inLanguage" not in org
+    for org in (
+        schemaorg_dataset(single_language(package)),
+        catalog(single_language(package), "schemaorg").document,
+    ):
+        assert isinstance(org["name"], str) and "inLanguage" not in org
 
 
 def test_schemaorg_names_its_languages(package: Package) -> None:
     langs = package.descriptor["languages"]
-    doc = schemaorg_dataset(package)
+    doc = catalog(package, "schemaorg").document
     assert doc["inLanguage"] == langs
     names = {v["@language"]: v["@value"] for v in doc["name"]}
     assert names[langs[0]] == package.descriptor["title"]
@@ -82,3 +85,15 @@ def test_schemaorg_names_its_languages(package: Package) -> None:
     assert {lit.language for lit in g.objects(None, URIRef("https://schema.org/name"))} >= set(
         langs
     )
+
+
+def test_a_page_gets_the_dataset_in_its_own_language(package: Package) -> None:
+    langs = package.descriptor["languages"]
+    page = schemaorg_dataset(package)  # the default language, as search engines read it
+    assert (page["name"], page["inLanguage"]) == (package.descriptor["title"], langs[0])
+    for lang in langs[1:]:
+        page = schemaorg_dataset(package, language=lang)
+        assert page["name"] == package.descriptor[f"title{SEP}{lang}"]
+        assert page["description"] == package.descriptor[f"description{SEP}{lang}"]
+        assert page["inLanguage"] == lang
+        assert all(isinstance(d["name"], str) for d in page["distribution"])

@@ -252,9 +252,17 @@ def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     return catalog(pkg, "dcat", base_url=base_url).document
 
 
-def schemaorg_dataset(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
-    """A schema.org ``Dataset`` (JSON-LD), e.g. for a dataset page's ``<head>``."""
-    return catalog(pkg, "schemaorg", base_url=base_url).document
+def schemaorg_dataset(
+    pkg: Package, *, base_url: str | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """A schema.org ``Dataset`` (JSON-LD) for a dataset page's ``<head>``: in the page's
+    ``language`` (default: the package's default language), plain text as search
+    engines read it. ``catalog(pkg, "schemaorg")`` has every language."""
+    from statpub.publish.schemaorg import schemaorg_from_record
+
+    record = catalog_record(pkg, base_url=base_url)
+    page = language or (record.languages[0] if record.languages else None)
+    return schemaorg_from_record(record, language=page)
 
 
 def _contacts(contributors: list[dict[str, Any]]) -> tuple[Contact, ...]:
