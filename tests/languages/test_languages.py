@@ -134,3 +134,20 @@ def test_row_translations_missing_in_one_language() -> None:
     found = [f for f in check(desc, {}) if f.where.endswith("rowTranslations")]
     assert [(f.code, f.severity) for f in found] == [("translation-missing", "warning")]
     assert "'ru'" in found[0].message and "'KZ'" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "descriptor",
+    [
+        {"resources": 5, "languages": ["en", "kk"]},
+        {"resources": "abc", "title@kk": 3},
+        {"resources": [{"name": "t", "schema": {"fields": "x"}}], "languages": [1, None]},
+        {"resources": [{"name": "t", "rowTranslations": {"key": "k", "languages": {"kk": 5}}}],
+         "languages": ["en", "kk"]},
+        {"resources": [{"name": "t", "rowTranslations": []}], "languages": {"en": 1}},
+    ],
+)  # fmt: skip
+def test_a_strangers_odd_descriptor_is_reported_not_crashed_on(descriptor: Any) -> None:
+    schemas = {"t": {"fields": [{"name": "a", "categories": "x", "title@zz": 1}]}}
+    found = check(descriptor, schemas)
+    assert all(f.severity in ("error", "warning") and f.message for f in found)

@@ -107,13 +107,18 @@ class Item:
     field: str | None = None
 
 
+def _list(value: Any) -> list[Any]:
+    """``value`` when it is a list: a descriptor read from a stranger may hold anything."""
+    return value if isinstance(value, list) else []
+
+
 def items(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Iterator[Item]:
     """Every translatable text of the package; ``schemas``: each resource's Table Schema
     by resource name (a schema shared by several resources is listed once)."""
     for key in ("title", "description"):
         yield Item(f"package {key}", descriptor, key)
     seen: set[int] = set()
-    for res in descriptor.get("resources") or []:
+    for res in _list(descriptor.get("resources")):
         if not isinstance(res, dict):
             continue
         name = str(res.get("name"))
@@ -129,13 +134,13 @@ def items(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Ite
 def _schema_items(schema: dict[str, Any], name: str) -> Iterator[Item]:
     for key in ("title", "description"):
         yield Item(f"schema of {name!r} {key}", schema, key, resource=name)
-    for f in schema.get("fields") or []:
+    for f in _list(schema.get("fields")):
         if not isinstance(f, dict):
             continue
         fname = str(f.get("name"))
         for key in ("title", "description"):
             yield Item(f"field {fname!r} of {name!r} {key}", f, key, name, fname)
-        for cat in f.get("categories") or []:
+        for cat in _list(f.get("categories")):
             if isinstance(cat, dict):
                 where = f"category {cat.get('value')!r} of field {fname!r} of {name!r} label"
                 yield Item(where, cat, "label", name, fname)
@@ -151,7 +156,7 @@ def check(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> lis
     """
     out: list[Finding] = []
     langs = _check_languages(descriptor, "package", None, out)
-    for res in descriptor.get("resources") or []:
+    for res in _list(descriptor.get("resources")):
         if isinstance(res, dict) and "languages" in res:
             _check_languages(res, f"resource {res.get('name')!r}", str(res.get("name")), out)
     declared = "languages" in descriptor
@@ -160,7 +165,7 @@ def check(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> lis
         if item.resource is not None:
             res_langs = _resource_langs(descriptor, item.resource, langs)
         out.extend(_check_item(item, res_langs, declared))
-    for res in descriptor.get("resources") or []:
+    for res in _list(descriptor.get("resources")):
         if isinstance(res, dict) and ROWS in res:
             name = str(res.get("name"))
             out.extend(_check_rows(res, name, _resource_langs(descriptor, name, langs)))
@@ -168,7 +173,7 @@ def check(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> lis
 
 
 def _resource_langs(descriptor: dict[str, Any], name: str, langs: list[str]) -> list[str]:
-    for res in descriptor.get("resources") or []:
+    for res in _list(descriptor.get("resources")):
         if isinstance(res, dict) and res.get("name") == name:
             return languages(res, langs)
     return langs
