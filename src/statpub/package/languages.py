@@ -105,6 +105,7 @@ class Item:
     key: str
     resource: str | None = None
     field: str | None = None
+    schema: dict[str, Any] | None = None  # the Table Schema it belongs to, if any
 
 
 def _list(value: Any) -> list[Any]:
@@ -133,17 +134,17 @@ def items(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Ite
 
 def _schema_items(schema: dict[str, Any], name: str) -> Iterator[Item]:
     for key in ("title", "description"):
-        yield Item(f"schema of {name!r} {key}", schema, key, resource=name)
+        yield Item(f"schema of {name!r} {key}", schema, key, name, None, schema)
     for f in _list(schema.get("fields")):
         if not isinstance(f, dict):
             continue
         fname = str(f.get("name"))
         for key in ("title", "description"):
-            yield Item(f"field {fname!r} of {name!r} {key}", f, key, name, fname)
+            yield Item(f"field {fname!r} of {name!r} {key}", f, key, name, fname, schema)
         for cat in _list(f.get("categories")):
             if isinstance(cat, dict):
                 where = f"category {cat.get('value')!r} of field {fname!r} of {name!r} label"
-                yield Item(where, cat, "label", name, fname)
+                yield Item(where, cat, "label", name, fname, schema)
 
 
 def check(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> list[Finding]:
@@ -159,17 +160,32 @@ def check(descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> lis
     for res in _list(descriptor.get("resources")):
         if isinstance(res, dict) and "languages" in res:
             _check_languages(res, f"resource {res.get('name')!r}", str(res.get("name")), out)
-    declared = "languages" in descriptor
+    checked: set[int] = set()
     for item in items(descriptor, schemas):
-        res_langs = langs
+        res_langs, declared = langs, "languages" in descriptor
         if item.resource is not None:
             res_langs = _resource_langs(descriptor, item.resource, langs)
+            declared = declared or _resource_declares(descriptor, item.resource)
+        if item.schema is not None and "languages" in item.schema:
+            # A Table Schema is a descriptor too: it may declare its own languages.
+            if id(item.schema) not in checked:
+                checked.add(id(item.schema))
+                what = f"schema of {item.resource!r}"
+                _check_languages(item.schema, what, item.resource, out)
+            res_langs, declared = languages(item.schema, res_langs), True
         out.extend(_check_item(item, res_langs, declared))
     for res in _list(descriptor.get("resources")):
         if isinstance(res, dict) and ROWS in res:
             name = str(res.get("name"))
             out.extend(_check_rows(res, name, _resource_langs(descriptor, name, langs)))
     return out
+
+
+def _resource_declares(descriptor: dict[str, Any], name: str) -> bool:
+    return any(
+        isinstance(res, dict) and res.get("name") == name and "languages" in res
+        for res in _list(descriptor.get("resources"))
+    )
 
 
 def _resource_langs(descriptor: dict[str, Any], name: str, langs: list[str]) -> list[str]:
