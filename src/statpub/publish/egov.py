@@ -25,6 +25,7 @@ from typing import Any
 
 from statpub.errors import InvalidInput, StatpubError
 from statpub.package import Package, Resource
+from statpub.package.languages import languages, translations
 from statpub.report import Issue
 
 MAX_BYTES = 10 * 1000 * 1000  # the portal's 10 MB, read as the smaller (decimal) megabytes
@@ -87,10 +88,8 @@ class EgovResult:
 
 def languages_of(pkg: Package) -> dict[str, str]:
     """The package's tag for each of the portal's languages (``kk-Cyrl`` serves kk)."""
-    declared = pkg.descriptor.get("languages")
-    tags = [t for t in declared if isinstance(t, str)] if isinstance(declared, list) else ["en"]
     out: dict[str, str] = {}
-    for tag in tags:
+    for tag in languages(pkg.descriptor):
         primary = tag.split("-")[0].lower()
         if primary in LANGUAGES and primary not in out:
             out[primary] = tag
@@ -108,7 +107,7 @@ def tables_of(pkg: Package) -> list[Resource]:
 def egov_metadata(pkg: Package, res: Resource, files: list[str]) -> dict[str, Any]:
     """The portal's metadata of one table; raises InvalidInput listing every text missing."""
     langs = languages_of(pkg)
-    default = _default(pkg)
+    default = languages(pkg.descriptor)[0]
     missing: list[Issue] = [
         Issue(
             "egov-language-missing",
@@ -126,12 +125,15 @@ def egov_metadata(pkg: Package, res: Resource, files: list[str]) -> dict[str, An
                            code="egov-language-missing", path=pkg.descriptor_label)  # fmt: skip
     schema = res.schema or {}
 
+    order = [default, *(t for t in langs.values() if t != default)]
+
     def texts(obj: dict[str, Any], key: str, prefix: str, where: str, **at: Any) -> dict[str, str]:
+        written = translations(obj, key, order)
         out: dict[str, str] = {}
         for code, suffix in LANGUAGES.items():
             tag = langs[code]
-            value = obj.get(key) if tag == default else obj.get(f"{key}@{tag}")
-            if not (isinstance(value, str) and value.strip()):
+            value = written.get(tag)
+            if value is None:
                 missing.append(Issue(
                     "egov-translation-missing",
                     f"{where}: no {code!r} text ({key if tag == default else f'{key}@{tag}'}); "
@@ -175,13 +177,6 @@ def egov_metadata(pkg: Package, res: Resource, files: list[str]) -> dict[str, An
         raise InvalidInput(missing, summary="texts data.egov.kz requires are missing",
                            code="egov-translation-missing", path=pkg.descriptor_label)  # fmt: skip
     return meta
-
-
-def _default(pkg: Package) -> str:
-    declared = pkg.descriptor.get("languages")
-    if isinstance(declared, list) and declared and isinstance(declared[0], str):
-        return declared[0]
-    return "en"
 
 
 def _joined(package: dict[str, str], table: dict[str, str]) -> dict[str, str]:
