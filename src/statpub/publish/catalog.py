@@ -54,6 +54,10 @@ class Distribution:
     bytes: int
     sha256: str
     schema_url: str | None = None
+    # (language, text) of the title and description in every language written,
+    # the default first; empty when the package declares no languages.
+    titles: tuple[tuple[str, str], ...] = ()
+    descriptions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ class CatalogRecord:
     landing_page: str | None = None
     variables: tuple[Variable, ...] = ()
     distributions: tuple[Distribution, ...] = field(default_factory=tuple)
+    # The package's declared languages, the default first (docs/languages.md), and
+    # its title and description in each of them; empty when it declares none.
+    languages: tuple[str, ...] = ()
+    titles: tuple[tuple[str, str], ...] = ()
+    descriptions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -186,6 +195,7 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
     temporal = descriptor.get("temporalCoverage") or {}
     created = str(descriptor.get("created") or "")
     themes = descriptor.get("themes")
+    langs = _declared_languages(descriptor)
     return CatalogRecord(
         name=str(descriptor.get("name") or package_dir.name),
         title=str(descriptor.get("title") or descriptor.get("name") or package_dir.name),
@@ -216,8 +226,25 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
         profile=_opt(descriptor.get("$schema")),
         landing_page=base or None,
         variables=tuple(_variables(pkg)),
-        distributions=tuple(_distributions(pkg, base)),
+        distributions=tuple(_distributions(pkg, base, langs)),
+        languages=tuple(langs),
+        titles=_texts(descriptor, "title", langs),
+        descriptions=_texts(descriptor, "description", langs),
     )
+
+
+def _declared_languages(descriptor: dict[str, Any]) -> list[str]:
+    from statpub.package.languages import is_tag, languages
+
+    if "languages" not in descriptor:
+        return []
+    return [x for x in languages(descriptor) if is_tag(x)]
+
+
+def _texts(obj: dict[str, Any], key: str, langs: list[str]) -> tuple[tuple[str, str], ...]:
+    from statpub.package.languages import translations
+
+    return tuple(translations(obj, key, langs).items()) if langs else ()
 
 
 def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
@@ -225,9 +252,17 @@ def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     return catalog(pkg, "dcat", base_url=base_url).document
 
 
-def schemaorg_dataset(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
-    """A schema.org ``Dataset`` (JSON-LD), e.g. for a dataset page's ``<head>``."""
-    return catalog(pkg, "schemaorg", base_url=base_url).document
+def schemaorg_dataset(
+    pkg: Package, *, base_url: str | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """A schema.org ``Dataset`` (JSON-LD) for a dataset page's ``<head>``: in the page's
+    ``language`` (default: the package's default language), plain text as search
+    engines read it. ``catalog(pkg, "schemaorg")`` has every language."""
+    from statpub.publish.schemaorg import schemaorg_from_record
+
+    record = catalog_record(pkg, base_url=base_url)
+    page = language or (record.languages[0] if record.languages else None)
+    return schemaorg_from_record(record, language=page)
 
 
 def _contacts(contributors: list[dict[str, Any]]) -> tuple[Contact, ...]:
@@ -251,7 +286,7 @@ def _variables(pkg: Package) -> list[Variable]:
     return list(out.values())
 
 
-def _distributions(pkg: Package, base: str) -> list[Distribution]:
+def _distributions(pkg: Package, base: str, langs: list[str]) -> list[Distribution]:
     """One distribution per resource file (proven against the descriptor by catalog_record)."""
     out: list[Distribution] = []
     for f in pkg.data_files():
@@ -273,6 +308,8 @@ def _distributions(pkg: Package, base: str) -> list[Distribution]:
                 bytes=f.bytes,
                 sha256=f.sha256,
                 schema_url=base + res.schema_path if res.schema_path is not None else None,
+                titles=_texts(d, "title", langs),
+                descriptions=_texts(d, "description", langs),
             )
         )
     return out

@@ -55,10 +55,11 @@ Check = Callable[[Package, Options, Report], list[Issue] | None]
 
 def _checks() -> list[tuple[str, Check]]:
     from statpub.package import check_files
-    from statpub.validate import compat, copies, descriptor, figures, history, tables
+    from statpub.validate import compat, copies, descriptor, figures, history, languages, tables
 
     return [
         ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
+        ("languages", lambda t, o, r: languages.check_languages(t)),
         ("files", lambda t, o, r: check_files(t)),
         ("tables", tables.check_tables),
         ("copies", lambda t, o, r: copies.check_copies(t)),
