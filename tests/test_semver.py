@@ -44,8 +44,10 @@ def test_a_release_is_a_plain_core_version(text: str | None, release: bool) -> N
 
 
 @pytest.mark.parametrize(
-    "text", ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", ""]
-)
+    "text",
+    ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", "",
+     "1.0.0\n", "1.0.0-rc.1\n", " 1.0.0"],
+)  # fmt: skip
 def test_what_is_not_a_semantic_version(text: str) -> None:
     assert not semver.is_version(text)
     with pytest.raises(StatpubError) as err:
@@ -80,6 +82,9 @@ def test_step(old: str, new: str, level: str | None) -> None:
         ("1.2.3", "minor", "1.3.0"),
         ("1.2.3", "major", "2.0.0"),
         ("1.1.0-rc.1", "minor", "1.1.0"),
+        ("1.1.0-rc.1", "patch", "1.1.0"),
+        ("1.0.1-rc.1", "patch", "1.0.1"),
+        ("1.0.1-rc.1", "major", "2.0.0"),
         ("1.1.0-rc.1", "major", "2.0.0"),
         ("1.0.1-rc.1", "minor", "1.1.0"),
         ("2.0.0-rc.1", "major", "2.0.0"),

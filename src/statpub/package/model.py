@@ -95,6 +95,7 @@ class Package:
     label: str  # as the user named it, for messages
     resources: list[Resource] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # found reading the descriptor
+    given_schema: str | None = None  # a wrapped table's --schema file, as named, for messages
     _files: list[PackageFile] | None = field(default=None, repr=False, compare=False)
 
     @property
