@@ -68,8 +68,9 @@ def diff(
 ) -> None:
     """Compare two Data Packages and classify the change as MAJOR, MINOR or PATCH.
 
-    OLD and NEW are package folders or datapackage.json paths, or REF:PATH for a
-    package in a commit of the git repository you are in (e.g. HEAD~1:datapackage).
+    OLD and NEW are package folders, datapackage.json paths or zips of a package
+    (what statpub bundle writes), or REF:PATH for a package in a commit of the
+    git repository you are in (e.g. HEAD~1:datapackage).
     Rows are matched by the declared primary key (composite keys included), else
     by --key, else by a key inferred from the rows (the smallest set of columns
     unique in both versions; the output names it), else by their whole content.

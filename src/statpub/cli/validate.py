@@ -23,7 +23,7 @@ from statpub.cli.options import (
 @click.option(
     "--schema",
     type=click.Path(path_type=Path),
-    help="Table Schema for PATH when PATH is a single CSV or Parquet file.",
+    help="Table Schema (JSON or YAML) for PATH when PATH is a single CSV or Parquet file.",
 )
 @sources_option
 @click.option(
@@ -75,7 +75,11 @@ def validate(
     fmt: str,
     as_json: bool,
 ) -> None:
-    """Validate a Data Package: a folder, a datapackage.json, or one table with --schema.
+    """Validate a Data Package (folder, descriptor or zip), or one table with --schema.
+
+    PATH is a package folder, a datapackage.json (or .yaml), a zip of a package
+    (what statpub bundle writes), or a CSV or Parquet table with its Table
+    Schema (JSON or YAML) given by --schema.
 
     Runs the Table Schema checks (types, constraints, keys, foreign keys), plus
     what frictionless-py does not check: categories, semver versions, hash and

@@ -4,6 +4,7 @@
 * a descriptor file, JSON or YAML;
 * a single CSV or Parquet file with its Table Schema, wrapped into a
   one-resource package;
+* a zipped package (what ``statpub bundle`` writes), with :func:`open_package`;
 * ``REF:PATH``: a package folder (or descriptor) in a commit of the git
   repository the command runs in, extracted to a temporary folder.
 """
@@ -23,6 +24,7 @@ from typing import Any
 
 from statpub.errors import StatpubError
 from statpub.package import paths as policy
+from statpub.package import zipped
 from statpub.package.descriptor import YAML_SUFFIXES, read_descriptor
 from statpub.package.model import DESCRIPTOR_NAMES, Package
 from statpub.package.resolve import load_schema_file, resolve_resources
@@ -57,19 +59,42 @@ def read_package(
         )
     if p.suffix.lower() in TABLE_SUFFIXES:
         return _from_table(p, schema, shown)
+    if zipped.is_zip(p):
+        raise StatpubError(
+            f"{shown}: a zipped package; this command reads a folder or a descriptor: unzip "
+            "it first (validate and diff read zips)",
+            code="package-zipped",
+            path=p,
+        )
     return _from_descriptor(p, shown)
 
 
 @contextmanager
-def open_package(spec: str | Path, *, repo: Path | None = None) -> Iterator[Package]:
-    """The package at ``spec``: a path, or ``REF:PATH`` in the git repository ``repo``."""
+def open_package(
+    spec: str | Path, *, repo: Path | None = None, schema: str | Path | None = None
+) -> Iterator[Package]:
+    """The package at ``spec``: a path (a zipped package too, extracted for the time of the
+    block), or ``REF:PATH`` in the git repository ``repo``."""
     path = Path(spec)
     if path.exists() or ":" not in str(spec):
-        yield read_package(path, label=str(spec))
+        with open_local(path, schema=schema, label=str(spec)) as pkg:
+            yield pkg
         return
     ref, _, inner = str(spec).partition(":")
     with git_checkout(ref, inner or ".", repo or Path.cwd()) as folder:
         yield read_package(folder, label=str(spec))
+
+
+@contextmanager
+def open_local(
+    path: Path, *, schema: str | Path | None = None, label: str | None = None
+) -> Iterator[Package]:
+    """:func:`read_package`, and a zipped package too, extracted for the time of the block."""
+    if zipped.is_zip(path):
+        with zipped.extracted(path, label or str(path)) as folder:
+            yield read_package(folder, label=label or str(path))
+        return
+    yield read_package(path, schema=schema, label=label)
 
 
 def _from_descriptor(path: Path, label: str) -> Package:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from statpub.package import Package, read_package
+from statpub.package import Package
+from statpub.package.open import open_local
 from statpub.report import Issue, Report
 
 
@@ -32,9 +33,10 @@ def validate(
     schema: str | Path | None = None,
     options: Options | None = None,
 ) -> Report:
-    """Validate the package (folder or descriptor) or the single table at ``path``."""
+    """Validate the package (folder, descriptor or zip) or the single table at ``path``."""
     options = options or Options()
-    return validate_package(read_package(path, schema=schema), options)
+    with open_local(Path(path), schema=schema) as pkg:
+        return validate_package(pkg, options)
 
 
 def validate_package(pkg: Package, options: Options | None = None) -> Report:
