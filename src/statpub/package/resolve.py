@@ -264,14 +264,18 @@ def _referenced(
         )
         return None, None
     if policy.is_remote(value):
+        # Allowed by the spec (Camtrap DP requires it): a warning, and the rows it
+        # describes are reported as not checked.
         res.problems.append(
-            _issue(
-                pkg,
-                res,
+            Issue(
                 "remote-not-fetched",
-                f"{where}.{key} {_show(value)} is remote; statpub does not fetch it: "
-                f"download the {what} into the package and point to it",
-                key,
+                f"{where}.{key} {_show(value)} is remote; statpub does not fetch it, so the "
+                f"rows it describes were not checked: download the {what} into the package "
+                "and point to it to check them",
+                path=pkg.descriptor_label,
+                resource=res.name,
+                field=key,
+                severity=WARNING,
             )
         )
         return None, value
@@ -341,6 +345,8 @@ def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
     """
     if not res.tabular or not res.readable:
         return None
+    if res.schema is None and "schema" in res.descriptor:
+        return None  # declared, but not read (remote): the rows cannot be read by it
     inline = res.inline and isinstance(res.descriptor.get("data"), list)
     if inline:
         fmt = "inline"

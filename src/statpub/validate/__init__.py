@@ -25,6 +25,8 @@ class Options:
     previous: str | None = None  # the previous release, a package or an archived version
     compat: str | None = None  # "v1": also flag what Data Package v1 readers cannot read
     strict: bool = False  # warnings fail the run too (a resource not checked, a SHOULD broken)
+    strict_include: frozenset[str] = frozenset()  # warning types strict fails on, beyond its own
+    strict_exclude: frozenset[str] = frozenset()  # warning types strict lets pass
 
 
 def validate(
@@ -42,7 +44,12 @@ def validate(
 def validate_package(pkg: Package, options: Options | None = None) -> Report:
     """Run every check on a package already read."""
     options = options or Options()
-    report = Report(target=pkg.label, strict=options.strict)
+    report = Report(
+        target=pkg.label,
+        strict=options.strict,
+        strict_include=options.strict_include,
+        strict_exclude=options.strict_exclude,
+    )
     report.stats["resources"] = len(pkg.resources)
     for name, check in _checks():
         found = check(pkg, options, report)

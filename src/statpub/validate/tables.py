@@ -65,6 +65,8 @@ def _why(res: Resource) -> str | None:
         return "its descriptor entry has errors (above); fix them to check the rows"
     if res.remote:
         return f"it is remote ({res.remote[0]}); statpub does not fetch data, so nothing was read"
+    if res.schema is None and "schema" in res.descriptor:
+        return "its Table Schema was not read (see above)"
     data = res.descriptor.get("data")
     if res.inline and isinstance(data, str):
         return "its inline 'data' is a string, which statpub does not parse"
