@@ -23,7 +23,9 @@ Found = Iterator[tuple[str, str]]  # (path relative to the schema or dialect, me
 def _names(schema: dict[str, Any]) -> list[str]:
     fields = schema.get("fields")
     return [
-        f["name"] for f in fields or [] if isinstance(f, dict) and isinstance(f.get("name"), str)
+        f["name"]
+        for f in (fields if isinstance(fields, list) else [])
+        if isinstance(f, dict) and isinstance(f.get("name"), str)
     ]
 
 
