@@ -185,6 +185,7 @@ def _open_parquet(spec: TableSpec) -> Source:
     except (OSError, pa.ArrowException) as exc:
         raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
     labels = list(files[0].schema_arrow.names)
+    _check_stored_text(spec, files[0].schema_arrow)
 
     def batches() -> Iterator[Batch]:
         row = 2
@@ -200,6 +201,22 @@ def _open_parquet(spec: TableSpec) -> Source:
                 ) from exc
 
     return Source(labels=labels, width=len(labels), batches=batches())
+
+
+def _check_stored_text(spec: TableSpec, stored: pa.Schema) -> None:
+    """A text field stored as numbers (a code written by a tool that guessed its type) is one
+    error for the file, not one per cell and per key it is part of."""
+    from statpub.tables.schema import holds_text
+
+    for f in spec.fields:
+        at = stored.get_field_index(f.name)
+        if f.type == "string" and at >= 0 and not holds_text(stored.field(at).type):
+            raise SourceError(
+                "type-error",
+                f"column {f.name[:60]!r} is stored as {stored.field(at).type} in the Parquet "
+                "file, but the Table Schema makes it a string: the rows were not checked; "
+                "write the column as text (or declare the field's real type)",
+            )
 
 
 def _check_text(rb: pa.RecordBatch, row: int) -> None:
