@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statpub.package.files import CHANGELOG as CHANGELOG  # re-exported: the layout names
+from statpub.package.files import DATACARD as DATACARD
+from statpub.package.integrity import PackageFile, package_files
 from statpub.report import ERROR, Issue
 
 if TYPE_CHECKING:
-    from statpub.package.integrity import PackageFile
     from statpub.tables.spec import TableSpec
 
 TABULAR_FORMATS = ("csv", "tsv", "parquet")
@@ -26,8 +28,6 @@ READ_FORMATS = (*TABULAR_FORMATS, *ROW_FORMATS, "json", "inline")  # what the re
 # Tables statpub does not read: a resource of these formats is reported as not checked.
 UNREAD_TABLE_FORMATS = ("xlsx", "xls", "xlsm", "ods", "sqlite", "sql", "dbf", "sav", "dta")
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
-DATACARD = "README.md"
-CHANGELOG = "CHANGELOG.md"
 
 
 @dataclass
@@ -127,8 +127,6 @@ class Package:
         """Every file a copy of the package needs, with its size and sha256, sorted by path
         (:func:`statpub.package.integrity.package_files`); hashed once."""
         if self._files is None:
-            from statpub.package.integrity import package_files
-
             self._files = package_files(self)
         return self._files
 

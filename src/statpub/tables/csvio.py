@@ -8,7 +8,6 @@ import decimal
 import io
 import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -66,7 +65,3 @@ def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     for row in zip(*columns, strict=True):
         writer.writerow([format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)])
     return buf.getvalue().encode("utf-8")
-
-
-def write_csv(table: pa.Table, schema: dict[str, Any], path: Path) -> None:
-    path.write_bytes(csv_bytes(table, schema))
