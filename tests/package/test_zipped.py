@@ -126,3 +126,22 @@ def test_commands_reading_folders_refuse_a_zip_clearly(tmp_path: Path) -> None:
     with open_package(z) as pkg:  # diff's way in reads it
         assert [r.name for r in pkg.resources] == ["t"]
     assert not pkg.root.exists()  # the extracted copy is gone after the block
+
+
+def test_reading_a_package_loads_no_pyarrow(tmp_path: Path) -> None:
+    """The model and the path policy need no Arrow: only reading rows does."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "p"
+    for name, data in package_entries().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    code = (
+        "import sys\n"
+        "from statpub.package import read_package\n"
+        f"assert read_package({str(folder)!r}).resources[0].spec is not None\n"
+        "print('pyarrow' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

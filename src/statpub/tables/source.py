@@ -11,12 +11,12 @@ import codecs
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
-from statpub.tables import arrow
 from statpub.tables.spec import Dialect
+
+if TYPE_CHECKING:  # pyarrow loads with the reader: resolving a package needs none of it
+    import pyarrow as pa
 
 
 class SourceError(Exception):
@@ -51,6 +51,9 @@ class Batch:
     def rows(self) -> pa.Array:
         if self.row_numbers is not None:
             return self.row_numbers
+        import pyarrow as pa
+
+        from statpub.tables import arrow
         from statpub.tables import compute as pc
 
         ones = pc.fill_null(pa.nulls(self.num_rows, pa.int64()), arrow.i64(1))
