@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.publish.catalog import CatalogRecord, Contact, Distribution
+from statpub.publish.record import CatalogRecord, Contact, Distribution
 
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

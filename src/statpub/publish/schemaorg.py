@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.publish.catalog import CatalogRecord
+from statpub.publish.record import CatalogRecord
 
 
 def schemaorg_from_record(r: CatalogRecord, language: str | None = None) -> dict[str, Any]:

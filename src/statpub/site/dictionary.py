@@ -13,7 +13,6 @@ from typing import Any
 from statpub.package.atomic import write_text
 
 COMMAND = "statpub docs dictionary"
-DEFAULT_PATH = Path("docs") / "data-dictionary.md"
 
 
 @dataclass
