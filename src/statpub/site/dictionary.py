@@ -111,8 +111,8 @@ def _table(name: str, schema: dict[str, Any]) -> list[str]:
                     f.get("title", ""),
                     f.get("type", "string"),
                     f.get("format", "default"),
-                    _parquet_type(f),
-                    _constraints(f),
+                    parquet_type(f),
+                    constraints_text(f),
                     f.get("description", ""),
                 )
             )
@@ -123,19 +123,19 @@ def _table(name: str, schema: dict[str, Any]) -> list[str]:
     ]
     for f in coded:
         out += ["", f"### `{name}.{f['name']}` codes", "", "| Code | Label |", "| --- | --- |"]
-        for value, label in _codes(f):
+        for value, label in field_codes(f):
             out.append(f"| `{_cell(str(value))}` | {_cell(label)} |")
     return out
 
 
-def _codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
+def field_codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
     cats = field.get("categories")
     if cats:
         return [(c["value"], c.get("label", "")) if isinstance(c, dict) else (c, "") for c in cats]
     return [(v, "") for v in field.get("constraints", {}).get("enum", [])]
 
 
-def _constraints(field: dict[str, Any]) -> str:
+def constraints_text(field: dict[str, Any]) -> str:
     parts = []
     for key, value in field.get("constraints", {}).items():
         if key in ("required", "unique"):
@@ -152,7 +152,7 @@ def _constraints(field: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _parquet_type(field: dict[str, Any]) -> str:
+def parquet_type(field: dict[str, Any]) -> str:
     import pyarrow as pa
 
     from statpub.tables.schema import arrow_type
