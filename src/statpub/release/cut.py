@@ -18,9 +18,6 @@ archive or an edited past entry refuses the release.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,16 +27,19 @@ from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.quotes import SourceTexts, locate
 from statpub.figures.records import FigureSet, Release
 from statpub.package import read_package
-from statpub.package.atomic import fault_point, temp_folder
+from statpub.package.atomic import fault_point
 from statpub.release import journal
 from statpub.release.commit import RELEASES_FILE, commit, commit_archive, written_paths
 from statpub.release.describe import new_figure_text
 from statpub.release.quotes import quote_gate, unchecked_sentence
 from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
 from statpub.release.result import ReleaseResult
+from statpub.release.steps import bump_issues as _bump_issues
+from statpub.release.steps import require_intact as _require_intact
+from statpub.release.steps import validate_package as _validate
+from statpub.release.steps import workspace
 from statpub.report import Issue
 from statpub.versioning import archive, audit
-from statpub.versioning.change import Change
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
 from statpub.versioning.log import REVISIONS_FILE, read_revisions
@@ -133,7 +133,7 @@ def _release(
     _check_log_matches_archive(paths, log, previous_dir)
     not_checked = quote_gate(figset, _texts(paths, figset), unchecked)
 
-    with _workspace(paths) as tmp:
+    with workspace(paths.releases) as tmp:
         candidate = tmp / "candidate"
         candidate.mkdir()
         _write(candidate, figset, schemas, log)
@@ -213,7 +213,7 @@ def archive_current(paths: Paths, *, unchecked_quotes: bool = False) -> tuple[st
         earlier, later = _archived_around(paths, version)
         _refuse_archive_ahead(paths, version, later)
         _audit(paths)
-        with _workspace(paths) as tmp:
+        with workspace(paths.releases) as tmp:
             package = tmp / "package"
             package.mkdir()
             _write(package, figset, schemas, log)
@@ -243,17 +243,6 @@ def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) 
             f"{release.version} anyway, add 'unchecked_quotes: [{', '.join(unlisted)}]' to its "
             f"entry in {RELEASES_FILE} (the data card then says so), or provide the source texts",
             code="source-texts-not-found",
-        )
-
-
-def _require_intact(folder: Path, version: str) -> None:
-    """Refuse an archived release whose files fail its SHA256SUMS."""
-    issues = archive.verify(folder)
-    if issues:
-        raise InvalidInput(
-            issues,
-            summary=f"the archive of {version} fails its checksums",
-            code="archive-checksums",
         )
 
 
@@ -298,17 +287,6 @@ def _archived_around(paths: Paths, version: str) -> tuple[list[str], list[str]]:
         [v for v in versions if semver.sort_key(v) < key],
         [v for v in versions if semver.sort_key(v) > key],
     )
-
-
-@contextmanager
-def _workspace(paths: Paths) -> Iterator[Path]:
-    """A scratch folder beside the archive (so a staged version is renamed into place),
-    removed at the end whatever happens."""
-    tmp = temp_folder(paths.releases, "release")
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _audit(paths: Paths) -> None:
@@ -471,21 +449,6 @@ def _reasons(given: Given, changes: list[FigureChange], figset: FigureSet) -> di
     return out
 
 
-def _bump_issues(bump: str | None, required: str, forced_by: Change | None) -> list[Issue]:
-    if bump is None or semver.rank(bump) >= semver.rank(required):
-        return []
-    why = f"{forced_by.where()}: {forced_by.message}" if forced_by else "the change"
-    return [
-        Issue(
-            "bump-too-small",
-            f"--bump {bump} is smaller than this change needs ({required}), forced by "
-            f"[{forced_by.type if forced_by else required}] {why}; release with --bump "
-            f"{required} or leave --bump out",
-            field="version",
-        )
-    ]
-
-
 def _version_issues(
     paths: Paths, figset: FigureSet, version: str, date: dt.date, last: Release
 ) -> list[Issue]:
@@ -529,16 +492,3 @@ def _default_note(level: str, changes: list[FigureChange]) -> str:
 
 def _texts(paths: Paths, figset: FigureSet) -> SourceTexts:
     return locate(paths.sources, paths.sources_from, paths.figures, figset.package.get("sources"))
-
-
-def _validate(folder: Path, previous: Path | None) -> None:
-    """Validate the new version; its quotes were checked on the figure files already."""
-    from statpub.validate import Options, validate
-
-    report = validate(folder, options=Options(previous=str(previous) if previous else None))
-    if not report.valid:
-        raise InvalidInput(
-            report.errors,
-            summary="the new version would be invalid; nothing was written",
-            code="release-refused",
-        )

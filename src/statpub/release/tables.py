@@ -1,0 +1,369 @@
+"""``release_tables()``: a release of any tables, by the same journaled mechanism.
+
+What the figure release (:mod:`statpub.release.cut`) does for the figure
+model, this does for a project of tables:
+
+1. complete or roll back a release interrupted earlier; audit the archive;
+2. build the package the project gives now in a temporary folder (the
+   project's ``build`` callable) and diff it against the last archived
+   release: value-level changes per table by its primary key
+   (:mod:`statpub.versioning.tablechanges`), the bump by the Data Package
+   Version recipe (or check ``--bump``);
+3. every revised value and removed row needs a reason, from the reasons file or
+   ``--reason`` (:mod:`statpub.release.tablereasons`); a release with one
+   missing is refused, naming each (file, table, key, field);
+4. append the changes to the revisions log and the version to the history,
+   build and validate the new version, then archive it with its SHA256SUMS and
+   publish it, as one journaled transaction.
+
+The first release (no history yet) archives the package as ``1.0.0`` (or the
+version the bump asks of ``0.0.0``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from statpub import semver
+from statpub.errors import InvalidInput, StatpubError
+from statpub.figures.records import Release
+from statpub.package import read_package
+from statpub.release import journal
+from statpub.release.commit import appended_release, run_plan
+from statpub.release.steps import bump_issues, require_intact, validate_package, workspace
+from statpub.release.tablereasons import REASONS_FILE, Reasons, explain, read_reasons
+from statpub.report import Issue
+from statpub.versioning import archive, audit
+from statpub.versioning.change import Change
+from statpub.versioning.diff import diff
+from statpub.versioning.log import appended
+from statpub.versioning.tablechanges import LOG_FIELDS, TableChange, log_rows, table_changes
+
+# build(folder, releases, revisions): write the package the project gives now, stamped
+# with ``releases`` (oldest first) and carrying the revisions log ``revisions``.
+Builder = Callable[[Path, list[Release], list[dict[str, Any]]], None]
+FIRST = "1.0.0"
+
+
+@dataclass
+class TableProject:
+    """What a release needs of a project of tables."""
+
+    state: Path  # the folder holding the history, the log and the reasons file
+    releases: Path  # the archive of released versions
+    out: Path  # the package folder a release publishes into
+    build: Builder
+    history_name: str = "releases.yml"
+    revisions_name: str = "revisions.csv"
+    reasons_name: str = REASONS_FILE
+    log_table: str | None = "revisions"  # a table of the package that is the log itself
+
+    @property
+    def history(self) -> Path:
+        return self.state / self.history_name
+
+    @property
+    def revisions(self) -> Path:
+        return self.state / self.revisions_name
+
+    @property
+    def reasons(self) -> Path:
+        return self.state / self.reasons_name
+
+
+@dataclass
+class TableRelease:
+    """What a release of tables did: ``statpub release --json`` prints ``to_dict()``."""
+
+    previous_version: str | None
+    version: str
+    date: dt.date
+    level: str
+    required: str
+    forced_by: Change | None
+    note: str
+    changes: list[TableChange] = field(default_factory=list)
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    recovery: journal.Recovery | None = None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            kind: sum(1 for c in self.changes if c.kind == kind)
+            for kind in ("revision", "addition", "removal")
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "previous_version": self.previous_version,
+            "version": self.version,
+            "date": self.date.isoformat(),
+            "level": self.level,
+            "required": self.required,
+            "forced_by": self.forced_by.to_dict() if self.forced_by else None,
+            "note": self.note,
+            "counts": self.counts(),
+            "changes": [c.to_dict() for c in self.changes],
+            "revisions": [
+                {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()}
+                for r in self.revisions
+            ],
+            "written": list(self.written),
+            "dry_run": self.dry_run,
+            "recovery": self.recovery.to_dict() if self.recovery else None,
+        }
+
+
+def release_tables(
+    project: TableProject,
+    date: dt.date,
+    *,
+    bump: str | None = None,
+    note: str | None = None,
+    reason: str | None = None,
+    dry_run: bool = False,
+) -> TableRelease:
+    """Release what the project's tables give now as a new version dated ``date``."""
+    project.state.mkdir(parents=True, exist_ok=True)
+    with journal.exclusive(project.state):
+        recovery = None
+        if not dry_run:
+            recovery = journal.recover(project.state, releases=project.releases, out=project.out)
+        elif journal.pending(project.state):
+            raise StatpubError(
+                f"a release was interrupted ({project.state / journal.JOURNAL}); run `statpub "
+                "release` without --dry-run to complete or roll it back first",
+                code="release-interrupted",
+            )
+        out = _release(project, date, bump=bump, note=note, reason=reason, dry_run=dry_run)
+        out.recovery = recovery
+        return out
+
+
+def _release(
+    project: TableProject,
+    date: dt.date,
+    *,
+    bump: str | None,
+    note: str | None,
+    reason: str | None,
+    dry_run: bool,
+) -> TableRelease:
+    history = read_history(project.history)
+    log = read_log(project.revisions)
+    _audit(project)
+    if not history:
+        return _first(project, date, bump=bump, note=note, dry_run=dry_run)
+    last = history[-1]
+    previous_dir = project.releases / last.version
+    if not (previous_dir / archive.MANIFEST).is_file():
+        raise StatpubError(
+            f"the last release, {last.version}, is not in the archive {project.releases}",
+            code="previous-release-not-archived",
+        )
+    require_intact(previous_dir, last.version)
+    with workspace(project.releases) as tmp:
+        candidate = tmp / "candidate"
+        candidate.mkdir()
+        project.build(candidate, list(history), list(log))
+        now = read_package(candidate, label=str(project.state))
+        result = diff(read_package(previous_dir, label=f"release {last.version}"), now)
+        if not result.different:
+            raise StatpubError(
+                f"nothing to release: the tables give the same package as {last.version}",
+                code="nothing-to-release",
+            )
+        skip = [project.log_table] if project.log_table else []
+        changes = table_changes(result, skip=skip)
+        required = semver.highest([result.level, "patch"])
+        level = bump or required
+        version = semver.bump(last.version, level)
+        reasons = Reasons(_entries(project, now), reason)
+        files = {str(r.name): r.paths[0] for r in now.resources if r.paths}
+        explained, issues = explain(changes, reasons, log, files, _shown(project, project.reasons))
+        issues += bump_issues(bump, required, result.forced_by)
+        issues += _version_issues(project, history, version, date)
+        if issues:
+            raise InvalidInput(
+                issues,
+                summary=f"release refused: {len(issues)} problem(s); nothing was written",
+                code="release-refused",
+            )
+        rows = [
+            row
+            for i, c in enumerate(changes)
+            for name in c.fields
+            for row in log_rows(
+                TableChange(c.kind, c.table, c.key, (name,), c.old, c.new)
+                if c.kind == "revision"
+                else c,
+                version,
+                date,
+                explained.get((i, name)),
+            )
+        ]
+        note = note or default_note(level, changes)
+        entry = Release(version, date, note)
+        package = tmp / "package"
+        package.mkdir()
+        project.build(package, [*history, entry], [*log, *rows])
+        validate_package(package, previous_dir)
+        out = TableRelease(
+            last.version, version, date, level, required, result.forced_by, note, changes, rows
+        )
+        out.dry_run = dry_run
+        if not dry_run:
+            out.written = _written(project, version)
+            writes = [
+                journal.FileWrite.of(
+                    project.revisions, appended(project.revisions, rows, LOG_FIELDS)
+                ),
+                journal.FileWrite.of(
+                    project.history, appended_release(project.history, version, date, note).encode()
+                ),
+            ]
+            folders = (project.state, project.releases, project.out)
+            run_plan(folders, tmp, package, version, "release", writes, out.to_dict())
+    return out
+
+
+def _first(
+    project: TableProject, date: dt.date, *, bump: str | None, note: str | None, dry_run: bool
+) -> TableRelease:
+    """The first release: nothing to compare with, so no reasons; archived as 1.0.0."""
+    version = semver.bump("0.0.0", bump) if bump else FIRST
+    if (project.releases / version).exists():
+        raise StatpubError(
+            f"{project.releases / version} exists but {project.history} lists no release; "
+            f"restore {project.history_name} from version control",
+            code="version-exists",
+        )
+    note = note or "First release."
+    entry = Release(version, date, note)
+    out = TableRelease(None, version, date, "major", "major", None, note, dry_run=dry_run)
+    with workspace(project.releases) as tmp:
+        package = tmp / "package"
+        package.mkdir()
+        project.build(package, [entry], [])
+        validate_package(package, None)
+        if not dry_run:
+            out.written = _written(project, version)
+            writes = [
+                journal.FileWrite.of(
+                    project.history, appended_release(project.history, version, date, note).encode()
+                )
+            ]
+            folders = (project.state, project.releases, project.out)
+            run_plan(folders, tmp, package, version, "release", writes, out.to_dict())
+    return out
+
+
+def default_note(level: str, changes: list[TableChange]) -> str:
+    counts = {
+        k: sum(1 for c in changes if c.kind == k) for k in ("revision", "addition", "removal")
+    }
+    words = {"revision": "revised", "addition": "added", "removal": "removed"}
+    parts = [f"{n:,} row{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+    body = ", ".join(parts) if parts else "changes to tables or metadata"
+    return f"{level.capitalize()} release: {body}."
+
+
+def read_history(path: Path) -> list[Release]:
+    """The released versions listed in ``path`` (``releases.yml``), oldest first; none when
+    it is absent."""
+    import yaml
+
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("releases") if isinstance(data, dict) else None
+    out: list[Release] = []
+    for n, e in enumerate(entries or [], start=1):
+        version, date = str((e or {}).get("version", "")), (e or {}).get("date")
+        if not semver.is_release(version) or not isinstance(date, dt.date):
+            raise StatpubError(
+                f"{path}: entry {n} needs a MAJOR.MINOR.PATCH version and a YYYY-MM-DD date; "
+                "this file is written by `statpub release`: restore it from version control",
+                code="history-invalid",
+                path=path,
+            )
+        out.append(Release(version, date, str(e.get("note") or "")))
+    return out
+
+
+def read_log(path: Path) -> list[dict[str, Any]]:
+    """The project's revisions log, every cell as text (empty as None); none when absent."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _entries(project: TableProject, pkg: Any) -> list[Any]:
+    keys: dict[str, list[str]] = {}
+    fields: dict[str, list[str]] = {}
+    for res in pkg.resources:
+        if res.schema is None or res.name == project.log_table:
+            continue
+        primary = res.schema.get("primaryKey") or []
+        keys[str(res.name)] = [primary] if isinstance(primary, str) else list(primary)
+        fields[str(res.name)] = [f["name"] for f in res.schema["fields"]]
+    return read_reasons(project.reasons, keys, fields, _shown(project, project.reasons))
+
+
+def _audit(project: TableProject) -> None:
+    issues, _ = audit.audit_archive(project.releases, lambda p: _shown(project, p))
+    if issues:
+        raise InvalidInput(
+            issues,
+            summary="release refused: the release history was altered; nothing was written",
+            code="release-refused",
+        )
+
+
+def _version_issues(
+    project: TableProject, history: list[Release], version: str, date: dt.date
+) -> list[Issue]:
+    issues: list[Issue] = []
+    if version in {r.version for r in history} or (project.releases / version).exists():
+        issues.append(
+            Issue(
+                "version-exists",
+                f"version {version} was already released; released versions never change: "
+                "release with a larger --bump",
+                field="version",
+            )
+        )
+    last = history[-1]
+    if date < last.date:
+        issues.append(
+            Issue(
+                "release-date-before-previous",
+                f"release date {date.isoformat()} is before {last.version}'s "
+                f"({last.date.isoformat()}); give a later --date",
+                field="date",
+            )
+        )
+    return issues
+
+
+def _written(project: TableProject, version: str) -> list[str]:
+    return [
+        str(project.releases / version),
+        str(project.revisions),
+        str(project.history),
+        str(project.out),
+    ]
+
+
+def _shown(project: TableProject, path: Path) -> str:
+    try:
+        return path.relative_to(project.state).as_posix()
+    except ValueError:
+        return str(path)
