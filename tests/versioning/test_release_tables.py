@@ -181,7 +181,7 @@ def test_the_most_specific_reason_wins_and_release_reason_fills_in(
     one = changed[0]
     project.reasons.write_text(
         "reasons:\n  - table: population\n"
-        f"    key: {{district: \"{one['district']}\", year: 2022, sex: {one['sex']}}}\n"
+        f'    key: {{district: "{one["district"]}", year: 2022, sex: {one["sex"]}}}\n'
         "    reason: Keying error corrected\n",
         encoding="utf-8",
     )
@@ -284,3 +284,51 @@ def test_nothing_to_release_and_a_too_small_bump(project: TableProject) -> None:
     with pytest.raises(InvalidInput) as caught:
         release_tables(project, DAY2, bump="patch")
     assert [i.type for i in caught.value.issues] == ["bump-too-small"]
+
+
+@pytest.mark.parametrize(
+    ("step", "action"),
+    [
+        ("release:built", None),
+        ("release:journaled", "rolled-back"),
+        ("release:archived", "completed"),
+        ("release:revisions.csv", "completed"),
+        ("release:published", "completed"),
+    ],
+)
+def test_an_interrupted_release_is_completed_or_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, action: str | None
+) -> None:
+    """Killed at a step (the fault raised in-process), the next run finishes the same
+    release or rolls it back and makes it: the same archive, history and log either way."""
+    from statpub.package.atomic import FAULT_ENV, FAULT_MODE_ENV, FaultInjected
+
+    def prepared(root: Path) -> TableProject:
+        inputs = root / "project" / "inputs"
+        shutil.copytree(FIXTURE, inputs)
+        p = TableProject(
+            root / "project",
+            root / "project" / "releases",
+            root / "project" / "datapackage",
+            builder(inputs),
+        )
+        release_tables(p, DAY1)
+        revise(p, "2023")
+        return p
+
+    def state(p: TableProject) -> dict[str, bytes]:
+        files = [f for f in sorted(p.state.rglob("*")) if f.is_file() and "inputs" not in f.parts]
+        return {f.relative_to(p.state).as_posix(): f.read_bytes() for f in files}
+
+    clean = prepared(tmp_path / "clean")
+    release_tables(clean, DAY2, reason="Benchmarked")
+    broken = prepared(tmp_path / "broken")
+    monkeypatch.setenv(FAULT_ENV, step)
+    monkeypatch.setenv(FAULT_MODE_ENV, "raise")
+    with pytest.raises(FaultInjected):
+        release_tables(broken, DAY2, reason="Benchmarked")
+    monkeypatch.delenv(FAULT_ENV)
+    result = release_tables(broken, DAY2, reason="Benchmarked")
+    assert (result.recovery.action if result.recovery else None) == action
+    assert result.version == semver.bump("1.0.0", result.level)
+    assert state(broken) == state(clean)

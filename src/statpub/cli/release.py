@@ -31,6 +31,11 @@ from statpub.cli.options import (
     help="The bump to make. Default: the smallest the change needs; a smaller one is refused.",
 )
 @click.option("--note", help="The version note. Default: a summary of the changes.")
+@click.option(
+    "--reason",
+    help="One reason for the whole release: it explains every revised value or removed row "
+    "(figure) that has no reason of its own.",
+)
 @click.option("--dry-run", is_flag=True, help="Show the release without writing anything.")
 @click.option(
     "--archive-only",
@@ -53,6 +58,7 @@ def release(
     release_date: dt.datetime | None,
     bump: str | None,
     note: str | None,
+    reason: str | None,
     dry_run: bool,
     archive_only: bool,
     unchecked_quotes: bool,
@@ -70,8 +76,8 @@ def release(
     archive, sorts the changed figures into revisions, new figures, removals
     and metadata changes, and refuses, naming each, a revised or removed figure
     without a reason ('reason:' on the figure entry; removals in
-    figures/removals.yml). Every quoted phrase is checked against its source's
-    captured text (--sources, $STATPUB_SOURCES, or sources: in
+    figures/removals.yml; or --reason for all of them). Every quoted phrase is
+    checked against its source's captured text (--sources, $STATPUB_SOURCES, or sources: in
     figures/package.yml); a quote not found is refused, and so is a source text
     not at hand unless --unchecked-quotes is given. Chooses the bump by the
     Data Package Version recipe (or checks --bump), appends to the revisions
@@ -103,7 +109,13 @@ def release(
     # The library never reads the clock: today is decided here.
     date = release_date.date() if release_date else dt.date.today()
     result = run_release(
-        paths, date, bump=bump, note=note, dry_run=dry_run, unchecked_quotes=unchecked_quotes
+        paths,
+        date,
+        bump=bump,
+        note=note,
+        dry_run=dry_run,
+        unchecked_quotes=unchecked_quotes,
+        reason=reason,
     )
     if result.unchecked_quotes:
         click.echo(

@@ -21,6 +21,7 @@ from statpub.versioning import archive
 from statpub.versioning.log import REVISIONS_FILE, appended
 
 if TYPE_CHECKING:
+    from statpub.figures.records import Release
     from statpub.release import Paths
 
 RELEASES_FILE = "releases.yml"
@@ -36,37 +37,20 @@ def written_paths(paths: Paths, version: str) -> list[str]:
     ]
 
 
-def commit(
-    paths: Paths,
-    workspace: Path,
-    package: Path,
-    version: str,
-    release: tuple[dt.date, str, list[dict[str, Any]]],
-    result: dict[str, Any],
-    unchecked_quotes: tuple[str, ...] = (),
-) -> None:
-    """Seal ``package`` (in ``workspace``, beside the archive) and publish it as ``version``:
-    the archive, then the revisions log, releases.yml and the package folder.
-    ``unchecked_quotes`` (sources released with --unchecked-quotes) goes into the
-    releases.yml entry."""
-    date, note, rows = release
+def release_writes(
+    paths: Paths, entry: Release, rows: list[dict[str, Any]]
+) -> list[journal.FileWrite]:
+    """What a release of the figure model replaces in the figures folder: the revisions
+    log with ``rows`` appended, releases.yml with ``entry`` (and the sources released with
+    --unchecked-quotes) appended."""
     releases_text = appended_release(
-        paths.figures / RELEASES_FILE, version, date, note, unchecked_quotes
+        paths.figures / RELEASES_FILE, entry.version, entry.date, entry.note, entry.unchecked_quotes
     )
     log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
-    writes = [
+    return [
         journal.FileWrite.of(paths.figures / REVISIONS_FILE, log_bytes),
         journal.FileWrite.of(paths.figures / RELEASES_FILE, releases_text.encode("utf-8")),
     ]
-    run_plan(
-        (paths.figures, paths.releases, paths.out),
-        workspace,
-        package,
-        version,
-        "release",
-        writes,
-        result,
-    )
 
 
 def commit_archive(paths: Paths, workspace: Path, package: Path, version: str) -> None:

@@ -25,29 +25,28 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import Release
-from statpub.package import read_package
-from statpub.release import journal
-from statpub.release.commit import appended_release, run_plan
-from statpub.release.steps import bump_issues, require_intact, validate_package, workspace
+from statpub.package import Package
+from statpub.release import journal, pipeline
+from statpub.release.commit import appended_release
+from statpub.release.steps import require_intact
 from statpub.release.tablereasons import REASONS_FILE, Reasons, explain, read_reasons
 from statpub.report import Issue
 from statpub.versioning import archive, audit
 from statpub.versioning.change import Change
-from statpub.versioning.diff import diff
+from statpub.versioning.diff import DiffResult
 from statpub.versioning.log import appended
 from statpub.versioning.tablechanges import LOG_FIELDS, TableChange, log_rows, table_changes
 
 # build(folder, releases, revisions): write the package the project gives now, stamped
 # with ``releases`` (oldest first) and carrying the revisions log ``revisions``.
 Builder = Callable[[Path, list[Release], list[dict[str, Any]]], None]
-FIRST = "1.0.0"
 
 
 @dataclass
@@ -129,139 +128,133 @@ def release_tables(
     reason: str | None = None,
     dry_run: bool = False,
 ) -> TableRelease:
-    """Release what the project's tables give now as a new version dated ``date``."""
+    """Release what the project's tables give now as a new version dated ``date``.
+
+    ``reason`` explains every revised value and removed row nothing more specific
+    explains (``statpub release --reason``).
+    """
     project.state.mkdir(parents=True, exist_ok=True)
-    with journal.exclusive(project.state):
-        recovery = None
-        if not dry_run:
-            recovery = journal.recover(project.state, releases=project.releases, out=project.out)
-        elif journal.pending(project.state):
-            raise StatpubError(
-                f"a release was interrupted ({project.state / journal.JOURNAL}); run `statpub "
-                "release` without --dry-run to complete or roll it back first",
-                code="release-interrupted",
-            )
-        out = _release(project, date, bump=bump, note=note, reason=reason, dry_run=dry_run)
-        out.recovery = recovery
-        return out
+    out = pipeline.run(TableAdapter(project, reason), date, bump=bump, note=note, dry_run=dry_run)
+    assert isinstance(out, TableRelease)
+    return out
 
 
-def _release(
-    project: TableProject,
-    date: dt.date,
-    *,
-    bump: str | None,
-    note: str | None,
-    reason: str | None,
-    dry_run: bool,
-) -> TableRelease:
-    history = read_history(project.history)
-    log = read_log(project.revisions)
-    _audit(project)
-    if not history:
-        return _first(project, date, bump=bump, note=note, dry_run=dry_run)
-    last = history[-1]
-    previous_dir = project.releases / last.version
-    if not (previous_dir / archive.MANIFEST).is_file():
-        raise StatpubError(
-            f"the last release, {last.version}, is not in the archive {project.releases}",
-            code="previous-release-not-archived",
+class TableAdapter:
+    """Any tables in the release mechanism (:mod:`statpub.release.pipeline`)."""
+
+    def __init__(self, project: TableProject, reason: str | None = None) -> None:
+        self.project = project
+        self.state, self.releases, self.out = project.state, project.releases, project.out
+        self.reason = reason
+        self.history: list[Release] = []
+        self.log_rows: list[dict[str, Any]] = []
+        self.explained: dict[tuple[int, str], str] = {}
+
+    def completed(self, recovery: journal.Recovery) -> TableRelease | None:
+        """A release recovery completed is this run's result, as for the figure model."""
+        if recovery.operation != "release":
+            return None
+        d = recovery.result
+        forced = d.get("forced_by")
+        return TableRelease(
+            d["previous_version"],
+            d["version"],
+            dt.date.fromisoformat(d["date"]),
+            d["level"],
+            d["required"],
+            Change(**forced) if forced else None,
+            d["note"],
+            revisions=list(d["revisions"]),
+            written=list(d["written"]),
         )
-    require_intact(previous_dir, last.version)
-    with workspace(project.releases) as tmp:
-        candidate = tmp / "candidate"
-        candidate.mkdir()
-        project.build(candidate, list(history), list(log))
-        now = read_package(candidate, label=str(project.state))
-        result = diff(read_package(previous_dir, label=f"release {last.version}"), now)
-        if not result.different:
+
+    def prepare(self) -> tuple[str, dt.date, Path] | None:
+        project = self.project
+        self.history = read_history(project.history)
+        self.log_rows = read_log(project.revisions)
+        _audit(project)
+        if not self.history:
+            return None
+        last = self.history[-1]
+        previous_dir = project.releases / last.version
+        if not (previous_dir / archive.MANIFEST).is_file():
             raise StatpubError(
-                f"nothing to release: the tables give the same package as {last.version}",
-                code="nothing-to-release",
+                f"the last release, {last.version}, is not in the archive {project.releases}",
+                code="previous-release-not-archived",
             )
-        skip = [project.log_table] if project.log_table else []
-        changes = table_changes(result, skip=skip)
-        required = semver.highest([result.level, "patch"])
-        level = bump or required
-        version = semver.bump(last.version, level)
-        reasons = Reasons(_entries(project, now), reason)
+        require_intact(previous_dir, last.version)
+        return last.version, last.date, previous_dir
+
+    def build(self, folder: Path, entry: Release | None, rows: list[dict[str, Any]]) -> None:
+        history = [*self.history, *([entry] if entry else [])]
+        self.project.build(folder, history, [*self.log_rows, *rows])
+
+    def nothing(self, version: str) -> str:
+        return f"nothing to release: the tables give the same package as {version}"
+
+    def classify(self, result: DiffResult, now: Package) -> list[TableChange]:
+        skip = [self.project.log_table] if self.project.log_table else []
+        return table_changes(result, skip=skip)
+
+    def reason_issues(self, changes: list[TableChange], now: Package) -> list[Issue]:
+        project = self.project
+        reasons = Reasons(_entries(project, now), self.reason)
         files = {str(r.name): r.paths[0] for r in now.resources if r.paths}
-        explained, issues = explain(changes, reasons, log, files, _shown(project, project.reasons))
-        issues += bump_issues(bump, required, result.forced_by)
-        issues += _version_issues(project, history, version, date)
-        if issues:
-            raise InvalidInput(
-                issues,
-                summary=f"release refused: {len(issues)} problem(s); nothing was written",
-                code="release-refused",
-            )
-        rows = [
-            row
-            for i, c in enumerate(changes)
-            for name in c.fields
-            for row in log_rows(
-                TableChange(c.kind, c.table, c.key, (name,), c.old, c.new)
-                if c.kind == "revision"
-                else c,
-                version,
-                date,
-                explained.get((i, name)),
-            )
-        ]
-        note = note or default_note(level, changes)
-        entry = Release(version, date, note)
-        package = tmp / "package"
-        package.mkdir()
-        project.build(package, [*history, entry], [*log, *rows])
-        validate_package(package, previous_dir)
-        out = TableRelease(
-            last.version, version, date, level, required, result.forced_by, note, changes, rows
-        )
-        out.dry_run = dry_run
-        if not dry_run:
-            out.written = _written(project, version)
-            writes = [
-                journal.FileWrite.of(
-                    project.revisions, appended(project.revisions, rows, LOG_FIELDS)
-                ),
-                journal.FileWrite.of(
-                    project.history, appended_release(project.history, version, date, note).encode()
-                ),
-            ]
-            folders = (project.state, project.releases, project.out)
-            run_plan(folders, tmp, package, version, "release", writes, out.to_dict())
-    return out
+        shown = _shown(project, project.reasons)
+        self.explained, issues = explain(changes, reasons, self.log_rows, files, shown)
+        return issues
 
+    def version_issues(self, version: str, date: dt.date) -> list[Issue]:
+        return _version_issues(self.project, self.history, version, date)
 
-def _first(
-    project: TableProject, date: dt.date, *, bump: str | None, note: str | None, dry_run: bool
-) -> TableRelease:
-    """The first release: nothing to compare with, so no reasons; archived as 1.0.0."""
-    version = semver.bump("0.0.0", bump) if bump else FIRST
-    if (project.releases / version).exists():
-        raise StatpubError(
-            f"{project.releases / version} exists but {project.history} lists no release; "
-            f"restore {project.history_name} from version control",
-            code="version-exists",
+    def log(self, changes: list[TableChange], version: str, date: dt.date) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for i, c in enumerate(changes):
+            for name in c.fields:
+                one = replace(c, fields=(name,)) if c.kind == "revision" else c
+                rows += log_rows(one, version, date, self.explained.get((i, name)))
+        return rows
+
+    def note(self, given: str | None, level: str, changes: list[TableChange]) -> str:
+        return given or default_note(level, changes)
+
+    def entry(self, version: str, date: dt.date, note: str) -> Release:
+        return Release(version, date, note)
+
+    def result(self, decided: pipeline.Decided) -> TableRelease:
+        d = decided
+        return TableRelease(
+            d.previous_version,
+            d.version,
+            d.date,
+            d.level,
+            d.required,
+            d.forced_by,
+            d.note,
+            d.changes,
+            d.rows,
+            dry_run=d.dry_run,
         )
-    note = note or "First release."
-    entry = Release(version, date, note)
-    out = TableRelease(None, version, date, "major", "major", None, note, dry_run=dry_run)
-    with workspace(project.releases) as tmp:
-        package = tmp / "package"
-        package.mkdir()
-        project.build(package, [entry], [])
-        validate_package(package, None)
-        if not dry_run:
-            out.written = _written(project, version)
-            writes = [
-                journal.FileWrite.of(
-                    project.history, appended_release(project.history, version, date, note).encode()
+
+    def writes(self, entry: Release, rows: list[dict[str, Any]]) -> list[journal.FileWrite]:
+        project = self.project
+        for path in (project.history, project.revisions):
+            if path.parent.resolve() != project.state.resolve():
+                raise StatpubError(
+                    f"{path}: the history and the revisions log must be in {project.state}, "
+                    "where the release journal is kept",
+                    code="bad-usage",
+                    path=path,
                 )
-            ]
-            folders = (project.state, project.releases, project.out)
-            run_plan(folders, tmp, package, version, "release", writes, out.to_dict())
-    return out
+        history = appended_release(project.history, entry.version, entry.date, entry.note)
+        writes = [journal.FileWrite.of(project.history, history.encode("utf-8"))]
+        if rows:
+            log = appended(project.revisions, rows, LOG_FIELDS)
+            writes.insert(0, journal.FileWrite.of(project.revisions, log))
+        return writes
+
+    def written(self, version: str) -> list[str]:
+        return _written(self.project, version)
 
 
 def default_note(level: str, changes: list[TableChange]) -> str:
@@ -305,7 +298,7 @@ def read_log(path: Path) -> list[dict[str, Any]]:
         return [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
 
 
-def _entries(project: TableProject, pkg: Any) -> list[Any]:
+def _entries(project: TableProject, pkg: Package) -> list[Any]:
     keys: dict[str, list[str]] = {}
     fields: dict[str, list[str]] = {}
     for res in pkg.resources:
@@ -340,8 +333,8 @@ def _version_issues(
                 field="version",
             )
         )
-    last = history[-1]
-    if date < last.date:
+    last = history[-1] if history else None
+    if last is not None and date < last.date:
         issues.append(
             Issue(
                 "release-date-before-previous",
