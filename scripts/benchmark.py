@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchmark_diff
+import benchmark_release
 import benchmark_tables as tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +256,7 @@ def render(
     args: argparse.Namespace,
     own: list[Run],
     diffs: list[benchmark_diff.DiffRun] | None = None,
+    releases: list[benchmark_diff.DiffRun] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -355,6 +357,9 @@ def render(
     diff_lines = benchmark_diff.render(diffs or [], args.repeat)
     if diff_lines:
         lines += ["", *diff_lines]
+    release_lines = benchmark_release.render(releases or [], args.repeat)
+    if release_lines:
+        lines += ["", *release_lines]
     lines += ["", "## Notes", ""]
     rates = [r.rows / r.seconds for r in runs if r.tool.startswith("frictionless")]
     if skipped and rates:
@@ -469,8 +474,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff"),
-        help="Run one benchmark; the other's last results are kept on the page.",
+        choices=("validate", "diff", "release"),
+        help="Run one benchmark; the others' last results are kept on the page.",
     )
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
     parser.add_argument(
@@ -482,21 +487,28 @@ def main() -> int:
     args = parser.parse_args()
     results = args.data / "results.json"
     diff_results = args.data / "diff-results.json"
+    release_results = args.data / "release-results.json"
     if args.render_only:
         runs, own = _load(results)
-        page = render(runs, args, own, benchmark_diff.load(diff_results))
+        page = render(
+            runs,
+            args,
+            own,
+            benchmark_diff.load(diff_results),
+            benchmark_release.load(release_results),
+        )
         args.out.write_text(page, encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
     args.data.mkdir(parents=True, exist_ok=True)
-    if args.only == "diff":
+    if args.only in ("diff", "release"):
         runs, own = _load(results) if results.is_file() else ([], [])
     else:
         runs, own = validation_runs(args), own_package_runs()
         _save(results, runs, own)
-    if args.only == "validate":
+    if args.only in ("validate", "release"):
         diffs = benchmark_diff.load(diff_results)
     else:
         diffs = benchmark_diff.run(
@@ -508,7 +520,12 @@ def main() -> int:
             SIZES[args.diff_context_max],
         )
         benchmark_diff.save(diff_results, diffs)
-    args.out.write_text(render(runs, args, own, diffs), encoding="utf-8")
+    if args.only in ("validate", "diff"):
+        releases = benchmark_release.load(release_results)
+    else:
+        releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
+        benchmark_release.save(release_results, releases)
+    args.out.write_text(render(runs, args, own, diffs, releases), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -263,3 +263,22 @@ def test_cli_json_is_the_result(tmp_path: Path) -> None:
     }
     assert data["page"] == "tables"
     assert [t["name"] for t in data["tables"]] == [r["name"] for r in descriptor()["resources"]]
+
+
+def test_series_are_labelled_with_the_lookup_table_names(page: tuple[Path, Any]) -> None:
+    """district is a foreign key to districts.code: the chart says which district it is."""
+    _, result = page
+    chart = next(t.chart for t in result.tables if t.name == "population")
+    assert chart is not None
+    names = {r["code"]: r["name"] for r in csv_rows(FIXTURE / "data" / "districts.csv")}
+    sexes = {
+        c["value"]: c["label"]
+        for f in descriptor()["resources"][0]["schema"]["fields"]
+        if f["name"] == "sex"
+        for c in f["categories"]
+    }
+    rows = csv_rows(FIXTURE / "data" / "population.csv")
+    expected = sorted({(r["district"], r["sex"]) for r in rows})[: len(chart.series)]
+    assert [s.label for s in chart.series] == [
+        f"{code} {names[code]}, {sexes[sex]}" for code, sex in expected
+    ]

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub.package import Package, read_table
 from statpub.site import timechart
 from statpub.site.dictionary import constraints_text, field_codes, parquet_type
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 PREVIEW_ROWS = 10
 
@@ -49,13 +52,18 @@ class TableSection:
 def table_sections(pkg: Package) -> list[TableSection]:
     """One section per tabular CSV resource with a schema, in descriptor order."""
     sections = []
+    read: dict[str, pa.Table] = {}
     for res in pkg.resources:
-        if res.format != "csv" or res.schema is None or not res.paths:
+        if res.format == "csv" and res.schema is not None and res.paths:
+            read[str(res.name)] = read_table(res)
+    for res in pkg.resources:
+        if str(res.name) not in read or res.schema is None:
             continue
         schema = res.schema
-        table = read_table(res)
+        table = read[str(res.name)]
         title = str(res.descriptor.get("title") or res.name)
-        chart = timechart.time_chart(str(res.name), title, schema, table)
+        names = _lookup_names(pkg, schema, read)
+        chart = timechart.time_chart(str(res.name), title, schema, table, names)
         head = table.slice(0, PREVIEW_ROWS).to_pylist()
         columns = [f["name"] for f in schema["fields"]]
         sections.append(
@@ -83,6 +91,34 @@ def table_sections(pkg: Package) -> list[TableSection]:
             )
         )
     return sections
+
+
+def _lookup_names(
+    pkg: Package, schema: dict[str, Any], read: dict[str, pa.Table]
+) -> dict[str, dict[str, str]]:
+    """Per single-field foreign key, each code's name in the table it points to: the
+    first string field there outside its key ("0101" -> "Old Town")."""
+    out: dict[str, dict[str, str]] = {}
+    for fk in schema.get("foreignKeys") or []:
+        here, ref = _list(fk.get("fields")), fk.get("reference", {})
+        there, target = _list(ref.get("fields")), ref.get("resource")
+        lookup = pkg.resource(target) if target else None
+        if len(here) != 1 or len(there) != 1 or lookup is None or lookup.schema is None:
+            continue
+        name = next(
+            (
+                f["name"]
+                for f in lookup.schema["fields"]
+                if f.get("type", "string") == "string" and f["name"] not in there
+            ),
+            None,
+        )
+        table = read.get(str(lookup.name))
+        if name is None or table is None:
+            continue
+        codes, labels = table.column(there[0]).to_pylist(), table.column(name).to_pylist()
+        out[here[0]] = {str(c): str(n) for c, n in zip(codes, labels, strict=True) if n}
+    return out
 
 
 def _field(f: dict[str, Any]) -> dict[str, Any]:

@@ -103,8 +103,18 @@ def measure_field(schema: dict[str, Any], time: str) -> dict[str, Any] | None:
     )
 
 
-def time_chart(name: str, title: str, schema: dict[str, Any], table: pa.Table) -> TimeChart | None:
-    """The chart of ``table`` (read with ``schema``), or None when it has no time or measure."""
+def time_chart(
+    name: str,
+    title: str,
+    schema: dict[str, Any],
+    table: pa.Table,
+    names: dict[str, dict[str, str]] | None = None,
+) -> TimeChart | None:
+    """The chart of ``table`` (read with ``schema``), or None when it has no time or measure.
+
+    ``names``: per field, a code's name from the lookup table its foreign key
+    points to, shown after the code in the series' labels ("0101 Old Town").
+    """
     from statpub.tables.schema import category_labels
 
     tf = time_field(schema)
@@ -122,7 +132,10 @@ def time_chart(name: str, title: str, schema: dict[str, Any], table: pa.Table) -
             if f.get("type", "string") == "string" and f["name"] != tf["name"]
         ]
     columns = {n: table.column(n).to_pylist() for n in [*split, tf["name"], mf["name"]]}
-    labels = {n: category_labels(fields[n]) for n in split}
+    labels = {n: {str(k): v for k, v in category_labels(fields[n]).items()} for n in split}
+    for n, named in (names or {}).items():
+        if n in labels:
+            labels[n] = {code: f"{code} {label}" for code, label in named.items()} | labels[n]
     grouped: dict[tuple[str, ...], Series] = {}
     for i, when in enumerate(columns[tf["name"]]):
         if when is None:
