@@ -22,7 +22,13 @@ from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import Release
 from statpub.release.tables import TableProject, read_log, release_tables
 from statpub.versioning import archive
-from statpub.versioning.tablechanges import LOG_FIELDS, SHOWN, key_text, render_changelog
+from statpub.versioning.tablechanges import (
+    LOG_FIELDS,
+    LOG_SCHEMA,
+    SHOWN,
+    key_text,
+    render_changelog,
+)
 from statpub.versioning.vintage import vintages
 
 FIXTURE = Path(__file__).parents[1] / "site" / "fixtures" / "population"
@@ -42,7 +48,8 @@ def write_rows(path: Path, table: list[dict[str, str]]) -> None:
 
 
 def builder(inputs: Path) -> Any:
-    """Write the package of ``inputs`` (descriptor and tables) with the given history."""
+    """Write the package of ``inputs`` (descriptor and tables) with the given history,
+    the revisions log published as the table ``revisions``."""
 
     def build(folder: Path, releases: list[Release], log: list[dict[str, Any]]) -> None:
         descriptor = json.loads((inputs / "datapackage.json").read_text(encoding="utf-8"))
@@ -53,6 +60,21 @@ def builder(inputs: Path) -> Any:
         for res in descriptor["resources"]:
             (folder / res["path"]).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(inputs / res["path"], folder / res["path"])
+        with (folder / "data" / "revisions.csv").open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=LOG_FIELDS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(
+                {k: ("" if v is None else str(v)) for k, v in row.items()} for row in log
+            )
+        descriptor["resources"].append(
+            {
+                "name": "revisions",
+                "type": "table",
+                "path": "data/revisions.csv",
+                "format": "csv",
+                "schema": LOG_SCHEMA,
+            }
+        )
         (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
         text = render_changelog(descriptor["title"], releases, log)
         (folder / "CHANGELOG.md").write_text(text, encoding="utf-8")
@@ -332,3 +354,39 @@ def test_an_interrupted_release_is_completed_or_rolled_back(
     assert (result.recovery.action if result.recovery else None) == action
     assert result.version == semver.bump("1.0.0", result.level)
     assert state(broken) == state(clean)
+
+
+def test_an_edited_past_log_entry_refuses_the_next_release(project: TableProject) -> None:
+    release_tables(project, DAY1)
+    revise(project, "2023")
+    release_tables(project, DAY2, reason="Benchmarked to the census")
+    text = project.revisions.read_text(encoding="utf-8")
+    project.revisions.write_text(text.replace("Benchmarked", "Rebased"), encoding="utf-8")
+    revise(project, "2022")
+    archived = archive.archived_versions(project.releases)
+    with pytest.raises(InvalidInput) as caught:
+        release_tables(project, DAY3, reason="Late returns")
+    assert "revisions-log-edited" in {i.type for i in caught.value.issues}
+    assert archive.archived_versions(project.releases) == archived  # nothing written
+
+
+def test_validate_finds_a_change_of_any_table_left_out_of_its_log(
+    project: TableProject, tmp_path: Path
+) -> None:
+    """The history check reads the log of any tables: a revised value not logged, or
+    logged with the wrong value, is reported as for the figure log."""
+    from statpub.validate import Options, validate
+
+    release_tables(project, DAY1)
+    changed = revise(project, "2023")
+    result = release_tables(project, DAY2, reason="Benchmarked", dry_run=True)
+    history = [Release("1.0.0", DAY1, "First release."), Release(result.version, DAY2, "x")]
+    wrong = [dict(result.revisions[0], new_value="1"), *result.revisions[2:]]
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    project.build(pkg, history, wrong)
+    report = validate(pkg, options=Options(previous=str(project.releases / "1.0.0")))
+    found = {(i.type, i.field) for i in report.errors}
+    assert ("revisions-log-mismatch", "new_value") in found
+    assert ("unlogged-revision", "population") in found
+    assert len(changed) == len(result.revisions)

@@ -35,10 +35,14 @@ LOG_FIELDS = (
 
 # The log's primary key: one entry a version, figure and field.
 LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
+# The log of any tables (statpub.versioning.tablechanges): a version, table, row and field.
+TABLE_LOG_KEY = ("version", "table", "key", "field")
 
 
 def log_key(row: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(row.get(k) or "") for k in LOG_KEY)
+    """An entry's key in the figure log, or in the log of any tables (it has ``table``)."""
+    fields = TABLE_LOG_KEY if "table" in row and "indicator_id" not in row else LOG_KEY
+    return tuple(str(row.get(k) or "") for k in fields)
 
 
 def kept_entries(

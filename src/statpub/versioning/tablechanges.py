@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statpub.versioning.diff import DiffResult
+from statpub.versioning.log import TABLE_LOG_KEY
 
 KINDS = ("revision", "removal", "addition")
 LOG_FIELDS = (
@@ -36,7 +37,15 @@ LOG_FIELDS = (
     "new_value",
     "reason",
 )
-LOG_KEY = ("version", "table", "key", "field")
+LOG_KEY = TABLE_LOG_KEY  # one entry a version, table, row and field
+# The published log's Table Schema, for a package that carries the log as a table.
+LOG_SCHEMA: dict[str, Any] = {
+    "fields": [
+        {"name": name, "type": "date" if name == "release_date" else "string"}
+        for name in LOG_FIELDS
+    ],
+    "primaryKey": list(TABLE_LOG_KEY),
+}
 SHOWN = 5  # changelog: values listed for a group before it is summarised by its count
 LISTED = 20  # changelog: a group this small is listed whole
 
