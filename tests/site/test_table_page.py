@@ -282,3 +282,37 @@ def test_series_are_labelled_with_the_lookup_table_names(page: tuple[Path, Any])
     assert [s.label for s in chart.series] == [
         f"{code} {names[code]}, {sexes[sex]}" for code, sex in expected
     ]
+
+
+def test_no_chart_when_each_series_has_one_time() -> None:
+    """A date outside the key ("last updated") gives one point per row: no chart."""
+    schema = {
+        "fields": [
+            {"name": "code", "type": "string"},
+            {"name": "updated", "type": "date"},
+            {"name": "value", "type": "number"},
+        ],
+        "primaryKey": ["code"],
+    }
+    import datetime as dt
+
+    table = pa.table(
+        {
+            "code": ["a", "b"],
+            "updated": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)],
+            "value": [1.0, 2.0],
+        }
+    )
+    assert time_chart("t", "T", schema, table) is None
+
+
+def test_a_time_field_of_the_key_is_preferred() -> None:
+    from statpub.site.timechart import time_field
+
+    fields = [
+        {"name": "updated", "type": "date"},
+        {"name": "period", "type": "yearmonth"},
+        {"name": "value", "type": "number"},
+    ]
+    assert time_field({"fields": fields, "primaryKey": ["period"]}) == fields[1]
+    assert time_field({"fields": fields}) == fields[0]

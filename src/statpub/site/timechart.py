@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 TIME_TYPES = ("date", "datetime", "year", "yearmonth")
 NUMERIC_TYPES = ("integer", "number")
 MAX_SERIES = 6
+SEPARATOR = "\x1f"  # joins a series' key values; sorts before any printable character
 FONT = 12  # chart text, px
 TICK_FONT = 11
 
@@ -85,7 +86,10 @@ class TimeChart:
 
 
 def time_field(schema: dict[str, Any]) -> dict[str, Any] | None:
-    return next((f for f in schema["fields"] if f.get("type") in TIME_TYPES), None)
+    """The first time-like field of the primary key, else the first time-like field."""
+    times = [f for f in schema["fields"] if f.get("type") in TIME_TYPES]
+    keyed = [f for f in times if f["name"] in _list(schema.get("primaryKey"))]
+    return (keyed or times or [None])[0]
 
 
 def measure_field(schema: dict[str, Any], time: str) -> dict[str, Any] | None:
@@ -131,6 +135,7 @@ def time_chart(
             for f in schema["fields"]
             if f.get("type", "string") == "string" and f["name"] != tf["name"]
         ]
+    table, total = _first_series(table, split)
     columns = {n: table.column(n).to_pylist() for n in [*split, tf["name"], mf["name"]]}
     labels = {n: {str(k): v for k, v in category_labels(fields[n]).items()} for n in split}
     for n, named in (names or {}).items():
@@ -151,6 +156,8 @@ def time_chart(
         )
     if not any(p.value is not None for s in grouped.values() for p in s.points):
         return None
+    if all(len(s.points) < 2 for s in grouped.values()):
+        return None  # one time per series (a "last updated" date, say): nothing to draw over time
     ordered = [grouped[k] for k in sorted(grouped)]
     for s in ordered:
         s.points.sort(key=lambda p: p.x)
@@ -160,8 +167,32 @@ def time_chart(
         time_field=str(tf.get("title") or tf["name"]).lower(),
         measure=str(mf.get("title") or mf["name"]),
         series=ordered[:MAX_SERIES],
-        total_series=len(ordered),
+        total_series=total,
     )
+
+
+def _first_series(table: pa.Table, split: list[str]) -> tuple[pa.Table, int]:
+    """Only the rows of the first :data:`MAX_SERIES` series in key order, and how many
+    series there are: found with Arrow kernels, so a table of millions of rows is not
+    turned into Python values."""
+    import pyarrow as pa
+
+    from statpub.tables import compute
+
+    if not split:
+        return table, 1
+    texts = []
+    for n in split:
+        column = table.column(n).combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            column = compute.dictionary_decode(column)
+        texts.append(compute.fill_null(compute.cast(column, pa.string()), ""))
+    joined = compute.binary_join_element_wise(*texts, SEPARATOR) if len(texts) > 1 else texts[0]
+    keys = joined.unique()
+    # UTF-8's byte order is its code points' order: Arrow sorts as Python would.
+    order = compute.call_function("array_sort_indices", [keys])
+    first = compute.take(keys, order.slice(0, MAX_SERIES))
+    return table.filter(compute.is_in(joined, value_set=first)), len(keys)
 
 
 def _position(value: Any) -> float:
