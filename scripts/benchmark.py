@@ -1,5 +1,7 @@
 """Benchmark table validation: statpub against frictionless-py and a plain pyarrow read;
-and ``statpub diff`` against a polars full join (``benchmark_diff.py``).
+``statpub diff`` against a polars full join (``benchmark_diff.py``); ``statpub
+init`` against a typed pyarrow read and ``frictionless describe``, and ``statpub
+build`` of a 10M-row project (``benchmark_project.py``).
 
 Run through ``scripts/benchmark``. Every tool runs in its own child process on
 the same files in the same run; wall time includes start-up, peak memory is the
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchmark_diff
+import benchmark_project
 import benchmark_release
 import benchmark_tables as tables
 
@@ -256,6 +259,7 @@ def render(
     args: argparse.Namespace,
     own: list[Run],
     diffs: list[benchmark_diff.DiffRun] | None = None,
+    project: dict[str, object] | None = None,
     releases: list[benchmark_diff.DiffRun] | None = None,
 ) -> str:
     lines = [
@@ -357,6 +361,9 @@ def render(
     diff_lines = benchmark_diff.render(diffs or [], args.repeat)
     if diff_lines:
         lines += ["", *diff_lines]
+    project_lines = benchmark_project.render(project or {})
+    if project_lines:
+        lines += ["", *project_lines]
     release_lines = benchmark_release.render(releases or [], args.repeat)
     if release_lines:
         lines += ["", *release_lines]
@@ -474,7 +481,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff", "release"),
+        choices=("validate", "diff", "project", "release"),
         help="Run one benchmark; the others' last results are kept on the page.",
     )
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
@@ -487,28 +494,47 @@ def main() -> int:
     args = parser.parse_args()
     results = args.data / "results.json"
     diff_results = args.data / "diff-results.json"
+    project_results = args.data / "project-results.json"
     release_results = args.data / "release-results.json"
     if args.render_only:
         runs, own = _load(results)
-        page = render(
-            runs,
-            args,
-            own,
-            benchmark_diff.load(diff_results),
-            benchmark_release.load(release_results),
-        )
+        project = benchmark_project.load(project_results)
+        releases = benchmark_release.load(release_results)
+        page = render(runs, args, own, benchmark_diff.load(diff_results), project, releases)
         args.out.write_text(page, encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
     args.data.mkdir(parents=True, exist_ok=True)
-    if args.only in ("diff", "release"):
+    if args.only == "release":
+        # Only this section of the page changes: the others' results may not be at hand.
+        releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
+        benchmark_release.save(release_results, releases)
+        page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        section = benchmark_release.render(releases, args.repeat)
+        args.out.write_text(benchmark_release.replace_section(page, section), encoding="utf-8")
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
+    if args.only in (None, "project"):
+        project = benchmark_project.run(measure, args.data, args.seed, args.repeat, PYARROW_READ)
+        benchmark_project.save(project_results, project)
+    else:
+        project = benchmark_project.load(project_results)
+    if args.only == "project":
+        # Only this section of the page changes: the others' results may not be at hand.
+        page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        args.out.write_text(
+            benchmark_project.splice(page, benchmark_project.render(project)), encoding="utf-8"
+        )
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
+    if args.only == "diff":
         runs, own = _load(results) if results.is_file() else ([], [])
     else:
         runs, own = validation_runs(args), own_package_runs()
         _save(results, runs, own)
-    if args.only in ("validate", "release"):
+    if args.only == "validate":
         diffs = benchmark_diff.load(diff_results)
     else:
         diffs = benchmark_diff.run(
@@ -525,7 +551,7 @@ def main() -> int:
     else:
         releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
         benchmark_release.save(release_results, releases)
-    args.out.write_text(render(runs, args, own, diffs, releases), encoding="utf-8")
+    args.out.write_text(render(runs, args, own, diffs, project, releases), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 

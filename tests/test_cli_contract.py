@@ -88,7 +88,17 @@ def dead_url() -> str:
 
 Case = tuple[str, Callable[[Work], list[str]], int, str]  # (id, argv, exit, "error"/"report")
 
+
+def _ragged(w: Work) -> str:
+    path = w.root / "ragged.csv"
+    path.write_text("code,value\n01,1\n02,2,3\n", encoding="utf-8")
+    return str(path)
+
+
 CASES: list[Case] = [
+    ("init", lambda w: ["init", str(w.root / "p"), "--from", str(w.root / "nope.csv")], 2,
+     "file-not-found"),
+    ("init", lambda w: ["init", str(w.root / "p"), "--from", _ragged(w)], 1, "input-invalid"),
     ("validate", lambda w: ["validate", str(w.root / "nope")], 2, "file-not-found"),
     ("validate", lambda w: (w.tamper(w.package), ["validate", str(w.package)])[1], 1, "report"),
     ("build", lambda w: ["build", "--figures", str(w.root / "nope")], 2, "file-not-found"),

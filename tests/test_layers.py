@@ -3,7 +3,10 @@
 A newcomer reads the folders bottom-up: ``tables`` reads and writes Arrow
 tables, ``package`` is a Data Package on disk, ``figures`` the maintainer's
 figure files, ``versioning`` compares packages, ``validate`` checks them,
-``builder`` builds this project's package, ``release`` versions it,
+``inputs`` reads a project's table files (CSV, Excel, Parquet), ``builder``
+writes a package from any source of tables (the figure model is one),
+``project`` is a statpub project (statpub.yml) built and scaffolded,
+``release`` versions it,
 ``publish`` and ``site`` send it out, ``cli`` is the command line.
 """
 
@@ -21,7 +24,9 @@ LAYERS = [
     {"figures"},
     {"versioning"},
     {"validate"},
+    {"inputs"},
     {"builder"},
+    {"project"},
     {"release"},
     {"publish"},
     {"site"},

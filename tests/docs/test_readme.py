@@ -31,6 +31,7 @@ EXIT = re.compile(r"\(exit (\d)\b[^)]*\)")
 NOT_RUN = {
     "scripts/build": "makes the environment this test runs in",
     "scripts/test": "runs this test",
+    "pip install .": "installs the tool this test runs (test_publish_your_own_data runs the rest)",
     "statpub publish ckan datapackage --url https://ckan.example.org --org ORG --dry-run": (
         "needs a CKAN portal"
     ),
@@ -69,7 +70,9 @@ def expected_exit(line: str) -> int:
 def test_every_shell_line_is_run_or_named_as_not_run() -> None:
     using = sh_blocks("Using statpub")[0]
     every = [command(line) for block in sh_blocks() for line in block]
-    assert sorted(set(every) - {command(line) for line in using}) == sorted(NOT_RUN)
+    publish = {command(line) for line in sh_blocks("Publish your own data")[0]} - set(NOT_RUN)
+    run = {command(line) for line in using} | publish
+    assert sorted(set(every) - run) == sorted(NOT_RUN)
     assert using[0].startswith(". .venv/bin/activate"), "first put statpub on PATH"
     assert all(command(line).startswith("statpub ") for line in using[1:])
     # One command per line: nothing a shell would read as a pipe or a second command.
@@ -133,3 +136,31 @@ def test_using_statpub_block_runs_as_documented(
     made = sorted(p.name for p in (copy / "dist").iterdir())
     bundle = f"kz-child-protection-education-{release_version}.zip"  # the package's version
     assert made == ["dcat.jsonld", bundle, "schemaorg.jsonld", "v1.0.0"]  # checkout 1.0.0
+
+
+def test_publish_your_own_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The "Publish your own data" steps, line by line, from a folder holding the tables."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from statpub.cli import main
+
+    fixtures = tmp_path / "tests/fixtures/projects"
+    shutil.copytree(ROOT / "tests/fixtures/projects", fixtures)
+    monkeypatch.chdir(tmp_path)
+    lines = [command(line) for line in sh_blocks("Publish your own data")[0]]
+    ran = []
+    for line in lines:
+        if line in NOT_RUN:
+            continue
+        args = shlex.split(line)
+        if args[0] == "cd":
+            monkeypatch.chdir(Path.cwd() / args[1])
+            continue
+        assert args[0] == "statpub", line
+        result = CliRunner().invoke(main, args[1:])
+        assert result.exit_code == expected_exit(line), f"{line}\n{result.output}"
+        ran.append(args[1])
+    assert ran == ["init", "build", "validate"]
+    assert (Path.cwd() / "datapackage/datapackage.json").is_file()

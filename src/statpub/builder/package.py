@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from statpub.builder.datacard import render_datacard
-from statpub.builder.descriptor import dumps, package_descriptor, resource_entry
+from statpub.builder.descriptor import package_descriptor
 from statpub.builder.schemas import published_schema
 from statpub.builder.tables import TABLES, table_rows
+from statpub.builder.write import TableData
+from statpub.builder.write import write_package as write_source
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet
 from statpub.package.atomic import staged_folder
-from statpub.package.files import sha256_bytes
 from statpub.package.resolve import read_schema_file
 from statpub.report import Report
 
@@ -80,7 +81,7 @@ def build(
         revisions = read_revisions(figures_dir)
     with staged_folder(out_dir) as staging:
         files = write_package(staging, figset, schemas, revisions)
-        report = _validate(staging, None, label=str(out_dir))
+        report = validate_staged(staging, label=str(out_dir))
         if not report.valid:
             raise InvalidInput(
                 report.errors,
@@ -98,63 +99,54 @@ def build(
     )
 
 
+class FigureSource:
+    """The figure model as a :class:`~statpub.builder.write.PackageSource`: four tables
+    (observations, indicators, sources, revisions) derived from the figure files."""
+
+    def __init__(
+        self,
+        figset: FigureSet,
+        schemas: dict[str, dict[str, Any]],
+        revisions: list[dict[str, Any]],
+    ) -> None:
+        self.figset = figset
+        self.schemas = schemas
+        self.revisions = revisions
+
+    def tables(self) -> Iterator[TableData]:
+        from statpub.tables.parquetio import to_arrow
+
+        rows = table_rows(self.figset, self.revisions)
+        for name in TABLES:
+            yield TableData(name, self.schemas[name], to_arrow(rows[name], self.schemas[name]))
+
+    def descriptor(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
+        return package_descriptor(self.figset, resources)
+
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
+        return render_datacard(self.figset, descriptor, sizes)
+
+    def changelog(self, descriptor: dict[str, Any]) -> str:
+        from statpub.versioning.changelog import render_changelog
+
+        return render_changelog(descriptor["title"], self.figset.releases, self.revisions)
+
+
 def write_package(
     folder: Path,
     figset: FigureSet,
     schemas: dict[str, dict[str, Any]],
     revisions: list[dict[str, Any]],
 ) -> dict[str, str]:
-    """Write every file of the package into ``folder``; return path -> sha256."""
-    from statpub.tables.csvio import csv_bytes
-    from statpub.tables.parquetio import to_arrow, write_parquet
-    from statpub.versioning.changelog import render_changelog
-
-    (folder / "data").mkdir()
-    (folder / "schemas").mkdir()
-    rows = table_rows(figset, revisions)
-    files: dict[str, str] = {}
-    resources: list[dict[str, Any]] = []
-
-    def put(rel: str, data: bytes) -> str:
-        (folder / rel).write_bytes(data)
-        digest = sha256_bytes(data)
-        files[rel] = digest
-        return digest
-
-    for name in TABLES:
-        schema = schemas[name]
-        schema_rel = f"schemas/{name}.json"
-        put(schema_rel, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        table = to_arrow(rows[name], schema)
-        csv_rel = f"data/{name}.csv"
-        data = csv_bytes(table, schema)
-        digest = put(csv_rel, data)
-        resources.append(
-            resource_entry(name, "csv", schema, csv_rel, schema_rel, len(data), digest)
-        )
-        pq_rel = f"data/{name}.parquet"
-        write_parquet(table, schema, folder / pq_rel)
-        data = (folder / pq_rel).read_bytes()
-        digest = sha256_bytes(data)
-        files[pq_rel] = digest
-        resources.append(
-            resource_entry(name, "parquet", schema, pq_rel, schema_rel, len(data), digest)
-        )
-
-    descriptor = package_descriptor(figset, resources)
-    put("datapackage.json", dumps(descriptor))
-    sizes = {rel: (folder / rel).stat().st_size for rel in files}
-    put("README.md", render_datacard(figset, descriptor, sizes).encode("utf-8"))
-    changelog = render_changelog(descriptor["title"], figset.releases, revisions)
-    put("CHANGELOG.md", changelog.encode("utf-8"))
-    return dict(sorted(files.items()))
+    """Write every file of the figure package into ``folder``; return path -> sha256."""
+    return write_source(folder, FigureSource(figset, schemas, revisions))
 
 
-def _validate(folder: Path, sources_dir: Path | None, label: str) -> Report:
+def validate_staged(folder: Path, *, label: str) -> Report:
     """Validate the staged build, reported under the name of the folder it will replace."""
     from statpub.package import read_package
     from statpub.validate import Options, validate_package
 
     pkg = read_package(folder, label=label)
     # The package promises v1 readers too (see builder/schemas.py): hold it to that.
-    return validate_package(pkg, Options(sources_dir=sources_dir, compat="v1"))
+    return validate_package(pkg, Options(sources_dir=None, compat="v1"))

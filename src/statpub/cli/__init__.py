@@ -17,6 +17,7 @@ from statpub import __version__
 
 # command name -> "module:attribute" under statpub.cli
 COMMANDS: dict[str, str] = {
+    "init": "init:init",
     "build": "build:build",
     "validate": "validate:validate",
     "site": "site:site",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from statpub.cli.options import (
     echo_json,
@@ -15,12 +17,23 @@ from statpub.cli.options import (
     resolve_format,
 )
 
+if TYPE_CHECKING:
+    from statpub.project import Project
+
 
 @click.command()
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=True),
+    help="The project folder (or its statpub.yml). Default: the current folder when it "
+    "holds a statpub.yml, else the figure files named by --figures.",
+)
 @figures_options(out_help="Package folder to write; replaced only when the new build is valid.")
 @output_options()
 @handle_errors
 def build(
+    project_dir: Path | None,
     figures_dir: Path,
     schemas_dir: Path,
     out_dir: Path,
@@ -28,38 +41,70 @@ def build(
     fmt: str,
     as_json: bool,
 ) -> None:
-    """Build the Data Package from the figure files.
+    """Build the Data Package of a project.
 
     Writes CSV and Parquet for every table, the Table Schemas, datapackage.json
     (with bytes and sha256 for each file), the data card README.md and
     CHANGELOG.md. The package is built aside and validated; the previous one is
-    replaced only if the new one is valid. Same inputs, same bytes. Every quote
-    is checked against the captured source texts (--sources, $STATPUB_SOURCES or
-    sources: in figures/package.yml); a text not at hand is a warning. A release
-    that was interrupted is first completed or rolled back (see `statpub
-    release`), and the leftovers of interrupted runs are removed.
+    replaced only if the new one is valid. Same inputs, same bytes.
 
-    Exit status: 0 built, 1 the figure files or the result are invalid, 2 could not run.
+    The project is the folder of a statpub.yml (see `statpub init`): the
+    current folder, or --project. A cell of an input that does not fit its
+    Table Schema stops the build, naming the file, row and field. In a project
+    of figure files (adapter: figures, or --figures), every quote is checked
+    against the captured source texts (--sources, $STATPUB_SOURCES or sources:
+    in figures/package.yml); a text not at hand is a warning. A release that was
+    interrupted is first completed or rolled back (see `statpub release`), and
+    the leftovers of interrupted runs are removed.
+
+    Exit status: 0 built, 1 an input or the result is invalid, 2 could not run.
     """
-    from statpub.builder import build as run_build
+    from statpub.project import ProjectBuild
+    from statpub.project import build as run_build
     from statpub.release import journal
 
     json_out = resolve_format(fmt, as_json) == "json"
+    project = _project(project_dir, figures_dir, schemas_dir, out_dir)
     texts, origin = given_sources(sources_dir)
-    with journal.exclusive(figures_dir):
-        recovery = journal.recover(figures_dir, out=out_dir)
+    with journal.exclusive(project.lock_dir):
+        recovery = journal.recover(project.lock_dir, out=project.out)
         if recovery is not None:
             click.echo(recovery.message(), err=json_out)
-        result = run_build(
-            figures_dir, schemas_dir, out_dir, sources_dir=texts, sources_from=origin
-        )
+        result = run_build(project, sources_dir=texts, sources_from=origin)
     if json_out:
         echo_json({**result.to_dict(), "recovery": recovery.to_dict() if recovery else None})
         return
     warnings = result.report.warnings if result.report else []
     for w in warnings:
         click.echo(f"  warning [{w.type}] {w.where()}: {w.message}", err=True)
+    if isinstance(result, ProjectBuild):
+        version = f"version {result.version}" if result.version else "unreleased"
+        tables = ", ".join(f"{name} {rows} rows" for name, rows in result.rows.items())
+        click.echo(f"built {result.out_dir} {version}: {tables}; {len(result.files)} files, valid")
+        return
     click.echo(
         f"built {result.out_dir} version {result.version}: {result.figures} figures, "
         f"{len(result.files)} files, valid"
     )
+
+
+def _project(project_dir: Path | None, figures: Path, schemas: Path, out: Path) -> Project:
+    """The project named by --project, else the current folder's, else the figure flags."""
+    from statpub.project import figures_project, find_project, load_project
+
+    ctx = click.get_current_context()
+    given = {
+        name
+        for name in ("figures_dir", "schemas_dir", "out_dir")
+        if ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, None)
+    }
+    if project_dir is None and not given & {"figures_dir", "schemas_dir"}:
+        project_dir = Path(".") if find_project(Path(".")) else None
+    if project_dir is None:
+        return figures_project(figures, schemas, out, Path("releases"))
+    if given & {"figures_dir", "schemas_dir"}:
+        raise click.UsageError("--project and --figures/--schemas name two projects: give one")
+    project = load_project(project_dir)
+    if "out_dir" in given:
+        project.out = out
+    return project

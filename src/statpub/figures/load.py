@@ -231,8 +231,17 @@ def _range(
     return low, high
 
 
-def _read_releases(folder: Path) -> tuple[list[Release], list[Issue]]:
-    reader, issues = _open(folder, "releases.yml")
+def read_releases(path: Path) -> list[Release]:
+    """The released versions listed in a ``releases.yml`` (any folder), oldest first;
+    InvalidInput listing every problem."""
+    releases, issues = _read_releases(path.parent, path.name)
+    if issues:
+        raise InvalidInput(issues, summary=f"{path}: invalid", code="history-invalid", path=path)
+    return releases
+
+
+def _read_releases(folder: Path, name: str = "releases.yml") -> tuple[list[Release], list[Issue]]:
+    reader, issues = _open(folder, name)
     if reader is None:
         return [], issues
     entries = reader.data.get("releases") if isinstance(reader.data, dict) else None

@@ -23,12 +23,13 @@ __all__ = [
     "add", "all", "and_", "any", "ascii_is_decimal", "ascii_is_printable", "ascii_ltrim",
     "ascii_rtrim", "assume_timezone", "binary_join_element_wise", "binary_length",
     "call_function", "cast",
-    "cumulative_sum", "dictionary_decode", "dictionary_encode", "equal", "extract_regex",
+    "cumulative_sum", "dictionary_decode", "dictionary_encode", "drop_null", "equal",
+    "extract_regex",
     "fill_null", "filter", "greater", "greater_equal", "if_else", "indices_nonzero", "invert",
     "is_finite", "is_in", "is_nan", "is_null", "is_valid", "less", "less_equal",
     "match_substring", "match_substring_regex", "multiply", "or_", "or_kleene",
     "replace_substring", "replace_substring_regex", "starts_with", "strftime", "strptime",
-    "struct_field", "subtract", "take", "utf8_length", "utf8_slice_codeunits",
+    "struct_field", "subtract", "take", "unique", "utf8_length", "utf8_slice_codeunits",
 ]  # fmt: skip
 
 
@@ -104,6 +105,7 @@ binary_join_element_wise = _Kernel("binary_join_element_wise")
 binary_length = _Kernel("binary_length")
 cumulative_sum = _Kernel("cumulative_sum")
 dictionary_encode = _Kernel("dictionary_encode")
+drop_null = _Kernel("drop_null")
 equal = _Kernel("equal")
 extract_regex = _Kernel("extract_regex")
 greater = _Kernel("greater")
@@ -116,6 +118,7 @@ is_in = _Kernel("is_in")
 is_nan = _Kernel("is_nan")
 is_null = _Kernel("is_null")
 is_valid = _Kernel("is_valid")
+unique = _Kernel("unique")
 less = _Kernel("less")
 less_equal = _Kernel("less_equal")
 match_substring = _Kernel("match_substring")

@@ -8,6 +8,7 @@ import decimal
 import io
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +56,29 @@ def format_number(value: float) -> str:
     return repr(value)
 
 
-def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
-    """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
+CHUNK_ROWS = 65_536  # rows formatted at a time: a large table is never all Python objects
+
+
+def csv_chunks(table: pa.Table, schema: dict[str, Any]) -> Iterator[bytes]:
+    """``table`` as CSV bytes, header first, fields in schema order, a slice of rows at a time."""
     fields = schema["fields"]
     missing = missing_values(schema)[0] if missing_values(schema) else ""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([f["name"] for f in fields])
-    columns = [table.column(f["name"]).to_pylist() for f in fields]
-    for row in zip(*columns, strict=True):
-        writer.writerow([format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)])
-    return buf.getvalue().encode("utf-8")
+    for start in range(0, max(table.num_rows, 1), CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        columns = [part.column(f["name"]).to_pylist() for f in fields]
+        for row in zip(*columns, strict=True):
+            writer.writerow([format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)])
+        yield buf.getvalue().encode("utf-8")
+        buf.seek(0)
+        buf.truncate()
+
+
+def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
+    """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
+    return b"".join(csv_chunks(table, schema))
 
 
 def write_csv(table: pa.Table, schema: dict[str, Any], path: Path) -> None:

@@ -396,7 +396,9 @@ def read_date(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
 
 def _fraction_us(cells: pa.Array) -> pa.Array:
     frac = pc.struct_field(pc.extract_regex(cells, r":[0-9]{2}\.(?P<f>[0-9]+)"), [0])
-    frac = pc.utf8_slice_codeunits(pc.binary_join_element_wise(frac, "000000", ""), 0, 6)
+    # Arrow scalars: a Python str here makes pyarrow import pandas (most of a second).
+    zeros, none = arrow.scalar("000000", pa.string()), arrow.scalar("", pa.string())
+    frac = pc.utf8_slice_codeunits(pc.binary_join_element_wise(frac, zeros, none), 0, 6)
     return pc.fill_null(pc.cast(frac, pa.int64()), i64(0))
 
 

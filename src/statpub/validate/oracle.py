@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.report import Issue
 
@@ -18,7 +19,14 @@ _COVERED_ELSEWHERE = {"hash-count", "byte-count"}
 
 
 def frictionless_issues(pkg: Package, *, limit_errors: int | None = None) -> list[Issue]:
-    import frictionless
+    try:
+        import frictionless
+    except ImportError as exc:
+        raise StatpubError(
+            "--engine frictionless needs frictionless-py, which is not installed: "
+            "pip install 'statpub[frictionless]' (or pip install 'frictionless>=5.18,<6')",
+            code="missing-dependency",
+        ) from exc
 
     options: dict[str, Any] = {}
     if limit_errors is not None:

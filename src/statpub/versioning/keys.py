@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -43,6 +43,16 @@ _MEASURE = re.compile(
     r"([^a-z]|$)",
     re.I,
 )
+
+
+class Hashed(Protocol):
+    """What the search for a key reads of a table: each candidate column's cell hashes
+    and missing cells, and the number of rows (a :class:`Side`, or a table ``statpub
+    init`` is inferring a schema for)."""
+
+    rows: int
+    columns: dict[str, Array]
+    nulls: dict[str, int]
 
 
 @dataclass
@@ -112,7 +122,7 @@ def candidates(fields: list[dict[str, Any]], usable: set[str]) -> list[str]:
     return [name for _, _, name in sorted(ranked)][:MAX_CANDIDATES]
 
 
-def shortlist(old: Side, pool: list[str]) -> tuple[list[list[str]], str]:
+def shortlist(old: Hashed, pool: list[str]) -> tuple[list[list[str]], str]:
     """The first sets of ``pool`` columns (old names) unique and never missing in the old
     version, smallest first, at most ``SHORTLIST``; or why there is none.
 
@@ -156,7 +166,7 @@ def infer(new: Side, sets: list[list[str]], why: str) -> KeyChoice:
     return KeyChoice(None, "row content", why)
 
 
-def _unique_in(side: Side, cols: list[str], budget: list[int]) -> bool:
+def _unique_in(side: Hashed, cols: list[str], budget: list[int]) -> bool:
     """Whether the columns ``cols`` of ``side`` are unique: on a sample first, since most
     sets that are not show it there, then on every row (which uses up the budget)."""
     sample = min(SAMPLE, side.rows)

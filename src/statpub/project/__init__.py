@@ -1,0 +1,59 @@
+"""statpub projects: a folder of tables and a project file, built into a Data Package.
+
+A project is a folder with ``statpub.yml`` (package metadata: name, title,
+description, licenses, contributors, sources, keywords, homepage...; and its
+``tables:``), the tables' input files and their Table Schemas in ``schemas/``.
+``statpub init`` writes one from existing tables (:mod:`statpub.project.init`);
+``statpub build`` builds it. See docs/projects.md for the file's reference.
+
+The API other layers use (release, site) is:
+
+- :func:`load_project` ``(root) -> Project``: ``root`` (folder or project file)
+  read; a :class:`Project` has ``root``, ``out`` (package folder, default
+  ``datapackage/``), ``releases`` (archive, ``releases/``), ``history``
+  (``releases.yml``), ``revisions`` (``revisions.csv``), ``schemas``,
+  ``metadata``, ``tables`` (:class:`TableConfig`: name, input, schema path),
+  ``adapter`` (``tables``, or ``figures`` for this repository's figure model)
+  and ``lock_dir`` (the folder a writer holds).
+- :func:`find_project` ``(folder) -> Path | None``: ``folder/statpub.yml`` if any.
+- :func:`build_package` ``(project, folder, *, releases=None, revisions=None)
+  -> dict[path, sha256]``: every file of the package written into ``folder``
+  (empty); ``releases`` (a list of :class:`~statpub.figures.records.Release`)
+  and ``revisions`` (log rows) default to the project's ``releases.yml`` and
+  ``revisions.csv``, so a release can build the next version aside.
+- :func:`read_history` / :func:`read_log`: those two files as read.
+- :func:`build` ``(project) -> ProjectBuild | BuildResult``: ``project.out``
+  built aside, validated, swapped in.
+"""
+
+from statpub.project.build import (
+    ProjectBuild,
+    build,
+    build_package,
+    read_history,
+    read_log,
+    table_schema,
+)
+from statpub.project.config import (
+    PROJECT_FILE,
+    Project,
+    TableConfig,
+    figures_project,
+    find_project,
+    load_project,
+)
+
+__all__ = [
+    "PROJECT_FILE",
+    "Project",
+    "ProjectBuild",
+    "TableConfig",
+    "build",
+    "build_package",
+    "figures_project",
+    "find_project",
+    "load_project",
+    "read_history",
+    "read_log",
+    "table_schema",
+]

@@ -1,0 +1,225 @@
+"""Build a project's Data Package: :func:`build_package` writes it, :func:`build` swaps it in."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from statpub.builder.package import BuildResult
+from statpub.builder.write import PackageSource, TableData, write_package
+from statpub.errors import InvalidInput, StatpubError
+from statpub.figures.records import Release
+from statpub.project.config import Project, TableConfig
+from statpub.report import Issue, Report
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass
+class ProjectBuild:
+    """What ``statpub build`` made of a project of tables."""
+
+    out_dir: Path
+    version: str | None  # None before the first release
+    rows: dict[str, int] = field(default_factory=dict)  # table -> rows
+    files: dict[str, str] = field(default_factory=dict)  # path -> sha256
+    report: Report | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out_dir": str(self.out_dir),
+            "version": self.version,
+            "rows": dict(self.rows),
+            "files": dict(self.files),
+            "validation": self.report.to_dict() if self.report else None,
+        }
+
+
+class TablesSource:
+    """A project's table files as a :class:`~statpub.builder.write.PackageSource`."""
+
+    def __init__(
+        self, project: Project, releases: Sequence[Release], revisions: Sequence[dict[str, Any]]
+    ) -> None:
+        self.project = project
+        self.releases = releases
+        self.revisions = revisions
+        self.schemas = {t.name: table_schema(t) for t in project.tables}
+        self.rows: dict[str, int] = {}
+        # Each table's rows' numbers in its input, where they are not 2, 3, ... (a CSV
+        # with blank lines, a sheet starting lower down): issues point at the input.
+        self.row_numbers: dict[str, pa.Array | None] = {}
+
+    def tables(self) -> Iterator[TableData]:
+        from statpub.inputs import read_input
+        from statpub.project.rows import typed_rows
+
+        for t in self.project.tables:
+            raw = read_input(t.input)
+            rows = typed_rows(raw, self.schemas[t.name], t.input.label)
+            self.rows[t.name] = rows.num_rows
+            numbers = raw.row_numbers
+            plain = not len(numbers) or (
+                numbers[0].as_py() == 2 and numbers[len(numbers) - 1].as_py() == len(numbers) + 1
+            )
+            self.row_numbers[t.name] = None if plain else numbers
+            del raw
+            yield TableData(t.name, self.schemas[t.name], rows)
+
+    def on_inputs(self, issues: list[Issue]) -> list[Issue]:
+        """Issues about the built package's data files, told of the inputs the rows came
+        from (file and row); an issue found in both the CSV and the Parquet copy once."""
+        inputs = {t.name: t.input.label for t in self.project.tables}
+        files = {f"data/{n}.{ext}": n for n in inputs for ext in ("csv", "parquet")}
+        out: list[Issue] = []
+        seen: set[tuple[Any, ...]] = set()
+        for issue in issues:
+            name = files.get(issue.path or "")
+            if name is None:
+                out.append(issue)
+                continue
+            row = issue.row
+            numbers = self.row_numbers.get(name)
+            if row is not None and numbers is not None and 0 <= row - 2 < len(numbers):
+                row = numbers[row - 2].as_py()
+            key = (issue.type, name, row, issue.field, issue.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(replace(issue, path=inputs[name], resource=name, row=row))
+        return out
+
+    def descriptor(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
+        from statpub.project.card import package_descriptor
+
+        return package_descriptor(self.project.metadata, self.releases, resources)
+
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
+        from statpub.project.card import render_datacard
+
+        return render_datacard(descriptor, self.schemas, sizes)
+
+    def changelog(self, descriptor: dict[str, Any]) -> str:
+        from statpub.project.card import render_changelog
+
+        title = descriptor.get("title") or descriptor["name"]
+        return render_changelog(title, self.releases, self.revisions)
+
+
+def table_schema(table: TableConfig) -> dict[str, Any]:
+    """The table's Table Schema as published (categories mirrored in ``constraints.enum``)."""
+    from statpub.builder.schemas import published_schema
+    from statpub.package.resolve import read_schema_file
+
+    if not table.schema.is_file():
+        raise StatpubError(
+            f"{table.schema}: Table Schema of table {table.name!r} not found; write one, or "
+            f"infer it with `statpub init . --from {table.input.label}`",
+            code="schema-not-found",
+            path=table.schema,
+        )
+    schema = published_schema(read_schema_file(table.schema), label=str(table.schema))
+    for key in ("title", "description"):
+        value = getattr(table, key)
+        if value and key not in schema:
+            schema[key] = value
+    return schema
+
+
+def read_history(project: Project) -> list[Release]:
+    """The project's released versions, oldest first (none before the first release)."""
+    from statpub.figures.load import read_releases
+
+    return read_releases(project.history) if project.history.is_file() else []
+
+
+def read_log(project: Project) -> list[dict[str, Any]]:
+    """The rows of the project's revisions log, as text (none when there is no log)."""
+    if project.adapter == "figures":
+        from statpub.versioning.log import read_revisions
+
+        return read_revisions(project.revisions.parent)
+    if not project.revisions.is_file():
+        return []
+    with project.revisions.open(encoding="utf-8", newline="") as fh:
+        return [dict(row) for row in csv.DictReader(fh)]
+
+
+def package_source(
+    project: Project,
+    *,
+    releases: Sequence[Release] | None = None,
+    revisions: Sequence[dict[str, Any]] | None = None,
+) -> PackageSource:
+    """The adapter a project's package is built from (its ``adapter:`` setting)."""
+    revisions = read_log(project) if revisions is None else revisions
+    if project.adapter == "figures":
+        from statpub.builder.package import FigureSource, load_schemas
+        from statpub.figures.load import load_figures
+
+        assert project.figures is not None
+        schemas = load_schemas(project.schemas)
+        figset = load_figures(project.figures, schemas)
+        if releases is not None:
+            figset.releases = list(releases)
+        return FigureSource(figset, schemas, list(revisions))
+    releases = read_history(project) if releases is None else releases
+    return TablesSource(project, releases, revisions)
+
+
+def build_package(
+    project: Project,
+    folder: Path,
+    *,
+    releases: Sequence[Release] | None = None,
+    revisions: Sequence[dict[str, Any]] | None = None,
+) -> dict[str, str]:
+    """Write every file of ``project``'s package into ``folder`` (empty); path -> sha256.
+
+    ``releases`` (default: the project's history) and ``revisions`` (default: its
+    revisions log) let a release build the new version aside before recording it.
+    """
+    return write_package(folder, package_source(project, releases=releases, revisions=revisions))
+
+
+def build(
+    project: Project, *, sources_dir: Path | None = None, sources_from: str = "--sources"
+) -> BuildResult | ProjectBuild:
+    """Build ``project.out``, validate it, and only then swap it in (atomic, deterministic).
+
+    Raises InvalidInput (an input or the built package invalid; exit 1) or
+    StatpubError (cannot run; exit 2); in both cases ``project.out`` is left as it was.
+    """
+    if project.adapter == "figures":
+        from statpub.builder import build as build_figures
+
+        assert project.figures is not None
+        return build_figures(
+            project.figures, project.schemas, project.out,
+            sources_dir=sources_dir, sources_from=sources_from,
+        )  # fmt: skip
+    from statpub.builder.package import validate_staged
+    from statpub.package.atomic import staged_folder
+
+    source = package_source(project)
+    assert isinstance(source, TablesSource)
+    with staged_folder(project.out) as staging:
+        files = write_package(staging, source)
+        report = validate_staged(staging, label=str(project.out))
+        if not report.valid:
+            raise InvalidInput(
+                source.on_inputs(report.errors),
+                summary="the tables do not make a valid package; nothing was replaced",
+                code="package-invalid",
+                path=project.out,
+            )
+    return ProjectBuild(
+        out_dir=project.out,
+        version=source.releases[-1].version if source.releases else None,
+        rows=dict(source.rows),
+        files=files,
+        report=report,
+    )

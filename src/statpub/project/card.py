@@ -1,0 +1,143 @@
+"""A project's ``datapackage.json``, data card and changelog, from its metadata and history.
+
+The descriptor follows the conventions of :mod:`statpub.builder.descriptor`
+(Data Package v2, readable by v1 readers); the version, its note and the
+``created`` date are those of the last entry of the project's ``releases.yml``
+(none before the first release).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from statpub.builder.descriptor import PACKAGE_PROFILE
+from statpub.figures.records import Release
+
+# Package properties in the order they are written, after name/id/title/description.
+_ORDER = (
+    "homepage", "keywords", "licenses", "contributors", "sources", "spatialCoverage",
+    "temporalCoverage", "themes", "availability", "image",
+)  # fmt: skip
+
+
+def package_descriptor(
+    metadata: dict[str, Any], releases: Sequence[Release], resources: list[dict[str, Any]]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"$schema": PACKAGE_PROFILE, "name": metadata["name"]}
+    for key in ("id", "title"):
+        if metadata.get(key):
+            out[key] = metadata[key]
+    if metadata.get("description"):
+        out["description"] = " ".join(str(metadata["description"]).split())
+    if releases:
+        last = releases[-1]
+        out["version"] = last.version
+        out["versionNote"] = last.note
+        out["created"] = f"{last.date.isoformat()}T00:00:00Z"
+    for key in _ORDER:
+        if metadata.get(key) is not None:
+            out[key] = _contributors(metadata[key]) if key == "contributors" else metadata[key]
+    out["resources"] = resources
+    return out
+
+
+def _contributors(items: Any) -> Any:
+    if not isinstance(items, list):
+        return items
+    out = []
+    for c in items:
+        c = dict(c) if isinstance(c, dict) else {"title": str(c)}
+        if isinstance(c.get("roles"), str):
+            c["roles"] = [c["roles"]]
+        out.append(c)
+    return out
+
+
+def render_datacard(
+    descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]], sizes: dict[str, int]
+) -> str:
+    """``README.md``: what the package holds, its files with sizes and hashes, each field."""
+    title = descriptor.get("title") or descriptor["name"]
+    lines = [f"# {title}", ""]
+    if descriptor.get("description"):
+        lines += [descriptor["description"], ""]
+    version = descriptor.get("version")
+    if version:
+        lines += [
+            f"Version {version} ({descriptor['created'][:10]}): {descriptor['versionNote']}",
+            "",
+        ]
+    else:
+        lines += ["Not yet released: this build has no version.", ""]
+    licenses = [lic.get("title") or lic.get("name") for lic in descriptor.get("licenses") or []]
+    if licenses:
+        lines += [f"Licence: {', '.join(str(x) for x in licenses if x)}.", ""]
+    sources = [s.get("title") or s.get("path") for s in descriptor.get("sources") or []]
+    if sources:
+        lines += ["Sources: " + "; ".join(str(s) for s in sources if s) + ".", ""]
+    lines += ["## Files", "", "| File | Bytes | SHA-256 |", "|---|---:|---|"]
+    for res in descriptor["resources"]:
+        digest = str(res.get("hash", "")).removeprefix("sha256:")
+        lines.append(f"| `{res['path']}` | {sizes.get(res['path'], 0):,} | `{digest}` |")
+    lines += [
+        "",
+        "Each table is in CSV (UTF-8, comma-separated, the first row naming the fields) and in "
+        "Parquet (the same rows, typed). `datapackage.json` describes both; the Table Schemas "
+        "are in `schemas/`. `CHANGELOG.md` lists every release.",
+        "",
+    ]
+    for name, schema in schemas.items():
+        lines += _table_section(name, schema)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _table_section(name: str, schema: dict[str, Any]) -> list[str]:
+    lines = [f"## {schema.get('title') or name}", ""]
+    if schema.get("description"):
+        lines += [str(schema["description"]), ""]
+    key = schema.get("primaryKey")
+    if key:
+        shown = ", ".join(key) if isinstance(key, list) else str(key)
+        lines += [f"One row per {shown}.", ""]
+    missing = [m["value"] if isinstance(m, dict) else m for m in schema.get("missingValues", [""])]
+    if missing != [""]:
+        lines += ["Missing values are written " + ", ".join(f"`{m}`" for m in missing) + ".", ""]
+    lines += ["| Field | Type | Description |", "|---|---|---|"]
+    for f in schema.get("fields", []):
+        text = str(f.get("description") or f.get("title") or "")
+        codes = f.get("categories")
+        if codes:
+            values = [c["value"] if isinstance(c, dict) else c for c in codes]
+            text = (text + " " if text else "") + "Codes: " + ", ".join(map(str, values)) + "."
+        lines.append(f"| `{f['name']}` | {f.get('type', 'string')} | {_cell(text)} |")
+    lines.append("")
+    return lines
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render_changelog(
+    title: str, releases: Sequence[Release], revisions: Sequence[dict[str, Any]]
+) -> str:
+    """Newest release first: its note, then the logged changes of that version."""
+    lines = [f"# Changelog: {title}", ""]
+    if not releases:
+        lines += ["No release yet.", ""]
+    for release in reversed(releases):
+        lines += [f"## {release.version} ({release.date.isoformat()})", "", release.note, ""]
+        mine = [r for r in revisions if r.get("version") == release.version]
+        for r in mine:
+            lines.append("- " + _change(r))
+        if mine:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _change(row: dict[str, Any]) -> str:
+    where = " ".join(f"`{row[k]}`" for k in ("table", "key", "field") if row.get(k))
+    old, new = row.get("old_value") or "(none)", row.get("new_value") or "(none)"
+    text = f"{where}: {old} → {new}" if where else f"{old} → {new}"
+    return text + (f": {row['reason']}" if row.get("reason") else "")

@@ -1,0 +1,90 @@
+"""A scaffolded table's primary key and foreign keys, found in its rows.
+
+The primary key is the smallest set of dimension-like columns that is unique
+and never missing, searched as ``statpub diff`` searches a table without a
+declared key (:mod:`statpub.versioning.keys`). A column is a foreign key when
+every value it holds is a value of another table's one-field primary key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from statpub.project.infer import Inference, Inferred
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass
+class _Hashed:
+    rows: int
+    columns: dict[str, np.ndarray[Any, Any]] = field(default_factory=dict)
+    nulls: dict[str, int] = field(default_factory=dict)
+
+
+def add_primary_key(table: Inferred, schema_file: str) -> None:
+    from statpub.tables.hashing import column_hashes
+    from statpub.versioning.keys import candidates, shortlist
+
+    fields = table.schema["fields"]
+    pool = candidates(fields, set(table.columns))
+    hashed = _Hashed(table.rows)
+    for name in pool:
+        hashed.columns[name] = column_hashes(table.value(name))[0]
+        hashed.nulls[name] = table.value(name).null_count
+    found, why = shortlist(hashed, pool)
+    override = f'edit {schema_file}: "primaryKey" (a list of fields unique together)'
+    if not found:
+        table.notes.append(Inference(table.name, None, "primaryKey", None, why, override))
+        return
+    order = [f["name"] for f in fields]
+    key = sorted(found[0], key=order.index)
+    table.schema["primaryKey"] = key
+    for f in fields:
+        if f["name"] in key:
+            f.setdefault("constraints", {})["required"] = True
+    others = [", ".join(s) for s in found[1:]]
+    why = "the smallest set of dimension-like columns unique in every row, none missing"
+    if others:
+        why += f" (also unique: {'; '.join(others)})"
+    table.notes.append(Inference(table.name, None, "primaryKey", key, why, override))
+
+
+def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> None:
+    """Link each column whose values all lie among another table's one-field key."""
+    from statpub.tables import compute as pc
+
+    keys = {
+        t.name: t.schema["primaryKey"][0]
+        for t in tables
+        if len(t.schema.get("primaryKey") or []) == 1
+    }
+    types = {t.name: {f["name"]: f["type"] for f in t.schema["fields"]} for t in tables}
+    for t in tables:
+        for f in t.schema["fields"]:
+            for other, key in keys.items():
+                if other == t.name or types[other][key] != f["type"]:
+                    continue
+                column = t.value(f["name"])
+                if column.null_count == len(column):
+                    continue
+                target = tables[[x.name for x in tables].index(other)].value(key)
+                inside = pc.is_in(pc.drop_null(column), pc.unique(target))
+                if not pc.all(inside).as_py():
+                    continue
+                fk = {"fields": [f["name"]], "reference": {"resource": other, "fields": [key]}}
+                t.schema.setdefault("foreignKeys", []).append(fk)
+                if f.pop("categories", None) is not None:  # the lookup table lists the codes
+                    t.notes = [
+                        n for n in t.notes if (n.field, n.property) != (f["name"], "categories")
+                    ]
+                t.notes.append(
+                    Inference(
+                        t.name, f["name"], "foreignKeys", fk["reference"],
+                        f"every value of {f['name']} is a {key} of {other}",
+                        f'edit {schema_files[t.name]}: delete the entry of "foreignKeys"',
+                    )
+                )  # fmt: skip
+                break
