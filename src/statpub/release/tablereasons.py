@@ -221,26 +221,29 @@ def explain(
 
 
 def _missing(c: TableChange, name: str, path: str | None, shown: str, stale: bool) -> Issue:
-    keys = ", ".join(f"{k}: {'' if v is None else v!r}" for k, v in c.key)
+    keys = ", ".join(f'{k}: "{"" if v is None else v}"' for k, v in c.key)
     if c.kind == "removal":
         what = f"{c.label}: the row was removed"
         code = "removal-without-reason"
     else:
         old, new = (c.old or {}).get(name), (c.new or {}).get(name)
-        what = f"{c.label}: {name} revised {old!r} \u2192 {new!r}"
+        what = f"{c.label}: {name} revised {_text(old)} \u2192 {_text(new)}"
         code = "revision-without-reason"
     why = (
-        "its reason was already logged for this value in an earlier version; give the reason "
-        "for this release"
+        "with a reason already logged for this value in an earlier version"
         if stale
-        else "no reason"
+        else "without a reason"
     )
     return Issue(
         code,
-        f"{what}, {why}: add to {shown} '- table: {c.table}', 'key: {{{keys}}}' (or a where: "
-        "selection, or the table alone), 'reason: <why>', or give the whole release one "
-        "with --reason",
+        f"{what} {why}: add an entry to {shown} (table: {c.table}, key: {{{keys}}}, "
+        "reason: ...), or a where: selection or the whole table, or give the release "
+        "one with --reason",
         path=path,
         resource=c.table,
         field=None if c.kind == "removal" else name,
     )
+
+
+def _text(value: str | None) -> str:
+    return "(missing)" if value is None else value

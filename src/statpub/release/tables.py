@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
@@ -43,6 +43,9 @@ from statpub.versioning.change import Change
 from statpub.versioning.diff import DiffResult
 from statpub.versioning.log import appended
 from statpub.versioning.tablechanges import LOG_FIELDS, TableChange, log_rows, table_changes
+
+if TYPE_CHECKING:
+    from statpub.project import Project
 
 # build(folder, releases, revisions): write the package the project gives now, stamped
 # with ``releases`` (oldest first) and carrying the revisions log ``revisions``.
@@ -254,7 +257,7 @@ class TableAdapter:
         return writes
 
     def written(self, version: str) -> list[str]:
-        return _written(self.project, version)
+        return _written(self.project, version, bool(self.history))
 
 
 def default_note(level: str, changes: list[TableChange]) -> str:
@@ -346,10 +349,10 @@ def _version_issues(
     return issues
 
 
-def _written(project: TableProject, version: str) -> list[str]:
+def _written(project: TableProject, version: str, logged: bool = True) -> list[str]:
     return [
         str(project.releases / version),
-        str(project.revisions),
+        *([str(project.revisions)] if logged else []),
         str(project.history),
         str(project.out),
     ]
@@ -360,3 +363,34 @@ def _shown(project: TableProject, path: Path) -> str:
         return path.relative_to(project.state).as_posix()
     except ValueError:
         return str(path)
+
+
+def project_tables(project: Project) -> TableProject:
+    """What the release needs of a statpub project of tables (``statpub.yml``): its
+    package built by :func:`statpub.project.build_package`, its ``releases.yml`` and
+    ``revisions.csv`` beside the project file (where the journal is kept)."""
+    from statpub.project import build_package
+
+    state = project.lock_dir
+    for path in (project.history, project.revisions):
+        if path.parent.resolve() != state.resolve():
+            raise StatpubError(
+                f"{path}: a release keeps its history and revisions log in {state}, where "
+                "its journal is; set history: and revisions: in statpub.yml to file names "
+                "there",
+                code="bad-usage",
+                path=path,
+            )
+
+    def build(folder: Path, releases: list[Release], log: list[dict[str, Any]]) -> None:
+        build_package(project, folder, releases=releases, revisions=log)
+
+    return TableProject(
+        state=state,
+        releases=project.releases,
+        out=project.out,
+        build=build,
+        history_name=project.history.name,
+        revisions_name=project.revisions.name,
+        log_table=None,
+    )
