@@ -1,18 +1,22 @@
 """``release()``: figure files changed since the last release -> a new, archived version.
 
-1. Build the package the figure files give now, in a temporary folder, and
-   compare it with the last release in the archive (``releases/<version>/``).
-2. Sort the observation changes into revisions, updates, removals and
-   metadata changes; each revision, removal and metadata change needs a reason.
-3. Choose the bump the change needs (or check the one asked for), append the
-   changes to the revisions log, and build and validate the new version.
-4. Only then write, as a journaled transaction (:mod:`statpub.release.journal`):
-   the archive folder, ``figures/revisions.csv``, ``figures/releases.yml`` and
-   the package folder. A refused release writes nothing.
+The figure model's adapter (:class:`FigureAdapter`) in the one release
+mechanism (:mod:`statpub.release.pipeline`), which recovers an interrupted
+release, diffs the package the figure files give now against the last archive,
+picks the bump, and commits the new version as a journaled transaction. What is
+the figure model's is here:
 
-Before all this, a release interrupted earlier is completed or rolled back,
-and the history is audited (:mod:`statpub.versioning.audit`): a tampered
-archive or an edited past entry refuses the release.
+* the history is audited with ``figures/releases.yml`` and
+  ``figures/revisions.csv`` (:mod:`statpub.versioning.audit`), the log must
+  match the released one, and every quote is checked against its source text;
+* observation changes are sorted into revisions, updates, removals and
+  metadata changes (:mod:`statpub.versioning.kinds`); each revision, removal
+  and metadata change needs a reason on its figure entry or in
+  ``figures/removals.yml`` (or ``--reason`` for the whole release);
+* the log has the figure log's columns, and ``figures/releases.yml`` gets the
+  entry (with the sources released with ``--unchecked-quotes``).
+
+``archive_current`` archives the last listed version (``--archive-only``).
 """
 
 from __future__ import annotations
