@@ -32,6 +32,7 @@ from pathlib import Path
 
 import benchmark_diff
 import benchmark_project
+import benchmark_release
 import benchmark_tables as tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,6 +260,7 @@ def render(
     own: list[Run],
     diffs: list[benchmark_diff.DiffRun] | None = None,
     project: dict[str, object] | None = None,
+    releases: list[benchmark_diff.DiffRun] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -362,6 +364,9 @@ def render(
     project_lines = benchmark_project.render(project or {})
     if project_lines:
         lines += ["", *project_lines]
+    release_lines = benchmark_release.render(releases or [], args.repeat)
+    if release_lines:
+        lines += ["", *release_lines]
     lines += ["", "## Notes", ""]
     rates = [r.rows / r.seconds for r in runs if r.tool.startswith("frictionless")]
     if skipped and rates:
@@ -476,7 +481,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff", "project"),
+        choices=("validate", "diff", "project", "release"),
         help="Run one benchmark; the others' last results are kept on the page.",
     )
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
@@ -490,16 +495,27 @@ def main() -> int:
     results = args.data / "results.json"
     diff_results = args.data / "diff-results.json"
     project_results = args.data / "project-results.json"
+    release_results = args.data / "release-results.json"
     if args.render_only:
         runs, own = _load(results)
         project = benchmark_project.load(project_results)
-        page = render(runs, args, own, benchmark_diff.load(diff_results), project)
+        releases = benchmark_release.load(release_results)
+        page = render(runs, args, own, benchmark_diff.load(diff_results), project, releases)
         args.out.write_text(page, encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
     args.data.mkdir(parents=True, exist_ok=True)
+    if args.only == "release":
+        # Only this section of the page changes: the others' results may not be at hand.
+        releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
+        benchmark_release.save(release_results, releases)
+        page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        section = benchmark_release.render(releases, args.repeat)
+        args.out.write_text(benchmark_release.replace_section(page, section), encoding="utf-8")
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
     if args.only in (None, "project"):
         project = benchmark_project.run(measure, args.data, args.seed, args.repeat, PYARROW_READ)
         benchmark_project.save(project_results, project)
@@ -530,7 +546,12 @@ def main() -> int:
             SIZES[args.diff_context_max],
         )
         benchmark_diff.save(diff_results, diffs)
-    args.out.write_text(render(runs, args, own, diffs, project), encoding="utf-8")
+    if args.only in ("validate", "diff"):
+        releases = benchmark_release.load(release_results)
+    else:
+        releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
+        benchmark_release.save(release_results, releases)
+    args.out.write_text(render(runs, args, own, diffs, project, releases), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from services import SOURCES, require_service, sources_location
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Property tests: the same examples on every CI run (a failure there is a change of the
+# code, never a new draw), fresh random ones locally to keep exploring. Every failure
+# they ever found is pinned with @example beside the test. HYPOTHESIS_PROFILE chooses;
+# CI (set by GitHub Actions and by scripts/test) defaults to "ci".
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "explore")
+)
 
 
 @pytest.fixture(scope="session")

@@ -152,6 +152,19 @@ CASES: list[Case] = [
         1,
         "package-files-mismatch",
     ),
+    (
+        "publish egov",
+        lambda w: ["publish", "egov", str(w.root / "nope"), "--out", str(w.root / "e")],
+        2,
+        "file-not-found",
+    ),
+    (
+        "publish egov",
+        lambda w: (w.tamper(w.package),
+                   ["publish", "egov", str(w.package), "--out", str(w.root / "e")])[1],
+        1,
+        "package-files-mismatch",
+    ),
     ("bundle", lambda w: ["bundle", str(w.root / "nope")], 2, "file-not-found"),
     (
         "bundle",

@@ -75,3 +75,73 @@ def test_layers_only_point_down() -> None:
             if layer(top(module)) > layer(own):
                 upward.append(f"{rel}:{line} imports {module}")
     assert upward == []
+
+
+def _module(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    parts = list(rel.parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _target(module: str, name: str | None) -> str | None:
+    """The statpub module an import loads: ``from statpub.x import y`` is ``statpub.x.y``
+    when y is a module, else ``statpub.x``."""
+    for candidate in ([f"{module}.{name}"] if name else []) + [module]:
+        parts = candidate.split(".")[1:]
+        base = SRC.joinpath(*parts) if parts else SRC
+        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+            return candidate
+    return None
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """The statpub modules ``path`` imports when it runs, function-local imports included;
+    not those under ``if TYPE_CHECKING:``, which never run."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for child in node.body for n in ast.walk(child))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] == "statpub":
+                out.update(t for a in node.names if (t := _target(node.module, a.name)))
+        elif isinstance(node, ast.Import):
+            out.update(
+                t
+                for a in node.names
+                if a.name.startswith("statpub.") and (t := _target(a.name, None))
+            )
+    return out
+
+
+def test_no_import_cycle_within_a_layer() -> None:
+    """A cycle hidden by a function-local import is still a cycle: two modules that need
+    each other are one module, or share a third below them."""
+    graph = {_module(p): _runtime_imports(p) for p in sorted(SRC.rglob("*.py"))}
+    graph = {m: {t for t in deps if t != m and t in graph} for m, deps in graph.items()}
+    cycles = []
+    for start in graph:
+        # Is start reachable from itself, through modules of its own layer?
+        own = top(start)
+        seen, stack = set(), [(t, [start, t]) for t in graph[start] if top(t) == own]
+        while stack:
+            node, trail = stack.pop()
+            if node == start:
+                cycles.append(" -> ".join(trail))
+                break
+            if node in seen:
+                continue
+            seen.add(node)
+            stack += [(t, [*trail, t]) for t in graph[node] if top(t) == own]
+    # A folder's __init__ gathering its own modules is how a package is imported, not a
+    # cycle of those modules.
+    cycles = [c for c in cycles if not any(_is_folder(m) for m in c.split(" -> "))]
+    assert cycles == []
+
+
+def _is_folder(module: str) -> bool:
+    return SRC.joinpath(*module.split(".")[1:], "__init__.py").is_file()

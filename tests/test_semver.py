@@ -27,6 +27,20 @@ def test_precedence_follows_the_specification_example() -> None:
     assert sorted(shuffled, key=semver.sort_key) == ordered
 
 
+@pytest.mark.parametrize(
+    ("lower", "higher"),
+    [
+        ("1.0.0-2", "1.0.0-10"),  # numeric identifiers compare as numbers
+        ("1.0.0-99", "1.0.0-a"),  # and before alphanumeric ones
+        ("1.0.0-rc.9", "1.0.0-rc.x"),
+        ("1.0.0-rc.1", "1.0.0-rc.1.1"),  # more identifiers, all else equal: higher
+    ],
+)
+def test_pre_release_identifiers(lower: str, higher: str) -> None:
+    assert semver.parse(lower) < semver.parse(higher)
+    assert sorted([higher, lower], key=semver.sort_key) == [lower, higher]
+
+
 def test_build_metadata_does_not_count() -> None:
     assert semver.parse("1.0.0+build.1") == semver.parse("1.0.0+build.2")
     assert semver.step("1.0.0", "1.0.0+build.2") == "none"
@@ -44,8 +58,10 @@ def test_a_release_is_a_plain_core_version(text: str | None, release: bool) -> N
 
 
 @pytest.mark.parametrize(
-    "text", ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", ""]
-)
+    "text",
+    ["1.0", "01.0.0", "1.0.0-01", "v1.0.0", "1.0.0-", "1.0.0+", "2024", "2023-03-30", "",
+     "1.0.0\n", "1.0.0-rc.1\n", " 1.0.0"],
+)  # fmt: skip
 def test_what_is_not_a_semantic_version(text: str) -> None:
     assert not semver.is_version(text)
     with pytest.raises(StatpubError) as err:
@@ -62,6 +78,8 @@ def test_what_is_not_a_semantic_version(text: str) -> None:
         ("1.0.0", "1.0.0", "none"),
         ("1.0.0", "1.0.1-rc.1", "patch"),
         ("1.0.0", "2.0.0-rc.1", "major"),
+        ("1.0.1-rc.1", "2.0.0", "major"),  # past its release: by the numbers
+        ("1.0.1-rc.1", "1.1.0", "minor"),
         ("1.0.1-rc.1", "1.0.1", "patch"),  # a pre-release promises nothing: its release may
         ("1.1.0-rc.1", "1.1.0", "minor"),  # carry the change its numbers announce
         ("2.0.0-rc.1", "2.0.0-rc.2", "major"),
@@ -80,6 +98,9 @@ def test_step(old: str, new: str, level: str | None) -> None:
         ("1.2.3", "minor", "1.3.0"),
         ("1.2.3", "major", "2.0.0"),
         ("1.1.0-rc.1", "minor", "1.1.0"),
+        ("1.1.0-rc.1", "patch", "1.1.0"),
+        ("1.0.1-rc.1", "patch", "1.0.1"),
+        ("1.0.1-rc.1", "major", "2.0.0"),
         ("1.1.0-rc.1", "major", "2.0.0"),
         ("1.0.1-rc.1", "minor", "1.1.0"),
         ("2.0.0-rc.1", "major", "2.0.0"),

@@ -295,3 +295,40 @@ def test_strict_makes_warnings_fail(package_copy: Path, release_version: str) ->
     report = json.loads(result.stdout)
     assert (report["valid"], report["strict"], report["errors"]) == (False, True, [])
     assert [w["type"] for w in report["warnings"]] == ["version-not-semver"]
+
+
+CONFORMANCE = Path(__file__).parent / "conformance"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "failing"),
+    [
+        ((), 0, None),
+        (("--strict",), 0, None),  # the optional hash and bytes do not fail it
+        (("--strict-include", "hash-missing"), 1, "hash-missing"),
+        (("--strict", "--strict-include", "bytes-missing"), 1, "bytes-missing"),
+    ],
+)
+def test_strict_lets_the_optional_hash_and_bytes_pass(
+    args: tuple[str, ...], code: int, failing: str | None
+) -> None:
+    result = run(str(CONFORMANCE / "hash-missing"), "--json", *args)
+    assert result.exit_code == code, result.output
+    report = json.loads(result.stdout)
+    assert sorted(w["type"] for w in report["warnings"]) == ["bytes-missing", "hash-missing"]
+    assert report.get("strict", False) is bool(args)
+    if failing is not None:
+        assert failing not in report["strict_allowed"]
+    text = run(str(CONFORMANCE / "hash-missing"), *args)
+    assert (failing or "valid:") in text.stdout.splitlines()[-1]
+
+
+def test_strict_exclude_lets_a_chosen_warning_pass() -> None:
+    case = str(CONFORMANCE / "remote-path")  # resource-not-checked
+    assert run(case, "--strict").exit_code == 1
+    assert run(case, "--strict-exclude", "resource-not-checked").exit_code == 0
+    report = validate(
+        CONFORMANCE / "remote-path",
+        options=Options(strict=True, strict_exclude=frozenset({"resource-not-checked"})),
+    )
+    assert report.valid and report.warnings and not report.failing_warnings

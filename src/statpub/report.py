@@ -45,10 +45,17 @@ class Issue:
         return " ".join(parts)
 
 
+# Warnings ``--strict`` lets pass unless told otherwise: optional properties a package
+# may well leave out (the spec makes ``hash`` and ``bytes`` optional), not a check undone.
+STRICT_ALLOWED = frozenset({"hash-missing", "bytes-missing"})
+
+
 @dataclass
 class Report:
     """What a validation found. ``valid`` is true when no error was found (and, when
-    ``strict``, no warning either: a resource not checked then fails the run)."""
+    ``strict``, no warning of a type that fails it either: a resource not checked then
+    fails the run). Every warning fails a strict run but those of ``STRICT_ALLOWED``;
+    ``strict_include`` makes some of those fail too, ``strict_exclude`` lets others pass."""
 
     target: str
     issues: list[Issue] = field(default_factory=list)
@@ -56,6 +63,21 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     partial: bool = False
     strict: bool = False
+    strict_include: frozenset[str] = frozenset()
+    strict_exclude: frozenset[str] = frozenset()
+
+    @property
+    def strict_allowed(self) -> frozenset[str]:
+        """The warning types a strict run lets pass."""
+        return (STRICT_ALLOWED - self.strict_include) | self.strict_exclude
+
+    @property
+    def failing_warnings(self) -> list[Issue]:
+        """The warnings that fail the run: none unless ``strict``."""
+        if not self.strict:
+            return []
+        allowed = self.strict_allowed
+        return [w for w in self.warnings if w.type not in allowed]
 
     @property
     def errors(self) -> list[Issue]:
@@ -67,7 +89,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors and not (self.strict and self.warnings)
+        return not self.errors and not self.failing_warnings
 
     def extend(self, issues: list[Issue], check: str | None = None) -> None:
         self.issues.extend(issues)
@@ -86,4 +108,5 @@ class Report:
         }
         if self.strict:
             out["strict"] = True
+            out["strict_allowed"] = sorted(self.strict_allowed)
         return out

@@ -14,11 +14,12 @@ from functools import total_ordering
 
 from statpub.errors import StatpubError
 
-# The regular expression published with the SemVer 2.0.0 text.
+# The regular expression published with the SemVer 2.0.0 text, ended by \Z: ``$`` would
+# also match before a final newline, taking "1.0.0\n" for a version.
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z"
 )
 
 # Levels of change, smallest first. "none" is a difference that needs no new

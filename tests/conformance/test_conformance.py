@@ -4,7 +4,12 @@ Each folder holds a package (``datapackage.json``, or ``datapackage.yaml``), its
 data, and ``expected.json``: the errors statpub reports (type, resource, row,
 field), the warnings (by type; ``hash-missing`` and ``bytes-missing`` only when
 ``hashes`` is true), optionally a JSON path an error's message must name, and
-how frictionless-py judges it:
+how frictionless-py judges it. A case of one table validated with its Table
+Schema (``statpub validate TABLE --schema SCHEMA``) names both in ``expected.json``
+(``"table"`` and ``"schema"``) instead of holding a descriptor; a case with
+``"zipped": true`` is validated as the zip ``statpub bundle`` would write of it
+(its files in one top folder). And
+frictionless-py's verdict:
 
 * ``same``: the same errors (rows, fields and types);
 * ``verdict``: both say invalid, in their own words (most descriptor errors
@@ -52,9 +57,16 @@ def frictionless_errors(case: str) -> Verdict | None:
     import frictionless
 
     folder = CORPUS / case
+    want = expected(case)
     name = "datapackage.json" if (folder / "datapackage.json").is_file() else "datapackage.yaml"
     try:
-        report = frictionless.Package(str(folder / name)).validate()
+        if "table" in want:
+            resource = frictionless.Resource(
+                path=want["table"], schema=want["schema"], basepath=str(folder)
+            )
+            report = resource.validate()
+        else:
+            report = frictionless.Package(str(folder / name)).validate()
     except Exception:  # FrictionlessException, or the error of a parser it calls
         return None
     found = [
@@ -78,10 +90,27 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+def zipped(case: str, into: Path) -> Path:
+    """The case's files in one top folder of a zip, as ``statpub bundle`` writes them."""
+    import zipfile
+
+    path = into / f"{case}.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted((CORPUS / case).rglob("*")):
+            if f.is_file() and f.name != "expected.json":
+                zf.write(f, f"{case}-1.0.0/{f.relative_to(CORPUS / case).as_posix()}")
+    return path
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_statpub_verdict(case: str) -> None:
+def test_statpub_verdict(case: str, tmp_path: Path) -> None:
     want = expected(case)
-    report = validate(CORPUS / case)
+    if want.get("zipped"):
+        report = validate(zipped(case, tmp_path))
+    elif "table" in want:
+        report = validate(CORPUS / case / want["table"], schema=CORPUS / case / want["schema"])
+    else:
+        report = validate(CORPUS / case)
     errors = sorted(([i.type, i.resource, i.row, i.field] for i in report.errors), key=str)
     assert errors == sorted(want["errors"], key=str)
     warnings = {i.type for i in report.warnings}

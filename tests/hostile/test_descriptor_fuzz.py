@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from statpub.cli import main
@@ -179,12 +179,18 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, output
 
 
+_FIELDS_TRUE = {"resources": [{"name": "r0", "path": "data.csv", "schema": {"fields": True}}]}
+
+
 @settings(
     max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(old=descriptor, new=descriptor)
+# Found by this test: a schema whose fields are not a list crashed resolving it.
+@example(old=_FIELDS_TRUE, new=_FIELDS_TRUE)
+@example(old={"resources": []}, new=_FIELDS_TRUE)
 def test_random_descriptors_never_crash_validate_or_diff(old: Any, new: Any) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -32,6 +32,8 @@ def package(tmp_path: Path, resource: dict[str, Any]) -> Path:
         ("data/../../secret.csv", "must not contain '..'"),
         ("/etc/passwd", "relative"),
         ("C:/x.csv", "relative"),
+        ("c:/x.csv", "relative"),  # a drive letter in either case
+        ("z:x.csv", "relative"),
         ("..\\..\\x.csv", "backslashes"),
         ("", "empty"),
         ("data.csv\x00.txt", "NUL"),

@@ -99,7 +99,7 @@ class FakeCKAN(FakeDataStore):
     def writes(self) -> list[str]:
         reads = {
             "organization_show", "organization_list_for_user", "package_show", "license_list",
-            "status_show", "datastore_info", "datastore_search",
+            "status_show", "datastore_info", "datastore_search", "scheming_dataset_schema_show",
         }  # fmt: skip
         return [c for c in self.calls if c not in reads]
 

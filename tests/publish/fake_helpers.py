@@ -49,13 +49,17 @@ def assert_complete(fake: FakeCKAN, package: Package) -> dict[str, Any]:
     return ds
 
 
+TEXTS = ("title", "description")  # and their translations: title@kk ...
+
+
 def dictionary_changed(old: Package, new: Package) -> set[str]:
     """The tables whose fields' titles or descriptions differ between two packages."""
 
     def described(pkg: Package) -> dict[str, list[tuple[Any, ...]]]:
         return {
             Path(r.paths[0]).name: [
-                (f["name"], f.get("title"), f.get("description")) for f in r.schema["fields"]
+                (f["name"], *sorted((k, v) for k, v in f.items() if k.startswith(TEXTS)))
+                for f in r.schema["fields"]
             ]
             for r in pkg.resources
             if r.format == "csv" and r.schema is not None

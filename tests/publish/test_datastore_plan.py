@@ -59,6 +59,16 @@ def tiny(folder: Path, schema: dict[str, Any], text: str, version: str = "1.0.0"
     return read_package(folder)
 
 
+def dictionary_entry(f: dict[str, Any], langs: list[str]) -> dict[str, Any]:
+    """A field's label and description, and with several languages, each in all of them."""
+    info: dict[str, Any] = {"label": f["title"], "notes": f["description"]}
+    for key, own in (("title", "label"), ("description", "notes")):
+        texts = {lang: f[key if i == 0 else f"{key}@{lang}"] for i, lang in enumerate(langs)}
+        if len(texts) > 1:
+            info[f"{own}_translated"] = texts
+    return info
+
+
 def test_each_table_is_typed_keyed_and_described(package: Package) -> None:
     assert {k: TYPES[k] for k in ASKED} == ASKED
     fake = FakeCKAN()
@@ -73,7 +83,7 @@ def test_each_table_is_typed_keyed_and_described(package: Package) -> None:
         assert held["key"] == res.spec.primary_key != []
         for f, col in zip(res.schema["fields"], held["fields"], strict=True):
             assert (col["id"], col["type"]) == (f["name"], TYPES[f["type"]])
-            assert col["info"] == {"label": f["title"], "notes": f["description"]}
+            assert col["info"] == dictionary_entry(f, package.descriptor.get("languages") or [])
         r = next(r for r in fake.dataset(package.name)["resources"] if r["id"] == rid)
         assert r["datastore_active"] is True and len(r[DIGEST_FIELD]) == 64
     obs = fake.tables[resource_id(fake, package.name, "observations.csv")]

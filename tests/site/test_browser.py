@@ -397,3 +397,70 @@ def test_the_policy_allows_the_page_style_and_nothing_else(
     page = Page(browser, tampered.as_uri())
     assert page.eval("document.title") != "ran"
     assert any("Content Security Policy" in e for e in page.errors), page.errors
+
+
+TABLE_FIXTURE = ROOT / "tests" / "site" / "fixtures" / "population"
+
+
+@pytest.fixture(scope="module")
+def table_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from statpub.site import render_site
+
+    out = tmp_path_factory.mktemp("table-site") / "out"
+    render_site(TABLE_FIXTURE, out)
+    return out
+
+
+@pytest.mark.parametrize(("width", "height", "mobile", "shown"), VIEWPORTS)
+def test_table_page_in_chromium(
+    browser: Chromium, table_site: Path, width: int, height: int, mobile: bool, shown: str
+) -> None:
+    """The page of a package outside the figure model: same checks of legibility and links."""
+    page = Page(browser, (table_site / "index.html").as_uri(), (width, height, mobile))
+    png = page.screenshot(ARTIFACTS / f"site-tables-{width}.png")
+    assert page.errors == []
+    offsite = [u for u in page.requests if urlparse(u).scheme not in ("file", "data", "about")]
+    assert offsite == [], "the page must read offline"
+    kind = "narrow" if shown == "chart-narrow" else "wide"
+    visible = page.eval(
+        "Array.from(document.querySelectorAll('svg.chart')).filter(s => s.getClientRects()"
+        ".length).map(s => s.id)"
+    )
+    assert visible == [f"chart-population-{kind}"]
+    texts = page.eval(f"""(() => {{
+        const svg = document.getElementById('chart-population-{kind}');
+        const scale = svg.getScreenCTM().a, view = svg.viewBox.baseVal;
+        return Array.from(svg.querySelectorAll('text')).map(t => {{
+            const box = t.getBBox();
+            return {{text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale,
+                    left: box.x, right: box.x + box.width, width: view.width}};
+        }});
+    }})()""")
+    assert texts
+    small = [(t["text"], round(t["px"], 1)) for t in texts if t["px"] < MIN_TEXT_PX]
+    assert small == [], f"chart text drawn smaller than {MIN_TEXT_PX} px at {width} px"
+    outside = [t["text"] for t in texts if t["left"] < 0 or t["right"] > t["width"]]
+    assert outside == [], "chart text runs out of the chart"
+    lines = page.eval(f"document.querySelectorAll('#chart-population-{kind} polyline').length")
+    assert lines > 0
+    assert page.eval("document.documentElement.scrollWidth") <= width
+    tables = page.eval("""Array.from(document.querySelectorAll('table')).map(t => {
+        const box = t.parentElement;
+        return {cls: t.className, wrap: box.className, overflow: getComputedStyle(box).overflowX,
+                table: t.scrollWidth, room: box.clientWidth,
+                display: getComputedStyle(t.querySelector('tbody tr')).display};
+    })""")
+    assert {t["cls"] for t in tables} == {"preview stack", "fields stack", "downloads stack"}
+    for t in tables:
+        assert t["wrap"] == "table-wrap" and t["overflow"] == "auto", t
+        if mobile:
+            assert t["table"] <= t["room"] and t["display"] == "block", t
+        else:
+            assert t["display"] == "table-row", t
+    links = page.eval("""Array.from(document.querySelectorAll('a.download')).map(a =>
+        ({href: a.href, bytes: Number(a.dataset.bytes), sha256: a.dataset.sha256}))""")
+    assert links
+    for link in links:
+        data = Path(url2pathname(urlparse(link["href"]).path)).read_bytes()
+        assert (len(data), hashlib.sha256(data).hexdigest()) == (link["bytes"], link["sha256"])
+    assert png.startswith(b"\x89PNG")

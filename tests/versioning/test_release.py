@@ -110,6 +110,28 @@ def test_figure_edited_without_a_reason_is_refused_and_nothing_is_written(work: 
     assert not any(p.name.startswith(".") for p in work.figures.parent.rglob("*") if p.is_dir())
 
 
+def test_one_reason_for_the_whole_release_explains_figures_without_their_own(
+    work: Paths,
+) -> None:
+    revise_centres(work, "115", None)
+    args = ["release", *cli_paths(work), "--date", "2026-12-01"]
+    done = CliRunner().invoke(main, [*args, "--reason", "Counts checked against the register"])
+    assert done.exit_code == 0, done.output
+    rows = log(work)
+    assert rows and {(r["change_kind"], r["reason"]) for r in rows} == {
+        ("revision", "Counts checked against the register")
+    }
+    changelog = (work.out / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "Reason: Counts checked against the register." in changelog
+
+
+def test_a_figure_reason_of_its_own_wins_over_the_release_reason(work: Paths) -> None:
+    revise_centres(work, "115", "Corrected count from the ministry's register.")
+    release(work, DAY, reason="Counts checked against the register")
+    rows = log(work)
+    assert rows and {r["reason"] for r in rows} == {"Corrected count from the ministry's register."}
+
+
 def test_removed_figure_needs_a_reason_in_removals_yml(work: Paths) -> None:
     path = work.figures / SOURCE_FILE
     text = path.read_text(encoding="utf-8")

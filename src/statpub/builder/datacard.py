@@ -7,16 +7,6 @@ from typing import Any
 from statpub.figures.periods import label as period_label
 from statpub.figures.records import Figure, FigureSet, Release
 
-QUALIFIER_WORDS = {
-    "exact": "",
-    "more-than": "more than ",
-    "over": "over ",
-    "nearly": "nearly ",
-    "about": "about ",
-    "rounded": "",
-    "order-of-magnitude": "",
-}
-
 
 def number(x: float | None) -> str:
     if x is None:

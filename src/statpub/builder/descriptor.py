@@ -16,6 +16,18 @@ MEDIATYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 # tabular-data-resource) and v2 readers agree. A v1 Tabular Data Resource is CSV,
 # so the Parquet copies are plain data resources to v1 readers, tables to v2 ones.
 V1_PROFILES = {"csv": "tabular-data-resource", "parquet": "data-resource"}
+# The sentences statpub adds to texts, in the languages it knows (docs/languages.md);
+# a language not here keeps the English sentence.
+PARQUET_NOTE = {
+    "en": " The same rows as {name}.csv, typed, in Parquet.",
+    "kk": " {name}.csv файлындағы жолдар, типтерімен, Parquet форматында.",
+    "ru": " Те же строки, что в {name}.csv, с типами, в формате Parquet.",
+}
+SOURCES_SENTENCE = {
+    "en": ("Quoted from one source: {items}.", "Quoted from {n} sources: {items}."),
+    "kk": ("Бір дереккөзден алынған: {items}.", "{n} дереккөзден алынған: {items}."),
+    "ru": ("Цитаты из одного источника: {items}.", "Цитаты из {n} источников: {items}."),
+}
 
 
 def resource_entry(
@@ -38,11 +50,13 @@ def resource_entry(
     }
     if fmt == "csv":
         entry["encoding"] = "utf-8"
-    entry["title"] = schema.get("title", name) + ("" if fmt == "csv" else f" ({fmt.capitalize()})")
+    suffix = "" if fmt == "csv" else f" ({fmt.capitalize()})"
+    entry["title"] = schema.get("title", name) + suffix
     description = schema.get("description", "")
     if fmt != "csv":
-        description += f" The same rows as {name}.csv, typed, in Parquet."
+        description += PARQUET_NOTE["en"].format(name=name)
     entry["description"] = description
+    entry.update(_translated(schema, suffix, name if fmt != "csv" else None))
     if fmt != "parquet":
         # frictionless-py 5 compares a Parquet resource's declared bytes with a
         # byte count its Parquet reader never takes (None), so declaring them
@@ -67,6 +81,9 @@ def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> di
         "id": meta["id"],
         "title": meta["title"],
         "description": f"{description} {sources_sentence(figset.sources)}".strip(),
+    }
+    descriptor.update(_package_translations(figset))
+    descriptor |= {
         "version": release.version,
         "versionNote": release.note,
         "created": f"{release.date.isoformat()}T00:00:00Z",
@@ -94,20 +111,80 @@ def package_descriptor(figset: FigureSet, resources: list[dict[str, Any]]) -> di
     for key in ("themes", "availability"):
         if meta.get(key):
             descriptor[key] = meta[key]
-    descriptor["resources"] = resources
+    descriptor["resources"] = [_with_rows(r, figset) for r in resources]
     return descriptor
 
 
-def sources_sentence(sources: list[Source]) -> str:
-    """Every source in one sentence, so that the description stays true as sources are added."""
+def _languages(meta: dict[str, Any]) -> list[str]:
+    return [str(x) for x in meta.get("languages") or []]
+
+
+def _translated(schema: dict[str, Any], suffix: str, parquet_of: str | None) -> dict[str, Any]:
+    """A resource's title and description in the schema's other languages."""
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        base, _, lang = key.partition("@")
+        if not lang or base not in ("title", "description"):
+            continue
+        if base == "title":
+            out[key] = value + suffix
+        else:
+            note = PARQUET_NOTE.get(lang, PARQUET_NOTE["en"])
+            out[key] = value + (note.format(name=parquet_of) if parquet_of else "")
+    return out
+
+
+def _package_translations(figset: FigureSet) -> dict[str, Any]:
+    """``languages``, the package's translated title and description, and who made them."""
+    meta = figset.package
+    langs = _languages(meta)
+    if not langs:
+        return {}
+    out: dict[str, Any] = {"languages": langs}
+    texts = meta.get("translations") or {}
+    for lang in langs[1:]:
+        own = texts.get(lang) or {}
+        if own.get("title"):
+            out[f"title@{lang}"] = own["title"]
+        if own.get("description"):
+            desc = " ".join(str(own["description"]).split())
+            out[f"description@{lang}"] = f"{desc} {sources_sentence(figset.sources, lang)}"
+    if meta.get("translated_by"):
+        out["translations"] = [
+            {"language": lang, "translator": meta["translated_by"], "official": False}
+            for lang in langs[1:]
+            if lang in texts
+        ]
+    return out
+
+
+def _with_rows(resource: dict[str, Any], figset: FigureSet) -> dict[str, Any]:
+    """The indicators' names and definitions in the other languages (docs/languages.md)."""
+    if not resource["name"].startswith("indicators"):
+        return resource
+    by_lang: dict[str, dict[str, dict[str, str]]] = {}
+    for ind in sorted(figset.indicators, key=lambda i: i.indicator_id):
+        for lang, column, value in ind.translations:
+            by_lang.setdefault(lang, {}).setdefault(ind.indicator_id, {})[column] = value
+    if not by_lang:
+        return resource
+    rows = {"key": "indicator_id", "languages": dict(sorted(by_lang.items()))}
+    return {**resource, "rowTranslations": rows}
+
+
+def sources_sentence(sources: list[Source], lang: str = "en") -> str:
+    """Every source in one sentence, so that the description stays true as sources are added.
+
+    The titles stay in the sources' own words, in every language."""
     if not sources:
         return ""
+    quotes = ("\u201c", "\u201d") if lang == "en" else ("\u00ab", "\u00bb")
     items = [
-        f"\u201c{s.title}\u201d ({s.publisher}, {s.published})"
+        f"{quotes[0]}{s.title}{quotes[1]} ({s.publisher}, {s.published})"
         for s in sorted(sources, key=lambda s: (s.published, s.source_id))
     ]
-    count = "one source" if len(items) == 1 else f"{len(items)} sources"
-    return f"Quoted from {count}: {'; '.join(items)}."
+    one, many = SOURCES_SENTENCE.get(lang, SOURCES_SENTENCE["en"])
+    return (one if len(items) == 1 else many).format(n=len(items), items="; ".join(items))
 
 
 def _contributor(c: dict[str, Any]) -> dict[str, Any]:

@@ -68,8 +68,9 @@ def diff(
 ) -> None:
     """Compare two Data Packages and classify the change as MAJOR, MINOR or PATCH.
 
-    OLD and NEW are package folders or datapackage.json paths, or REF:PATH for a
-    package in a commit of the git repository you are in (e.g. HEAD~1:datapackage).
+    OLD and NEW are package folders, datapackage.json paths or zips of a package
+    (what statpub bundle writes), or REF:PATH for a package in a commit of the
+    git repository you are in (e.g. HEAD~1:datapackage).
     Rows are matched by the declared primary key (composite keys included), else
     by --key, else by a key inferred from the rows (the smallest set of columns
     unique in both versions; the output names it), else by their whole content.
@@ -92,7 +93,7 @@ def diff(
 
     with open_package(old) as a, open_package(new) as b:
         keys = parse_keys(key_specs, key_tables(a, b, ignore))
-        result = run_diff(a, b, limit=limit or None, ignore=ignore, keys=keys)
+        result = run_diff(a, b, limit=limit or None, ignore=ignore, keys=keys, partial=True)
     fmt = resolve_format(fmt, as_json)
     if fmt == "json":
         echo_json(result.to_dict())
@@ -112,7 +113,12 @@ def diff(
 def _render(result: DiffResult) -> None:
     versions = f" ({result.old_version} -> {result.new_version})" if result.old_version else ""
     if not result.different:
-        click.echo(f"no differences: {result.old} and {result.new}{versions}")
+        some = f" (but {len(result.not_compared)} resource(s) not compared)"
+        click.echo(
+            f"no differences: {result.old} and {result.new}{versions}"
+            + (some if result.not_compared else "")
+        )
+        _render_not_compared(result)
         return
     click.echo(f"{result.level.upper()}: {result.old} -> {result.new}{versions}")
     forced = result.forced_by
@@ -146,8 +152,14 @@ def _render(result: DiffResult) -> None:
             click.echo(f"  = {key} {cell['field']}: {cell['old']!r} written {cell['new']!r}")
         if d["truncated"]:
             click.echo("  ... more rows not listed: raise --limit (0 lists all)")
+    _render_not_compared(result)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+def _render_not_compared(result: DiffResult) -> None:
+    for res in result.not_compared:
+        click.echo(f"not compared: {res.name}: {res.reason}")
 
 
 def _row(row: dict[str, object], key: object) -> str:

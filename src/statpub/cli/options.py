@@ -191,7 +191,9 @@ def render_report(report: Report, fmt: str) -> None:
 def _failures(report: Report) -> str:
     if report.errors or not report.strict:
         return f"{len(report.errors)} error(s)"
-    return f"{len(report.warnings)} warning(s), and --strict"
+    failing = report.failing_warnings
+    types = ", ".join(sorted({w.type for w in failing}))
+    return f"{len(failing)} warning(s) that --strict fails on ({types})"
 
 
 def package_argument(f: F) -> F:

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from statpub.cli import LazyGroup
 from statpub.cli.options import (
     EXIT_INVALID,
     echo_json,
@@ -19,7 +20,7 @@ from statpub.cli.options import (
 )
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy={"egov": "publish_egov:egov"})
 def publish() -> None:
     """Publish a built package to an open-data portal.
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from statpub.cli.options import (
     echo_json,
@@ -17,8 +19,18 @@ from statpub.cli.options import (
     resolve_format,
 )
 
+if TYPE_CHECKING:
+    from statpub.project import Project
+
 
 @click.command()
+@click.option(
+    "--project",
+    "project_dir",
+    type=click.Path(path_type=Path, file_okay=True),
+    help="The project folder (or its statpub.yml). Default: the current folder when it "
+    "holds a statpub.yml, else the figure files named by --figures.",
+)
 @click.option(
     "--date",
     "release_date",
@@ -31,6 +43,11 @@ from statpub.cli.options import (
     help="The bump to make. Default: the smallest the change needs; a smaller one is refused.",
 )
 @click.option("--note", help="The version note. Default: a summary of the changes.")
+@click.option(
+    "--reason",
+    help="One reason for the whole release: it explains every revised value or removed row "
+    "(figure) that has no reason of its own.",
+)
 @click.option("--dry-run", is_flag=True, help="Show the release without writing anything.")
 @click.option(
     "--archive-only",
@@ -50,9 +67,11 @@ from statpub.cli.options import (
 @output_options()
 @handle_errors
 def release(
+    project_dir: Path | None,
     release_date: dt.datetime | None,
     bump: str | None,
     note: str | None,
+    reason: str | None,
     dry_run: bool,
     archive_only: bool,
     unchecked_quotes: bool,
@@ -64,30 +83,54 @@ def release(
     fmt: str,
     as_json: bool,
 ) -> None:
-    """Release the changes in the figure files as a new version.
+    """Release the changes in a project's tables as a new version.
 
-    Compares the package the figure files give with the last release in the
-    archive, sorts the changed figures into revisions, new figures, removals
-    and metadata changes, and refuses, naming each, a revised or removed figure
-    without a reason ('reason:' on the figure entry; removals in
-    figures/removals.yml). Every quoted phrase is checked against its source's
-    captured text (--sources, $STATPUB_SOURCES, or sources: in
+    In a project of tables (statpub.yml; the current folder or --project):
+    builds the package the tables give, diffs it against the last archived
+    release by each table's primary key, and refuses, naming file, table, key
+    and field, a revised value or removed row without a reason: per row or
+    selection in reasons.yml, or --reason for the whole release. The first
+    release archives 1.0.0.
+
+    In the figure model (this repository's figure files), it compares the
+    package the figure files give with the last release in the archive, sorts
+    the changed figures into revisions, new figures, removals and metadata
+    changes, and refuses, naming each, a revised or removed figure without a
+    reason ('reason:' on the figure entry; removals in figures/removals.yml; or
+    --reason for all of them). Every quoted phrase is checked against its
+    source's captured text (--sources, $STATPUB_SOURCES, or sources: in
     figures/package.yml); a quote not found is refused, and so is a source text
-    not at hand unless --unchecked-quotes is given. Chooses the bump by the
-    Data Package Version recipe (or checks --bump), appends to the revisions
-    log, rebuilds the package and CHANGELOG.md, and archives the new version
-    with its checksums. A refused release writes nothing. The release is
-    journaled: one interrupted at any step is completed (once its archive is in
-    place) or rolled back by the next `statpub release` or `statpub build`,
-    which says which.
+    not at hand unless --unchecked-quotes is given.
+
+    Either way it chooses the bump by the Data Package Version recipe (or
+    checks --bump), appends to the revisions log, rebuilds the package and
+    CHANGELOG.md, and archives the new version with its checksums. A refused
+    release writes nothing. The release is journaled: one interrupted at any
+    step is completed (once its archive is in place) or rolled back by the next
+    `statpub release` or `statpub build`, which says which.
 
     Exit status: 0 released, 1 refused (reasons missing, bump too small, version
     exists, a quote not found or a source text missing, result invalid), 2
     could not run (among others: no folder of source texts).
     """
+    from statpub.cli.build import _project
     from statpub.release import Paths, archive_current
     from statpub.release import release as run_release
 
+    # The library never reads the clock: today is decided here.
+    date = release_date.date() if release_date else dt.date.today()
+    project = _project(project_dir, figures_dir, schemas_dir, out_dir)
+    if project.adapter == "tables":
+        figure_only = {
+            "--archive-only": archive_only,
+            "--unchecked-quotes": unchecked_quotes,
+            "--sources": sources_dir is not None,
+        }
+        as_json = resolve_format(fmt, as_json) == "json"
+        _release_tables(
+            project, releases_dir, date, bump, note, reason, dry_run, figure_only, as_json
+        )
+        return
     texts, origin = given_sources(sources_dir)
     paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, texts, origin)
     as_json = resolve_format(fmt, as_json) == "json"
@@ -100,10 +143,14 @@ def release(
         else:
             click.echo(f"{version} is already archived and the figure files still give it")
         return
-    # The library never reads the clock: today is decided here.
-    date = release_date.date() if release_date else dt.date.today()
     result = run_release(
-        paths, date, bump=bump, note=note, dry_run=dry_run, unchecked_quotes=unchecked_quotes
+        paths,
+        date,
+        bump=bump,
+        note=note,
+        dry_run=dry_run,
+        unchecked_quotes=unchecked_quotes,
+        reason=reason,
     )
     if result.unchecked_quotes:
         click.echo(
@@ -128,5 +175,48 @@ def release(
         )
     for change in result.changes:
         click.echo(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)
+
+
+def _release_tables(
+    project: Project,
+    releases_dir: Path,
+    date: dt.date,
+    bump: str | None,
+    note: str | None,
+    reason: str | None,
+    dry_run: bool,
+    figure_only: dict[str, bool],
+    as_json: bool,
+) -> None:
+    """A release of a project of tables (``statpub.yml``)."""
+    from statpub.release.tables import project_tables, release_tables
+
+    for flag, given in figure_only.items():
+        if given:
+            raise click.UsageError(f"{flag} is for projects of figure files, not of tables")
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("releases_dir") not in (ParameterSource.DEFAULT, None):
+        project.releases = releases_dir
+    result = release_tables(
+        project_tables(project), date, bump=bump, note=note, reason=reason, dry_run=dry_run
+    )
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    if result.recovery is not None:
+        click.echo(result.recovery.message())
+    verb = "would release" if dry_run else "released"
+    after = f", after {result.previous_version}" if result.previous_version else ""
+    click.echo(
+        f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "
+        f"{result.date.isoformat()}{after}"
+    )
+    counts: dict[tuple[str, str], int] = {}
+    for change in result.changes:
+        counts[(change.table, change.kind)] = counts.get((change.table, change.kind), 0) + 1
+    for (table, kind), n in counts.items():
+        click.echo(f"  {table}: {n:,} {kind}{'s' if n != 1 else ''}")
     for path in result.written:
         click.echo(f"wrote {path}", err=True)

@@ -48,10 +48,14 @@ def site(
 ) -> None:
     """Write a static dataset page for a built package.
 
-    One index.html (chart, table of figures, downloads with size and sha256,
-    changelog, citation, schema.org JSON-LD) and files/ with a copy of every
-    file it links to. Nothing is loaded from the network: open
-    OUT/index.html straight from the file system.
+    One index.html and files/ with a copy of every file it links to. Any
+    package gets its metadata, downloads with size and sha256, changelog,
+    citation and schema.org JSON-LD, and per table its data dictionary, first
+    rows and, when it has a time field and a numeric measure, a line chart. A
+    package in statpub's figure model (observations and indicators) gets the
+    figure page instead: one mark per figure, bounds drawn as bounds, the table
+    of figures. Nothing is loaded from the network: open OUT/index.html
+    straight from the file system.
 
     Exit status: 0 written, 1 the package's files do not match its descriptor,
     2 could not run.
@@ -62,7 +66,12 @@ def site(
     if resolve_format(fmt, as_json) == "json":
         echo_json(result.to_dict())
         return
+    shown = (
+        f"{len(result.tables)} tables, {sum(1 for t in result.tables if t.chart)} charts"
+        if result.tables
+        else f"{result.figures} figures"
+    )
     click.echo(
-        f"wrote {out_dir / 'index.html'}: version {result.version}, {result.figures} figures, "
+        f"wrote {out_dir / 'index.html'}: version {result.version}, {shown}, "
         f"{len(result.files)} downloads"
     )

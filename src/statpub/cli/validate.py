@@ -23,7 +23,7 @@ from statpub.cli.options import (
 @click.option(
     "--schema",
     type=click.Path(path_type=Path),
-    help="Table Schema for PATH when PATH is a single CSV or Parquet file.",
+    help="Table Schema (JSON or YAML) for PATH when PATH is a single CSV or Parquet file.",
 )
 @sources_option
 @click.option(
@@ -57,7 +57,24 @@ from statpub.cli.options import (
     "--strict",
     is_flag=True,
     help="Warnings fail the run too (exit 1): a resource whose rows were not checked, "
-    "a SHOULD of the spec not kept.",
+    "a SHOULD of the spec not kept; all but hash-missing and bytes-missing (optional "
+    "properties), unless --strict-include or --strict-exclude say otherwise.",
+)
+@click.option(
+    "--strict-include",
+    "strict_include",
+    metavar="TYPE",
+    multiple=True,
+    help="A warning type that fails the run too, such as hash-missing (repeatable; "
+    "implies --strict).",
+)
+@click.option(
+    "--strict-exclude",
+    "strict_exclude",
+    metavar="TYPE",
+    multiple=True,
+    help="A warning type that does not fail a strict run, such as schema-missing "
+    "(repeatable; implies --strict).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress display on stderr.")
 @output_options(formats=("text", "json", "github"))
@@ -71,11 +88,17 @@ def validate(
     previous: str | None,
     compat: str | None,
     strict: bool,
+    strict_include: tuple[str, ...],
+    strict_exclude: tuple[str, ...],
     quiet: bool,
     fmt: str,
     as_json: bool,
 ) -> None:
-    """Validate a Data Package: a folder, a datapackage.json, or one table with --schema.
+    """Validate a Data Package (folder, descriptor or zip), or one table with --schema.
+
+    PATH is a package folder, a datapackage.json (or .yaml), a zip of a package
+    (what statpub bundle writes), or a CSV or Parquet table with its Table
+    Schema (JSON or YAML) given by --schema.
 
     Runs the Table Schema checks (types, constraints, keys, foreign keys), plus
     what frictionless-py does not check: categories, semver versions, hash and
@@ -89,7 +112,8 @@ def validate(
 
     Every resource is either checked or reported: one statpub does not read
     (remote, a spreadsheet, an unknown format) gets a resource-not-checked
-    warning; with --strict, warnings fail the run.
+    warning; with --strict, warnings fail the run (all but hash-missing and
+    bytes-missing, by default).
 
     Exit status: 0 valid, 1 invalid (or, with --strict, warnings), 2 could not run.
     """
@@ -115,7 +139,9 @@ def validate(
         on_progress=progress.callback,
         previous=previous,
         compat=compat,
-        strict=strict,
+        strict=strict or bool(strict_include or strict_exclude),
+        strict_include=frozenset(strict_include),
+        strict_exclude=frozenset(strict_exclude),
     )
     try:
         report = run_validate(path, schema=schema, options=options)

@@ -19,7 +19,11 @@ from statpub.cli.options import (
 
 @click.command()
 @releases_option
-@click.option("--resource", default="observations", show_default=True, help="The table to follow.")
+@click.option(
+    "--resource",
+    help="The table to follow. Default: observations when the package has it, else the one "
+    "table with a primary key that holds every --where field.",
+)
 @click.option(
     "--field",
     "fields",
@@ -38,17 +42,18 @@ from statpub.cli.options import (
 @handle_errors
 def vintage(
     releases_dir: Path,
-    resource: str,
+    resource: str | None,
     fields: tuple[str, ...],
     where: tuple[str, ...],
     fmt: str,
     as_json: bool,
 ) -> None:
-    """Show, for each figure, the value published in each released version.
+    """Show, for each row of a table, the values published in each released version.
 
     Reads every version in the release archive, like ALFRED's vintages of a
     FRED series: per primary key, what each version said and whether it was
-    new, the same, revised or removed. Every version is proven against its
+    new, the same, revised or removed. Works on any table with a primary key,
+    e.g. --where district=0101 --where year=2023. Every version is proven against its
     SHA256SUMS first; a tampered archive is refused.
 
     Exit status: 0 shown, 1 the archive fails its checksums, 2 could not run.

@@ -35,7 +35,9 @@ INDICATOR_FIELDS = {
     "topic",
     "minimum",  # plausible range of a value, checked on every figure; not published
     "maximum",
+    "translations",  # {language: {name: ..., definition: ...}} (docs/languages.md)
 }
+TRANSLATED_INDICATOR_FIELDS = {"name", "definition", "unit_description"}
 
 
 def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
@@ -150,6 +152,9 @@ def _read_package(folder: Path) -> tuple[dict[str, Any] | None, list[Issue]]:
             "themes",
             "availability",
             "sources",
+            "languages",  # the first is the default (docs/languages.md)
+            "translations",  # {language: {title: ..., description: ...}}
+            "translated_by",  # who made the translations (never the sources)
         },
         "package",
     )
@@ -208,11 +213,45 @@ def _read_indicators(
         if ind_id and all(v is not None for v in values) and ind_id not in seen:
             name, definition, unit, unit_description, topic = (str(v) for v in values)
             out.append(
-                Indicator(ind_id, name, definition, unit, unit_description, topic, low, high)
+                Indicator(
+                    ind_id,
+                    name,
+                    definition,
+                    unit,
+                    unit_description,
+                    topic,
+                    low,
+                    high,
+                    _translations(reader, e, key),
+                )
             )
         if ind_id:
             seen.add(ind_id)
     return out, reader.issues
+
+
+def _translations(
+    reader: FieldReader, e: dict[str, Any], key: tuple[str | int, ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """``translations: {kk: {name: ..., definition: ...}}`` as (language, field, text)."""
+    raw = e.get("translations")
+    if raw is None:
+        return ()
+    out: list[tuple[str, str, str]] = []
+    if not isinstance(raw, dict):
+        reader.error("figures-structure", "translations must map a language to its texts",
+                     (*key, "translations"), "translations")  # fmt: skip
+        return ()
+    for lang, texts in raw.items():
+        where = (*key, "translations", str(lang))
+        t = reader.mapping(texts, where, TRANSLATED_INDICATOR_FIELDS, "translation")
+        for name, value in sorted((t or {}).items()):
+            if isinstance(value, str) and value.strip():
+                out.append((str(lang), name, " ".join(value.split())))
+            else:
+                reader.error("figures-structure", f"translation {name!r} must be text",
+                             (*where, name), name)  # fmt: skip
+    return tuple(out)
 
 
 def _range(

@@ -33,6 +33,8 @@ class Indicator:
     # Plausible range of a value, beyond what the unit allows; figure files only, not published.
     minimum: float | None = None
     maximum: float | None = None
+    # (language, field, text): name, definition, unit_description in other languages.
+    translations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -84,9 +84,10 @@ def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]
     return data, warnings
 
 
-def parse_json_text(text: str, label: str) -> Any:
-    """Strict JSON for other files a descriptor points to (schemas, dialects)."""
-    data = _load_json(text, label, [])
+def parse_json_text(text: str, label: str, *, as_yaml: bool = False) -> Any:
+    """Strict JSON (or YAML read as the JSON it stands for) for other files a descriptor
+    points to (schemas, dialects)."""
+    data = _load_yaml(text, label, []) if as_yaml else _load_json(text, label, [])
     _check_text(data, label)
     return data
 

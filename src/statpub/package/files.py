@@ -17,6 +17,8 @@ from statpub.errors import StatpubError
 
 CHUNK = 1 << 20
 MANIFEST = "SHA256SUMS"
+DATACARD = "README.md"  # files a package may hold beside its resources
+CHANGELOG = "CHANGELOG.md"
 HASH_ALGORITHMS = (
     "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
     "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s",

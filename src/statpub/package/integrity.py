@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub.errors import InvalidInput
-from statpub.package.files import DeclaredHash, Digest, digest, parse_hash
-from statpub.package.model import CHANGELOG, DATACARD, Package, Resource
+from statpub.package.files import CHANGELOG, DATACARD, DeclaredHash, Digest, digest, parse_hash
 from statpub.report import ERROR, WARNING, Issue
+
+if TYPE_CHECKING:  # the model calls package_files(): the types only, to import no cycle
+    from statpub.package.model import Package, Resource
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statpub.package.files import CHANGELOG as CHANGELOG  # re-exported: the layout names
+from statpub.package.files import DATACARD as DATACARD
+from statpub.package.integrity import PackageFile, package_files
 from statpub.report import ERROR, Issue
 
 if TYPE_CHECKING:
-    from statpub.package.integrity import PackageFile
     from statpub.tables.spec import TableSpec
 
 TABULAR_FORMATS = ("csv", "tsv", "parquet")
@@ -26,8 +28,6 @@ READ_FORMATS = (*TABULAR_FORMATS, *ROW_FORMATS, "json", "inline")  # what the re
 # Tables statpub does not read: a resource of these formats is reported as not checked.
 UNREAD_TABLE_FORMATS = ("xlsx", "xls", "xlsm", "ods", "sqlite", "sql", "dbf", "sav", "dta")
 DESCRIPTOR_NAMES = ("datapackage.json", "datapackage.yaml", "datapackage.yml")
-DATACARD = "README.md"
-CHANGELOG = "CHANGELOG.md"
 
 
 @dataclass
@@ -95,6 +95,7 @@ class Package:
     label: str  # as the user named it, for messages
     resources: list[Resource] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # found reading the descriptor
+    given_schema: str | None = None  # a wrapped table's --schema file, as named, for messages
     _files: list[PackageFile] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -126,8 +127,6 @@ class Package:
         """Every file a copy of the package needs, with its size and sha256, sorted by path
         (:func:`statpub.package.integrity.package_files`); hashed once."""
         if self._files is None:
-            from statpub.package.integrity import package_files
-
             self._files = package_files(self)
         return self._files
 

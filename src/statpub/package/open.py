@@ -4,6 +4,7 @@
 * a descriptor file, JSON or YAML;
 * a single CSV or Parquet file with its Table Schema, wrapped into a
   one-resource package;
+* a zipped package (what ``statpub bundle`` writes), with :func:`open_package`;
 * ``REF:PATH``: a package folder (or descriptor) in a commit of the git
   repository the command runs in, extracted to a temporary folder.
 """
@@ -23,9 +24,10 @@ from typing import Any
 
 from statpub.errors import StatpubError
 from statpub.package import paths as policy
+from statpub.package import zipped
 from statpub.package.descriptor import YAML_SUFFIXES, read_descriptor
 from statpub.package.model import DESCRIPTOR_NAMES, Package
-from statpub.package.resolve import read_schema_file, resolve_resources
+from statpub.package.resolve import load_schema_file, resolve_resources
 from statpub.report import WARNING, Issue
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet")
@@ -57,19 +59,42 @@ def read_package(
         )
     if p.suffix.lower() in TABLE_SUFFIXES:
         return _from_table(p, schema, shown)
+    if zipped.is_zip(p):
+        raise StatpubError(
+            f"{shown}: a zipped package; this command reads a folder or a descriptor: unzip "
+            "it first (validate and diff read zips)",
+            code="package-zipped",
+            path=p,
+        )
     return _from_descriptor(p, shown)
 
 
 @contextmanager
-def open_package(spec: str | Path, *, repo: Path | None = None) -> Iterator[Package]:
-    """The package at ``spec``: a path, or ``REF:PATH`` in the git repository ``repo``."""
+def open_package(
+    spec: str | Path, *, repo: Path | None = None, schema: str | Path | None = None
+) -> Iterator[Package]:
+    """The package at ``spec``: a path (a zipped package too, extracted for the time of the
+    block), or ``REF:PATH`` in the git repository ``repo``."""
     path = Path(spec)
     if path.exists() or ":" not in str(spec):
-        yield read_package(path, label=str(spec))
+        with open_local(path, schema=schema, label=str(spec)) as pkg:
+            yield pkg
         return
     ref, _, inner = str(spec).partition(":")
     with git_checkout(ref, inner or ".", repo or Path.cwd()) as folder:
         yield read_package(folder, label=str(spec))
+
+
+@contextmanager
+def open_local(
+    path: Path, *, schema: str | Path | None = None, label: str | None = None
+) -> Iterator[Package]:
+    """:func:`read_package`, and a zipped package too, extracted for the time of the block."""
+    if zipped.is_zip(path):
+        with zipped.extracted(path, label or str(path)) as folder:
+            yield read_package(folder, label=label or str(path))
+        return
+    yield read_package(path, schema=schema, label=label)
 
 
 def _from_descriptor(path: Path, label: str) -> Package:
@@ -86,23 +111,25 @@ def _from_descriptor(path: Path, label: str) -> Package:
 
 
 def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Package:
+    """One table and the Table Schema ``--schema`` names, wrapped into a one-resource package.
+
+    The schema is checked whole, as in a package (its profile and rules, foreign keys
+    included: an invalid schema is a ``schema-error``); only the rows of a foreign key into
+    another resource cannot be checked, as the table comes alone.
+    """
     if schema_path is None:
         raise StatpubError(
             f"{label}: a single table needs its Table Schema: add --schema SCHEMA.json",
             code="missing-schema",
             path=path,
         )
-    schema = read_schema_file(Path(schema_path))
+    shown_schema = str(schema_path)
+    loaded = load_schema_file(Path(schema_path))
     fmt = path.suffix.lower().lstrip(".")
     name = _resource_name(path.stem)
-    schema, unchecked = _without_foreign_keys_elsewhere(schema, name, path.name)
-    resource: dict[str, Any] = {
-        "name": name,
-        "type": "table",
-        "path": path.name,
-        "format": fmt,
-        "schema": schema,
-    }
+    resource: dict[str, Any] = {"name": name, "type": "table", "path": path.name, "format": fmt}
+    if isinstance(loaded, dict):
+        resource["schema"] = loaded
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": resource["name"],
@@ -113,30 +140,39 @@ def _from_table(path: Path, schema_path: str | Path | None, label: str) -> Packa
         root=path.parent,
         descriptor_path=None,
         label=label,
-        issues=unchecked,
+        given_schema=shown_schema,
     )
     resolve_resources(pkg)
+    res = pkg.resources[0]
+    if isinstance(loaded, str):
+        res.problems.append(
+            Issue(
+                "schema-error",
+                f"cannot read the Table Schema: {loaded}",
+                path=shown_schema,
+                resource=name,
+            )
+        )
+        res.spec = None
+    elif res.spec is not None:
+        res.spec.foreign_keys, unchecked = _keys_within(res.spec.foreign_keys, name, path.name)
+        pkg.issues.extend(unchecked)
     return pkg
 
 
-def _without_foreign_keys_elsewhere(
-    schema: dict[str, Any], name: str, shown: str
-) -> tuple[dict[str, Any], list[Issue]]:
-    """A single table comes without the resources its foreign keys point to, so those keys
-    cannot be checked: they are left out, with a warning each saying so. Keys within the
-    table itself stay."""
-    keys = schema.get("foreignKeys")
-    if not isinstance(keys, list):
-        return schema, []
+def _keys_within(
+    keys: list[dict[str, Any]], name: str, shown: str
+) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """A single table comes without the resources its foreign keys point to, so the rows of
+    those keys cannot be checked: they are left out, with a warning each saying so. Keys
+    within the table itself stay."""
     kept, warnings = [], []
     for fk in keys:
-        ref = fk.get("reference") if isinstance(fk, dict) else None
-        other = ref.get("resource") if isinstance(ref, dict) else None
-        if not isinstance(fk, dict) or other in (None, "", name):
+        other = fk["resource"]
+        if other in ("", name):
             kept.append(fk)
             continue
-        fields = fk.get("fields")
-        listed = fields if isinstance(fields, list) else [fields]
+        listed = fk["fields"]
         warnings.append(
             Issue(
                 "foreign-key-not-checked",
@@ -148,10 +184,7 @@ def _without_foreign_keys_elsewhere(
                 severity=WARNING,
             )
         )
-    if not warnings:
-        return schema, []
-    rest = {k: v for k, v in schema.items() if k != "foreignKeys"}
-    return ({**rest, "foreignKeys": kept} if kept else rest), warnings  # [] breaks the profile
+    return kept, warnings
 
 
 def _resource_name(stem: str) -> str:

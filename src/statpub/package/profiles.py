@@ -86,11 +86,16 @@ class Problem:
     message: str
 
 
-def choose(descriptor: Any, level: str, inherited: str = V2) -> Choice:
-    """The profile version for ``descriptor`` at ``level`` (package, resource, schema, dialect)."""
+def choose(descriptor: Any, level: str, inherited: str = V2, *, inline: bool = False) -> Choice:
+    """The profile version for ``descriptor`` at ``level`` (package, resource, schema, dialect).
+
+    An ``inline`` descriptor (a schema or dialect written inside its resource, a resource
+    inside its package) is held to its parent's profile: the v2 spec says an inlined
+    descriptor's ``$schema`` MUST be ignored. Its v1 ``profile`` still counts.
+    """
     if not isinstance(descriptor, dict):
         return Choice(inherited)
-    named = descriptor.get("$schema")
+    named = None if inline else descriptor.get("$schema")
     if isinstance(named, str):
         m = _OFFICIAL.match(named)
         if m and m.group(1) == "1":
@@ -107,14 +112,56 @@ def choose(descriptor: Any, level: str, inherited: str = V2) -> Choice:
     if isinstance(profile, str):
         if profile in _V1_NAMES or _V1_URL.match(profile):
             return Choice(V1)
-        if profile.startswith(("http://", "https://")):
-            return Choice(
-                V1,
-                f"profile {profile!r} is not an official Data Package profile; statpub does "
-                f"not fetch profiles, so the {WHAT[level]} was checked against the official "
-                "1.0 profile only",
-            )
+        # A custom profile, by URL, local path or an id the v1 registry does not list:
+        # statpub cannot check it, and says so.
+        why = (
+            "is not an official Data Package profile; statpub does not fetch profiles"
+            if profile.startswith(("http://", "https://"))
+            else "is neither a registered Data Package profile id nor a profile URL; statpub "
+            "cannot check it"
+        )
+        return Choice(
+            V1,
+            f"profile {_short(profile)} {why}, so the {WHAT[level]} was checked against the "
+            "official 1.0 profile only",
+        )
     return Choice(inherited)
+
+
+def tabular(descriptor: Any, level: str, *, inline: bool = False) -> bool:
+    """Whether a v1 ``profile`` (with no ``$schema`` to override it) names a tabular profile
+    (``tabular-data-package`` or ``tabular-data-resource``), which the v2 spec's
+    backward-compatibility notes say the descriptor MUST be validated against."""
+    if not isinstance(descriptor, dict):
+        return False
+    if not inline and isinstance(descriptor.get("$schema"), str):
+        return False
+    profile = descriptor.get("profile")
+    name = "tabular-data-package" if level == "package" else "tabular-data-resource"
+    return isinstance(profile, str) and (
+        profile == name or (bool(_V1_URL.match(profile)) and profile.endswith(f"/{name}.json"))
+    )
+
+
+def tabular_problems(descriptor: dict[str, Any], level: str) -> list[Problem]:
+    """What the v1 tabular profiles require beyond the plain 1.0 ones (which dplib-py does
+    not ship): each resource of a Tabular Data Package is a Tabular Data Resource, and a
+    Tabular Data Resource has a ``schema``."""
+    if level == "package":
+        entries = descriptor.get("resources")
+        return [
+            Problem(
+                f"resources[{i}].profile",
+                "a Tabular Data Package's resources must each be a Tabular Data Resource: "
+                'add "profile": "tabular-data-resource" (and a schema), or make the '
+                'package\'s profile "data-package"',
+            )
+            for i, entry in enumerate(entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict) and entry.get("profile") != "tabular-data-resource"
+        ]
+    if level == "resource" and "schema" not in descriptor:
+        return [Problem("schema", "a Tabular Data Resource must have a 'schema'; add it")]
+    return []
 
 
 def declares(descriptor: Any, version: str) -> bool:

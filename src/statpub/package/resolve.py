@@ -13,7 +13,7 @@ from typing import Any
 
 from statpub.package import paths as policy
 from statpub.package import profiles, schemarules, shape
-from statpub.package.descriptor import DescriptorError, parse_json_text
+from statpub.package.descriptor import YAML_SUFFIXES, DescriptorError, parse_json_text
 from statpub.package.model import READ_FORMATS, Package, Resource
 from statpub.report import ERROR, WARNING, Issue
 from statpub.tables.limits import MAX_COLUMNS
@@ -62,7 +62,7 @@ def resolve_resource(pkg: Package, index: int, entry: Any, version: str = profil
     res.encoding = encoding if isinstance(encoding, str) and encoding else "utf-8"
     res.schema, res.schema_path = _referenced(pkg, res, "schema", where)
     res.dialect, res.dialect_path = _referenced(pkg, res, "dialect", where)
-    choice = profiles.choose(entry, "resource", version)
+    choice = profiles.choose(entry, "resource", version, inline=True)
     res.profile = choice.version
     _profile(pkg, res, entry, "resource", choice, where)
     _check_described(pkg, res, where)
@@ -93,21 +93,45 @@ def _profile(
         out.append(Issue("profile-not-checked", choice.note, path=label, resource=name,
                          severity=WARNING))  # fmt: skip
     policy_said = res is not None and any(p.type in _PATH_CODES for p in res.problems)
+    checked = profiles.check(value, level, choice.version, where)
+    if choice.version == profiles.V1 and profiles.tabular(value, level, inline=res is not None):
+        checked += [
+            profiles.Problem(profiles.json_path([p.path] if p.path else [], where), p.message)
+            for p in profiles.tabular_problems(value, level)
+        ]
     found = [
         p
-        for p in profiles.check(value, level, choice.version, where)
+        for p in checked
         if not (policy_said and p.path.startswith(f"{where}.path"))  # said once, by the policy
     ]
+    blocking = [p for p in found if res is None or _about_reading(p.path, where)]
     for p in found:
         text = f"{p.path}: {p.message}" if p.path else p.message
-        out.append(Issue("descriptor-error", text, path=label, resource=name))
-    if not found:
+        # A fault in what reading does not use (a licence without a name) is reported, and
+        # the rows are still read.
+        to = out if p in blocking else pkg.issues
+        to.append(Issue("descriptor-error", text, path=label, resource=name))
+    if not blocking:
         read = shape.PACKAGE if res is None else shape.RESOURCE
         for problem in shape.problems(value, read, where or "the descriptor"):
             out.append(Issue("descriptor-error", problem, path=label, resource=name))
 
 
 _PATH_CODES = {"path-unsafe", "file-missing", "file-not-regular"}
+# The properties of a resource its reading depends on: a profile error anywhere else (its
+# licences, sources, title) does not stop its rows from being read.
+_READ_KEYS = {
+    "path", "data", "type", "profile", "format", "mediatype", "encoding",
+    "compression", "schema", "dialect", "bytes", "hash",
+}  # fmt: skip
+
+
+def _about_reading(json_path: str, where: str) -> bool:
+    rest = json_path.removeprefix(where)
+    if not rest.startswith("."):
+        return True  # the resource itself (a required key, its type)
+    key = rest[1:].split(".")[0].split("[")[0]
+    return key in _READ_KEYS
 
 
 def _check_described(pkg: Package, res: Resource, where: str) -> None:
@@ -122,7 +146,9 @@ def _check_described(pkg: Package, res: Resource, where: str) -> None:
         ref = getattr(res, f"{key}_path")
         prefix = f"{where}.{key}" if ref is None else ""
         path = ref or pkg.descriptor_label
-        choice = profiles.choose(value, level, res.profile)
+        if key == "schema" and pkg.given_schema is not None:
+            prefix, path = "", pkg.given_schema  # the file --schema named, not statpub's wrapper
+        choice = profiles.choose(value, level, res.profile, inline=ref is None)
         if choice.note:
             res.problems.append(
                 _at(pkg, res, "profile-not-checked", path, prefix, choice.note, WARNING)
@@ -132,8 +158,11 @@ def _check_described(pkg: Package, res: Resource, where: str) -> None:
             for p in profiles.check(value, level, choice.version, prefix)
         ]
         if level == "schema":
+            # Whether v2 is declared where a ``$schema`` counts: the package, and a schema
+            # read from its own file (an inlined descriptor's ``$schema`` is ignored).
             v2 = any(
-                profiles.declares(d, profiles.V2) for d in (pkg.descriptor, res.descriptor, value)
+                profiles.declares(d, profiles.V2)
+                for d in (pkg.descriptor, None if ref is None else value)
             )
             found += [
                 (
@@ -235,14 +264,18 @@ def _referenced(
         )
         return None, None
     if policy.is_remote(value):
+        # Allowed by the spec (Camtrap DP requires it): a warning, and the rows it
+        # describes are reported as not checked.
         res.problems.append(
-            _issue(
-                pkg,
-                res,
+            Issue(
                 "remote-not-fetched",
-                f"{where}.{key} {_show(value)} is remote; statpub does not fetch it: "
-                f"download the {what} into the package and point to it",
-                key,
+                f"{where}.{key} {_show(value)} is remote; statpub does not fetch it, so the "
+                f"rows it describes were not checked: download the {what} into the package "
+                "and point to it to check them",
+                path=pkg.descriptor_label,
+                resource=res.name,
+                field=key,
+                severity=WARNING,
             )
         )
         return None, value
@@ -266,6 +299,7 @@ def _referenced(
 
 
 def _read_json(path: Path, label: str) -> dict[str, Any] | str:
+    """The JSON (or, by its suffix, YAML) object in the file, or what stops it being read."""
     try:
         if path.stat().st_size > MAX_REFERENCED_JSON:
             return f"over {MAX_REFERENCED_JSON >> 20} MiB; not read"
@@ -275,7 +309,7 @@ def _read_json(path: Path, label: str) -> dict[str, Any] | str:
     except UnicodeDecodeError:
         return "is not UTF-8 text"
     try:
-        data = parse_json_text(text, label)
+        data = parse_json_text(text, label, as_yaml=path.suffix.lower() in YAML_SUFFIXES)
     except DescriptorError as exc:
         return exc.message.removeprefix(f"{label}").lstrip(":").strip()
     if not isinstance(data, dict):
@@ -311,6 +345,8 @@ def _table_spec(pkg: Package, res: Resource, where: str) -> TableSpec | None:
     """
     if not res.tabular or not res.readable:
         return None
+    if res.schema is None and "schema" in res.descriptor:
+        return None  # declared, but not read (remote): the rows cannot be read by it
     inline = res.inline and isinstance(res.descriptor.get("data"), list)
     if inline:
         fmt = "inline"
@@ -370,16 +406,23 @@ def _issue(
     return Issue(code, message, path=path or pkg.descriptor_label, resource=res.name, field=field)
 
 
-def read_schema_file(path: Path) -> dict[str, Any]:
-    """A Table Schema file the user names (``--schema``, the project's ``schemas/``).
-
-    The same reading as a schema a descriptor points to; raises StatpubError.
-    """
+def load_schema_file(path: Path) -> dict[str, Any] | str:
+    """A Table Schema file the user names (``--schema``), JSON or YAML: the same reading as
+    a schema a descriptor points to; a str says why it cannot be read as one. Raises
+    StatpubError only when there is no such file."""
     from statpub.errors import StatpubError
 
     if not path.is_file():
         raise StatpubError(f"{path}: Table Schema not found", code="file-not-found", path=path)
-    loaded = _read_json(path, str(path))
+    return _read_json(path, str(path))
+
+
+def read_schema_file(path: Path) -> dict[str, Any]:
+    """A Table Schema file the project names (its ``schemas/``), which must be readable;
+    raises StatpubError."""
+    from statpub.errors import StatpubError
+
+    loaded = load_schema_file(path)
     if isinstance(loaded, str):
         raise StatpubError(
             f"{path}: cannot read the Table Schema: {loaded}", code="schema-error", path=path

@@ -23,7 +23,9 @@ Found = Iterator[tuple[str, str]]  # (path relative to the schema or dialect, me
 def _names(schema: dict[str, Any]) -> list[str]:
     fields = schema.get("fields")
     return [
-        f["name"] for f in fields or [] if isinstance(f, dict) and isinstance(f.get("name"), str)
+        f["name"]
+        for f in (fields if isinstance(fields, list) else [])
+        if isinstance(f, dict) and isinstance(f.get("name"), str)
     ]
 
 
@@ -89,6 +91,34 @@ def patterns_compile(schema: dict[str, Any]) -> Found:
                 )
 
 
+def missing_values_unique(schema: dict[str, Any]) -> Found:
+    """The schema's ``missingValues`` and each field's: a value listed twice (a string, or
+    the ``value`` of an object), or a ``label`` given to two of them."""
+    lists: list[tuple[str, Any]] = [("missingValues", schema.get("missingValues"))]
+    fields = schema.get("fields")
+    lists += [
+        (f"fields[{i}].missingValues", f.get("missingValues"))
+        for i, f in enumerate(fields if isinstance(fields, list) else [])
+        if isinstance(f, dict)
+    ]
+    for where, items in lists:
+        if not isinstance(items, list):
+            continue  # the profile says what it must be
+        for key in ("value", "label"):
+            seen: dict[str, int] = {}
+            for n, item in enumerate(items):
+                text = item.get(key) if isinstance(item, dict) else item if key == "value" else None
+                if not isinstance(text, str):
+                    continue
+                if text in seen:
+                    yield (
+                        f"{where}[{n}]",
+                        f"missing value {key} {text!r} is also given at {where}[{seen[text]}]; "
+                        f"each {key} must be listed once: remove or rename one",
+                    )
+                seen.setdefault(text, n)
+
+
 # (rule, whether it binds only a descriptor that declares v2 with ``$schema``)
 SCHEMA_RULES: list[tuple[Callable[[dict[str, Any]], Found], bool]] = [
     # v2: a name "MUST be unique amongst other field names", but a consumer "MUST NOT
@@ -97,6 +127,7 @@ SCHEMA_RULES: list[tuple[Callable[[dict[str, Any]], Found], bool]] = [
     (key_fields_exist, False),
     (foreign_key_shape, False),
     (patterns_compile, False),
+    (missing_values_unique, False),
 ]
 
 # Table Dialect properties of delimited files, and what statpub does with them.

@@ -122,22 +122,8 @@ def _cell(text: str) -> str:
 def render_changelog(
     title: str, releases: Sequence[Release], revisions: Sequence[dict[str, Any]]
 ) -> str:
-    """Newest release first: its note, then the logged changes of that version."""
-    lines = [f"# Changelog: {title}", ""]
-    if not releases:
-        lines += ["No release yet.", ""]
-    for release in reversed(releases):
-        lines += [f"## {release.version} ({release.date.isoformat()})", "", release.note, ""]
-        mine = [r for r in revisions if r.get("version") == release.version]
-        for r in mine:
-            lines.append("- " + _change(r))
-        if mine:
-            lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    """Newest release first: its note, then its revised values, removed and added rows,
+    summarised with counts when there are many (:mod:`statpub.versioning.tablechanges`)."""
+    from statpub.versioning.tablechanges import render_changelog as render
 
-
-def _change(row: dict[str, Any]) -> str:
-    where = " ".join(f"`{row[k]}`" for k in ("table", "key", "field") if row.get(k))
-    old, new = row.get("old_value") or "(none)", row.get("new_value") or "(none)"
-    text = f"{where}: {old} → {new}" if where else f"{old} → {new}"
-    return text + (f": {row['reason']}" if row.get("reason") else "")
+    return render(title, releases, revisions)

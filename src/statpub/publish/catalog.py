@@ -28,6 +28,9 @@ from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.package.atomic import write_bytes
 from statpub.package.integrity import require_intact
+from statpub.publish.dcat import EU_AVAILABILITY, EU_DATA_THEMES, dcat_from_record
+from statpub.publish.record import CatalogRecord, Contact, Distribution, Variable
+from statpub.publish.schemaorg import schemaorg_from_record
 from statpub.report import WARNING, Issue
 
 MEDIATYPES = {
@@ -41,68 +44,6 @@ OPEN_LICENSES = {
     "cc0-1.0", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-3.0", "cc-by-sa-3.0", "odbl-1.0",
     "odc-by-1.0", "pddl-1.0", "ogl-uk-3.0", "etalab-2.0", "dl-de-by-2.0", "dl-de-zero-2.0",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Distribution:
-    name: str
-    title: str
-    description: str
-    format: str  # lower case: csv, parquet
-    mediatype: str
-    url: str  # relative to the package folder unless a base URL was given
-    bytes: int
-    sha256: str
-    schema_url: str | None = None
-
-
-@dataclass(frozen=True)
-class Contact:
-    """Someone to ask about the data: a contributor with an address to reach them at."""
-
-    name: str
-    email: str | None = None
-    url: str | None = None
-
-
-@dataclass(frozen=True)
-class Variable:
-    """A field of the package's tables, as schema.org ``variableMeasured`` lists it."""
-
-    name: str
-    description: str | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class CatalogRecord:
-    """What the catalogue formats say about the package, normalized once."""
-
-    name: str
-    title: str
-    description: str
-    identifier: str | None = None
-    version: str | None = None
-    version_note: str | None = None
-    issued: str | None = None  # ISO date of the release
-    keywords: tuple[str, ...] = ()
-    license_url: str | None = None
-    license_title: str | None = None
-    open_license: bool = False  # the licence is one of OPEN_LICENSES
-    creators: tuple[str, ...] = ()
-    publishers: tuple[str, ...] = ()
-    contacts: tuple[Contact, ...] = ()
-    spatial_name: str | None = None
-    spatial_code: str | None = None  # ISO 3166-1 alpha-2
-    temporal_start: str | None = None
-    temporal_end: str | None = None
-    sources: tuple[tuple[str, str | None], ...] = ()  # (title, url)
-    themes: tuple[str, ...] = ()  # EU data-theme codes or IRIs, as the descriptor states them
-    availability: str | None = None  # an EU planned-availability code or IRI
-    profile: str | None = None  # the Data Package profile the descriptor follows
-    landing_page: str | None = None
-    variables: tuple[Variable, ...] = ()
-    distributions: tuple[Distribution, ...] = field(default_factory=tuple)
 
 
 @dataclass
@@ -123,9 +64,6 @@ class CatalogResult:
 
 def catalog(pkg: Package, fmt: str, *, base_url: str | None = None) -> CatalogResult:
     """The ``dcat`` or ``schemaorg`` document of the package, with its warnings."""
-    from statpub.publish.dcat import dcat_from_record
-    from statpub.publish.schemaorg import schemaorg_from_record
-
     render = {"dcat": dcat_from_record, "schemaorg": schemaorg_from_record}.get(fmt)
     if render is None:
         raise StatpubError(
@@ -149,8 +87,6 @@ def catalog(pkg: Package, fmt: str, *, base_url: str | None = None) -> CatalogRe
 
 
 def _vocabulary_warnings(r: CatalogRecord) -> list[Issue]:
-    from statpub.publish.dcat import EU_AVAILABILITY, EU_DATA_THEMES
-
     out = []
     stated = [("themes", t, EU_DATA_THEMES) for t in r.themes]
     if r.availability:
@@ -186,6 +122,7 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
     temporal = descriptor.get("temporalCoverage") or {}
     created = str(descriptor.get("created") or "")
     themes = descriptor.get("themes")
+    langs = _declared_languages(descriptor)
     return CatalogRecord(
         name=str(descriptor.get("name") or package_dir.name),
         title=str(descriptor.get("title") or descriptor.get("name") or package_dir.name),
@@ -216,8 +153,25 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
         profile=_opt(descriptor.get("$schema")),
         landing_page=base or None,
         variables=tuple(_variables(pkg)),
-        distributions=tuple(_distributions(pkg, base)),
+        distributions=tuple(_distributions(pkg, base, langs)),
+        languages=tuple(langs),
+        titles=_texts(descriptor, "title", langs),
+        descriptions=_texts(descriptor, "description", langs),
     )
+
+
+def _declared_languages(descriptor: dict[str, Any]) -> list[str]:
+    from statpub.package.languages import is_tag, languages
+
+    if "languages" not in descriptor:
+        return []
+    return [x for x in languages(descriptor) if is_tag(x)]
+
+
+def _texts(obj: dict[str, Any], key: str, langs: list[str]) -> tuple[tuple[str, str], ...]:
+    from statpub.package.languages import translations
+
+    return tuple(translations(obj, key, langs).items()) if langs else ()
 
 
 def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
@@ -225,9 +179,17 @@ def dcat_jsonld(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
     return catalog(pkg, "dcat", base_url=base_url).document
 
 
-def schemaorg_dataset(pkg: Package, *, base_url: str | None = None) -> dict[str, Any]:
-    """A schema.org ``Dataset`` (JSON-LD), e.g. for a dataset page's ``<head>``."""
-    return catalog(pkg, "schemaorg", base_url=base_url).document
+def schemaorg_dataset(
+    pkg: Package, *, base_url: str | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """A schema.org ``Dataset`` (JSON-LD) for a dataset page's ``<head>``: in the page's
+    ``language`` (default: the package's default language), plain text as search
+    engines read it. ``catalog(pkg, "schemaorg")`` has every language."""
+    from statpub.publish.schemaorg import schemaorg_from_record
+
+    record = catalog_record(pkg, base_url=base_url)
+    page = language or (record.languages[0] if record.languages else None)
+    return schemaorg_from_record(record, language=page)
 
 
 def _contacts(contributors: list[dict[str, Any]]) -> tuple[Contact, ...]:
@@ -251,7 +213,7 @@ def _variables(pkg: Package) -> list[Variable]:
     return list(out.values())
 
 
-def _distributions(pkg: Package, base: str) -> list[Distribution]:
+def _distributions(pkg: Package, base: str, langs: list[str]) -> list[Distribution]:
     """One distribution per resource file (proven against the descriptor by catalog_record)."""
     out: list[Distribution] = []
     for f in pkg.data_files():
@@ -273,6 +235,8 @@ def _distributions(pkg: Package, base: str) -> list[Distribution]:
                 bytes=f.bytes,
                 sha256=f.sha256,
                 schema_url=base + res.schema_path if res.schema_path is not None else None,
+                titles=_texts(d, "title", langs),
+                descriptions=_texts(d, "description", langs),
             )
         )
     return out

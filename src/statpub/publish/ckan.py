@@ -62,6 +62,8 @@ class PortalState:
     dataset: dict[str, Any] | None  # package_show, or None when absent
     licenses: list[dict[str, Any]] = field(default_factory=list)
     signed_in: bool = True
+    # ckanext-fluent fields the portal's dataset schema declares (title_translated ...)
+    translated: frozenset[str] = frozenset()
 
 
 def read_portal(portal: ActionAPI, dataset: str, organization: str) -> PortalState:
@@ -87,7 +89,30 @@ def read_portal(portal: ActionAPI, dataset: str, organization: str) -> PortalSta
         "package_show", {"id": dataset, "include_plugin_data": False}, missing_ok=True
     )
     licenses = portal.call("license_list") or []
-    return PortalState(portal.url, dataset, org, current, licenses, portal.signed_in)
+    return PortalState(
+        portal.url, dataset, org, current, licenses, portal.signed_in, _translated(portal)
+    )
+
+
+def _translated(portal: ActionAPI) -> frozenset[str]:
+    """The multilingual (ckanext-fluent) fields of the portal's dataset schema, if any.
+
+    Only a portal running ckanext-scheming publishes its schema; without it the
+    dataset gets the default language only.
+    """
+    from statpub.publish.ckan_fields import TRANSLATED_DATASET_FIELDS, TRANSLATED_RESOURCE_FIELDS
+
+    status = portal.call("status_show") or {}
+    if "scheming_datasets" not in (status.get("extensions") or []):
+        return frozenset()
+    schema = portal.call("scheming_dataset_schema_show", {"type": "dataset"}, missing_ok=True)
+    names = {
+        str(f.get("field_name"))
+        for key in ("dataset_fields", "resource_fields")
+        for f in (schema or {}).get(key) or []
+        if isinstance(f, dict)
+    }
+    return frozenset(names & {*TRANSLATED_DATASET_FIELDS, *TRANSLATED_RESOURCE_FIELDS})
 
 
 def prepare(
@@ -116,7 +141,9 @@ def prepare(
     lic, warning = license_id(package.descriptor.get("licenses") or [], state.licenses)
     if warning:
         warnings.append(warning)
-    desired = dataset_fields(package, name, str(org["id"]), private=private, license=lic)
+    desired = dataset_fields(
+        package, name, str(org["id"]), private=private, license=lic, translated=state.translated
+    )
     current = state.dataset
     actions: list[Action] = []
     if current is None:
@@ -147,7 +174,7 @@ def prepare(
             f"the portal has {n} resources named {r!r}; statpub updates the first and {then}"
             for r, n in dupes.items()
         ]
-    specs = resource_specs(package)
+    specs = resource_specs(package, state.translated)
     tables = datastore.tables if datastore is not None else {}
     for spec in specs:
         actions.append(_resource_action(spec, existing.get(spec.name)))

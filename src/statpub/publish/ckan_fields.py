@@ -53,6 +53,10 @@ _TAG_DROP = re.compile(r"[^\w \-.]", re.UNICODE)
 # resource fields compared as plain strings
 RESOURCE_TEXT_FIELDS = ("description", "format", "mimetype")
 DATASET_TEXT_FIELDS = ("title", "notes", "license_id", "version", "url", "author", "maintainer")
+# ckanext-fluent's multilingual fields ({language: text}), written when the portal's
+# dataset schema (ckanext-scheming) declares them and the package declares languages.
+TRANSLATED_DATASET_FIELDS = ("title_translated", "notes_translated")
+TRANSLATED_RESOURCE_FIELDS = ("description_translated",)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,9 @@ class ResourceSpec:
 
     name: str
     file: PackageFile
-    fields: dict[str, str]  # description, format, mimetype and (tables) schema, as strings
+    # description, format, mimetype, (tables) schema and, on a portal with fluent
+    # fields, description_translated ({language: text} as JSON), as strings
+    fields: dict[str, str]
     schema: dict[str, Any] | None = None
 
 
@@ -92,7 +98,13 @@ def license_id(
 
 
 def dataset_fields(
-    package: Package, name: str, owner_org: str, *, private: bool, license: str
+    package: Package,
+    name: str,
+    owner_org: str,
+    *,
+    private: bool,
+    license: str,
+    translated: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     d = package.descriptor
     contributors = [c for c in d.get("contributors") or [] if isinstance(c, dict)]
@@ -142,7 +154,37 @@ def dataset_fields(
         "maintainer": having("maintainer"),
         "tags": [{"name": t} for t in tags],
         "extras": [{"key": k, "value": str(v)} for k, v in sorted(extras.items()) if v],
+        **_translated_dataset(package, translated),
     }
+
+
+def declared_languages(package: Package) -> list[str]:
+    """The package's languages, when it declares more than one; else none."""
+    from statpub.package.languages import languages
+
+    if "languages" not in package.descriptor:
+        return []
+    langs = languages(package.descriptor)
+    return langs if len(langs) > 1 else []
+
+
+def _translated_dataset(package: Package, translated: frozenset[str]) -> dict[str, Any]:
+    """title_translated and notes_translated: the default language's title and notes
+    (the data card) as CKAN shows them, the other languages' title and description."""
+    from statpub.package.languages import translations
+
+    langs = declared_languages(package)
+    out: dict[str, Any] = {}
+    if not langs:
+        return out
+    d = package.descriptor
+    if "title_translated" in translated:
+        out["title_translated"] = translations(d, "title", langs)
+    if "notes_translated" in translated:
+        texts = translations(d, "description", langs)
+        texts[langs[0]] = notes(package)
+        out["notes_translated"] = dict(sorted(texts.items(), key=lambda t: langs.index(t[0])))
+    return out
 
 
 def notes(package: Package) -> str:
@@ -156,8 +198,13 @@ def notes(package: Package) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def resource_specs(package: Package) -> list[ResourceSpec]:
+def resource_specs(
+    package: Package, translated: frozenset[str] = frozenset()
+) -> list[ResourceSpec]:
     """The data files in descriptor order, then the descriptor and the changelog."""
+    from statpub.package.languages import translations
+
+    langs = declared_languages(package) if "description_translated" in translated else []
     files: list[tuple[PackageFile, Resource | None]] = [
         (f, f.resource) for f in package.data_files()
     ]
@@ -180,6 +227,10 @@ def resource_specs(package: Package) -> list[ResourceSpec]:
         }
         if not fields["mimetype"]:
             fields["mimetype"] = MEDIATYPES.get(fmt, "application/octet-stream")
+        if langs and res is not None:
+            # JSON text, as "schema": a file upload sends the fields as a multipart form
+            texts = translations(d, "description", langs)
+            fields["description_translated"] = json.dumps(texts, ensure_ascii=False)
         schema = res.schema if res else None
         if schema is not None:
             # ckanext-validation reads a resource's Table Schema from this field, as JSON text
@@ -200,6 +251,11 @@ def dataset_changes(current: dict[str, Any], desired: dict[str, Any]) -> list[st
         changed.append("extras")
     if current.get("state", "active") != "active":
         changed.append("state")
+    changed += [
+        k
+        for k in TRANSLATED_DATASET_FIELDS
+        if k in desired and _parse(current.get(k)) != desired[k]
+    ]
     return changed
 
 
@@ -225,6 +281,11 @@ def resource_changes(current: dict[str, Any], spec: ResourceSpec) -> tuple[list[
     elif _int(current.get("size")) != spec.file.bytes:
         reasons.append("size differs")
     fields = [k for k in RESOURCE_TEXT_FIELDS if _text(current.get(k)) != spec.fields[k]]
+    fields += [
+        k
+        for k in TRANSLATED_RESOURCE_FIELDS
+        if k in spec.fields and _parse(current.get(k)) != _parse(spec.fields[k])
+    ]
     if spec.schema is not None and _parse(current.get("schema")) != spec.schema:
         fields.append("schema")
     return reasons, fields

@@ -100,12 +100,16 @@ def datastore_tables(
     package: Package, specs: list[ResourceSpec]
 ) -> dict[str, tuple[Table, Resource]]:
     """The resources loaded into the DataStore (the CSV of each table), by resource name."""
+    from statpub.package.languages import languages
+
     out: dict[str, tuple[Table, Resource]] = {}
+    # Declared languages: each label and description in all of them (docs/publishing.md).
+    langs = languages(package.descriptor) if "languages" in package.descriptor else []
     for spec in specs:
         res = spec.file.resource
         if res is None or res.format != "csv" or res.spec is None or spec.schema is None:
             continue
-        fields = [_field(f, res) for f in spec.schema.get("fields") or []]
+        fields = [_field(f, res, langs) for f in spec.schema.get("fields") or []]
         key = list(res.spec.primary_key)
         digest = hashlib.sha256(
             json.dumps(
@@ -118,7 +122,7 @@ def datastore_tables(
     return out
 
 
-def _field(f: dict[str, Any], res: Resource) -> dict[str, Any]:
+def _field(f: dict[str, Any], res: Resource, langs: list[str]) -> dict[str, Any]:
     name = str(f.get("name") or "")
     if (
         not name
@@ -133,11 +137,17 @@ def _field(f: dict[str, Any], res: Resource) -> dict[str, Any]:
             "bytes); rename the field, or publish with --no-datastore",
             code="datastore-field-name",
         )
-    info = {}
+    from statpub.package.languages import translations
+
+    info: dict[str, Any] = {}
     if f.get("title"):
         info["label"] = str(f["title"])
     if f.get("description"):
         info["notes"] = str(f["description"])
+    for key, own in (("title", "label"), ("description", "notes")):
+        texts = translations(f, key, langs) if len(langs) > 1 else {}
+        if len(texts) > 1:  # ckanext-fluent's naming: the texts by language, default included
+            info[f"{own}_translated"] = texts
     return {"id": name, "type": TYPES.get(str(f.get("type") or "any"), "text"), "info": info}
 
 
@@ -286,9 +296,12 @@ def _same_dictionary(st: TableState) -> bool:
     return [_own(f.get("info")) for f in st.fields] == [f["info"] for f in st.table.fields]
 
 
+OWN_INFO = ("label", "notes", "label_translated", "notes_translated")
+
+
 def _own(info: Any) -> dict[str, Any]:
     info = info if isinstance(info, dict) else {}
-    return {k: info[k] for k in ("label", "notes") if info.get(k)}
+    return {k: info[k] for k in OWN_INFO if info.get(k)}
 
 
 def _in_step(st: TableState) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.publish.catalog import CatalogRecord, Contact, Distribution
+from statpub.publish.record import CatalogRecord, Contact, Distribution
 
 DCAT_CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -51,8 +51,10 @@ def dcat_from_record(r: CatalogRecord) -> dict[str, Any]:
     if r.landing_page:
         out["@id"] = r.landing_page
     out["@type"] = "dcat:Dataset"
-    out["dct:title"] = r.title
-    out["dct:description"] = r.description
+    out["dct:title"] = _literal(r.title, r.titles)
+    out["dct:description"] = _literal(r.description, r.descriptions)
+    if r.languages:
+        out["dct:language"] = _languages(r.languages)
     if r.identifier:
         out["dct:identifier"] = r.identifier
     if r.version:
@@ -98,8 +100,8 @@ def dcat_from_record(r: CatalogRecord) -> dict[str, Any]:
 def _distribution(d: Distribution, r: CatalogRecord) -> dict[str, Any]:
     out: dict[str, Any] = {
         "@type": "dcat:Distribution",
-        "dct:title": d.title,
-        "dct:description": d.description,
+        "dct:title": _literal(d.title, d.titles),
+        "dct:description": _literal(d.description, d.descriptions),
         "dcat:accessURL": {"@id": d.url},  # mandatory in DCAT-AP
         "dcat:downloadURL": {"@id": d.url},
         "dcat:mediaType": _linked(IANA_MEDIA_TYPES + d.mediatype, "dct:MediaType"),
@@ -112,6 +114,8 @@ def _distribution(d: Distribution, r: CatalogRecord) -> dict[str, Any]:
         "spdx:algorithm": _linked("spdx:checksumAlgorithm_sha256", "spdx:ChecksumAlgorithm"),
         "spdx:checksumValue": _typed(d.sha256, "xsd:hexBinary"),
     }
+    if r.languages:
+        out["dct:language"] = _languages(r.languages)
     if r.license_url:
         out["dct:license"] = _linked(r.license_url, "dct:LicenseDocument")
     if d.schema_url:
@@ -157,6 +161,27 @@ def _vocabulary(value: str | None, table: str, codes: set[str]) -> str | None:
         return value
     code = value.upper()
     return f"{EU_AUTHORITY}{table}/{code}" if code in codes else None
+
+
+def _literal(text: str, translated: tuple[tuple[str, str], ...]) -> Any:
+    """A plain literal, or one language-tagged literal per language written."""
+    if not translated:
+        return text
+    return [{"@value": value, "@language": lang} for lang, value in translated]
+
+
+def _languages(langs: tuple[str, ...]) -> list[dict[str, str]]:
+    """The EU language authority's IRI for each language (ISO 639-3), as DCAT-AP asks;
+    a language the table cannot name is left out rather than guessed."""
+    import langcodes
+
+    out = []
+    for tag in langs:
+        code = langcodes.Language.get(tag).language
+        alpha3 = langcodes.Language.get(code).to_alpha3() if code else None
+        if alpha3:
+            out.append(_linked(f"{EU_AUTHORITY}language/{alpha3.upper()}", "dct:LinguisticSystem"))
+    return out
 
 
 def _contact(c: Contact) -> dict[str, Any]:

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from statpub.publish.catalog import CatalogRecord
+from statpub.publish.record import CatalogRecord
 
 
-def schemaorg_from_record(r: CatalogRecord) -> dict[str, Any]:
+def schemaorg_from_record(r: CatalogRecord, language: str | None = None) -> dict[str, Any]:
+    """The Dataset in every declared language, or in ``language`` only (a page's own
+    language: plain text, the default-language text where no translation is written)."""
+
+    def _text(text: str, translated: tuple[tuple[str, str], ...]) -> Any:
+        """Text, or one JSON-LD language-tagged value per language: schema.org's Text
+        takes them, and a reader that knows one language picks its own."""
+        if language is not None:
+            return dict(translated).get(language, text)
+        if not translated:
+            return text
+        return [{"@value": value, "@language": lang} for lang, value in translated]
+
     out: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": r.title,
-        "description": r.description,
+        "name": _text(r.title, r.titles),
+        "description": _text(r.description, r.descriptions),
     }
+    if language is not None and r.languages:
+        out["inLanguage"] = language
+    elif r.languages:
+        # The languages the dataset's metadata is written in, BCP 47, the default first.
+        out["inLanguage"] = r.languages[0] if len(r.languages) == 1 else list(r.languages)
     if r.landing_page:
         out["url"] = r.landing_page
     if r.identifier:
@@ -64,8 +81,8 @@ def schemaorg_from_record(r: CatalogRecord) -> dict[str, Any]:
     out["distribution"] = [
         {
             "@type": "DataDownload",
-            "name": d.title,
-            "description": d.description,
+            "name": _text(d.title, d.titles),
+            "description": _text(d.description, d.descriptions),
             "encodingFormat": d.mediatype,
             "contentUrl": d.url,
             "contentSize": f"{d.bytes} B",

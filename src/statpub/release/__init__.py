@@ -1,8 +1,10 @@
-"""``statpub release``: log changed figures, bump the version, archive the package.
+"""``statpub release``: log changed values, bump the version, archive the package.
 
-``cut`` decides and checks the release (reasons, bump, the revisions log, the
-quote check), ``commit`` writes it, ``reasons`` reads the maintainer's reasons
-for each change from the figure files.
+``pipeline`` is the one release mechanism (recover, audit, diff, bump, reasons,
+log, build, validate, commit through the ``journal``); ``steps`` and ``commit``
+are its parts. Two adapters plug into it: ``cut`` for this repository's figure
+model (``reasons`` reads the maintainer's reasons from the figure files) and
+``tables`` for any tables (``tablereasons``: the reasons file and ``--reason``).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from statpub.versioning import archive
 from statpub.versioning.log import REVISIONS_FILE, appended
 
 if TYPE_CHECKING:
+    from statpub.figures.records import Release
     from statpub.release import Paths
 
 RELEASES_FILE = "releases.yml"
@@ -36,38 +37,37 @@ def written_paths(paths: Paths, version: str) -> list[str]:
     ]
 
 
-def commit(
-    paths: Paths,
-    workspace: Path,
-    package: Path,
-    version: str,
-    release: tuple[dt.date, str, list[dict[str, Any]]],
-    result: dict[str, Any],
-    unchecked_quotes: tuple[str, ...] = (),
-) -> None:
-    """Seal ``package`` (in ``workspace``, beside the archive) and publish it as ``version``:
-    the archive, then the revisions log, releases.yml and the package folder.
-    ``unchecked_quotes`` (sources released with --unchecked-quotes) goes into the
-    releases.yml entry."""
-    date, note, rows = release
-    releases_text = _appended_release(
-        paths.figures / RELEASES_FILE, version, date, note, unchecked_quotes
+def release_writes(
+    paths: Paths, entry: Release, rows: list[dict[str, Any]]
+) -> list[journal.FileWrite]:
+    """What a release of the figure model replaces in the figures folder: the revisions
+    log with ``rows`` appended, releases.yml with ``entry`` (and the sources released with
+    --unchecked-quotes) appended."""
+    releases_text = appended_release(
+        paths.figures / RELEASES_FILE, entry.version, entry.date, entry.note, entry.unchecked_quotes
     )
     log_bytes = appended(paths.figures / REVISIONS_FILE, rows)
-    writes = [
+    return [
         journal.FileWrite.of(paths.figures / REVISIONS_FILE, log_bytes),
         journal.FileWrite.of(paths.figures / RELEASES_FILE, releases_text.encode("utf-8")),
     ]
-    _run(paths, workspace, package, version, "release", writes, result)
 
 
 def commit_archive(paths: Paths, workspace: Path, package: Path, version: str) -> None:
     """Archive ``package`` as ``version`` and publish it; the figure files stay as they are."""
-    _run(paths, workspace, package, version, "archive", [], {"version": version, "archived": True})
+    run_plan(
+        (paths.figures, paths.releases, paths.out),
+        workspace,
+        package,
+        version,
+        "archive",
+        [],
+        {"version": version, "archived": True},
+    )
 
 
-def _run(
-    paths: Paths,
+def run_plan(
+    folders: tuple[Path, Path, Path],
     workspace: Path,
     package: Path,
     version: str,
@@ -75,29 +75,23 @@ def _run(
     writes: list[journal.FileWrite],
     result: dict[str, Any],
 ) -> None:
+    """Seal ``package`` and journal its release. ``folders``: the state folder (holding the
+    history and the log ``writes`` replace, and the journal), the archive, the package folder."""
+    state, releases, out = folders
     manifest = archive.seal(package)
     plan = journal.Plan(
-        operation,
-        version,
-        paths.figures,
-        paths.releases,
-        paths.out,
-        workspace,
-        package,
-        manifest,
-        writes,
-        result,
+        operation, version, state, releases, out, workspace, package, manifest, writes, result
     )
     journal.run(plan)
 
 
-def _appended_release(
+def appended_release(
     path: Path, version: str, date: dt.date, note: str, unchecked: tuple[str, ...] = ()
 ) -> str:
     """releases.yml with one entry appended, its comments and layout kept."""
     import yaml
 
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8") if path.is_file() else "releases:\n"
     m = re.search(r"^([ \t]*)- version:", text, flags=re.MULTILINE)
     indent = m.group(1) if m else "  "
     if not text.endswith("\n"):

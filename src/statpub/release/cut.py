@@ -1,26 +1,27 @@
 """``release()``: figure files changed since the last release -> a new, archived version.
 
-1. Build the package the figure files give now, in a temporary folder, and
-   compare it with the last release in the archive (``releases/<version>/``).
-2. Sort the observation changes into revisions, updates, removals and
-   metadata changes; each revision, removal and metadata change needs a reason.
-3. Choose the bump the change needs (or check the one asked for), append the
-   changes to the revisions log, and build and validate the new version.
-4. Only then write, as a journaled transaction (:mod:`statpub.release.journal`):
-   the archive folder, ``figures/revisions.csv``, ``figures/releases.yml`` and
-   the package folder. A refused release writes nothing.
+The figure model's adapter (:class:`FigureAdapter`) in the one release
+mechanism (:mod:`statpub.release.pipeline`), which recovers an interrupted
+release, diffs the package the figure files give now against the last archive,
+picks the bump, and commits the new version as a journaled transaction. What is
+the figure model's is here:
 
-Before all this, a release interrupted earlier is completed or rolled back,
-and the history is audited (:mod:`statpub.versioning.audit`): a tampered
-archive or an edited past entry refuses the release.
+* the history is audited with ``figures/releases.yml`` and
+  ``figures/revisions.csv`` (:mod:`statpub.versioning.audit`), the log must
+  match the released one, and every quote is checked against its source text;
+* observation changes are sorted into revisions, updates, removals and
+  metadata changes (:mod:`statpub.versioning.kinds`); each revision, removal
+  and metadata change needs a reason on its figure entry or in
+  ``figures/removals.yml`` (or ``--reason`` for the whole release);
+* the log has the figure log's columns, and ``figures/releases.yml`` gets the
+  entry (with the sources released with ``--unchecked-quotes``).
+
+``archive_current`` archives the last listed version (``--archive-only``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -30,16 +31,18 @@ from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.quotes import SourceTexts, locate
 from statpub.figures.records import FigureSet, Release
 from statpub.package import read_package
-from statpub.package.atomic import fault_point, temp_folder
-from statpub.release import journal
-from statpub.release.commit import RELEASES_FILE, commit, commit_archive, written_paths
+from statpub.package.atomic import fault_point
+from statpub.release import journal, pipeline
+from statpub.release.commit import RELEASES_FILE, commit_archive, release_writes, written_paths
 from statpub.release.describe import new_figure_text
 from statpub.release.quotes import quote_gate, unchecked_sentence
 from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
 from statpub.release.result import ReleaseResult
+from statpub.release.steps import require_intact as _require_intact
+from statpub.release.steps import validate_package as _validate
+from statpub.release.steps import workspace
 from statpub.report import Issue
 from statpub.versioning import archive, audit
-from statpub.versioning.change import Change
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
 from statpub.versioning.log import REVISIONS_FILE, read_revisions
@@ -65,8 +68,12 @@ def release(
     note: str | None = None,
     dry_run: bool = False,
     unchecked_quotes: bool = False,
+    reason: str | None = None,
 ) -> ReleaseResult:
     """Release the changes in the figure files as a new version dated ``date``.
+
+    ``reason`` (``--reason``) explains every revised or removed figure that has no
+    reason of its own.
 
     A release found interrupted is dealt with first: completed (its result is
     returned, with ``recovery`` saying so) or rolled back (and this release made).
@@ -74,121 +81,117 @@ def release(
     at hand is refused unless ``unchecked_quotes``, and the version's note,
     changelog and data card then say which sources were not checked.
     """
-    with journal.exclusive(paths.figures):
-        recovery = _recover(paths, dry_run)
-        if recovery is not None and recovery.action == journal.COMPLETED:
-            if recovery.operation == "release":
-                done = ReleaseResult.from_dict(recovery.result)
-                done.recovery = recovery
-                return done
-        try:
-            out = _release(
-                paths, date, bump=bump, note=note, dry_run=dry_run, unchecked=unchecked_quotes
-            )
-        except (StatpubError, InvalidInput) as exc:
-            if recovery is not None:  # say what was done before this release failed
-                _prefix(exc, recovery.message())
-            raise
-        out.recovery = recovery
-        return out
-
-
-def _prefix(exc: StatpubError | InvalidInput, done: str) -> None:
-    if isinstance(exc, StatpubError):
-        exc.message = f"{done}; then: {exc.message}"
-    else:
-        exc.summary = f"{done}; then: {exc.summary}"
-
-
-def _recover(paths: Paths, dry_run: bool) -> journal.Recovery | None:
-    if not dry_run:
-        return journal.recover(paths.figures, releases=paths.releases, out=paths.out)
-    if journal.pending(paths.figures):
-        raise StatpubError(
-            f"a release was interrupted ({paths.figures / journal.JOURNAL}); run `statpub "
-            "release` without --dry-run, or `statpub build`, to complete or roll it back first",
-            code="release-interrupted",
-        )
-    return None
-
-
-def _release(
-    paths: Paths,
-    date: dt.date,
-    *,
-    bump: str | None,
-    note: str | None,
-    dry_run: bool,
-    unchecked: bool,
-) -> ReleaseResult:
-    from statpub.builder.package import load_schemas
-    from statpub.figures.load import load_figures
-
-    schemas = load_schemas(paths.schemas)
-    figset = load_figures(paths.figures, schemas)
-    last = figset.current_release
-    previous_dir = _previous_archive(paths, last.version)
-    _audit(paths)
-    log = read_revisions(paths.figures)
-    _check_log_matches_archive(paths, log, previous_dir)
-    not_checked = quote_gate(figset, _texts(paths, figset), unchecked)
-
-    with _workspace(paths) as tmp:
-        candidate = tmp / "candidate"
-        candidate.mkdir()
-        _write(candidate, figset, schemas, log)
-        result = diff(
-            read_package(previous_dir, label=f"release {last.version}"),
-            read_package(candidate, label=str(paths.figures)),
-        )
-        if not result.different:
-            raise StatpubError(_nothing_to_release(paths, last.version), code="nothing-to-release")
-        changes = _observation_changes(result)
-        required = semver.highest([result.level, "patch"])
-        level = bump or required
-        version = semver.bump(last.version, level)
-        reasons_given = figure_reasons(paths.figures), removal_reasons(paths.figures)
-        issues = _reason_issues(reasons_given, changes, log, paths.figures.name)
-        issues += _bump_issues(bump, required, result.forced_by)
-        issues += _version_issues(paths, figset, version, date, last)
-        if issues:
-            raise InvalidInput(
-                issues,
-                summary=f"release refused: {len(issues)} problem(s); nothing was written",
-                code="release-refused",
-            )
-        reasons = _reasons(reasons_given, changes, figset)
-        rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
-        note = note or _default_note(level, changes)
-        if not_checked:
-            note = f"{note} {unchecked_sentence(not_checked)}"
-        entry = Release(version, date, note, tuple(not_checked))
-        final = replace(figset, releases=[*figset.releases, entry])
-        package = tmp / "package"
-        package.mkdir()
-        _write(package, final, schemas, [*log, *rows])
-        _validate(package, previous_dir)
-        fault_point("release:built")
-        out = ReleaseResult(
-            last.version,
-            version,
-            date,
-            level,
-            required,
-            result.forced_by,
-            note,
-            changes,
-            rows,
-            dry_run=dry_run,
-            unchecked_quotes=not_checked,
-        )
-        if not dry_run:
-            out.written = written_paths(paths, version)
-            release_entry = (date, note, rows)
-            commit(
-                paths, tmp, package, version, release_entry, out.to_dict(), entry.unchecked_quotes
-            )
+    out = pipeline.run(
+        FigureAdapter(paths, unchecked_quotes, reason), date, bump=bump, note=note, dry_run=dry_run
+    )
+    assert isinstance(out, ReleaseResult)
     return out
+
+
+class FigureAdapter:
+    """The figure model in the release mechanism (:mod:`statpub.release.pipeline`):
+    observations classified into revisions, updates, removals and metadata changes,
+    reasons on figure entries and in removals.yml, the figure log's columns, the
+    quote check, releases.yml."""
+
+    def __init__(
+        self, paths: Paths, unchecked_quotes: bool = False, reason: str | None = None
+    ) -> None:
+        self.paths = paths
+        self.reason = reason
+        self.state, self.releases, self.out = paths.figures, paths.releases, paths.out
+        self.unchecked = unchecked_quotes
+        self.schemas: dict[str, Any] = {}
+        self.figset: FigureSet | None = None
+        self.log_rows: list[dict[str, Any]] = []
+        self.not_checked: list[str] = []
+        self.given: Given = ({}, {})
+
+    def completed(self, recovery: journal.Recovery) -> ReleaseResult | None:
+        return ReleaseResult.from_dict(recovery.result) if recovery.operation == "release" else None
+
+    def prepare(self) -> tuple[str, dt.date, Path]:
+        from statpub.builder.package import load_schemas
+        from statpub.figures.load import load_figures
+
+        paths = self.paths
+        self.schemas = load_schemas(paths.schemas)
+        self.figset = load_figures(paths.figures, self.schemas)
+        last = self.figset.current_release
+        previous_dir = _previous_archive(paths, last.version)
+        _audit(paths)
+        self.log_rows = read_revisions(paths.figures)
+        _check_log_matches_archive(paths, self.log_rows, previous_dir)
+        self.not_checked = quote_gate(self.figset, _texts(paths, self.figset), self.unchecked)
+        return last.version, last.date, previous_dir
+
+    @property
+    def figures(self) -> FigureSet:
+        assert self.figset is not None, "prepare() first"
+        return self.figset
+
+    def build(self, folder: Path, entry: Release | None, rows: list[dict[str, Any]]) -> None:
+        figset = self.figures
+        if entry is not None:
+            figset = replace(figset, releases=[*figset.releases, entry])
+        _write(folder, figset, self.schemas, [*self.log_rows, *rows])
+
+    def nothing(self, version: str) -> str:
+        return _nothing_to_release(self.paths, version)
+
+    def classify(self, result: DiffResult, now: Any) -> list[FigureChange]:
+        return _observation_changes(result)
+
+    def reason_issues(self, changes: list[FigureChange], now: Any) -> list[Issue]:
+        figure, removed = figure_reasons(self.paths.figures), removal_reasons(self.paths.figures)
+        for c in changes if self.reason else []:
+            if c.kind == "update":
+                continue
+            given = removed if c.kind == "removal" else figure
+            own = given.get(c.key)
+            if own is None or own.text is None:
+                given[c.key] = Reason(self.reason, own.path if own else "--reason", None)
+        self.given = figure, removed
+        return _reason_issues(self.given, changes, self.log_rows, self.paths.figures.name)
+
+    def version_issues(self, version: str, date: dt.date) -> list[Issue]:
+        figset = self.figures
+        return _version_issues(self.paths, figset, version, date, figset.current_release)
+
+    def log(self, changes: list[FigureChange], version: str, date: dt.date) -> list[dict[str, Any]]:
+        reasons = _reasons(self.given, changes, self.figures)
+        return [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
+
+    def note(self, given: str | None, level: str, changes: list[FigureChange]) -> str:
+        note = given or _default_note(level, changes)
+        if self.not_checked:
+            note = f"{note} {unchecked_sentence(self.not_checked)}"
+        return note
+
+    def entry(self, version: str, date: dt.date, note: str) -> Release:
+        return Release(version, date, note, tuple(self.not_checked))
+
+    def result(self, decided: pipeline.Decided) -> ReleaseResult:
+        assert decided.previous_version is not None
+        return ReleaseResult(
+            decided.previous_version,
+            decided.version,
+            decided.date,
+            decided.level,
+            decided.required,
+            decided.forced_by,
+            decided.note,
+            decided.changes,
+            decided.rows,
+            dry_run=decided.dry_run,
+            unchecked_quotes=self.not_checked,
+        )
+
+    def writes(self, entry: Release, rows: list[dict[str, Any]]) -> list[journal.FileWrite]:
+        return release_writes(self.paths, entry, rows)
+
+    def written(self, version: str) -> list[str]:
+        return written_paths(self.paths, version)
 
 
 def archive_current(paths: Paths, *, unchecked_quotes: bool = False) -> tuple[str, bool]:
@@ -213,7 +216,7 @@ def archive_current(paths: Paths, *, unchecked_quotes: bool = False) -> tuple[st
         earlier, later = _archived_around(paths, version)
         _refuse_archive_ahead(paths, version, later)
         _audit(paths)
-        with _workspace(paths) as tmp:
+        with workspace(paths.releases) as tmp:
             package = tmp / "package"
             package.mkdir()
             _write(package, figset, schemas, log)
@@ -243,17 +246,6 @@ def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) 
             f"{release.version} anyway, add 'unchecked_quotes: [{', '.join(unlisted)}]' to its "
             f"entry in {RELEASES_FILE} (the data card then says so), or provide the source texts",
             code="source-texts-not-found",
-        )
-
-
-def _require_intact(folder: Path, version: str) -> None:
-    """Refuse an archived release whose files fail its SHA256SUMS."""
-    issues = archive.verify(folder)
-    if issues:
-        raise InvalidInput(
-            issues,
-            summary=f"the archive of {version} fails its checksums",
-            code="archive-checksums",
         )
 
 
@@ -298,17 +290,6 @@ def _archived_around(paths: Paths, version: str) -> tuple[list[str], list[str]]:
         [v for v in versions if semver.sort_key(v) < key],
         [v for v in versions if semver.sort_key(v) > key],
     )
-
-
-@contextmanager
-def _workspace(paths: Paths) -> Iterator[Path]:
-    """A scratch folder beside the archive (so a staged version is renamed into place),
-    removed at the end whatever happens."""
-    tmp = temp_folder(paths.releases, "release")
-    try:
-        yield tmp
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _audit(paths: Paths) -> None:
@@ -471,21 +452,6 @@ def _reasons(given: Given, changes: list[FigureChange], figset: FigureSet) -> di
     return out
 
 
-def _bump_issues(bump: str | None, required: str, forced_by: Change | None) -> list[Issue]:
-    if bump is None or semver.rank(bump) >= semver.rank(required):
-        return []
-    why = f"{forced_by.where()}: {forced_by.message}" if forced_by else "the change"
-    return [
-        Issue(
-            "bump-too-small",
-            f"--bump {bump} is smaller than this change needs ({required}), forced by "
-            f"[{forced_by.type if forced_by else required}] {why}; release with --bump "
-            f"{required} or leave --bump out",
-            field="version",
-        )
-    ]
-
-
 def _version_issues(
     paths: Paths, figset: FigureSet, version: str, date: dt.date, last: Release
 ) -> list[Issue]:
@@ -529,16 +495,3 @@ def _default_note(level: str, changes: list[FigureChange]) -> str:
 
 def _texts(paths: Paths, figset: FigureSet) -> SourceTexts:
     return locate(paths.sources, paths.sources_from, paths.figures, figset.package.get("sources"))
-
-
-def _validate(folder: Path, previous: Path | None) -> None:
-    """Validate the new version; its quotes were checked on the figure files already."""
-    from statpub.validate import Options, validate
-
-    report = validate(folder, options=Options(previous=str(previous) if previous else None))
-    if not report.valid:
-        raise InvalidInput(
-            report.errors,
-            summary="the new version would be invalid; nothing was written",
-            code="release-refused",
-        )

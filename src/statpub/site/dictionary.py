@@ -13,7 +13,26 @@ from typing import Any
 from statpub.package.atomic import write_text
 
 COMMAND = "statpub docs dictionary"
-DEFAULT_PATH = Path("docs") / "data-dictionary.md"
+
+SCHEMAS_INTRO = (
+    f"<!-- Generated from schemas/*.json by `{COMMAND}`. "
+    "Do not edit: change the schema and rerun. -->",
+    "",
+    "Every field of every table in the package, from its Table Schema. Each table is published",
+    "as CSV (`data/<table>.csv`) and as Parquet (`data/<table>.parquet`) with the same rows;",
+    "the *Parquet type* column is what a Parquet reader gets. Coded fields list their codes",
+    "and labels below their table. How to load the tables: [consumers.md](consumers.md).",
+    "",
+)
+PACKAGE_INTRO = (
+    f"<!-- Generated from the package's Table Schemas by `{COMMAND} --package`. "
+    "Do not edit: change the schema and rerun. -->",
+    "",
+    "Every field of every table in the package, from its Table Schema. The *Parquet type*",
+    "column is what a Parquet reader gets (statpub's Parquet copies use it). Coded fields",
+    "list their codes and labels below their table.",
+    "",
+)
 
 
 @dataclass
@@ -33,17 +52,62 @@ class DictionaryResult:
 
 
 def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
-    """The published tables' schemas, in package order."""
+    """The tables' schemas: this repository's tables in package order when the folder
+    holds them all, else every ``*.json`` in the folder, by name."""
     from statpub.builder.tables import TABLES
+    from statpub.errors import StatpubError
     from statpub.package.resolve import read_schema_file
 
-    return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
+    if all((schemas_dir / f"{name}.json").is_file() for name in TABLES):
+        return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
+    found = sorted(schemas_dir.glob("*.json")) if schemas_dir.is_dir() else []
+    if not found:
+        raise StatpubError(
+            f"{schemas_dir}: no Table Schema (*.json) here; pass --schemas FOLDER, or "
+            "--package FOLDER for a built package",
+            code="file-not-found",
+            path=schemas_dir,
+        )
+    return {p.stem: read_schema_file(p) for p in found}
 
 
-def update_dictionary(schemas_dir: Path, path: Path, *, check: bool = False) -> DictionaryResult:
-    """Regenerate ``path``; with ``check`` only compare (the caller reports a stale file)."""
-    schemas = load_table_schemas(schemas_dir)
-    text = render_data_dictionary(schemas)
+def package_tables(package_dir: Path) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """Each table of the package in ``package_dir``: its schema and the files holding it.
+
+    A CSV table and its Parquet copy are one table; tables in descriptor order.
+    """
+    from statpub.errors import InvalidInput
+    from statpub.package import read_package
+    from statpub.package.copies import copy_pairs
+
+    pkg = read_package(package_dir)
+    if pkg.problems():
+        raise InvalidInput(pkg.problems(), summary=f"{pkg.descriptor_label}: not a valid package")
+    copy_of = {parquet.name: csv for csv, parquet in copy_pairs(pkg)}
+    schemas: dict[str, dict[str, Any]] = {}
+    paths: dict[str, list[str]] = {}
+    for res in pkg.resources:
+        if res.schema is None or not res.paths:
+            continue
+        first = copy_of.get(res.name) or res
+        name = str(first.name)
+        title = first.descriptor.get("title")
+        schemas.setdefault(name, {"title": title, **res.schema} if title else res.schema)
+        paths.setdefault(name, []).extend(str(p) for p in res.paths)
+    return schemas, paths
+
+
+def update_dictionary(
+    schemas_dir: Path, path: Path, *, check: bool = False, package_dir: Path | None = None
+) -> DictionaryResult:
+    """Regenerate ``path`` from the schemas in ``schemas_dir``, or from the package in
+    ``package_dir`` when given; with ``check`` only compare (the caller reports a stale file)."""
+    files: dict[str, list[str]] | None = None
+    if package_dir is not None:
+        schemas, files = package_tables(package_dir)
+    else:
+        schemas = load_table_schemas(schemas_dir)
+    text = render_data_dictionary(schemas, files)
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     up_to_date = current == text
     written = False
@@ -53,31 +117,30 @@ def update_dictionary(schemas_dir: Path, path: Path, *, check: bool = False) -> 
     return DictionaryResult(str(path), list(schemas), up_to_date, written)
 
 
-def render_data_dictionary(schemas: dict[str, dict[str, Any]]) -> str:
-    out = [
-        "# Data dictionary",
-        "",
-        f"<!-- Generated from schemas/*.json by `{COMMAND}`. "
-        "Do not edit: change the schema and rerun. -->",
-        "",
-        "Every field of every table in the package, from its Table Schema. Each table is published",
-        "as CSV (`data/<table>.csv`) and as Parquet (`data/<table>.parquet`) with the same rows;",
-        "the *Parquet type* column is what a Parquet reader gets. Coded fields list their codes",
-        "and labels below their table. How to load the tables: [consumers.md](consumers.md).",
-        "",
-    ]
+def render_data_dictionary(
+    schemas: dict[str, dict[str, Any]], files: dict[str, list[str]] | None = None
+) -> str:
+    """The dictionary; ``files`` (table -> its files) when read from a package, else each
+    table is taken to be ``data/<table>.csv`` and ``data/<table>.parquet``."""
+    if files is None:
+        out = ["# Data dictionary", "", *SCHEMAS_INTRO]
+    else:
+        out = ["# Data dictionary", "", *PACKAGE_INTRO]
     out += [
         f"- [{s.get('title', name)}](#{_anchor(s.get('title', name))}) (`{name}`)"
         for name, s in schemas.items()
     ]
     for name, schema in schemas.items():
-        out += [""] + _table(name, schema)
+        paths = None if files is None else files.get(name, [])
+        out += [""] + _table(name, schema, paths)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _table(name: str, schema: dict[str, Any]) -> list[str]:
+def _table(name: str, schema: dict[str, Any], paths: list[str] | None = None) -> list[str]:
     out = [f"## {schema.get('title', name)}", ""]
-    out += [f"Table `{name}`: `data/{name}.csv`, `data/{name}.parquet`.", ""]
+    if paths is None:
+        paths = [f"data/{name}.csv", f"data/{name}.parquet"]
+    out += [f"Table `{name}`: {', '.join(f'`{p}`' for p in paths)}.", ""]
     if schema.get("description"):
         out += [_oneline(schema["description"]), ""]
     keys = schema.get("primaryKey")
@@ -111,8 +174,8 @@ def _table(name: str, schema: dict[str, Any]) -> list[str]:
                     f.get("title", ""),
                     f.get("type", "string"),
                     f.get("format", "default"),
-                    _parquet_type(f),
-                    _constraints(f),
+                    parquet_type(f),
+                    constraints_text(f),
                     f.get("description", ""),
                 )
             )
@@ -123,19 +186,19 @@ def _table(name: str, schema: dict[str, Any]) -> list[str]:
     ]
     for f in coded:
         out += ["", f"### `{name}.{f['name']}` codes", "", "| Code | Label |", "| --- | --- |"]
-        for value, label in _codes(f):
+        for value, label in field_codes(f):
             out.append(f"| `{_cell(str(value))}` | {_cell(label)} |")
     return out
 
 
-def _codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
+def field_codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
     cats = field.get("categories")
     if cats:
         return [(c["value"], c.get("label", "")) if isinstance(c, dict) else (c, "") for c in cats]
     return [(v, "") for v in field.get("constraints", {}).get("enum", [])]
 
 
-def _constraints(field: dict[str, Any]) -> str:
+def constraints_text(field: dict[str, Any]) -> str:
     parts = []
     for key, value in field.get("constraints", {}).items():
         if key in ("required", "unique"):
@@ -152,7 +215,7 @@ def _constraints(field: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def _parquet_type(field: dict[str, Any]) -> str:
+def parquet_type(field: dict[str, Any]) -> str:
     import pyarrow as pa
 
     from statpub.tables.schema import arrow_type

@@ -22,6 +22,7 @@ from statpub.site.markdown import render as render_markdown
 from statpub.site.markdown import safe_href
 from statpub.site.reader import FileInfo, PageData, page_data
 from statpub.site.schemaorg import page_dataset, script_json
+from statpub.site.tablepage import TableSection, table_sections
 from statpub.tables.schema import category_labels
 
 FILES_DIR = "files"
@@ -34,14 +35,17 @@ class SiteResult:
     figures: int
     marks: int
     files: list[FileInfo] = field(default_factory=list)
+    tables: list[TableSection] = field(default_factory=list)  # the table page's sections
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "out_dir": str(self.out_dir),
             "index": str(self.out_dir / "index.html"),
             "version": self.version,
+            "page": "tables" if self.tables else "figures",
             "figures": self.figures,
             "marks": self.marks,
+            "tables": [t.to_dict() for t in self.tables],
             "files": [{**f.to_dict(), "href": f"{FILES_DIR}/{f.path}"} for f in self.files],
         }
 
@@ -55,37 +59,38 @@ def render_site(
 ) -> SiteResult:
     """Write the page for the package in ``package_dir`` to ``out_dir`` (replaced atomically).
 
-    The bundle offered for download is ``bundle`` when given, else one made
-    here with ``statpub bundle``'s ``make_bundle`` (deterministic, so the page
-    stays byte-stable).
+    A package in statpub's figure model (observations and indicators) gets the
+    figure page; any other package the table page (dictionary, preview and a
+    time chart per table). The bundle offered for download is ``bundle`` when
+    given, else one made here with ``statpub bundle``'s ``make_bundle``
+    (deterministic, so the page stays byte-stable).
     """
     _check_out_dir(package_dir, out_dir)
     contents = page_data(package_dir)
-    panels = _panels(contents)
+    panels = _panels(contents) if contents.figures else []
+    tables = [] if contents.figures else table_sections(contents.package)
     with staged_folder(out_dir) as staging:
         for rel in contents.copied:
             dest = staging / FILES_DIR / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(contents.package.root / rel, dest)
         files = [*contents.files, _bundle(package_dir, staging / FILES_DIR, bundle)]
-        html = render_html(contents, files, panels, base_url=base_url)
+        if contents.figures:
+            html = render_html(contents, files, panels, base_url=base_url)
+        else:
+            html = render_tables_html(contents, files, tables, base_url=base_url)
         (staging / "index.html").write_text(html, encoding="utf-8")
     return SiteResult(
         out_dir=out_dir,
         version=str(contents.descriptor.get("version", "")),
         figures=len(contents.observations),
-        marks=sum(len(p.marks) for p in panels),
+        marks=sum(len(p.marks) for p in panels) + sum(t.chart.points for t in tables if t.chart),
         files=files,
+        tables=tables,
     )
 
 
-def render_html(
-    contents: PageData,
-    files: list[FileInfo],
-    panels: list[chart.Panel],
-    *,
-    base_url: str = "",
-) -> str:
+def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
@@ -97,29 +102,53 @@ def render_html(
         undefined=jinja2.StrictUndefined,
     )
     env.filters["href"] = safe_href
+    return env
+
+
+def _common(
+    env: Any, contents: PageData, files: list[FileInfo], base_url: str, sources_are: str
+) -> dict[str, Any]:
+    """What both pages show: metadata, downloads, changelog, citation and JSON-LD."""
     d = contents.descriptor
     css = env.loader.get_source(env, "site.css")[0] if env.loader else ""
     style = f"\n{css}\n"
-    title = str(d.get("title") or d.get("name") or "Data Package")
-    context = {
+    return {
         "d": d,
-        "title": title,
+        "title": str(d.get("title") or d.get("name") or "Data Package"),
         "style": style,
         "csp": content_security_policy(style),
         "created": str(d.get("created", ""))[:10],
         "licence": (d.get("licenses") or [{}])[0],
+        "files": [_download(f) for f in files],
+        "files_dir": FILES_DIR,
+        "changelog_html": render_markdown(contents.changelog, shift=1, drop_title=True)
+        if contents.changelog
+        else "",
+        "citation": citation(d, sources_are),
+        "jsonld": script_json(
+            page_dataset(contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
+        ),
+    }
+
+
+def render_html(
+    contents: PageData,
+    files: list[FileInfo],
+    panels: list[chart.Panel],
+    *,
+    base_url: str = "",
+) -> str:
+    """The figure page: one mark per figure, the table of figures in words."""
+    env = _environment()
+    context = _common(env, contents, files, base_url, "Figures quoted from")
+    title = context["title"]
+    context |= {
         "chart_svgs": [
             chart.render_svg(panels, f"Chart of the figures in {title}", layout)
             for layout in (chart.WIDE, chart.NARROW)
         ],
         "scale_note": scale_note(panels),
         "groups": _table_groups(panels),
-        "files": [_download(f) for f in files],
-        "files_dir": FILES_DIR,
-        "changelog_html": render_markdown(contents.changelog, shift=1, drop_title=True)
-        if contents.changelog
-        else "",
-        "citation": citation(d),
         "targets": [
             f"{m.name}: {number(m.value, m.percent) if m.value is not None else m.wording} "
             f"by {period_label(m.period, m.row.get('period_type'))} (\u201c{m.wording}\u201d)"
@@ -127,11 +156,27 @@ def render_html(
             for m in p.marks
             if m.is_target
         ],
-        "jsonld": script_json(
-            page_dataset(contents.package, files, base_url=base_url, files_prefix=f"{FILES_DIR}/")
-        ),
     }
-    return env.get_template("index.html").render(**context)
+    return str(env.get_template("index.html").render(**context))
+
+
+def render_tables_html(
+    contents: PageData,
+    files: list[FileInfo],
+    tables: list[TableSection],
+    *,
+    base_url: str = "",
+) -> str:
+    """The table page: per table its dictionary, first rows and time chart."""
+    env = _environment()
+    context = _common(env, contents, files, base_url, "Sources")
+    context |= {
+        "tables": tables,
+        "contributors": [
+            str(c["title"]) for c in contents.descriptor.get("contributors") or [] if c.get("title")
+        ],
+    }
+    return str(env.get_template("tables.html").render(**context))
 
 
 def content_security_policy(style: str) -> str:
@@ -201,13 +246,15 @@ def scale_note(panels: list[chart.Panel]) -> str:
     return note + "."
 
 
-def citation(d: dict[str, Any]) -> str:
+def citation(d: dict[str, Any], sources_are: str = "Figures quoted from") -> str:
     authors = ", ".join(c["title"] for c in d.get("contributors") or [] if c.get("title"))
     year = str(d.get("created", ""))[:4]
     sources = "; ".join(s["title"] for s in d.get("sources") or [] if s.get("title"))
-    text = f"{authors} ({year}). {d.get('title', '')}, version {d.get('version', '')} [data set]."
+    text = f"{authors} ({year}). " if year else f"{authors}. " if authors else ""
+    text += f"{d.get('title') or d.get('name', '')}"
+    text += f", version {d['version']} [data set]." if d.get("version") else " [data set]."
     if sources:
-        text += f" Figures quoted from: {sources}."
+        text += f" {sources_are}: {sources}."
     if d.get("id"):
         text += f" Identifier: {d['id']}."
     return text

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from statpub.errors import StatpubError
 from statpub.package import Package, read_table
 from statpub.package.model import CHANGELOG
 
@@ -36,11 +35,17 @@ class FileInfo:
         }
 
 
+# A package holding these tables is shown with the figure model's richer page
+# (one mark per figure, bounds drawn as bounds); any other package gets the
+# table page (dictionary, preview and a time chart per table).
+FIGURE_TABLES = ("observations", "indicators")
+
+
 @dataclass
 class PageData:
     package: Package
     schemas: dict[str, dict[str, Any]]  # resource name (CSV resource) -> Table Schema
-    observations: list[dict[str, Any]]
+    observations: list[dict[str, Any]]  # empty unless ``figures``
     indicators: list[dict[str, Any]]
     files: list[FileInfo]  # resources first, in descriptor order
     copied: list[str]  # every file the page folder holds a copy of
@@ -49,6 +54,11 @@ class PageData:
     @property
     def descriptor(self) -> dict[str, Any]:
         return self.package.descriptor
+
+    @property
+    def figures(self) -> bool:
+        """Whether the package follows statpub's figure model (observations and indicators)."""
+        return all(name in self.schemas for name in FIGURE_TABLES)
 
 
 _TITLES = {"descriptor": "Package descriptor", "datacard": "Data card", "changelog": "Changelog"}
@@ -82,19 +92,13 @@ def page_data(folder: Path) -> PageData:
         for res in pkg.resources
         if res.format == "csv" and res.schema is not None
     }
-    for needed in ("observations", "indicators"):
-        if needed not in schemas:
-            raise StatpubError(
-                f"{pkg.descriptor_label}: no CSV resource named {needed!r}; the page needs the "
-                "observations and indicators tables",
-                code="resource-missing",
-            )
+    figures = all(name in schemas for name in FIGURE_TABLES)
     changelog = pkg.file(CHANGELOG)
     return PageData(
         package=pkg,
         schemas=schemas,
-        observations=_rows(pkg, "observations"),
-        indicators=_rows(pkg, "indicators"),
+        observations=_rows(pkg, "observations") if figures else [],
+        indicators=_rows(pkg, "indicators") if figures else [],
         files=files,
         copied=[f.path for f in pkg.files()],
         changelog=(pkg.root / changelog.path).read_text(encoding="utf-8") if changelog else None,

@@ -9,7 +9,6 @@ import io
 import json
 import math
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -107,6 +106,3 @@ def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
     return b"".join(csv_chunks(table, schema))
 
-
-def write_csv(table: pa.Table, schema: dict[str, Any], path: Path) -> None:
-    path.write_bytes(csv_bytes(table, schema))

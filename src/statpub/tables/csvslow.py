@@ -13,22 +13,22 @@ from collections.abc import Iterator
 
 import pyarrow as pa
 
-from statpub.tables import arrow, reader
+from statpub.tables import arrow
 from statpub.tables.limits import MAX_CELL_BYTES, cell_too_large
-from statpub.tables.reader import (
+from statpub.tables.source import (
     Batch,
     Source,
     SourceError,
-    _python_encoding,
-    _strip,
     csv_args,
+    python_encoding,
+    strip_labels,
 )
 from statpub.tables.spec import TableSpec
 
 
 def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) for every record, header included, all files chained."""
-    enc = _python_encoding(spec.encoding)
+    enc = python_encoding(spec.encoding)
     csv.field_size_limit(MAX_CELL_BYTES)
     number = 0
     for index, path in enumerate(spec.files):
@@ -69,7 +69,7 @@ def _records(spec: TableSpec) -> Iterator[tuple[int, list[str]]]:
                 yield number, cells
 
 
-def open_csv_slow(spec: TableSpec) -> Source:
+def open_csv_slow(spec: TableSpec, batch_rows: int) -> Source:
     """Read with the ``csv`` module: every Table Dialect property the reader knows.
 
     Comment rows (``commentRows``, physical row numbers, and rows starting with
@@ -102,7 +102,7 @@ def open_csv_slow(spec: TableSpec) -> Source:
                 break
         if not header:
             raise SourceError("source-error", "the file is empty; it needs at least a header row")
-        labels = _strip(_join_header(header, d.header_join))
+        labels = strip_labels(_join_header(header, d.header_join))
         width = len(labels)
     else:
         first = next(records, None)
@@ -115,7 +115,7 @@ def open_csv_slow(spec: TableSpec) -> Source:
         buf = list(pending)
         for rec in records:
             buf.append(rec)
-            if len(buf) >= reader.SLOW_BATCH_ROWS:
+            if len(buf) >= batch_rows:
                 yield _to_batch(buf, width)
                 buf = []
         if buf:

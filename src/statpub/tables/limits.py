@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from statpub.tables.source import SourceError
+
 if TYPE_CHECKING:  # pyarrow loads only with the reader: resolving a package needs none of it
     import pyarrow as pa
 
@@ -23,8 +25,6 @@ MAX_ROW_BYTES = 64 << 20
 
 
 def _source_error(code: str, message: str, row: int | None = None) -> Exception:
-    from statpub.tables.reader import SourceError
-
     return SourceError(code, message, row)
 
 

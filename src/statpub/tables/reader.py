@@ -18,7 +18,6 @@ Parquet columns arrive typed; the engine checks their values against the schema.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections import deque
@@ -31,13 +30,23 @@ from typing import Any
 import pyarrow as pa
 
 from statpub.tables import arrow
+from statpub.tables.csvslow import open_csv_slow
 from statpub.tables.limits import (
     MAX_ROW_BYTES,
     cell_too_large,
     check_cells,
     check_width,
 )
-from statpub.tables.spec import Dialect, TableSpec
+from statpub.tables.source import (
+    Batch,
+    NeedsSlowPath,
+    Source,
+    SourceError,
+    csv_args,
+    python_encoding,
+    strip_labels,
+)
+from statpub.tables.spec import TableSpec
 
 BLOCK_SIZE = 4 << 20  # pyarrow's unit of parallel parsing
 CHUNK_BYTES = 8 << 20  # a batch, when the file can be cut at line ends
@@ -45,62 +54,6 @@ FIRST_CHUNK_BYTES = 1 << 20  # the first batch: checking starts sooner
 PIECES_AHEAD = 2  # pieces of a CSV parsed at the same time
 SLOW_BATCH_ROWS = 50_000
 PARQUET_BATCH_ROWS = 256_000
-
-
-class SourceError(Exception):
-    """The file cannot be read as a table: ``code`` is the issue type to report."""
-
-    def __init__(self, code: str, message: str, row: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.row = row
-
-
-class NeedsSlowPath(Exception):
-    """pyarrow cannot read this file faithfully: read it with the ``csv`` module."""
-
-
-@dataclass
-class Batch:
-    columns: list[pa.Array]  # one per data column; strings for CSV
-    first_row: int  # row number of the first row, when rows are consecutive
-    row_numbers: pa.Array | None = None  # explicit numbers when they are not
-    cell_counts: pa.Array | None = None  # cells each row had, when not all full width
-    extra_cells: list[tuple[int, int]] | None = None  # (row index, cells in that row)
-    kinds: list[pa.Array] | None = None  # per column, each cell's JSON kind (JSON rows only)
-
-    @property
-    def num_rows(self) -> int:
-        if self.columns:
-            return len(self.columns[0])
-        return 0 if self.row_numbers is None else len(self.row_numbers)
-
-    def rows(self) -> pa.Array:
-        if self.row_numbers is not None:
-            return self.row_numbers
-        from statpub.tables import compute as pc
-
-        ones = pc.fill_null(pa.nulls(self.num_rows, pa.int64()), arrow.i64(1))
-        return pc.add(pc.cumulative_sum(ones), arrow.i64(self.first_row - 1))
-
-
-@dataclass
-class Source:
-    labels: list[str] | None  # None when the dialect says there is no header
-    width: int  # number of data columns
-    batches: Iterator[Batch]
-
-
-def _python_encoding(name: str) -> str:
-    try:
-        codec = codecs.lookup(name).name
-        io.TextIOWrapper(io.BytesIO(), encoding=codec)  # base64, rot13: codecs, not encodings
-    except LookupError as exc:
-        raise SourceError(
-            "encoding-error", f"unknown text encoding {name[:40]!r}; declare a valid 'encoding'"
-        ) from exc
-    return "utf-8-sig" if codec in ("utf-8", "utf-8-sig") else codec
 
 
 JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
@@ -124,9 +77,7 @@ def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
             pass
         except (ValueError, TypeError):  # pyarrow refuses the dialect (a non-ASCII delimiter)
             pass
-    from statpub.tables.csvslow import open_csv_slow
-
-    return _checked(open_csv_slow(spec))
+    return _checked(open_csv_slow(spec, SLOW_BATCH_ROWS))
 
 
 def _checked(source: Source) -> Source:
@@ -185,6 +136,7 @@ def _open_parquet(spec: TableSpec) -> Source:
     except (OSError, pa.ArrowException) as exc:
         raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
     labels = list(files[0].schema_arrow.names)
+    _check_stored_text(spec, files[0].schema_arrow)
 
     def batches() -> Iterator[Batch]:
         row = 2
@@ -200,6 +152,22 @@ def _open_parquet(spec: TableSpec) -> Source:
                 ) from exc
 
     return Source(labels=labels, width=len(labels), batches=batches())
+
+
+def _check_stored_text(spec: TableSpec, stored: pa.Schema) -> None:
+    """A text field stored as numbers (a code written by a tool that guessed its type) is one
+    error for the file, not one per cell and per key it is part of."""
+    from statpub.tables.schema import holds_text
+
+    for f in spec.fields:
+        at = stored.get_field_index(f.name)
+        if f.type == "string" and at >= 0 and not holds_text(stored.field(at).type):
+            raise SourceError(
+                "type-error",
+                f"column {f.name[:60]!r} is stored as {stored.field(at).type} in the Parquet "
+                "file, but the Table Schema makes it a string: the rows were not checked; "
+                "write the column as text (or declare the field's real type)",
+            )
 
 
 def _check_text(rb: pa.RecordBatch, row: int) -> None:
@@ -221,7 +189,7 @@ def _check_text(rb: pa.RecordBatch, row: int) -> None:
 
 def _read_head(spec: TableSpec) -> list[str] | None:
     """The first record of the first file, or None when the file is empty."""
-    enc = _python_encoding(spec.encoding)
+    enc = python_encoding(spec.encoding)
     try:
         with open(spec.files[0], encoding=enc, newline="") as fh:
             head = fh.read(1 << 16)
@@ -261,7 +229,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         ragged.append(1)
         return "skip"
 
-    enc = _python_encoding(spec.encoding)
+    enc = python_encoding(spec.encoding)
     read_options = pacsv.ReadOptions(
         column_names=names,
         block_size=BLOCK_SIZE,
@@ -387,7 +355,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         if ragged:
             raise NeedsSlowPath()
 
-    return Source(labels=_strip(head) if d.header else None, width=width, batches=batches())
+    return Source(labels=strip_labels(head) if d.header else None, width=width, batches=batches())
 
 
 def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, bytes, int]]:
@@ -426,22 +394,6 @@ def _has_empty_row(columns: list[pa.Array]) -> bool:
             return False
         empty = pc.and_(empty, pc.equal(pc.binary_length(column), zero))
     return bool(pc.any(empty).as_py())
-
-
-def _strip(labels: list[str]) -> list[str]:
-    return [label.strip() for label in labels]
-
-
-def csv_args(d: Dialect) -> dict[str, Any]:
-    """The ``csv`` module's arguments for a dialect."""
-    return {
-        "delimiter": d.delimiter,
-        "quotechar": d.quote_char,
-        "doublequote": d.double_quote,
-        "escapechar": d.escape_char,
-        "skipinitialspace": d.skip_initial_space,
-        "strict": False,
-    }
 
 
 @dataclass

@@ -15,8 +15,6 @@ import pyarrow as pa
 
 from statpub.errors import StatpubError
 
-TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-
 _SIMPLE_TYPES: dict[str, pa.DataType] = {
     "string": pa.string(),
     "integer": pa.int64(),
@@ -60,6 +58,33 @@ def arrow_type(field: dict[str, Any]) -> pa.DataType:
     if is_coded(field):
         return pa.dictionary(pa.int32(), base)
     return base
+
+
+def logical_type(t: pa.DataType) -> pa.DataType:
+    """What a stored Arrow type holds, whatever the writer chose for it: a dictionary (of
+    any index width) is its values, ``large_string`` and ``string_view`` are strings (the
+    same for binary and lists), a timestamp of any unit is one in microseconds."""
+    if pa.types.is_dictionary(t):
+        return logical_type(t.value_type)
+    if pa.types.is_large_string(t) or _is(t, "is_string_view"):
+        return pa.string()
+    if pa.types.is_large_binary(t) or _is(t, "is_binary_view"):
+        return pa.binary()
+    if pa.types.is_large_list(t) or pa.types.is_list(t):
+        return pa.list_(logical_type(t.value_type))
+    if pa.types.is_timestamp(t):
+        return pa.timestamp("us", tz=t.tz)
+    return t
+
+
+def _is(t: pa.DataType, check: str) -> bool:
+    test = getattr(pa.types, check, None)  # newer pyarrow only
+    return bool(test(t)) if test is not None else False
+
+
+def holds_text(t: pa.DataType) -> bool:
+    """A stored column a ``string`` field can be read from (text, or only nulls)."""
+    return logical_type(t) in (pa.string(), pa.null())
 
 
 def arrow_field(field: dict[str, Any]) -> pa.Field:

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from statpub.package import Package, read_package
+from statpub.package import Package
+from statpub.package.open import open_local
 from statpub.report import Issue, Report
 
 
@@ -24,6 +25,8 @@ class Options:
     previous: str | None = None  # the previous release, a package or an archived version
     compat: str | None = None  # "v1": also flag what Data Package v1 readers cannot read
     strict: bool = False  # warnings fail the run too (a resource not checked, a SHOULD broken)
+    strict_include: frozenset[str] = frozenset()  # warning types strict fails on, beyond its own
+    strict_exclude: frozenset[str] = frozenset()  # warning types strict lets pass
 
 
 def validate(
@@ -32,15 +35,21 @@ def validate(
     schema: str | Path | None = None,
     options: Options | None = None,
 ) -> Report:
-    """Validate the package (folder or descriptor) or the single table at ``path``."""
+    """Validate the package (folder, descriptor or zip) or the single table at ``path``."""
     options = options or Options()
-    return validate_package(read_package(path, schema=schema), options)
+    with open_local(Path(path), schema=schema) as pkg:
+        return validate_package(pkg, options)
 
 
 def validate_package(pkg: Package, options: Options | None = None) -> Report:
     """Run every check on a package already read."""
     options = options or Options()
-    report = Report(target=pkg.label, strict=options.strict)
+    report = Report(
+        target=pkg.label,
+        strict=options.strict,
+        strict_include=options.strict_include,
+        strict_exclude=options.strict_exclude,
+    )
     report.stats["resources"] = len(pkg.resources)
     for name, check in _checks():
         found = check(pkg, options, report)
@@ -55,10 +64,11 @@ Check = Callable[[Package, Options, Report], list[Issue] | None]
 
 def _checks() -> list[tuple[str, Check]]:
     from statpub.package import check_files
-    from statpub.validate import compat, copies, descriptor, figures, history, tables
+    from statpub.validate import compat, copies, descriptor, figures, history, languages, tables
 
     return [
         ("descriptor", lambda t, o, r: descriptor.check_descriptor(t)),
+        ("languages", lambda t, o, r: languages.check_languages(t)),
         ("files", lambda t, o, r: check_files(t)),
         ("tables", tables.check_tables),
         ("copies", lambda t, o, r: copies.check_copies(t)),

@@ -16,6 +16,7 @@ from typing import Any
 
 from statpub import semver
 from statpub.package import Package, Resource
+from statpub.package.model import TABULAR_FORMATS
 from statpub.report import ERROR, WARNING, Issue
 
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -84,18 +85,22 @@ def names_unique(pkg: Package) -> Found:
 
 
 def table_has_schema(pkg: Package) -> Found:
+    """A SHOULD of Tabular Data Resources: those that say they are tables (``type: table``,
+    a v1 tabular profile), a CSV, TSV or Parquet file, or inline rows; not every file
+    statpub can read as rows (NDJSON lines, a JSON array, a spreadsheet)."""
     for res in pkg.resources:
         if res.schema is not None or "schema" in res.descriptor or not res.readable:
+            continue
+        rows = res.inline and res.spec is not None
+        if not (res.declares_table or res.format in TABULAR_FORMATS or rows):
             continue
         if res.spec is not None:
             done = (
                 "only its structure (header, blank and duplicate labels, row lengths, blank "
                 "rows) was checked; add a schema to check its values"
             )
-        elif res.declares_table:
-            done = "add one"
         else:
-            continue
+            done = "add one"
         yield (
             Where(pkg, res),
             "schema",

@@ -25,6 +25,7 @@ nor are they while an interrupted release is pending (``release-interrupted``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -255,6 +256,8 @@ def _unlogged(
 ) -> list[Issue]:
     from statpub.versioning.kinds import figure_changes
 
+    if entries and all("table" in r and "indicator_id" not in r for r in entries):
+        return _unlogged_tables(result, entries, new, log_path)
     comparison = next(
         (
             r.comparison
@@ -319,6 +322,68 @@ def _unlogged(
                 path=log_path,
                 resource=LOG,
                 field=str(key[3]),
+            )
+        )
+    return issues
+
+
+def _unlogged_tables(
+    result: DiffResult, entries: list[dict[str, Any]], new: Package, log_path: str
+) -> list[Issue]:
+    """As :func:`_unlogged`, for the log of any tables (:mod:`statpub.versioning.tablechanges`):
+    every value-level change of every keyed table is logged, as the data shows it."""
+    from statpub.versioning.tablechanges import key_text, log_rows, table_changes
+
+    logged = {(r.get("table"), r.get("key"), r.get("field")): r for r in entries}
+    created = str(new.descriptor.get("created") or "")[:10]
+    issues: list[Issue] = []
+    for c in table_changes(result, skip=[LOG]):
+        for f in c.fields:
+            (expected,) = [
+                r
+                for r in log_rows(c, str(new.version), dt.date.min, None)
+                if r["field"] == (f if c.kind == "revision" else "*")
+            ]
+            entry = logged.pop((c.table, key_text(c.key_dict), expected["field"]), None)
+            what = f"{c.label}: {expected['field']} ({c.kind})"
+            if entry is None:
+                issues.append(
+                    Issue(
+                        "unlogged-revision",
+                        f"{what} is not logged in revisions for {new.version}; make "
+                        "changes with `statpub release`, which logs them",
+                        path=log_path,
+                        resource=LOG,
+                        field=expected["field"],
+                    )
+                )
+                continue
+            wrong = [
+                k
+                for k in ("change_kind", "old_value", "new_value")
+                if (entry.get(k) or None) != expected[k]
+            ]
+            if entry.get("release_date") != created:
+                wrong.append("release_date")
+            if wrong:
+                issues.append(
+                    Issue(
+                        "revisions-log-mismatch",
+                        f"the log entry for {what} has a wrong {', '.join(wrong)}",
+                        path=log_path,
+                        resource=LOG,
+                        field=wrong[0],
+                    )
+                )
+    for table, key, field in logged:
+        issues.append(
+            Issue(
+                "revisions-log-mismatch",
+                f"revisions logs {table} {key} {field} for {new.version}, a change the data "
+                "does not show; remove the entry",
+                path=log_path,
+                resource=LOG,
+                field=str(field),
             )
         )
     return issues

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from statpub.validate import Options
 
 _SCHEMA_CODES = ("schema-error", "dialect-error", "dialect-not-supported")
+# Errors that themselves say a resource's file was not read: no warning repeats them.
+_SAY_WHY = {"path-unsafe", "file-missing", "file-not-regular", "table-too-wide"}
 
 
 def check_tables(pkg: Package, options: Options, report: Report) -> list[Issue]:
@@ -57,10 +59,14 @@ def _why(res: Resource) -> str | None:
     codes = {p.type for p in res.problems if p.severity == "error"}
     if codes & set(_SCHEMA_CODES):
         return "its Table Schema or Table Dialect has errors (above); fix them to check the rows"
+    if codes & _SAY_WHY:
+        return None  # the error says the rows were not read, and why
     if codes:
-        return None  # an error says why
+        return "its descriptor entry has errors (above); fix them to check the rows"
     if res.remote:
         return f"it is remote ({res.remote[0]}); statpub does not fetch data, so nothing was read"
+    if res.schema is None and "schema" in res.descriptor:
+        return "its Table Schema was not read (see above)"
     data = res.descriptor.get("data")
     if res.inline and isinstance(data, str):
         return "its inline 'data' is a string, which statpub does not parse"

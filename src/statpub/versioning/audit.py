@@ -29,7 +29,6 @@ from typing import Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
-from statpub.package.files import MANIFEST
 from statpub.report import Issue
 from statpub.versioning import archive
 from statpub.versioning.log import kept_entries
@@ -222,10 +221,3 @@ def _log_rows(path: Path) -> list[dict[str, str]]:
         return []
     text = path.read_bytes().decode("utf-8", errors="replace")
     return list(csv.DictReader(io.StringIO(text, newline="")))
-
-
-def manifest_sha256(folder: Path) -> str:
-    """sha256 of an archive's manifest: the one digest that pins the whole version."""
-    from statpub.package.files import sha256_file
-
-    return sha256_file(folder / MANIFEST)

@@ -12,6 +12,7 @@ it, and a version that did not move on as far as the changes need is reported
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,18 +38,21 @@ class ResourceDiff:
     """What changed in one resource's rows."""
 
     name: str
-    status: str  # added, removed, changed, same
+    status: str  # added, removed, changed, same, not-compared
     matched_by: list[str] | None = None  # None: matched by row content (no key)
     comparison: RowComparison | None = None
     key_source: str | None = None  # primaryKey, --key, inferred or "row content"
     twin: str | None = None  # the twin reported with this resource (same rows, other format)
     changes: list[Change] = field(default_factory=list, repr=False)
     folded: bool = False  # a twin reported with its other copy
+    reason: str | None = None  # why its rows were not compared (status not-compared)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "status": self.status}
         if self.twin is not None:
             out["twin"] = self.twin
+        if self.reason is not None:
+            out["reason"] = self.reason
         c = self.comparison
         if c is None:
             return out
@@ -95,6 +99,11 @@ class DiffResult:
         return bool(self.changes)
 
     @property
+    def not_compared(self) -> list[ResourceDiff]:
+        """The resources whose rows could not be compared; the rest of the package was."""
+        return [r for r in self.resources if r.status == "not-compared"]
+
+    @property
     def level(self) -> str:
         return semver.highest([c.level for c in self.changes])
 
@@ -117,6 +126,7 @@ class DiffResult:
             "resources": [
                 r.to_dict() for r in self.resources if r.status != "same" and not r.folded
             ],
+            "not_compared": [{"resource": r.name, "reason": r.reason} for r in self.not_compared],
             "notes": list(self.notes),
         }
 
@@ -128,12 +138,17 @@ def diff(
     limit: int | None = None,
     ignore: tuple[str, ...] = (),
     keys: dict[str, list[str]] | None = None,
+    partial: bool = False,
 ) -> DiffResult:
     """Compare two packages; ``limit`` caps the rows listed per resource (counts stay exact).
 
     ``keys`` gives the fields to match a table's rows by ({resource: fields}), for
     tables that declare no primary key (:func:`statpub.versioning.keys.parse_keys`
-    reads ``--key``).
+    reads ``--key``). A resource whose rows cannot be read on a side makes the
+    comparison raise StatpubError (``package-unreadable``): a release must not be
+    cut over what was not compared. With ``partial``, it is reported instead
+    (status ``not-compared``, with the reason; :attr:`DiffResult.not_compared`)
+    and the rest of the package is compared, as ``statpub diff`` does.
     """
     result = DiffResult(old.label, new.label, old.version, new.version)
     result.changes += _package_changes(old.descriptor, new.descriptor)
@@ -167,6 +182,8 @@ def diff(
         _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced, given)
         for o, n in pairs
     ]
+    if not partial and (skipped := next((r for r in compared if r.reason), None)):
+        raise StatpubError(f"cannot compare: {skipped.reason}", code="package-unreadable")
     fold_twins(new, compared)
     for rd in compared:
         result.resources.append(rd)
@@ -325,9 +342,11 @@ def _resource_diff(
     keys: dict[str, list[str]],
 ) -> ResourceDiff:
     name = str(n.name)
-    props = _resource_props(name, o.descriptor, n.descriptor)
-    _require_readable(old, o)
-    _require_readable(new, n)
+    props = _resource_props(name, o, n)
+    # One resource that cannot be read is reported as not compared; the others still are.
+    reason = _unreadable(old, o) or _unreadable(new, n)
+    if reason is not None:
+        return ResourceDiff(name, "not-compared", changes=props, reason=reason)
     # Rows are compared by their schemas; a table read without one is compared as a file.
     o_spec = o.spec if o.spec is not None and o.spec.schema_given else None
     n_spec = n.spec if n.spec is not None and n.spec.schema_given else None
@@ -341,15 +360,20 @@ def _resource_diff(
     if o.schema is None or n.schema is None:
         result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
         return ResourceDiff(name, "same", changes=props)
-    found = diff_table(
-        old,
-        new,
-        o,
-        n,
-        limit=limit,
-        key=keys.get(name),
-        referenced=referenced.get(str(o.name), set()),
-    )
+    try:
+        found = diff_table(
+            old,
+            new,
+            o,
+            n,
+            limit=limit,
+            key=keys.get(name),
+            referenced=referenced.get(str(o.name), set()),
+        )
+    except StatpubError as exc:
+        if exc.code != "package-unreadable":
+            raise  # not about the data: a --key that does not fit, say
+        return ResourceDiff(name, "not-compared", changes=props, reason=exc.message)
     result.notes += found.notes
     c = found.comparison
     assert c is not None and found.key is not None
@@ -366,13 +390,34 @@ def _resource_diff(
     )
 
 
-def _resource_props(name: str, o: dict[str, Any], n: dict[str, Any]) -> list[Change]:
+def _read_as(res: Resource, prop: str) -> Any:
+    """What a storage property means for reading: ``format``, ``encoding`` and
+    ``compression`` as resolved (a default written out, or a format the path's extension
+    gives, reads the same bytes the same way); others as written."""
+    if prop == "format":
+        return res.format
+    if prop == "compression":
+        return res.compression
+    if prop == "encoding":
+        try:
+            return codecs.lookup(res.encoding).name
+        except LookupError:
+            return res.encoding
+    return res.descriptor.get(prop)
+
+
+def _resource_props(name: str, old: Resource, new: Resource) -> list[Change]:
     out: list[Change] = []
+    o, n = old.descriptor, new.descriptor
     skip = {"name", "schema", "data", *DERIVED_RESOURCE_PROPS}
     for prop in sorted((set(o) | set(n)) - skip):
         a, b = o.get(prop), n.get(prop)
         if a == b:
             continue
+        if prop in ("format", "encoding", "compression") and _read_as(old, prop) == _read_as(
+            new, prop
+        ):
+            continue  # written differently, read the same way
         if prop == "path":
             out.append(
                 Change(
@@ -412,15 +457,12 @@ def _resource_props(name: str, o: dict[str, Any], n: dict[str, Any]) -> list[Cha
     return out
 
 
-def _require_readable(pkg: Package, res: Resource) -> None:
-    """A side whose resource cannot be read cannot be compared: say why, do not guess."""
+def _unreadable(pkg: Package, res: Resource) -> str | None:
+    """Why a side's resource cannot be read, so not compared (do not guess); None when it can."""
     if res.readable:
-        return
+        return None
     first = next(p for p in res.problems if p.severity == "error")
-    raise StatpubError(
-        f"{pkg.label}: cannot compare resource {res.name!r}: {first.message}",
-        code="package-unreadable",
-    )
+    return f"{pkg.label}: cannot read resource {res.name!r}: {first.message}"
 
 
 def _opaque(o: Resource, n: Resource, name: str) -> ResourceDiff:

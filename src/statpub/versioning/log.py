@@ -35,10 +35,14 @@ LOG_FIELDS = (
 
 # The log's primary key: one entry a version, figure and field.
 LOG_KEY = ("version", "indicator_id", "ref_area", "time_period", "field")
+# The log of any tables (statpub.versioning.tablechanges): a version, table, row and field.
+TABLE_LOG_KEY = ("version", "table", "key", "field")
 
 
 def log_key(row: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(row.get(k) or "") for k in LOG_KEY)
+    """An entry's key in the figure log, or in the log of any tables (it has ``table``)."""
+    fields = TABLE_LOG_KEY if "table" in row and "indicator_id" not in row else LOG_KEY
+    return tuple(str(row.get(k) or "") for k in fields)
 
 
 def kept_entries(
@@ -108,23 +112,30 @@ def read_revisions(figures_dir: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def log_text(rows: Sequence[dict[str, Any]], *, header: bool) -> str:
-    """CSV lines for ``rows``, written as the published table is (RFC 4180, CRLF)."""
+def log_text(
+    rows: Sequence[dict[str, Any]], *, header: bool, fields: Sequence[str] = LOG_FIELDS
+) -> str:
+    """CSV lines for ``rows``, written as the published table is (RFC 4180, CRLF).
+
+    ``fields``: the log's columns (the figure log's by default; a project of
+    tables logs :data:`statpub.versioning.tablechanges.LOG_FIELDS`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     if header:
-        writer.writerow(LOG_FIELDS)
+        writer.writerow(fields)
     for row in rows:
-        writer.writerow([_text(row.get(name)) for name in LOG_FIELDS])
+        writer.writerow([_text(row.get(name)) for name in fields])
     return buf.getvalue()
 
 
-def appended(path: Path, rows: Sequence[dict[str, Any]]) -> bytes:
+def appended(
+    path: Path, rows: Sequence[dict[str, Any]], fields: Sequence[str] = LOG_FIELDS
+) -> bytes:
     """The bytes of ``path`` with ``rows`` appended; the existing bytes are kept as they are."""
     before = path.read_bytes() if path.is_file() else b""
     if before and not before.endswith(b"\n"):
         before += b"\r\n"
-    return before + log_text(rows, header=not before).encode("utf-8")
+    return before + log_text(rows, header=not before, fields=fields).encode("utf-8")
 
 
 def _text(value: Any) -> str:

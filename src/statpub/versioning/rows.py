@@ -35,10 +35,6 @@ class Columns:
     key: list[str] | None  # new names of the matching key; None: match by row content
     compared: list[tuple[str, str]] | None = None  # the common fields compared (default: all)
 
-    def old_key(self) -> list[str]:
-        back = {n: o for o, n in self.common}
-        return [back[k] for k in self.key or []]
-
     @property
     def pairs(self) -> list[tuple[str, str]]:
         return self.common if self.compared is None else self.compared
@@ -80,7 +76,6 @@ class RowComparison:
     removed: list[Cells] = field(default_factory=list)
     revised: list[Revised] = field(default_factory=list)
     reformatted: list[Reformatted] = field(default_factory=list)
-    duplicate_keys: list[Cells] = field(default_factory=list)  # a few of them
     duplicate_count: int = 0  # rows left out because their key repeats an earlier row's
     limit: int | None = None
     reformatted_rows_listed: int = 0
@@ -243,27 +238,21 @@ def compare_rows(columns: Columns, old: Side, new: Side, *, limit: int | None) -
     cap = len(m.old) + len(m.added) + len(m.removed) if limit is None else limit
     listed_revised = np.flatnonzero(value_differs)[:cap]
     listed_reformatted = np.flatnonzero(text_differs)[:cap]
-    dup_old, dup_new = m.repeated_old[:20], m.repeated_new[:20]
     old_look = look(
         old,
         np.sort(m.old[touched]),
-        _sorted(m.removed[:cap], m.old[listed_revised], m.old[listed_reformatted], dup_old),
+        _sorted(m.removed[:cap], m.old[listed_revised], m.old[listed_reformatted]),
         np.sort(m.old[listed_reformatted]),
     )
     new_look = look(
         new,
         m.new[touched],
-        _sorted(m.added[:cap], m.new[listed_revised], m.new[listed_reformatted], dup_new),
+        _sorted(m.added[:cap], m.new[listed_revised], m.new[listed_reformatted]),
         np.sort(m.new[listed_reformatted]),
     )
     _cells(result, m, touched, old_look, new_look)
     result.added = [new_look.shown[int(p)] for p in m.added[:cap]]
     result.removed = [old_look.shown[int(p)] for p in m.removed[:cap]]
-    old_key = columns.old_key()
-    result.duplicate_keys = [
-        {k: old_look.shown[int(p)][o] for k, o in zip(columns.key or [], old_key, strict=True)}
-        for p in dup_old
-    ] + [{k: new_look.shown[int(p)][k] for k in columns.key or []} for p in dup_new]
     return result
 
 

@@ -16,6 +16,15 @@ from statpub.versioning.change import Change
 
 # Properties that decide how a cell's text is read: changing them is a format change.
 LEXICAL = ("format", "bareNumber", "decimalChar", "groupChar", "trueValues", "falseValues")
+# Their Table Schema defaults: writing one out, or dropping it, reads the same text the
+# same way, so it is no change.
+LEXICAL_DEFAULTS: dict[str, Any] = {
+    "format": "default",
+    "bareNumber": True,
+    "decimalChar": ".",
+    "trueValues": ["true", "True", "TRUE", "1"],
+    "falseValues": ["false", "False", "FALSE", "0"],
+}
 HANDLED = {
     "name",
     "type",
@@ -124,6 +133,11 @@ def _same_kind(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
+def lexical_rules(f: dict[str, Any]) -> dict[str, Any]:
+    """How a field reads its text: each of :data:`LEXICAL`, its default when not given."""
+    return {prop: f.get(prop, LEXICAL_DEFAULTS.get(prop)) for prop in LEXICAL}
+
+
 def _field_changes(
     resource: str, name: str, old: dict[str, Any], new: dict[str, Any]
 ) -> list[Change]:
@@ -140,13 +154,14 @@ def _field_changes(
                 new.get("type", "any"),
             )
         )
+    rules_old, rules_new = lexical_rules(old), lexical_rules(new)
     for prop in LEXICAL:
-        if old.get(prop) != new.get(prop):
+        if rules_old[prop] != rules_new[prop]:
             out.append(
                 Change(
                     "field-format-changed",
                     "major",
-                    f"{prop} changed from {old.get(prop)!r} to {new.get(prop)!r}: "
+                    f"{prop} changed from {rules_old[prop]!r} to {rules_new[prop]!r}: "
                     "the same text now reads differently",
                     resource,
                     name,

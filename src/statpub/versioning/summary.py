@@ -58,6 +58,9 @@ def markdown(result: DiffResult, cells: int = CELLS_SHOWN) -> str:
                 + " | ".join(f"{n:,}" for n in counts)
                 + " |"
             )
+    if result.not_compared:
+        lines += ["", "**Not compared** (the rest of the package was):", ""]
+        lines += [f"- {_code(r.name)}: {_cell(r.reason)}" for r in result.not_compared]
     shown = _revised_cells(result, cells)
     if shown:
         lines += [
@@ -84,7 +87,7 @@ def markdown(result: DiffResult, cells: int = CELLS_SHOWN) -> str:
 
 def _verdict(result: DiffResult) -> str:
     if not result.different:
-        return "no differences"
+        return "no differences" + (" in what was compared" if result.not_compared else "")
     return f"{result.level.upper()} change" if result.level != "none" else "differences"
 
 

@@ -24,7 +24,7 @@ from statpub.versioning.keys import (
     shortlist,
 )
 from statpub.versioning.rows import Columns, RowComparison, compare_rows
-from statpub.versioning.schemadiff import as_list, diff_schema
+from statpub.versioning.schemadiff import as_list, diff_schema, lexical_rules
 from statpub.versioning.sides import TEXT_FORMATS, Compared, Plan, Side, header, key_hashes
 from statpub.versioning.sides import read_side as _read_side
 
@@ -204,14 +204,19 @@ def _key_notes(name: str, key: KeyChoice) -> list[str]:
 
 def _modes(old: dict[str, Any], new: dict[str, Any], compared: list[tuple[str, str]]) -> list[str]:
     """How each compared field's values meet: by value, as numbers when the type moved
-    between integer and number, or by their text when it changed otherwise."""
-    types_old = {f.get("name"): f.get("type", "any") for f in old["fields"] if isinstance(f, dict)}
-    types_new = {f.get("name"): f.get("type", "any") for f in new["fields"] if isinstance(f, dict)}
+    between integer and number, or by their text when it changed otherwise, or when the
+    rules reading its text changed (a date's ``format`` from ``any`` to the default): the
+    same text in both files then denotes the same value, though one side may not read it."""
+    fields_old = {f.get("name"): f for f in old["fields"] if isinstance(f, dict)}
+    fields_new = {f.get("name"): f for f in new["fields"] if isinstance(f, dict)}
     modes = []
     for a, b in compared:
-        ta, tb = types_old.get(a), types_new.get(b)
-        if ta == tb:
+        fa, fb = fields_old.get(a, {}), fields_new.get(b, {})
+        ta, tb = fa.get("type", "any"), fb.get("type", "any")
+        if ta == tb and lexical_rules(fa) == lexical_rules(fb):
             modes.append("value")
+        elif ta == tb:
+            modes.append("text")
         elif ta in NUMERIC and tb in NUMERIC:
             modes.append("float")
         else:

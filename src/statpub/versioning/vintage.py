@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import InvalidInput, StatpubError
-from statpub.package import read_package
+from statpub.package import Package, read_package
 from statpub.versioning import archive
 from statpub.versioning.rowtext import read_rows
 from statpub.versioning.schemadiff import as_list
 
+FIGURE_TABLE = "observations"
 # For statpub's observations: the figure and its source; other tables show every field.
 FIGURE_VIEW = ("value", "qualifier", "lower_bound", "upper_bound", "obs_status", "source_id")
 
@@ -85,11 +86,14 @@ class VintageView:
 def vintages(
     releases_dir: Path,
     *,
-    resource: str = "observations",
+    resource: str | None = None,
     fields: list[str] | None = None,
     where: dict[str, str] | None = None,
 ) -> VintageView:
-    """Every archived version's rows of ``resource``, lined up by primary key."""
+    """Every archived version's rows of ``resource``, lined up by primary key.
+
+    Without ``resource``: :func:`default_table` of the newest archived version.
+    """
     versions = archive.archived_versions(releases_dir)
     if not versions:
         raise StatpubError(
@@ -103,6 +107,8 @@ def vintages(
             code="archive-checksums",
             path=releases_dir,
         )
+    if resource is None:
+        resource = default_table(read_package(releases_dir / versions[-1]), where or {})
     view: VintageView | None = None
     known: list[str] = []  # every field of the resource in any version, first seen first
     seen: dict[tuple[str | None, ...], Series] = {}
@@ -156,6 +162,41 @@ def vintages(
     _check_names(resource, known, fields or [], where or {})
     view.series = [seen[k] for k in sorted(seen, key=lambda k: tuple(x or "" for x in k))]
     return view
+
+
+def default_table(pkg: Package, where: dict[str, str]) -> str:
+    """The table to follow when none is named: ``observations`` when the package has it
+    (statpub's figure model), else its one keyed table holding every ``where`` field.
+
+    Raises StatpubError naming the candidates when that is not exactly one table.
+    """
+    from statpub.package.copies import copy_pairs
+
+    if pkg.resource(FIGURE_TABLE) is not None:
+        return FIGURE_TABLE
+    copies = {parquet.name for _, parquet in copy_pairs(pkg)}
+    keyed = [
+        res
+        for res in pkg.resources
+        if res.schema is not None
+        and as_list(res.schema.get("primaryKey"))
+        and res.name not in copies
+    ]
+    fitting = [
+        res
+        for res in keyed
+        if all(name in {f["name"] for f in (res.schema or {})["fields"]} for name in where)
+    ]
+    if len(fitting) == 1:
+        return str(fitting[0].name)
+    names = ", ".join(str(r.name) for r in (fitting or keyed)) or "none"
+    why = "more than one table has" if fitting else "no table has"
+    what = f"the fields {', '.join(where)}" if where else "a primary key"
+    raise StatpubError(
+        f"{pkg.descriptor_label}: {why} {what}; name the table with --resource "
+        f"(tables with a primary key: {names})",
+        code="bad-usage",
+    )
 
 
 def _check_names(resource: str, known: list[str], fields: list[str], where: dict[str, str]) -> None:

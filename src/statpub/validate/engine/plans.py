@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from statpub.validate.engine.table import Context
 
 RANK_UNIQUE, RANK_PRIMARY, RANK_FOREIGN = 3, 4, 5
-ReferenceKeys = Callable[[str, list[str]], "keys.KeySet | Issue"]
 
 
 @dataclass

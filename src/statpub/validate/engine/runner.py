@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from statpub.package import Package
-from statpub.report import Issue
+from statpub.report import WARNING, Issue
 from statpub.tables import compute as pc
 from statpub.tables.header import layout
 from statpub.tables.reader import Early, NeedsSlowPath, SourceError, open_table
@@ -87,11 +87,20 @@ def _reference_keys(pkg: Package, name: str, fields: list[str]) -> keys.KeySet |
             "fix the reference or add the resource (the key was not checked)",
         )
     spec = res.spec
-    if spec is None:
+    if spec is None and not res.readable:
         return Issue(
             "foreign-key",
             f"a foreign key points to resource {name!r}, whose rows cannot be read (see its "
             "errors); the key was not checked",
+        )
+    if spec is None:
+        # Not an error of this table: the resource it points to is one statpub does not
+        # read (a spreadsheet, remote, its schema remote), and its warning says so.
+        return Issue(
+            "foreign-key-not-checked",
+            f"a foreign key points to resource {name!r}, whose rows statpub does not read "
+            "(see its resource-not-checked warning); the key was not checked",
+            severity=WARNING,
         )
     try:
         return _collect(spec, fields, fast=True)

@@ -1,0 +1,59 @@
+"""The multilingual fields a CKAN plan writes, against the fake portal (no network)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ckan_fake import FakeCKAN
+from fake_helpers import plan_for, publish
+
+from statpub.package import Package
+from statpub.publish.plan import CREATE, SKIP
+
+
+class FluentCKAN(FakeCKAN):
+    """A portal whose dataset schema (ckanext-scheming) has ckanext-fluent's fields."""
+
+    def extensions(self) -> list[str]:
+        return [*super().extensions(), "scheming_datasets"]
+
+    def _scheming_dataset_schema_show(self, data: dict[str, Any], _: Any) -> dict[str, Any]:
+        assert data == {"type": "dataset"}
+        return {
+            "dataset_fields": [{"field_name": n} for n in ("title", "title_translated",
+                                                            "notes", "notes_translated")],
+            "resource_fields": [{"field_name": n} for n in ("name", "description_translated")],
+        }  # fmt: skip
+
+
+def test_fluent_fields_carry_every_language(package: Package) -> None:
+    langs = package.descriptor["languages"]
+    plan = plan_for(FluentCKAN(), package)
+    (dataset,) = [a for a in plan.actions if a.kind == "dataset"]
+    assert dataset.verb == CREATE
+    title = dataset.fields["title_translated"]
+    assert title == {
+        lang: package.descriptor["title" if i == 0 else f"title@{lang}"]
+        for i, lang in enumerate(langs)
+    }
+    notes = dataset.fields["notes_translated"]
+    assert notes[langs[0]] == dataset.fields["notes"] and list(notes) == langs
+    creates = [a for a in plan.actions if a.kind == "resource" and a.path]
+    tables = [a for a in creates if a.path.startswith("data/")]
+    assert tables and all(
+        set(json.loads(a.fields["description_translated"])) == set(langs) for a in tables
+    )
+
+
+def test_a_rerun_on_a_fluent_portal_changes_nothing(package: Package) -> None:
+    fake = FluentCKAN()
+    publish(fake, package)
+    again = plan_for(fake, package)
+    assert {a.verb for a in again.actions} == {SKIP}
+
+
+def test_a_portal_without_the_fields_gets_the_default_language(package: Package) -> None:
+    plan = plan_for(FakeCKAN(), package)
+    for a in plan.actions:
+        assert not [k for k in a.fields or {} if k.endswith("_translated")]
