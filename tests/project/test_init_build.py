@@ -130,7 +130,7 @@ def test_bad_cell_names_file_row_field_and_keeps_package(tmp_path: Path) -> None
     assert result.exit_code == 1
     issue = json.loads(result.stdout)["error"]["issues"][0]
     assert issue == {
-        "type": "cell-type",
+        "type": "type-error",
         "severity": "error",
         "path": "data/population_by_district.csv",
         "row": 5,
@@ -266,8 +266,9 @@ def test_version_and_changelog_come_from_the_history(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (project / "revisions.csv").write_text(
-        "version,table,key,field,old_value,new_value,reason\n"
-        "1.1.0,districts,0101,district_name,Alder,Alderney,Spelling checked\n",
+        "version,release_date,table,key,field,change_kind,old_value,new_value,reason\n"
+        '1.1.0,2025-06-01,districts,"{""district_code"": ""0101""}",district_name,revision,'
+        "Alder,Alderney,Spelling checked\n",
         encoding="utf-8",
     )
     assert run(["build"], cwd=project).exit_code == 0
@@ -279,6 +280,7 @@ def test_version_and_changelog_come_from_the_history(tmp_path: Path) -> None:
     )
     changelog = (project / "datapackage/CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("## 1.1.0 (2025-06-01)") < changelog.index("## 1.0.0 (2025-03-01)")
-    assert "`districts` `0101` `district_name`: Alder → Alderney: Spelling checked" in changelog
+    assert "`districts.district_name`: 1 value revised. Reason: Spelling checked." in changelog
+    assert "district_code=0101: `Alder` → `Alderney`" in changelog
     card = (project / "datapackage/README.md").read_text(encoding="utf-8")
     assert "Version 1.1.0 (2025-06-01): Names corrected." in card

@@ -105,4 +105,3 @@ def column_text(
 def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
     return b"".join(csv_chunks(table, schema))
-
