@@ -274,6 +274,7 @@ def test_about_and_order_of_magnitude(inputs: Path, tmp_path: Path) -> None:
         "    value: 330\n    qualifier: about\n    lower_bound: 300\n    upper_bound: 360\n"
         "    obs_status: E\n    wording: about 330\n"
     )
+    text = text.replace("quote: 330 mentors trained", "quote: about 330 mentors trained")
     source.write_text(text.replace(old, new), encoding="utf-8")
     build(inputs / "figures", inputs / "schemas", tmp_path / "pkg")
     render_site(tmp_path / "pkg", tmp_path / "site")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import InvalidInput
-from statpub.figures import periods, plausible
+from statpub.figures import periods, plausible, wording
 from statpub.figures.bounds import bounds_problem
 from statpub.figures.reader import FieldReader
 from statpub.figures.records import Figure, Indicator, Source
@@ -203,6 +203,15 @@ def _read_figure(
                 plausible.period_problem(
                     str(period), end, obs_status, _published_end(source), source.published
                 )
+            )
+        # The words are compared once the numbers agree, so a mistake is named once.
+        if qualifier is not None and obs_status is not None and not any(found):
+            found += wording.problems(
+                wording=str(texts["wording"]),
+                quote=str(texts["quote"]),
+                language=source.language,
+                qualifier=qualifier,
+                obs_status=obs_status,
             )
         for code, name, message in (p for p in found if p is not None):
             reader.error(code, message, (*key, name), name)

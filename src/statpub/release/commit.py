@@ -75,7 +75,7 @@ def _run(
     writes: list[journal.FileWrite],
     result: dict[str, Any],
 ) -> None:
-    manifest = archive.seal(package)
+    manifest = archive.seal(package, paths.releases)
     plan = journal.Plan(
         operation,
         version,

@@ -248,7 +248,7 @@ def _archive_quote_gate(paths: Paths, figset: FigureSet, allow_unchecked: bool) 
 
 def _require_intact(folder: Path, version: str) -> None:
     """Refuse an archived release whose files fail its SHA256SUMS."""
-    issues = archive.verify(folder)
+    issues = archive.verify_release(folder.parent, version)
     if issues:
         raise InvalidInput(
             issues,
