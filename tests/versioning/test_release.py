@@ -43,7 +43,7 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert (result.previous_version, result.version, result.level) == ("1.0.0", "1.0.1", "patch")
     assert [(c.kind, c.key[0]) for c in result.changes] == [("revision", "family-support-centres")]
     rows = {r["field"]: r for r in log(work)}
-    assert set(rows) == {"value", "lower_bound", "upper_bound", "value_wording"}
+    assert set(rows) == {"value", "lower_bound", "upper_bound", "value_wording", "quote"}
     value = rows["value"]
     assert (value["old_value"], value["new_value"], value["change_kind"]) == (
         "112",
