@@ -62,7 +62,12 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert changelog.index("## 1.0.1 (2026-12-01)") < changelog.index("## 1.0.0")
     assert "value 112 → 115" in changelog
     assert "Reason: Corrected count from the ministry's register." in changelog
-    assert snapshot(work.releases / "1.0.1").keys() - {"SHA256SUMS"} == snapshot(work.out).keys()
+    archived = snapshot(work.releases / "1.0.1").keys() - {"SHA256SUMS", "EARLIER-SHA256SUMS"}
+    assert archived == snapshot(work.out).keys()
+    # The hash chain: 1.0.1 records the SHA256SUMS of 1.0.0, and lists the record itself.
+    chain = (work.releases / "1.0.1" / "EARLIER-SHA256SUMS").read_text(encoding="utf-8")
+    assert chain == f"{snapshot(work.releases / '1.0.0')['SHA256SUMS']}  1.0.0/SHA256SUMS\n"
+    assert "EARLIER-SHA256SUMS" in (work.releases / "1.0.1" / "SHA256SUMS").read_text()
     report = validate(work.out)
     assert report.valid, report.to_dict()
     assert "history" in report.checks and "1.0.1" in report.stats["previous"]
