@@ -157,6 +157,7 @@ def test_newer_source_with_a_different_value_is_a_revision_naming_both_sources(w
     end = text.index("  - indicator: children-population")
     entry = text[start:end].replace("value: 112", "value: 118\n    reason: The ministry's report.")
     entry = entry.replace('wording: "112"', 'wording: "118"')
+    entry = entry.replace("quote: 112 family", "quote: 118 family")
     old.write_text(text[:start] + text[end:], encoding="utf-8")
     (work.figures / "sources/ministry-2025-09.yml").write_text(
         "source:\n  id: ministry-2025-09\n  title: Test report\n  publisher: Test ministry\n"

@@ -105,7 +105,14 @@ def quote_problem(text: str, quote: str, paragraph: object) -> str | None:
         if quote in paras[paragraph - 1]:
             return None
     found = [i for i, p in enumerate(paras, start=1) if quote and quote in p]
-    return f"it occurs in paragraph {found[0]}" if found else "it occurs nowhere in the text"
+    if found:
+        return f"it occurs in paragraph {found[0]}"
+    from statpub.figures.nearmiss import near_miss
+
+    close = near_miss(paras, quote)
+    if close is not None:
+        return f"it occurs nowhere in the text; {close.describe()}"
+    return "it occurs nowhere in the text"
 
 
 @dataclass
