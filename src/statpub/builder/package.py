@@ -17,7 +17,7 @@ from statpub.figures.records import FigureSet
 from statpub.package.atomic import staged_folder
 from statpub.package.files import sha256_bytes
 from statpub.package.resolve import read_schema_file
-from statpub.report import Report
+from statpub.report import Issue, Report
 
 
 @dataclass
@@ -89,6 +89,7 @@ def build(
                 path=out_dir,
             )
     report.extend(quotes.missing, check="quotes")
+    report.extend(_history(out_dir, sources_dir), check="history")
     return BuildResult(
         out_dir=out_dir,
         version=figset.current_release.version,
@@ -148,6 +149,17 @@ def write_package(
     changelog = render_changelog(descriptor["title"], figset.releases, revisions)
     put("CHANGELOG.md", changelog.encode("utf-8"))
     return dict(sorted(files.items()))
+
+
+def _history(out_dir: Path, sources_dir: Path | None) -> list[Issue]:
+    """The history check ``statpub validate`` makes of the package in place (against the
+    release archive beside it), so that build and validate give one verdict."""
+    from statpub.package import read_package
+    from statpub.validate import Options
+    from statpub.validate.history import check_history
+
+    pkg = read_package(out_dir, label=str(out_dir))
+    return check_history(pkg, Options(sources_dir=sources_dir), Report(str(out_dir))) or []
 
 
 def _validate(folder: Path, sources_dir: Path | None, label: str) -> Report:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from statpub.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
     echo_json,
     figures_options,
+    format_issue,
     given_sources,
     handle_errors,
     output_options,
@@ -39,7 +43,13 @@ def build(
     that was interrupted is first completed or rolled back (see `statpub
     release`), and the leftovers of interrupted runs are removed.
 
-    Exit status: 0 built, 1 the figure files or the result are invalid, 2 could not run.
+    The history checks of `statpub validate` (against the release archive
+    beside the package) run on the result too, so both commands give one
+    verdict: a package that differs from its released version without a
+    release is written, and reported invalid as validate reports it.
+
+    Exit status: 0 built, 1 the figure files or the result are invalid (or not
+    releasable as they stand), 2 could not run.
     """
     from statpub.builder import build as run_build
     from statpub.release import journal
@@ -53,13 +63,21 @@ def build(
         result = run_build(
             figures_dir, schemas_dir, out_dir, sources_dir=texts, sources_from=origin
         )
+    valid = result.report is None or result.report.valid
     if json_out:
         echo_json({**result.to_dict(), "recovery": recovery.to_dict() if recovery else None})
-        return
-    warnings = result.report.warnings if result.report else []
-    for w in warnings:
-        click.echo(f"  warning [{w.type}] {w.where()}: {w.message}", err=True)
-    click.echo(
+        sys.exit(EXIT_OK if valid else EXIT_INVALID)
+    issues = result.report.issues if result.report else []
+    for issue in issues:
+        click.echo(format_issue(issue), err=True)
+    built = (
         f"built {result.out_dir} version {result.version}: {result.figures} figures, "
-        f"{len(result.files)} files, valid"
+        f"{len(result.files)} files"
     )
+    if valid:
+        click.echo(f"{built}, valid")
+        return
+    # The verdict `statpub validate` gives this package: written, but not releasable as is.
+    assert result.report is not None
+    click.echo(f"{built}; invalid: {result.report.target}: {len(result.report.errors)} error(s)")
+    sys.exit(EXIT_INVALID)
