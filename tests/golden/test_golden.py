@@ -60,6 +60,15 @@ def _texts() -> str:
     return str(texts)
 
 
+def _last_release_date() -> str:
+    """The date of the repository's last release: a correction released on the same day
+    is never dated before it, whatever the history has become."""
+    import yaml
+
+    releases = yaml.safe_load((ROOT / "figures/releases.yml").read_text(encoding="utf-8"))
+    return str(releases["releases"][-1]["date"])
+
+
 def _repo(tmp: Path) -> Path:
     """A scratch repository layout: figures/, schemas/, releases/ and a built package."""
     for name in ("figures", "schemas", "releases"):
@@ -80,7 +89,7 @@ def _release(tmp: Path) -> list[str]:
     return [
         "release", "--figures", str(repo / "figures"), "--schemas", str(repo / "schemas"),
         "--out", str(repo / "datapackage"), "--releases", str(repo / "releases"),
-        "--date", "2026-12-01", "--sources", _texts(), "--json",
+        "--date", _last_release_date(), "--sources", _texts(), "--json",
     ]  # fmt: skip
 
 
