@@ -10,8 +10,8 @@ from typing import Any
 from statpub.builder.datacard import render_datacard
 from statpub.builder.descriptor import dumps, package_descriptor, resource_entry
 from statpub.builder.schemas import published_schema
-from statpub.builder.tables import TABLES, table_rows
-from statpub.errors import InvalidInput
+from statpub.builder.tables import CORROBORATIONS, TABLES, published_tables, table_rows
+from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet
 from statpub.package.atomic import staged_folder
@@ -40,9 +40,12 @@ class BuildResult:
 
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The published tables' schemas as they are published (see ``builder/schemas.py``)."""
+    names = [*TABLES]
+    if (schemas_dir / f"{CORROBORATIONS}.json").is_file():
+        names.append(CORROBORATIONS)  # used only by figures that name other sources
     return {
         name: published_schema(read_schema_file(path), label=str(path))
-        for name, path in ((n, schemas_dir / f"{n}.json") for n in TABLES)
+        for name, path in ((n, schemas_dir / f"{n}.json") for n in names)
     }
 
 
@@ -88,7 +91,7 @@ def build(
                 code="package-invalid",
                 path=out_dir,
             )
-    report.extend(quotes.missing, check="quotes")
+    report.extend(quotes.missing + quotes.doubtful, check="quotes")
     report.extend(_history(out_dir, sources_dir), check="history")
     return BuildResult(
         out_dir=out_dir,
@@ -122,7 +125,13 @@ def write_package(
         files[rel] = digest
         return digest
 
-    for name in TABLES:
+    for name in published_tables(rows):
+        if name not in schemas:
+            raise StatpubError(
+                f"figures name corroborating sources (also_reported_by) but there is no "
+                f"{name}.json in the schemas folder: add it (see docs/data-model.md)",
+                code="file-not-found",
+            )
         schema = schemas[name]
         schema_rel = f"schemas/{name}.json"
         put(schema_rel, (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
