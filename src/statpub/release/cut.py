@@ -38,7 +38,7 @@ from statpub.release.quotes import quote_gate, unchecked_sentence
 from statpub.release.reasons import Key, Reason, figure_reasons, removal_reasons
 from statpub.release.result import ReleaseResult
 from statpub.report import Issue
-from statpub.versioning import archive, audit
+from statpub.versioning import archive, audit, corroborations
 from statpub.versioning.change import Change
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
@@ -159,6 +159,13 @@ def _release(
             )
         reasons = _reasons(reasons_given, changes, figset)
         rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
+        rows += corroborations.log_rows(
+            corroborations.corroboration_changes(
+                read_package(previous_dir), read_package(candidate)
+            ),
+            version,
+            date,
+        )
         note = note or _default_note(level, changes)
         if not_checked:
             note = f"{note} {unchecked_sentence(not_checked)}"

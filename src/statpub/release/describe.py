@@ -31,6 +31,12 @@ def new_figure_text(new: dict[str, str | None], figset: FigureSet, added: set[Ke
     else:
         at = "at" if period.startswith("an unknown") else "for"
         text = f"New figure from {new.get('source_id')}: {wording} {at} {period} ({where})."
+    key = (new.get("indicator_id"), new.get("ref_area"), new.get("time_period"))
+    for fig in (f for f in figset.figures if f.key == key):
+        for c in fig.also_reported_by:
+            text += (
+                f" Also reported by {c.source_id} (\u201c{c.quote}\u201d, paragraph {c.paragraph})."
+            )
     target = new.get("obs_status") == TARGET_STATUS
     before = _published_before(new, figset, set() if target else added)
     if before is not None:

@@ -245,9 +245,61 @@ def _log_issues(old: Package, new: Package, result: DiffResult, where: str) -> l
     before, after = _log_rows(old), _log_rows(new)
     if before is None or after is None:
         return []
+    from statpub.versioning.corroborations import FIELD
+
     known = {log_key(r) for r in before}
     fresh = [r for r in after if log_key(r) not in known and r.get("version") == new.version]
-    return _append_only(old, new) + _unlogged(result, fresh, new, _log_path(new))
+    also = [r for r in fresh if r.get("field") == FIELD]
+    fresh = [r for r in fresh if r.get("field") != FIELD]
+    return (
+        _append_only(old, new)
+        + _unlogged(result, fresh, new, _log_path(new))
+        + _unlogged_corroborations(old, new, also, _log_path(new))
+    )
+
+
+def _unlogged_corroborations(
+    old: Package, new: Package, entries: list[dict[str, Any]], log_path: str
+) -> list[Issue]:
+    """Corroborating sources added to (or dropped from) released figures are logged, and
+    nothing else under ``also_reported_by``."""
+    from statpub.versioning.corroborations import FIELD, corroboration_changes
+
+    shown = {(*c.key, c.source_id, c.added): c for c in corroboration_changes(old, new)}
+    logged = {
+        (
+            r.get("indicator_id"),
+            r.get("ref_area"),
+            r.get("time_period"),
+            r.get("new_value") or r.get("old_value"),
+            bool(r.get("new_value")),
+        )
+        for r in entries
+    }
+    issues = [
+        Issue(
+            "unlogged-revision",
+            f"{k[0]} {k[1]} {k[2]}: also reported by {k[3]} is "
+            f"{'added' if k[4] else 'dropped'} but not logged in revisions for {new.version}; "
+            "make changes with `statpub release`, which logs them",
+            path=log_path,
+            resource=LOG,
+            field=FIELD,
+        )
+        for k in sorted(set(shown) - logged, key=str)
+    ]
+    issues += [
+        Issue(
+            "revisions-log-mismatch",
+            f"revisions logs {' '.join(str(x) for x in k[:4])} ({FIELD}) for {new.version}, a "
+            "change the data does not show; remove the entry",
+            path=log_path,
+            resource=LOG,
+            field=FIELD,
+        )
+        for k in sorted(logged - set(shown), key=str)
+    ]
+    return issues
 
 
 def _unlogged(
