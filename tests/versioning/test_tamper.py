@@ -251,3 +251,23 @@ def test_every_reader_of_a_forged_archive_refuses_it(history: Paths, tmp_path: P
         assert out.exit_code == 1, (name, out.stdout)
         assert "releases/1.0.1/data/observations.csv" in out.stdout, (name, out.stdout)
         assert "archive-descriptor-mismatch" in out.stdout, (name, out.stdout)
+
+
+def test_validating_an_archive_rewritten_whole_is_caught_by_the_chain(history: Paths) -> None:
+    """File, descriptor hash and SHA256SUMS of 1.0.1 rewritten together: `statpub validate
+    releases/1.0.1` finds the files match, and the chain of 1.1.0 does not."""
+    import json
+
+    from statpub.package.files import manifest_text, sha256_file
+    from statpub.versioning.archive import archived_files
+
+    folder = history.releases / "1.0.1"
+    tamper(folder / "data/observations.csv", b",115,", b",116,")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res["path"] == "data/observations.csv":
+            res["hash"] = "sha256:" + sha256_file(folder / "data/observations.csv")
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(manifest_text(archived_files(folder)), encoding="utf-8")
+    found = [(i.type, i.path) for i in validate(folder).errors]
+    assert ("archive-chain-broken", "releases/1.0.1/SHA256SUMS") in found, found

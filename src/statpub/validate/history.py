@@ -48,6 +48,9 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
     """The history checks, or None when the package has no history to check against."""
     if new.descriptor_path is None:
         return None
+    archived = _archived_folder(new)
+    if archived:
+        return archived
     found = previous_release(new, options.previous)
     if found is None:
         return None
@@ -124,6 +127,23 @@ def _audit(new: Package, folder: Path) -> list[Issue]:
             )
         ]
     return audit.audit(releases, figures_dir, shown)
+
+
+def _archived_folder(pkg: Package) -> list[Issue]:
+    """When the package is itself an archived release (``releases/<version>/`` with its
+    SHA256SUMS), its SHA256SUMS and the hash chain of the later releases; the files
+    against the descriptor are the files check's finding, not repeated here."""
+    from statpub import semver
+    from statpub.versioning import archive
+
+    root = pkg.root
+    if not (root / archive.MANIFEST).is_file() or not semver.is_version(root.name):
+        return []
+    return [
+        i
+        for i in archive.verify_release(root.parent, root.name)
+        if i.type != "archive-descriptor-mismatch"
+    ]
 
 
 def _not_checked(pkg: Package, why: str) -> Issue:
