@@ -20,7 +20,8 @@ from statpub.validate import validate
 
 DAY = dt.date(2026, 12, 1)
 ZAKON = "sources/zakon-2025-10-07.yml"
-WRONG = "    quote: к сегодняшнему дню количество ЦПС выросло с 33 до 132\n"
+# A slip in copying: a double space. The wording ("131") is still in the quote.
+WRONG = "    quote: к сегодняшнему дню количество ЦПС  выросло с 33 до 131\n"
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def line_of(path: Path, text: str) -> int:
 
 
 def plant_wrong_quote(paths: Paths) -> int:
-    edit(paths.figures / ZAKON, WRONG.replace("132", "131"), WRONG)
+    edit(paths.figures / ZAKON, WRONG.replace("ЦПС  ", "ЦПС "), WRONG)
     return line_of(paths.figures / ZAKON, WRONG)
 
 
@@ -54,7 +55,8 @@ def test_a_wrong_quote_is_refused_at_its_figure_file_and_line(october: Paths) ->
         line,
         "quote",
     )
-    assert "выросло с 33 до 132" in issue.message and "paragraph 4" in issue.message
+    assert "ЦПС  выросло с 33 до 131" in issue.message and "paragraph 4" in issue.message
+    assert "the closest passage is" in issue.message and "(differs: space)" in issue.message
     cli = CliRunner().invoke(main, ["release", *cli_paths(october), "--date", "2026-12-01"])
     assert cli.exit_code == 1
     assert f"figures/{ZAKON}:{line} [quote]" in cli.stderr

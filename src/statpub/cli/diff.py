@@ -87,11 +87,14 @@ def diff(
     """
     from statpub import semver
     from statpub.package import open_package
+    from statpub.versioning.archive import require_intact_archive
     from statpub.versioning.diff import diff as run_diff
     from statpub.versioning.diff import key_tables
     from statpub.versioning.keys import parse_keys
 
     with open_package(old) as a, open_package(new) as b:
+        for side in (a, b):
+            require_intact_archive(side.root)
         keys = parse_keys(key_specs, key_tables(a, b, ignore))
         result = run_diff(a, b, limit=limit or None, ignore=ignore, keys=keys, partial=True)
     fmt = resolve_format(fmt, as_json)
