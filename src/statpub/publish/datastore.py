@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from statpub.publish.portal import ActionAPI
 
 DIGEST_FIELD = "datastore_digest"
+ROWS_FIELD = "datastore_rows"  # the row count verified with the digest
 MAPPING = 1  # raise when the mapping below changes: every table is then compared again
 # Table Schema type -> DataStore (PostgreSQL) type
 TYPES = {
@@ -84,6 +85,7 @@ class TableState:
     table: Table
     resource_id: str | None  # None: the resource is created by this run
     recorded: str = ""  # the digest recorded on the resource
+    recorded_rows: int | None = None  # the row count recorded with it
     fields: list[dict[str, Any]] | None = None  # datastore_info's fields; None: no table
     indexed: set[str] = field(default_factory=set)
     count: int = 0
@@ -210,6 +212,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
     for name, (table, res) in datastore_tables(package, resource_specs(package)).items():
         r = current.get(name)
         st = TableState(table, r["id"] if r else None, str((r or {}).get(DIGEST_FIELD) or ""))
+        st.recorded_rows = _int_or_none((r or {}).get(ROWS_FIELD))
         if r is not None:
             info = portal.call("datastore_info", {"id": r["id"]}, missing_ok=True)
             if info is not None:
@@ -220,8 +223,13 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                 st.count = int((info.get("meta") or {}).get("count") or 0)
         if not _in_step(st):
             st.local = read_rows(res, table.fields)
-            if st.fields is not None and table.primary_key and _same_definition(st):
-                st.remote = _read_back(portal, str(st.resource_id), table)
+            if (
+                st.fields is not None
+                and table.primary_key
+                and _same_definition(st)
+                and st.count <= _read_limit(st.local)
+            ):
+                st.remote = _read_back(portal, str(st.resource_id), table, _read_limit(st.local))
         out[name] = st
     return DataStoreState(out)
 
@@ -236,15 +244,35 @@ def no_datastore(url: str, extensions: list[Any] | None = None) -> StatpubError:
     )
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def _position(r: dict[str, Any]) -> int:
     return int(r.get("position") or 0)
 
 
-def _read_back(portal: ActionAPI, resource_id: str, table: Table) -> list[list[Any]]:
+def _read_limit(local: list[list[Any]]) -> int:
+    """The most rows worth reading back: beyond, loading the table again costs less."""
+    return 2 * len(local) + 10_000
+
+
+def _read_back(portal: ActionAPI, resource_id: str, table: Table, limit: int) -> list[list[Any]]:
     ids = ["_id", *(f["id"] for f in table.fields)]
     rows: list[list[Any]] = []
     total: int | None = None
+    pages = 0
     while total is None or len(rows) < total:
+        pages += 1
+        if len(rows) > limit or pages > limit // READ_ROWS + 2:
+            raise StatpubError(
+                f"{portal.url}: datastore_search of {table.name!r} keeps answering rows past "
+                f"the {limit} the table can hold; check the portal's DataStore",
+                code="portal-error",
+            )
         page = portal.call(
             "datastore_search",
             {
@@ -260,6 +288,12 @@ def _read_back(portal: ActionAPI, resource_id: str, table: Table) -> list[list[A
         if total is None:
             total = int(page.get("total") or 0)
         got = page.get("records") or []
+        if any(len(r) != len(ids) for r in got):
+            raise StatpubError(
+                f"{portal.url}: datastore_search of {table.name!r} answered rows of another "
+                "width than the fields asked for; check the portal's DataStore",
+                code="portal-error",
+            )
         if not got:  # the portal caps the page size, or the table shrank meanwhile
             break
         rows.extend(list(r) for r in got)
@@ -292,9 +326,11 @@ def _own(info: Any) -> dict[str, Any]:
 
 
 def _in_step(st: TableState) -> bool:
+    # the digest is trusted only with the row count the DataStore reports now
     return (
         st.fields is not None
         and st.recorded == st.table.digest
+        and st.recorded_rows == st.count
         and _same_definition(st)
         and _same_dictionary(st)
     )
@@ -356,7 +392,8 @@ def _reload_reason(st: TableState) -> str | None:
         return "no primary key: the rows cannot be matched"
     if st.indexed != set(t.primary_key):
         return "primary key differs"
-    assert st.remote is not None
+    if st.remote is None:
+        return f"the table holds {st.count} rows, far more than the CSV: loaded again"
     keys = [_key(t, r[1:]) for r in st.remote]
     if len(set(keys)) != len(keys):
         return "the table holds rows with the same key"
@@ -429,17 +466,13 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
         portal.call("datastore_delete", base, missing_ok=True)
     if action.verb in (LOAD, RELOAD):
         rows = action.fields["insert"]
-        chunks = _chunks(rows, INSERT_ROWS)
-        first = next(chunks, [])
+        # the table first, without rows: the same call again changes nothing
         portal.call(
-            "datastore_create",
-            {**base, "fields": t.fields, "primary_key": t.primary_key,
-             "records": _records(t, first)},
+            "datastore_create", {**base, "fields": t.fields, "primary_key": t.primary_key},
+            idempotent=True,
         )  # fmt: skip
-        for chunk in chunks:
-            portal.call(
-                "datastore_upsert", {**base, "method": "insert", "records": _records(t, chunk)}
-            )
+        for chunk in _chunks(rows, INSERT_ROWS):
+            _insert(portal, base, t, chunk)
     elif action.verb == UPDATE:
         if action.fields["dictionary"]:  # the same columns: only the descriptions change
             portal.call("datastore_create", {**base, "fields": t.fields})
@@ -447,9 +480,37 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
             portal.call("datastore_records_delete", {**base, "filters": {"_id": ids}})
         for chunk in _chunks(action.fields["upsert"], UPSERT_ROWS):
             portal.call(
-                "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)}
+                "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)},
+                idempotent=True,
+            )  # fmt: skip
+    total = action.rows["total"] if action.rows else None
+    if total is not None:
+        info = portal.call("datastore_info", {"id": resource_id})
+        held = (info.get("meta") or {}).get("count")
+        if held != total:
+            raise StatpubError(
+                f"{portal.url}: the DataStore table of {t.name!r} holds {held} rows after the "
+                f"load, not the CSV's {total}; its digest was not recorded, so the next run "
+                "compares it again: run the same command again",
+                code="portal-error",
             )
-    portal.call("resource_patch", {"id": resource_id, DIGEST_FIELD: t.digest})
+    portal.call(
+        "resource_patch", {"id": resource_id, DIGEST_FIELD: t.digest, ROWS_FIELD: str(total)}
+    )
+
+
+def _insert(portal: ActionAPI, base: dict[str, Any], t: Table, chunk: list[list[Any]]) -> None:
+    """Insert rows; after a transient failure, send them again as an upsert by the
+    primary key, which has the same effect whether the first attempt went in or not."""
+    try:
+        portal.call("datastore_upsert", {**base, "method": "insert", "records": _records(t, chunk)})
+    except StatpubError as exc:
+        if exc.code != "portal-unreachable" or not t.primary_key:
+            raise
+        portal.call(
+            "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)},
+            idempotent=True,
+        )  # fmt: skip
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

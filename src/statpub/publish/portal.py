@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, Protocol
 
@@ -44,6 +45,8 @@ class ActionAPI(Protocol):
         *,
         upload: tuple[str, BinaryIO] | None = None,
         missing_ok: bool = False,
+        check: Callable[[], Any] | None = None,
+        idempotent: bool | None = None,
     ) -> Any: ...
 
     def refused(self, action: str, detail: str = "") -> StatpubError: ...
@@ -132,13 +135,15 @@ class Portal:
         *,
         upload: tuple[str, BinaryIO] | None = None,
         missing_ok: bool = False,
-        check: Any = None,
+        check: Callable[[], Any] | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
         """Run ``action``; with ``missing_ok``, a NotFound answer returns None.
 
         Idempotent actions are retried on transient failures; another action
         only after ``check()`` (a read) returned None, meaning the failed
-        attempt had no effect; a result it returns is used instead.
+        attempt had no effect; a result it returns is used instead. ``idempotent``
+        overrides the list of idempotent actions for this call.
         """
         from statpub.publish import answers
 
@@ -147,7 +152,9 @@ class Portal:
                 lambda: self._send(action, data or {}, upload),
                 self.budget,
                 action,
-                idempotent=action in IDEMPOTENT and upload is None,
+                idempotent=(action in IDEMPOTENT and upload is None)
+                if idempotent is None
+                else idempotent,
                 check=check,
             )
         except Transient as exc:

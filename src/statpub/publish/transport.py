@@ -153,7 +153,9 @@ def _post(
     try:
         encoding = str(r.headers.get("Content-Encoding") or "identity").strip().lower()
         if encoding not in ("", "identity"):
-            raise Fatal(f"the answer is compressed ({encoding[:40]}), which statpub did not ask for")
+            raise Fatal(
+                f"the answer is compressed ({encoding[:40]}), which statpub did not ask for"
+            )
         declared = r.headers.get("Content-Length")
         if declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
             raise Fatal(f"the answer is {int(declared)} bytes, over the limit of {max_bytes}")
