@@ -68,7 +68,7 @@ SCHEMAS: dict[str, Any] = {
     "datastore_info": {"fields?": ("list", _FIELD), "meta?": {"count?": INT}},
     "datastore_search": {
         "total?": INT,
-        "records?": ("list", ("list", ANY)),
+        "records?": ("list", (("list", ANY), {})),  # records_format lists, or objects
         "fields?": ("list", _FIELD),
     },
     "datastore_create": ANY,

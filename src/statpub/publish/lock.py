@@ -41,7 +41,7 @@ _DESCRIPTION = (
     "Used by statpub so that one publisher at a time changes this dataset "
     "(a lease: who publishes, since when, until when). Do not delete it during a publish."
 )
-_ROUNDS = 4  # re-reads of the lock resources before giving up on a dataset that keeps changing
+_ROUNDS = 8  # re-reads of the lock resources before giving up on a dataset that keeps changing
 
 
 @dataclass
@@ -192,11 +192,20 @@ def _insert(
         if got is None:
             # no table yet (a new lock resource): make it, with the same fields and no
             # rows, which changes nothing when a racer made it a moment ago
-            portal.call(
-                "datastore_create", {**base, "fields": _FIELDS, "primary_key": ["key"]},
-                idempotent=True,
-            )  # fmt: skip
-            got = _call_insert(portal, base, row, rid)
+            try:
+                portal.call(
+                    "datastore_create", {**base, "fields": _FIELDS, "primary_key": ["key"]},
+                    idempotent=True,
+                )  # fmt: skip
+            except StatpubError as exc:
+                # two runs creating one table at once: PostgreSQL refuses the second
+                if exc.code != "portal-error":
+                    raise
+                got = _call_insert(portal, base, row, rid)
+                if got is None:
+                    raise
+            else:
+                got = _call_insert(portal, base, row, rid)
     except StatpubError as exc:
         if exc.code != "portal-error":
             raise
