@@ -187,6 +187,21 @@ def _insert(
     portal: ActionAPI, base: dict[str, Any], row: dict[str, Any], rid: str
 ) -> dict[str, Any] | None:
     """Insert the lease row: None when it went in, else the row that holds the key."""
+    for _ in range(2):
+        try:
+            return _insert_once(portal, base, row, rid)
+        except _Vanished:  # refused for the key, whose row was given back meanwhile
+            continue
+    return _insert_once(portal, base, row, rid)
+
+
+class _Vanished(Exception):
+    pass
+
+
+def _insert_once(
+    portal: ActionAPI, base: dict[str, Any], row: dict[str, Any], rid: str
+) -> dict[str, Any] | None:
     try:
         got = _call_insert(portal, base, row, rid)
         if got is None:
@@ -210,8 +225,10 @@ def _insert(
         if exc.code != "portal-error":
             raise
         held = _row(portal, rid)
-        if held is None:  # not refused for the key: the portal's own failure
-            raise
+        if held is None:
+            if "duplicate key" in exc.message or "uniqueness" in exc.message:
+                raise _Vanished from None
+            raise  # not refused for the key: the portal's own failure
         return held
     # after a lost answer, check() found the row: ours (the insert went in) or another's
     if isinstance(got, dict) and "run" in got and got.get("run") != row["run"]:
