@@ -180,11 +180,14 @@ def _urllib3_errors() -> type[BaseException]:
 
 
 def _close(response: Any) -> None:
-    if response is None:
-        return
+    """Cut the connection under a call that is being abandoned, without waiting for the
+    thread that reads from it (closing the response would wait for its read to end)."""
+    import socket
+
     try:
-        response.close()
-    except Exception:  # closing a connection another thread reads from: best effort
+        sock = response.raw._connection.sock
+        sock.shutdown(socket.SHUT_RDWR)
+    except Exception:  # no connection (any more), or not a socket: nothing to cut
         pass
 
 
