@@ -23,7 +23,7 @@ ANY = "any"
 NULL = "null"
 MAX_DEPTH = 64  # nesting an answer may have where statpub reads it
 
-_RESOURCE = {
+_RESOURCE: dict[str, Any] = {
     "id": TEXT,
     "name?": TEXT,
     "position?": INT,
@@ -39,7 +39,7 @@ _RESOURCE = {
     "format?": TEXT,
     "mimetype?": TEXT,
 }
-_DATASET = {
+_DATASET: dict[str, Any] = {
     "id": TEXT,
     "name": TEXT,
     "owner_org?": TEXT,

@@ -352,7 +352,7 @@ def create_dataset(portal: ActionAPI, fields: dict[str, Any]) -> str:
     name = fields["name"]
 
     def found() -> dict[str, Any] | None:
-        return portal.call("package_show", {"id": name}, missing_ok=True)  # type: ignore[no-any-return]
+        return portal.call("package_show", {"id": name}, missing_ok=True)
 
     try:
         return str(portal.call("package_create", fields, check=found)["id"])

@@ -180,11 +180,13 @@ class Portal:
         }
         if self._token:
             headers["Authorization"] = self._token
+        body: dict[str, str] | bytes
+        files: dict[str, Any] | None
         if upload is not None:
             name, fh = upload
-            fh.seek(0)
-            form = {k: _form(v) for k, v in data.items() if v is not None}
-            body, files = form, {"upload": (name, fh)}
+            fh.seek(0)  # sent again on a retry: from the start
+            body = {k: _form(v) for k, v in data.items() if v is not None}
+            files = {"upload": (name, fh)}
         else:
             body = json.dumps(data, ensure_ascii=True).encode("ascii")
             headers["Content-Type"] = "application/json"
