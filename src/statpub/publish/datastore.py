@@ -90,6 +90,8 @@ class TableState:
     indexed: set[str] = field(default_factory=set)
     count: int = 0
     local: list[list[Any]] | None = None  # the CSV's rows as sent; None when not needed
+    source: Resource | None = None  # a new table: its rows are streamed from here at apply
+    total: int = 0  # rows in the CSV (when source is set)
     remote: list[list[Any]] | None = None  # [_id, *values] read back; None when not read
 
 
@@ -148,16 +150,31 @@ def read_rows(res: Resource, fields: list[dict[str, Any]]) -> list[list[Any]]:
 
     A missing value (the schema's ``missingValues``) is None, so NULL.
     """
+    return [row for batch in iter_rows(res, fields, INSERT_ROWS) for row in batch]
+
+
+def iter_rows(res: Resource, fields: list[dict[str, Any]], size: int) -> Iterator[list[list[Any]]]:
+    """The rows in batches of ``size``: only one batch at a time is held as Python values
+    (the table itself is held in Arrow's columnar form, as the one reader returns it)."""
     from statpub.package.tables import read_table
 
     table = read_table(res)
     schema = res.schema or {}
     types = {str(f.get("name")): str(f.get("type") or "any") for f in schema.get("fields") or []}
-    columns = []
-    for f in fields:
-        cast = _TO_DATASTORE.get(types[f["id"]], _same)
-        columns.append([None if v is None else cast(v) for v in table.column(f["id"]).to_pylist()])
-    return [list(row) for row in zip(*columns, strict=True)]
+    casts = [_TO_DATASTORE.get(types[f["id"]], _same) for f in fields]
+    names = [f["id"] for f in fields]
+    for batch in table.select(names).to_batches(max_chunksize=size):
+        columns = [
+            [None if v is None else cast(v) for v in batch.column(i).to_pylist()]
+            for i, cast in enumerate(casts)
+        ]
+        yield [list(row) for row in zip(*columns, strict=True)]
+
+
+def count_rows(res: Resource) -> int:
+    from statpub.package.tables import read_table
+
+    return int(read_table(res).num_rows)
 
 
 def _same(v: Any) -> Any:
@@ -221,7 +238,9 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                     str(f["id"]) for f in st.fields if (f.get("schema") or {}).get("is_index")
                 }
                 st.count = int((info.get("meta") or {}).get("count") or 0)
-        if not _in_step(st):
+        if st.fields is None:  # a new table: nothing to compare, rows streamed at apply
+            st.source, st.total = res, count_rows(res)
+        elif not _in_step(st):
             st.local = read_rows(res, table.fields)
             if (
                 st.fields is not None
@@ -342,14 +361,16 @@ def plan_table(st: TableState) -> Action:
     rid = st.resource_id
     if _in_step(st):
         return Action(SKIP, DATASTORE, t.name, rid)
-    assert st.local is not None, "read_datastore reads the rows of every table out of step"
-    rows = st.local
     payload: dict[str, Any] = {"table": t, "clear": bool(st.recorded)}
     if st.fields is None:
+        assert st.source is not None, "read_datastore finds the source of every new table"
+        n = st.total
         return Action(
-            LOAD, DATASTORE, t.name, rid, ("new table",), fields={**payload, "insert": rows},
-            rows={"total": len(rows), "added": len(rows), "revised": 0, "removed": 0},
+            LOAD, DATASTORE, t.name, rid, ("new table",), fields={**payload, "source": st.source},
+            rows={"total": n, "added": n, "revised": 0, "removed": 0},
         )  # fmt: skip
+    assert st.local is not None, "read_datastore reads the rows of every table out of step"
+    rows = st.local
     why = _reload_reason(st)
     if why is not None:
         return Action(
@@ -465,13 +486,18 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
     if action.verb == RELOAD:
         portal.call("datastore_delete", base, missing_ok=True)
     if action.verb in (LOAD, RELOAD):
-        rows = action.fields["insert"]
+        rows = action.fields.get("insert")
+        batches = (
+            _chunks(rows, INSERT_ROWS)
+            if rows is not None
+            else iter_rows(action.fields["source"], t.fields, INSERT_ROWS)
+        )
         # the table first, without rows: the same call again changes nothing
         portal.call(
             "datastore_create", {**base, "fields": t.fields, "primary_key": t.primary_key},
             idempotent=True,
         )  # fmt: skip
-        for chunk in _chunks(rows, INSERT_ROWS):
+        for chunk in batches:
             _insert(portal, base, t, chunk)
     elif action.verb == UPDATE:
         if action.fields["dictionary"]:  # the same columns: only the descriptions change
