@@ -149,7 +149,7 @@ def ckan(
 
     from statpub.errors import StatpubError
     from statpub.publish.ckan import apply, create_dataset, prepare, read_portal
-    from statpub.publish.datastore import read_datastore
+    from statpub.publish.datastore import read_datastore, require_datastore
     from statpub.publish.local import publishable
     from statpub.publish.lock import acquire, release
     from statpub.publish.portal import Portal, check_token, insecure
@@ -197,6 +197,8 @@ def ckan(
         # refuse a rollback before writing anything (checked again under the lease)
         first = prepare(package, state, private=private, allow_older=allow_older)
         created = state.dataset is None
+        if created and datastore:  # a portal without one is refused before anything is made
+            require_datastore(portal)
         if created:
             create_dataset(portal, first.actions[0].fields)
         state = read_portal(portal, name, organization)

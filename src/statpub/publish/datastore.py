@@ -218,10 +218,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
     """
     from statpub.publish.ckan_fields import resource_specs
 
-    status = portal.call("status_show") or {}
-    extensions = status.get("extensions")
-    if isinstance(extensions, list) and "datastore" not in extensions:
-        raise no_datastore(portal.url, extensions)
+    require_datastore(portal)
     current: dict[str, dict[str, Any]] = {}
     for r in sorted((state.dataset or {}).get("resources") or [], key=_position):
         current.setdefault(str(r.get("name") or ""), r)
@@ -251,6 +248,14 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                 st.remote = _read_back(portal, str(st.resource_id), table, _read_limit(st.local))
         out[name] = st
     return DataStoreState(out)
+
+
+def require_datastore(portal: ActionAPI) -> None:
+    """Raise ``portal-no-datastore`` unless the portal runs the datastore plugin. Reads only."""
+    status = portal.call("status_show") or {}
+    extensions = status.get("extensions")
+    if isinstance(extensions, list) and "datastore" not in extensions:
+        raise no_datastore(portal.url, extensions)
 
 
 def no_datastore(url: str, extensions: list[Any] | None = None) -> StatpubError:

@@ -76,6 +76,9 @@ def acquire(
     """Take the dataset's lease for ``ttl`` seconds from ``now`` (epoch seconds), or raise
     ``portal-locked`` naming who holds it and since when. With ``force``, a lease not
     yet expired is taken over too (its run is known to be dead)."""
+    from statpub.publish.datastore import require_datastore
+
+    require_datastore(portal)  # before anything is written: the lease lives there
     lease = Lease(dataset_id, run, holder, _stamp(now), now + ttl)
     try:
         for _ in range(_ROUNDS):
