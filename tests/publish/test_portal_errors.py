@@ -1,4 +1,4 @@
-"""Portal failures through the real ckanapi client, against servers on loopback:
+"""Portal failures through the real client, against servers on loopback:
 each becomes a StatpubError with a stable code, and none carries the token."""
 
 from __future__ import annotations
