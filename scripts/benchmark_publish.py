@@ -191,7 +191,9 @@ def render(r: dict[str, Any]) -> str:
         "a date and a number column) loaded into the DataStore of the CKAN 2.11 test stack "
         f"(scripts/ckan-stack) on this machine ({machine}), three ways, one after the other "
         "in the same run (`python scripts/benchmark_publish.py`). Peak memory is the "
-        "process's own (its `ru_maxrss`), not CKAN's or PostgreSQL's.",
+        "process's own (its `ru_maxrss`), not CKAN's or PostgreSQL's. The machine's load "
+        f"average was {r['load_before']:.1f} at the start and {r['load_after']:.1f} at the end "
+        "(other jobs ran beside it), so the times compare with each other, not with other runs.",
         "",
         "| way | time | peak memory |",
         "| --- | --- | --- |",
