@@ -13,6 +13,7 @@ from statpub.cli.options import (
     handle_errors,
     output_options,
     resolve_format,
+    say,
 )
 
 
@@ -49,7 +50,7 @@ def build(
     with journal.exclusive(figures_dir):
         recovery = journal.recover(figures_dir, out=out_dir)
         if recovery is not None:
-            click.echo(recovery.message(), err=json_out)
+            say(recovery.message(), err=json_out)
         result = run_build(
             figures_dir, schemas_dir, out_dir, sources_dir=texts, sources_from=origin
         )
@@ -58,8 +59,8 @@ def build(
         return
     warnings = result.report.warnings if result.report else []
     for w in warnings:
-        click.echo(f"  warning [{w.type}] {w.where()}: {w.message}", err=True)
-    click.echo(
+        say(f"  warning [{w.type}] {w.where()}: {w.message}", err=True)
+    say(
         f"built {result.out_dir} version {result.version}: {result.figures} figures, "
         f"{len(result.files)} files, valid"
     )

@@ -16,6 +16,7 @@ from statpub.cli.options import (
     output_options,
     package_argument,
     resolve_format,
+    say,
 )
 
 
@@ -127,7 +128,7 @@ def ckan(
                 echo_json(plan.to_dict())
             else:
                 _print_plan(plan.to_dict())
-                click.echo("dry run: nothing was sent to the portal", err=True)
+                say("dry run: nothing was sent to the portal", err=True)
             if plan.changes:
                 sys.exit(EXIT_INVALID)
             return
@@ -135,7 +136,7 @@ def ckan(
             plan,
             portal,
             package,
-            on_action=lambda a: click.echo(f"  {_line(a.to_dict())} ...", err=True),
+            on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
         )
     finally:
         portal.close()
@@ -144,21 +145,19 @@ def ckan(
         echo_json(out)
         return
     for w in out["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+        say(f"warning: {w}", err=True)
     ds = out["dataset"]
-    click.echo(f"published {ds['name']} version {ds['version']}: {ds['url']}")
-    click.echo(_summary(out["summary"]))
+    say(f"published {ds['name']} version {ds['version']}: {ds['url']}")
+    say(_summary(out["summary"]))
 
 
 def _print_plan(plan: dict[str, Any]) -> None:
     for w in plan["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(
-        f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):"
-    )
+        say(f"warning: {w}", err=True)
+    say(f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):")
     for a in plan["actions"]:
-        click.echo(f"  {_line(a)}")
-    click.echo(_summary(plan["summary"], planned=True))
+        say(f"  {_line(a)}")
+    say(_summary(plan["summary"], planned=True))
 
 
 def _line(a: dict[str, Any]) -> str:

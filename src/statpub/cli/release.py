@@ -15,6 +15,7 @@ from statpub.cli.options import (
     output_options,
     releases_option,
     resolve_format,
+    say,
 )
 
 
@@ -96,9 +97,9 @@ def release(
         if as_json:
             echo_json({"version": version, "archived": archived})
         elif archived:
-            click.echo(f"archived {version} in {releases_dir / version}; built {out_dir}")
+            say(f"archived {version} in {releases_dir / version}; built {out_dir}")
         else:
-            click.echo(f"{version} is already archived and the figure files still give it")
+            say(f"{version} is already archived and the figure files still give it")
         return
     # The library never reads the clock: today is decided here.
     date = release_date.date() if release_date else dt.date.today()
@@ -106,7 +107,7 @@ def release(
         paths, date, bump=bump, note=note, dry_run=dry_run, unchecked_quotes=unchecked_quotes
     )
     if result.unchecked_quotes:
-        click.echo(
+        say(
             f"warning: quotes not checked for {', '.join(result.unchecked_quotes)} "
             "(--unchecked-quotes); the version's note and data card say so",
             err=True,
@@ -115,18 +116,18 @@ def release(
         echo_json(result.to_dict())
         return
     if result.recovery is not None:
-        click.echo(result.recovery.message())
+        say(result.recovery.message())
     verb = "would release" if dry_run else "released"
-    click.echo(
+    say(
         f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "
         f"{result.date.isoformat()}, after {result.previous_version}"
     )
     if result.forced_by is not None:
-        click.echo(
+        say(
             f"  {result.required} forced by [{result.forced_by.type}] "
             f"{result.forced_by.where()}: {result.forced_by.message}"
         )
     for change in result.changes:
-        click.echo(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
+        say(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
     for path in result.written:
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format, say
 
 
 @click.command()
@@ -62,7 +62,7 @@ def site(
     if resolve_format(fmt, as_json) == "json":
         echo_json(result.to_dict())
         return
-    click.echo(
+    say(
         f"wrote {out_dir / 'index.html'}: version {result.version}, {result.figures} figures, "
         f"{len(result.files)} downloads"
     )

@@ -21,6 +21,7 @@ import yaml
 
 from statpub.errors import StatpubError
 from statpub.report import WARNING, Issue
+from statpub.safetext import yaml_problem
 
 MAX_DESCRIPTOR_BYTES = 64 << 20  # inline data beyond this belongs in a file
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -140,7 +141,7 @@ def _load_yaml(text: str, label: str, duplicates: list[str]) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label}:{mark.line + 1}" if mark is not None else label
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = yaml_problem(exc)  # never the source line PyYAML quotes
         raise DescriptorError(
             f"{where}: not valid YAML ({problem})", code="descriptor-yaml"
         ) from exc
