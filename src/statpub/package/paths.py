@@ -201,6 +201,29 @@ def _open_no_links(base: Path, real: Path) -> int:
                 PathProblem("path-unsafe", "it was replaced by a link while being opened")
             ) from exc
         raise
+    return _regular_only(fd)
+
+
+def open_regular(path: Path, *, follow: bool = False) -> BinaryIO:
+    """``path`` open for reading when it is a regular file, decided on the open descriptor.
+
+    Without ``follow``, a link as the last part of ``path`` is refused (a file beside a
+    package, such as an archive's manifest, is never a link out of it). The open does not
+    block on a FIFO. Raises :class:`UnsafePath` (an ``OSError``) when refused.
+    """
+    flags = os.O_RDONLY | _CLOEXEC | _NONBLOCK | (0 if follow else _NOFOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow:
+            raise UnsafePath(
+                PathProblem("path-unsafe", "it is a symbolic link; links are not followed here")
+            ) from exc
+        raise
+    return os.fdopen(_regular_only(fd), "rb")
+
+
+def _regular_only(fd: int) -> int:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
