@@ -56,6 +56,7 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     partial: bool = False
     strict: bool = False
+    unlisted: int = 0  # errors found but not listed (past the cap on issues kept)
 
     @property
     def errors(self) -> list[Issue]:
@@ -67,7 +68,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors and not (self.strict and self.warnings)
+        return not self.errors and not self.unlisted and not (self.strict and self.warnings)
 
     def extend(self, issues: list[Issue], check: str | None = None) -> None:
         self.issues.extend(issues)
@@ -86,4 +87,6 @@ class Report:
         }
         if self.strict:
             out["strict"] = True
+        if self.unlisted:
+            out["unlisted_errors"] = self.unlisted
         return out

@@ -180,11 +180,15 @@ def render_report(report: Report, fmt: str) -> None:
         base = (target if target.is_dir() else target.parent).as_posix()
         for issue in report.issues:
             click.echo(github_annotation(issue, base))
+        if report.unlisted:
+            click.echo(f"::error title=statpub::{github_data(_unlisted(report))}")
         verdict = "valid" if report.valid else f"invalid: {_failures(report)}"
         click.echo(f"statpub: {plain(report.target)}: {verdict}", err=True)
         return
     for issue in report.issues:
         click.echo(format_issue(issue))
+    if report.unlisted:
+        click.echo(f"  {_unlisted(report)}")
     rows = report.stats.get("rows")
     scope = f"{report.stats.get('resources', 0)} resource(s)"
     if rows is not None:
@@ -199,9 +203,16 @@ def render_report(report: Report, fmt: str) -> None:
     click.echo(line)
 
 
+def _unlisted(report: Report) -> str:
+    return (
+        f"... and {report.unlisted:,} more error(s) not listed (statpub lists the first "
+        f"{len(report.issues):,} issues): fix these and run again"
+    )
+
+
 def _failures(report: Report) -> str:
-    if report.errors or not report.strict:
-        return f"{len(report.errors)} error(s)"
+    if report.errors or report.unlisted or not report.strict:
+        return f"{len(report.errors) + report.unlisted} error(s)"
     return f"{len(report.warnings)} warning(s), and --strict"
 
 
