@@ -102,5 +102,6 @@ def markdown_code(text: object) -> str:
 def yaml_problem(exc: BaseException) -> str:
     """What a PyYAML error says is wrong, without the snippet of the source its full text
     quotes (that raw line would reach stderr, where a CI runner reads commands)."""
-    words = getattr(exc, "problem", None) or getattr(exc, "context", None)
+    words = getattr(exc, "problem", None) or getattr(exc, "reason", None)
+    words = words or getattr(exc, "context", None)
     return plain(words if isinstance(words, str) and words else type(exc).__name__)
