@@ -278,8 +278,8 @@ def _check_out_dir(package_dir: Path, out_dir: Path) -> None:
     out, pkg = out_dir.resolve(), package_dir.resolve()
     if out == pkg or out in pkg.parents or out.is_relative_to(pkg):
         raise StatpubError(
-            f"{out_dir}: the page would replace the folder holding the package; "
-            "choose another --out",
+            f"{out_dir}: the page would replace the package's folder, a folder holding it "
+            "or a folder inside it; choose an --out outside the package",
             code="bad-usage",
             path=out_dir,
         )
