@@ -98,11 +98,14 @@ def validate(
         # The figures/ folder beside the package, as the releases/ archive is found.
         folder = path if path.is_dir() else path.parent
         located = locate(None, "", folder.resolve().parent / "figures")
-        texts, origin = located.folder, located.origin
+        texts, origin, refused = located.folder, located.origin, located.refused
+    else:
+        refused = None
     progress = Progress.for_stderr(quiet=quiet)
     options = Options(
         sources_dir=texts,
         sources_from=origin,
+        sources_refused=refused,
         limit_errors=limit_errors,
         on_progress=progress.callback,
         previous=previous,

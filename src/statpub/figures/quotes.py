@@ -45,7 +45,8 @@ class SourceTexts:
     def describe(self) -> str:
         if self.refused is not None:
             return (
-                f"the sources: setting {plain(repr(self.refused))} of {self.setting_file} names "
+                f"the sources: setting {plain(repr(self.refused))} of "
+                f"{self.setting_file or 'figures/package.yml'} names "
                 "a folder outside the "
                 "repository, which statpub does not read on a setting's word (give the folder "
                 "with --sources or $STATPUB_SOURCES)"
