@@ -16,7 +16,6 @@ from typing import Any
 
 MAX_DEPTH = 64
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
-_TOKENS_B = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
 class TooDeep(ValueError):
@@ -25,28 +24,26 @@ class TooDeep(ValueError):
 
 def loads(text: str | bytes) -> Any:
     """``json.loads(text)``; a :class:`TooDeep` (a ``ValueError``) when nested too deep."""
-    depth = nesting(text)
-    if depth > MAX_DEPTH:
+    if too_deep(text):
         raise TooDeep(f"arrays and objects nested over {MAX_DEPTH} levels deep")
     return json.loads(text)
 
 
-def nesting(text: str | bytes) -> int:
-    """How deep arrays and objects nest in ``text`` (brackets inside strings do not count)."""
-    opens = text.count("[" if isinstance(text, str) else b"[")
-    opens += text.count("{" if isinstance(text, str) else b"{")
+def too_deep(text: str | bytes) -> bool:
+    """Whether arrays and objects nest deeper than :data:`MAX_DEPTH` in ``text`` (brackets
+    inside strings do not count). Linear in ``text``, and no work for a shallow one."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")  # brackets and quotes are ASCII: same nesting
+    opens = text.count("[") + text.count("{")
     if opens <= MAX_DEPTH:
-        return opens
-    depth = deepest = 0
-    tokens = _TOKENS if isinstance(text, str) else _TOKENS_B
-    for m in tokens.finditer(text):  # type: ignore[arg-type]
-        c = m.group()[:1]
-        if c in ("[", "{", b"[", b"{"):
+        return False
+    depth = 0
+    for m in _TOKENS.finditer(text):
+        c = m.group()[0]
+        if c in "[{":
             depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    return deepest
-        elif c in ("]", "}", b"]", b"}"):
+            if depth > MAX_DEPTH:
+                return True
+        elif c in "]}":
             depth -= 1
-    return deepest
+    return False
