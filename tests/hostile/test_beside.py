@@ -193,3 +193,39 @@ def test_bundle_site_and_catalog_refuse_outputs_that_escape(
         assert out.exit_code == 2 and json.loads(out.stdout)["error"]["type"] == "bad-usage"
     assert (pkg / "datapackage.json").read_bytes() == descriptor
     assert sorted(p.name for p in secret.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "names", [("Data.csv", "data.csv"), ("caf\u00e9.csv", "cafe\u0301.csv"), ("A.CSV", "a.csv")]
+)
+def test_bundle_refuses_names_one_file_system_would_merge(
+    tmp_path: Path, names: tuple[str, str]
+) -> None:
+    import hashlib
+
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    resources = []
+    for i, name in enumerate(names):
+        data = f"id\n{i}\n".encode()
+        (pkg / name).write_bytes(data)
+        resources.append(
+            {
+                "name": f"r{i}",
+                "path": name,
+                "format": "csv",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": {"fields": [{"name": "id", "type": "integer"}]},
+            }
+        )
+    (pkg / "datapackage.json").write_text(
+        json.dumps({"name": "p", "version": "1.0.0", "resources": resources}), encoding="utf-8"
+    )
+    if len({p.name for p in pkg.iterdir()}) < 3:
+        pytest.skip("this file system merged the two names itself")
+    out = tmp_path / "out" / "p.zip"
+    result = CliRunner().invoke(main, ["bundle", str(pkg), "--out", str(out), "--json"])
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["error"]["type"] == "bundle-names-collide"
+    assert not out.exists()
