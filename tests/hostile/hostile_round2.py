@@ -175,6 +175,13 @@ ROUND2: list[Case] = [
     C("type-errors-1m", "memory", _many_errors, F({"type-error"})),
     C("blank-lines-1m", "memory", _blank_lines, F({"blank-row"})),
     C("resources-sharing-one-file-2k", "hang", _shared_file(2_000), valid=True, base=False),
+    C(
+        "resources-sharing-one-file-100k",
+        "hang",
+        _shared_file(100_000),
+        F({"too-many-resources"}),
+        base=False,
+    ),
     # what reaches a terminal or a CI log
     C("text-injection", "injection", _injected_text),
     C("yaml-error-injection", "injection", _yaml_injection, base=False),
