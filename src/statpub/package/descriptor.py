@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import math
-import stat
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from statpub.errors import StatpubError
+from statpub.package.paths import UnsafePath, open_regular
 from statpub.report import WARNING, Issue
 from statpub.safetext import yaml_problem
 
@@ -34,20 +35,27 @@ class DescriptorError(StatpubError):
 def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]]:
     """The descriptor at ``path`` and the warnings found reading it; ``label`` names it."""
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
+        # Opened once; the type and size are read from the open file (no check-then-open
+        # race, and a FIFO swapped in does not block the open).
+        with open_regular(path, follow=True) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_DESCRIPTOR_BYTES:
+                raise DescriptorError(
+                    f"{label}: the descriptor is {size} bytes, over the "
+                    f"{MAX_DESCRIPTOR_BYTES >> 20} MiB statpub reads; move inline data into files",
+                    code="descriptor-too-large",
+                )
+            raw = fh.read(MAX_DESCRIPTOR_BYTES + 1)
+        if len(raw) > MAX_DESCRIPTOR_BYTES:
             raise DescriptorError(
-                f"{label}: the descriptor is not a regular file; only regular files are read",
-                code="file-not-regular",
-            )
-        size = st.st_size
-        if size > MAX_DESCRIPTOR_BYTES:
-            raise DescriptorError(
-                f"{label}: the descriptor is {size} bytes, over the {MAX_DESCRIPTOR_BYTES >> 20} "
-                "MiB statpub reads; move inline data into files",
+                f"{label}: the descriptor grew over {MAX_DESCRIPTOR_BYTES >> 20} MiB while read",
                 code="descriptor-too-large",
             )
-        raw = path.read_bytes()
+    except UnsafePath as exc:
+        raise DescriptorError(
+            f"{label}: the descriptor is not a regular file; only regular files are read",
+            code="file-not-regular",
+        ) from exc
     except OSError as exc:
         raise DescriptorError(
             f"{label}: cannot read the descriptor ({exc.strerror or type(exc).__name__})",
