@@ -72,6 +72,14 @@ def _blank_lines(pkg: Path, out: Outside) -> None:
     add_table(pkg, "blank", "data/blank.csv", fields, b"a\n" + b"\n" * 1_000_000)
 
 
+def _header_amplified(pkg: Path, out: Outside) -> None:
+    """A 190 kB CSV whose 500 header rows joined by 100,000 characters made 2.5 GB of labels."""
+    rows = [",".join(f"h{r}c{c}" for c in range(50)) for r in range(500)] + ["1," * 49 + "1"]
+    dialect = {"headerRows": list(range(1, 501)), "headerJoin": "x" * 100_000}
+    content = ("\n".join(rows) + "\n").encode()
+    add_table(pkg, "amplified", "data/amplified.csv", None, content, dialect=dialect)
+
+
 def _injected_text(pkg: Path, out: Outside) -> None:
     """Names, a title and cells that would drive a terminal or inject a workflow command."""
     names = [f"n{i}{INJECTED}" for i in range(3)]
@@ -174,6 +182,7 @@ ROUND2: list[Case] = [
     # small inputs, many errors
     C("type-errors-1m", "memory", _many_errors, F({"type-error"})),
     C("blank-lines-1m", "memory", _blank_lines, F({"blank-row"})),
+    C("header-rows-amplified", "memory", _header_amplified, F({"cell-too-large"})),
     C("resources-sharing-one-file-2k", "hang", _shared_file(2_000), valid=True, base=False),
     C(
         "resources-sharing-one-file-100k",

@@ -100,3 +100,24 @@ def test_validate_and_diff_answer(
     compared = runner.invoke(main, ["diff", str(pkg), str(pkg), "--json"])
     assert compared.exit_code in (0, 2), compared.output
     assert "please report" not in compared.output + compared.stderr
+
+
+def test_header_rows_cannot_amplify_a_small_file(tmp_path: Path) -> None:
+    """200 header rows of 20 columns joined by a 10,000-character headerJoin: 40 MB of
+    labels from a 40 kB file. Refused before a label is built."""
+    rows = [",".join(f"r{r}c{c}" for c in range(20)) for r in range(200)] + ["1," * 19 + "1"]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    dialect = {"headerRows": list(range(1, 201)), "headerJoin": "j" * 10_000}
+    resource = {"name": "t", "path": "t.csv", "format": "csv", "dialect": dialect}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["validate", str(tmp_path), "--json", "-q"])
+    assert result.exit_code == 1, result.output
+    assert "cell-too-large" in {e["type"] for e in json.loads(result.stdout)["errors"]}
+    dialect["headerJoin"] = "-"  # the same rows with a short join are read
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8"
+    )
+    fine = CliRunner().invoke(main, ["validate", str(tmp_path), "--json", "-q"])
+    assert "cell-too-large" not in fine.stdout, fine.output
