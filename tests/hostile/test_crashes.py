@@ -121,3 +121,23 @@ def test_header_rows_cannot_amplify_a_small_file(tmp_path: Path) -> None:
     )
     fine = CliRunner().invoke(main, ["validate", str(tmp_path), "--json", "-q"])
     assert "cell-too-large" not in fine.stdout, fine.output
+
+
+def test_a_descriptor_of_too_many_arrays_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statpub.package import descriptor
+
+    monkeypatch.setattr(descriptor, "MAX_CONTAINERS", 100)
+    rows = [["id"], *([i] for i in range(98))]  # 99 rows, and 7 more arrays and objects
+    resource = {"name": "t", "data": rows, "schema": {"fields": [{"name": "id"}]}}
+    path = tmp_path / "datapackage.json"
+    path.write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    with pytest.raises(descriptor.DescriptorError) as exc:
+        descriptor.read_descriptor(path, "datapackage.json")
+    assert exc.value.code == "descriptor-too-large"
+    resource["data"] = rows[:90]  # 97 in all: brackets in strings do not count
+    resource["title"] = "[" * 500
+    path.write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    data, _ = descriptor.read_descriptor(path, "datapackage.json")
+    assert len(data["resources"][0]["data"]) == 90

@@ -23,8 +23,10 @@ from statpub.errors import StatpubError
 from statpub.package.paths import UnsafePath, open_regular
 from statpub.report import WARNING, Issue
 from statpub.safetext import yaml_problem
+from statpub.tables.jsontext import containers
 
 MAX_DESCRIPTOR_BYTES = 64 << 20  # inline data beyond this belongs in a file
+MAX_CONTAINERS = 1_000_000  # arrays and objects in a descriptor: rows of inline data, mostly
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -69,6 +71,14 @@ def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]
             "UTF-8",
             code="descriptor-encoding",
         ) from exc
+    if containers(text, MAX_CONTAINERS):
+        # Each array or object becomes a Python object of some 60 bytes or more: 64 MiB of
+        # ``[],`` would take gigabytes once parsed.
+        raise DescriptorError(
+            f"{label}: the descriptor holds over {MAX_CONTAINERS:,} arrays and objects (inline "
+            "data of that many rows?), more than statpub parses; move inline data into a file",
+            code="descriptor-too-large",
+        )
     duplicates: list[str] = []
     if path.suffix.lower() in YAML_SUFFIXES:
         data = _load_yaml(text, label, duplicates)

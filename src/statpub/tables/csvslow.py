@@ -134,8 +134,8 @@ def _join_header(rows: list[list[str]], join: str) -> list[str]:
     check_width(width, "the header rows have")
     total = 0
     for i in range(width):
-        parts = [len(r[i]) for r in rows if i < len(r) and r[i].strip()]
-        total += sum(parts) + len(join) * max(0, len(parts) - 1)
+        sizes = [len(r[i]) for r in rows if i < len(r) and r[i].strip()]
+        total += sum(sizes) + len(join) * max(0, len(sizes) - 1)
         if total > MAX_CELL_BYTES:
             raise SourceError(
                 "cell-too-large",

@@ -47,3 +47,17 @@ def too_deep(text: str | bytes) -> bool:
         elif c in "]}":
             depth -= 1
     return False
+
+
+def containers(text: str, at_least: int) -> bool:
+    """Whether ``text`` holds ``at_least`` arrays and objects (brackets inside strings do not
+    count); decided from the text, before it is parsed into that many Python objects."""
+    if text.count("[") + text.count("{") < at_least:
+        return False
+    found = 0
+    for m in _TOKENS.finditer(text):
+        if m.group()[0] in "[{":
+            found += 1
+            if found >= at_least:
+                return True
+    return False
