@@ -229,3 +229,33 @@ def test_bundle_refuses_names_one_file_system_would_merge(
     assert result.exit_code == 2, result.output
     assert json.loads(result.stdout)["error"]["type"] == "bundle-names-collide"
     assert not out.exists()
+
+
+def test_a_git_tree_over_the_cap_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from statpub.package import open as package_open
+
+    repo = _small(tmp_path / "repo" / "pkg").parent
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org"}
+    env |= {"GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "p"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, env={**os.environ, **env})
+    ran: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(argv: list[str], *args: object, **kwargs: object) -> object:
+        ran.append(list(argv))
+        return real_run(argv, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(package_open, "GIT_ARCHIVE_LIMIT", 20)
+    result = CliRunner().invoke(main, ["diff", "HEAD:pkg", "pkg", "--json"])
+    assert result.exit_code == 2 and json.loads(result.stdout)["error"]["type"] == "git-error"
+    assert not any("archive" in argv for argv in ran)
+    monkeypatch.setattr(package_open, "GIT_ARCHIVE_LIMIT", 1 << 30)
+    fine = CliRunner().invoke(main, ["diff", "HEAD:pkg", "pkg", "--json"])
+    assert fine.exit_code == 0, fine.output
