@@ -71,6 +71,7 @@ def test_a_wrong_quote_is_refused_at_its_figure_file_and_line(october: Paths) ->
 
 def test_no_folder_of_texts_is_refused(october: Paths, tmp_path: Path) -> None:
     """Neither --sources nor $STATPUB_SOURCES, and the package.yml setting points nowhere."""
+    edit(october.figures / "package.yml", "sources: ../shared/sources\n", "sources: texts-gone\n")
     before = snapshot(october.figures.parent)
     paths = Paths(october.figures, october.schemas, october.out, october.releases)
     with pytest.raises(StatpubError) as exc:
@@ -78,6 +79,13 @@ def test_no_folder_of_texts_is_refused(october: Paths, tmp_path: Path) -> None:
     assert exc.value.code == "source-texts-not-found"
     assert "figures/package.yml" in exc.value.message and "does not exist" in exc.value.message
     assert "--unchecked-quotes" in exc.value.message
+    # A setting naming a folder outside the repository is not followed, even when it exists.
+    for outside in ("../shared/sources", str(tmp_path), "/etc", "texts/../.."):
+        edit(october.figures / "package.yml", "sources: texts-gone\n", f"sources: {outside}\n")
+        with pytest.raises(StatpubError) as exc:
+            release(paths, DAY)
+        assert "outside the repository" in exc.value.message, outside
+        edit(october.figures / "package.yml", f"sources: {outside}\n", "sources: texts-gone\n")
     args = [a for a in cli_paths(october)]
     args = args[: args.index("--sources")]
     cli = CliRunner().invoke(

@@ -19,6 +19,7 @@ from statpub.cli.options import (
     handle_errors,
     output_options,
     resolve_format,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def build(
     with journal.exclusive(project.lock_dir):
         recovery = journal.recover(project.lock_dir, out=project.out)
         if recovery is not None:
-            click.echo(recovery.message(), err=json_out)
+            say(recovery.message(), err=json_out)
         result = run_build(project, sources_dir=texts, sources_from=origin)
     valid = result.report is None or result.report.valid
     if json_out:
@@ -87,7 +88,7 @@ def build(
         sys.exit(EXIT_OK if valid else EXIT_INVALID)
     issues = result.report.issues if result.report else []
     for issue in issues:
-        click.echo(format_issue(issue), err=True)
+        say(format_issue(issue), err=True)
     if isinstance(result, ProjectBuild):
         version = f"version {result.version}" if result.version else "unreleased"
         tables = ", ".join(f"{name} {rows} rows" for name, rows in result.rows.items())
@@ -98,11 +99,11 @@ def build(
             f"{len(result.files)} files"
         )
     if valid:
-        click.echo(f"{built}, valid")
+        say(f"{built}, valid")
         return
     # The verdict `statpub validate` gives this package: written, but not releasable as is.
     assert result.report is not None
-    click.echo(f"{built}; invalid: {result.report.target}: {len(result.report.errors)} error(s)")
+    say(f"{built}; invalid: {result.report.target}: {len(result.report.errors)} error(s)")
     sys.exit(EXIT_INVALID)
 
 

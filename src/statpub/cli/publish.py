@@ -18,6 +18,7 @@ from statpub.cli.options import (
     output_options,
     package_argument,
     resolve_format,
+    say,
 )
 
 
@@ -169,7 +170,7 @@ def ckan(
     if risk and token is not None:
         if strict:
             raise StatpubError(f"{risk} (refused with --strict)", code="portal-insecure")
-        click.echo(f"warning: {risk}", err=True)
+        say(f"warning: {risk}", err=True)
     as_json = resolve_format(fmt, as_json) == "json"
     package = publishable(package_dir)
     start = time.monotonic()
@@ -191,7 +192,7 @@ def ckan(
                 echo_json(plan.to_dict())
             else:
                 _print_plan(plan.to_dict())
-                click.echo("dry run: nothing was sent to the portal", err=True)
+                say("dry run: nothing was sent to the portal", err=True)
             if plan.changes:
                 sys.exit(EXIT_INVALID)
             return
@@ -228,7 +229,7 @@ def ckan(
             plan,
             portal,
             package,
-            on_action=lambda a: click.echo(f"  {_line(a.to_dict())} ...", err=True),
+            on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
         )
     finally:
         if lease is not None:
@@ -236,7 +237,7 @@ def ckan(
         portal.close()
         retried = budget.summary()
         if retried["attempts"] and not as_json:
-            click.echo(f"warning: {_retried(retried)}", err=True)
+            say(f"warning: {_retried(retried)}", err=True)
     if created:  # made before the lease was taken: counted as this run's
         result.done = [_as_created(a) for a in result.done]
     out = result.to_dict()
@@ -246,10 +247,10 @@ def ckan(
         echo_json(out)
         return
     for w in out["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+        say(f"warning: {w}", err=True)
     ds = out["dataset"]
-    click.echo(f"published {ds['name']} version {ds['version']}: {ds['url']}")
-    click.echo(_summary(out["summary"]))
+    say(f"published {ds['name']} version {ds['version']}: {ds['url']}")
+    say(_summary(out["summary"]))
 
 
 def _as_created(action: Any) -> Any:
@@ -286,13 +287,11 @@ def _retried(r: dict[str, Any]) -> str:
 
 def _print_plan(plan: dict[str, Any]) -> None:
     for w in plan["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(
-        f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):"
-    )
+        say(f"warning: {w}", err=True)
+    say(f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):")
     for a in plan["actions"]:
-        click.echo(f"  {_line(a)}")
-    click.echo(_summary(plan["summary"], planned=True))
+        say(f"  {_line(a)}")
+    say(_summary(plan["summary"], planned=True))
 
 
 def _line(a: dict[str, Any]) -> str:

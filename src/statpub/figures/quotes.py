@@ -24,9 +24,12 @@ from pathlib import Path
 from statpub.errors import InvalidInput
 from statpub.figures.records import Corroboration, Figure, FigureSet, Source
 from statpub.package.files import sha256_bytes
+from statpub.package.paths import inside, read_inside
 from statpub.report import WARNING, Issue
+from statpub.safetext import plain
 
 ENV = "STATPUB_SOURCES"
+MAX_TEXT = 16 << 20  # bytes: a captured news text is a few kilobytes
 SETTING = "figures/package.yml (sources:)"
 
 
@@ -37,8 +40,17 @@ class SourceTexts:
     folder: Path | None
     origin: str = "--sources"  # "--sources", "$STATPUB_SOURCES" or SETTING; "" when none
     setting_file: str | None = None  # the package.yml that named the folder, if one did
+    refused: str | None = None  # the setting, when it names a folder outside the repository
 
     def describe(self) -> str:
+        if self.refused is not None:
+            return (
+                f"the sources: setting {plain(repr(self.refused))} of "
+                f"{self.setting_file or 'figures/package.yml'} names "
+                "a folder outside the "
+                "repository, which statpub does not read on a setting's word (give the folder "
+                "with --sources or $STATPUB_SOURCES)"
+            )
         if self.folder is None:
             return (
                 "no folder of source texts is set (--sources, $STATPUB_SOURCES, or sources: "
@@ -72,11 +84,14 @@ def locate(
         return SourceTexts(folder, origin or "--sources")
     configured = configured if configured is not None else setting(figures_dir)
     if configured:
-        return SourceTexts(
-            Path(os.path.normpath(figures_dir.resolve().parent / configured)),
-            SETTING,
-            f"{figures_dir.resolve().name}/package.yml",
-        )
+        # The setting comes with the repository: it may name a folder inside it, never one
+        # outside (``/etc``, ``/proc/self``, ``..``), after links.
+        root = figures_dir.resolve().parent
+        named = f"{figures_dir.resolve().name}/package.yml"
+        target = Path(os.path.normpath(root / configured))
+        if "\x00" in configured or not inside(root, target):
+            return SourceTexts(None, SETTING, named, refused=configured)
+        return SourceTexts(target, SETTING, named)
     return SourceTexts(None, "")
 
 
@@ -86,15 +101,21 @@ def paragraphs(text: str) -> list[str]:
 
 
 def source_texts(folder: Path) -> dict[str, str]:
-    """sha256 -> text of every UTF-8 file in ``folder``."""
+    """sha256 -> text of every UTF-8 file in ``folder``.
+
+    Only regular files in the folder itself are read (a link out of it, a FIFO, a device
+    or a file over :data:`MAX_TEXT` bytes is skipped), each opened once by the path policy.
+    """
     out: dict[str, str] = {}
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file():
-            data = path.read_bytes()
-            try:
-                out[sha256_bytes(data)] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+        try:
+            data = read_inside(folder, path.name, MAX_TEXT)
+        except OSError:  # refused by the path policy, or unreadable: not a captured text
+            continue
+        try:
+            out[sha256_bytes(data)] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
     return out
 
 
@@ -142,7 +163,7 @@ def check_quotes(figset: FigureSet, texts: SourceTexts) -> QuoteCheck:
     if check.folder_missing:
         check.unchecked = used
         where = texts.describe()
-        if texts.folder is not None:
+        if texts.folder is not None and texts.refused is None:
             where = f"{where} does not exist"
         check.missing.append(
             Issue(

@@ -335,10 +335,10 @@ def _bundle(package_dir: Path, folder: Path, given: Path | None) -> FileInfo:
 def _check_out_dir(package_dir: Path, out_dir: Path) -> None:
     """Refuse to replace a folder that is not an earlier page: the swap deletes it."""
     out, pkg = out_dir.resolve(), package_dir.resolve()
-    if out == pkg or out in pkg.parents:
+    if out == pkg or out in pkg.parents or out.is_relative_to(pkg):
         raise StatpubError(
-            f"{out_dir}: the page would replace the folder holding the package; "
-            "choose another --out",
+            f"{out_dir}: the page would replace the package's folder, a folder holding it "
+            "or a folder inside it; choose an --out outside the package",
             code="bad-usage",
             path=out_dir,
         )

@@ -82,10 +82,11 @@ def archived_versions(releases_dir: Path) -> list[str]:
     """Versions archived under ``releases_dir``, oldest first."""
     if not releases_dir.is_dir():
         return []
+    _refuse_link(releases_dir)
     found = [
         p.name
         for p in releases_dir.iterdir()
-        if semver.is_version(p.name) and (p / MANIFEST).is_file()
+        if semver.is_version(p.name) and not p.is_symlink() and (p / MANIFEST).is_file()
     ]
     return sorted(found, key=semver.sort_key)
 
@@ -94,11 +95,24 @@ def unsealed_folders(releases_dir: Path) -> list[Path]:
     """Folders named as a version under ``releases_dir`` that have no manifest."""
     if not releases_dir.is_dir():
         return []
+    _refuse_link(releases_dir)
     return sorted(
         p
         for p in releases_dir.iterdir()
         if p.is_dir() and semver.is_version(p.name) and not (p / MANIFEST).is_file()
     )
+
+
+def _refuse_link(releases_dir: Path) -> None:
+    """An archive folder that is a link would make statpub read (and a release write) another
+    folder, maybe outside the repository, as this one's history."""
+    if releases_dir.is_symlink():
+        raise StatpubError(
+            f"{releases_dir}: the release archive is a symbolic link; statpub reads an archive "
+            "only where it is: replace the link by the folder",
+            code="archive-unsafe",
+            path=releases_dir,
+        )
 
 
 def unsealed_issues(releases_dir: Path, shown: Callable[[Path], str] | None = None) -> list[Issue]:

@@ -34,6 +34,8 @@ from typing import Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
+from statpub.package.descriptor import MAX_DESCRIPTOR_BYTES
+from statpub.package.paths import open_regular
 from statpub.report import Issue
 from statpub.versioning import archive
 from statpub.versioning.log import kept_entries
@@ -42,6 +44,7 @@ RELEASES_FILE = "releases.yml"
 REVISIONS_FILE = "revisions.csv"
 LOG_PATH = "data/revisions.csv"
 DESCRIPTOR = "datapackage.json"
+MAX_LOG_BYTES = 1 << 30  # a revisions log larger than the biggest table statpub reads is not one
 ENTRY_FIELDS = (("date", "created"), ("note", "versionNote"))
 
 Shown = Callable[[Path], str]  # a path as messages show it
@@ -209,7 +212,8 @@ def _unarchived(
 
 def _describe(folder: Path, version: str) -> Archived:
     try:
-        data = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+        with open_regular(folder / DESCRIPTOR) as fh:  # not a link out of the archive
+            data = json.loads(fh.read(MAX_DESCRIPTOR_BYTES + 1).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StatpubError(
             f"{folder / DESCRIPTOR}: the archived descriptor cannot be read ({exc})",
@@ -229,7 +233,14 @@ def _describe(folder: Path, version: str) -> Archived:
 
 def _log_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a revisions log as written (text, with their line order); none if absent."""
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return []
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    with open_regular(path) as fh:  # a link or a FIFO in its place is refused, not followed
+        text = fh.read(MAX_LOG_BYTES + 1).decode("utf-8", errors="replace")
+    if len(text) > MAX_LOG_BYTES:
+        raise StatpubError(
+            f"{path}: over the {MAX_LOG_BYTES:,} bytes a revisions log may have",
+            code="file-too-large",
+            path=path,
+        )
     return list(csv.DictReader(io.StringIO(text, newline="")))
