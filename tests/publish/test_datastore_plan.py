@@ -151,10 +151,11 @@ def test_a_release_upserts_revised_and_added_rows_and_deletes_removed_ones(
     dictionary = ("data dictionary",) if "observations.csv" in described else ()
     assert obs_action.changes == ("1 revised", "1 added", "1 removed", *dictionary)
     assert tables["revisions.csv"].verb == UPDATE
-    # The revised figure logs its value, bounds and wording; the added and removed one a row each.
+    # The revised figure logs its value, bounds, wording and quote (a corrected figure quotes
+    # its own number); the added and removed one a row each.
     assert tables["revisions.csv"].rows == {
-        "total": n_revisions + 6,
-        "added": 6,
+        "total": n_revisions + 7,
+        "added": 7,
         "revised": 0,
         "removed": 0,
     }
