@@ -20,7 +20,6 @@ def scratch_release(repo: Path, work: Path, day: dt.date) -> Path:
     each edited figure quotes its own wording, which no captured text holds, so the release
     is cut with the quotes unchecked (the sources table stays as released).
     """
-    from standin import write_source_texts
     from statpub.package import read_package, read_table
     from statpub.release import Paths, release
     from statpub.versioning import archive
