@@ -159,3 +159,34 @@ def test_the_command_writes_the_series(two_releases: tuple[Package, Path], tmp_p
     )
     assert missing.exit_code == 2
     assert json.loads(missing.stdout)["error"]["type"] == "file-not-found"
+
+
+def test_the_released_package_is_its_own_member(archive: Path, tmp_path: Path) -> None:
+    """A package whose files are its archived release's stands for it, at --base-url."""
+    last = archived_versions(archive)[-1]
+    copy = tmp_path / "package"
+    shutil.copytree(archive / last, copy)
+    (copy / "SHA256SUMS").unlink()
+    result = catalog(read_package(copy), "dcat", base_url=BASE, releases=archive)
+    assert [w.type for w in result.warnings] == ["catalog-relative-urls"]
+    newest = members(result.document)[-1]
+    assert newest["@id"] == BASE and newest["dcat:version"] == last
+
+
+def test_a_package_built_since_its_release_is_not_that_release(
+    archive: Path, tmp_path: Path
+) -> None:
+    """Same version, other files: the series describes the archived release, and says so."""
+    last = archived_versions(archive)[-1]
+    copy = tmp_path / "package"
+    shutil.copytree(archive / last, copy)
+    (copy / "SHA256SUMS").unlink()
+    card = copy / "README.md"
+    card.write_text(card.read_text(encoding="utf-8") + "\nEdited after the release.\n")
+    result = catalog(
+        read_package(copy), "dcat", base_url=BASE, releases=archive, releases_url=ARCHIVE
+    )
+    assert "catalog-unreleased-package" in [w.type for w in result.warnings]
+    found = members(result.document)
+    assert [m["dcat:version"] for m in found] == archived_versions(archive)
+    assert found[-1]["@id"] == f"{ARCHIVE}{last}/"

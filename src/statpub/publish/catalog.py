@@ -82,6 +82,7 @@ def catalog(
         raise StatpubError(
             f"unknown catalogue format {fmt!r}: use dcat or schemaorg", code="bad-usage"
         )
+    series_warnings: list[Issue] = []
     if releases is None:
         record = catalog_record(pkg, base_url=base_url)
         document = render(record)
@@ -95,7 +96,7 @@ def catalog(
                 path=releases,
             )
         archive_base = _base(releases_url)
-        members = series_members(
+        members, series_warnings = series_members(
             pkg,
             releases,
             lambda p, version: _record(p, _release_base(pkg, p, archive_base, base_url, version)),
@@ -103,7 +104,7 @@ def catalog(
         record = members[-1].record
         series = dcat_series if fmt == "dcat" else schemaorg_series
         document = series(members, render)
-    warnings = []
+    warnings = series_warnings
     if releases is not None and not releases_url and len(members) > 1:
         warnings.append(
             Issue(

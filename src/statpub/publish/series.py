@@ -10,8 +10,10 @@ the same with ``version`` and ``isBasedOn``.
 The members are read from the release archive (``releases/<version>/``, see
 :mod:`statpub.versioning.archive`), each proven against its ``SHA256SUMS`` first,
 so a catalogue never advertises a checksum the archive no longer holds. The
-package being catalogued is the newest member; its addresses are under
-``base_url``, an archived member's under ``releases_url`` + ``<version>/``.
+package being catalogued is the newest member (unless it carries an archived
+version without that release's files: then the archived release stands for the
+version, with a warning); its addresses are under ``base_url``, an archived
+member's under ``releases_url`` + ``<version>/``.
 Without those addresses the members are blank nodes and the download addresses
 are relative, as for one dataset (:mod:`statpub.publish.catalog`).
 """
@@ -26,6 +28,7 @@ from statpub import semver
 from statpub.errors import InvalidInput
 from statpub.package import Package
 from statpub.publish.record import CatalogRecord
+from statpub.report import WARNING, Issue
 
 SERIES_ID = "_:series"
 
@@ -38,35 +41,57 @@ class Member:
     node: str  # an IRI, or a blank node id (``_:release-<version>``)
 
 
-def series_members(pkg: Package, releases_dir: Path, record_of: Any) -> list[Member]:
-    """The package and every other archived release, oldest first, each proven.
+def series_members(
+    pkg: Package, releases_dir: Path, record_of: Any
+) -> tuple[list[Member], list[Issue]]:
+    """The package and every other archived release, oldest first, each proven; and a
+    warning when the package carries an archived version but not its files.
 
-    ``record_of(package, version)`` makes a member's record, its addresses set."""
+    ``record_of(package, version)`` makes a member's record, its addresses set. A
+    version is described by its archived files: the package stands for its version
+    only when its files are that release's, byte for byte."""
     from statpub.package import read_package
-    from statpub.versioning.archive import archived_versions, verify
+    from statpub.package.files import read_manifest
+    from statpub.versioning.archive import archived_versions, package_files, verify
 
-    current = record_of(pkg, pkg.descriptor.get("version"))
-    records = {current.version or "": current}
-    for version in archived_versions(releases_dir):
-        if version in records:
+    version = str(pkg.descriptor.get("version") or "")
+    warnings: list[Issue] = []
+    records: dict[str, CatalogRecord] = {}
+    archived = archived_versions(releases_dir)
+    if version in archived and package_files(pkg.root) != read_manifest(releases_dir / version):
+        warnings.append(
+            Issue(
+                "catalog-unreleased-package",
+                f"{pkg.descriptor_label} says version {version}, but its files are not the "
+                f"archived release {version}'s (built since, with changes not yet released); "
+                f"the series describes the archived {version}. Release the changes "
+                "(statpub release) to make them a member",
+                path=pkg.descriptor_label,
+                severity=WARNING,
+            )
+        )
+    else:
+        records[version] = record_of(pkg, version)
+    for v in archived:
+        if v in records:
             continue
-        folder = releases_dir / version
+        folder = releases_dir / v
         issues = verify(folder)
         if issues:
             raise InvalidInput(
                 issues,
-                summary=f"release {version} in {releases_dir} fails its checksums; no "
-                "series written",
+                summary=f"release {v} in {releases_dir} fails its checksums; no series written",
                 code="archive-checksums",
                 path=folder,
             )
-        records[version] = record_of(read_package(folder), version)
+        records[v] = record_of(read_package(folder), v)
     # An unreleased (unversioned) package comes after every release.
     order = sorted(records, key=lambda v: (0, semver.sort_key(v)) if semver.is_version(v) else (1,))
-    return [
+    members = [
         Member(records[v], records[v].landing_page or f"_:release-{v or 'unversioned'}")
         for v in order
     ]
+    return members, warnings
 
 
 def dcat_series(members: list[Member], render: Any) -> dict[str, Any]:
