@@ -140,8 +140,17 @@ def export_sdmx(
 ) -> SdmxResult:
     """Write ``structure.xml`` and per mapped table its data as SDMX-CSV 2.0
     (``<TABLE>.csv``)."""
-    from pysdmx.io import write_sdmx
-    from pysdmx.io.format import Format
+    try:
+        import lxml  # noqa: F401  (pysdmx's SDMX-ML support)
+        import pandas  # noqa: F401
+        from pysdmx.io import write_sdmx
+        from pysdmx.io.format import Format
+    except ImportError as exc:
+        raise StatpubError(
+            f"statpub export sdmx needs pysdmx with its SDMX-ML support ({exc.name} is not "
+            "installed): pip install 'statpub[sdmx]'",
+            code="missing-dependency",
+        ) from exc
 
     agency = agency or default_agency(pkg)
     if not _ID.fullmatch(agency):
@@ -286,7 +295,7 @@ class _Structures:
             names = self._texts(f, "title", r.field)
             self.names[(f"ConceptScheme={scheme_id}", r.id)] = names
             concepts.append(Concept(id=r.id, name=next(iter(names.values()))))
-            codes = self._codelist(base, r, f)
+            codes = self._codelist(m.table, base, r, f)
             role = {"measure": Role.MEASURE, "attribute": Role.ATTRIBUTE}.get(
                 r.role, Role.DIMENSION
             )
@@ -343,7 +352,7 @@ class _Structures:
         )
         return flow, schema_of_flow, _frame(res, m)
 
-    def _codelist(self, base: str, r: FieldRole, f: dict[str, Any]) -> Any:
+    def _codelist(self, table: str, base: str, r: FieldRole, f: dict[str, Any]) -> Any:
         from pysdmx.model import Code, Codelist
 
         categories = f.get("categories")
@@ -356,7 +365,7 @@ class _Structures:
             value = str(entry.get("value"))
             if not _CODE.fullmatch(value):
                 raise _bad(
-                    f"table {r.field!r}: category {value!r} of field {r.field!r} cannot be an "
+                    f"table {table!r}: category {value!r} of field {r.field!r} cannot be an "
                     "SDMX code (letters, digits, _ @ $ -); map the field as an attribute "
                     "without categories, or recode it"
                 )
