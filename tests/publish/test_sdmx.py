@@ -230,3 +230,20 @@ def test_a_project_without_a_mapping_is_told_how(population: Path, tmp_path: Pat
     assert result.exit_code == 2
     error = json.loads(result.stdout)["error"]
     assert error["type"] == "sdmx-mapping" and "sdmx:" in error["message"]
+
+
+def test_a_category_that_cannot_be_a_code_is_refused(population: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(population, project)
+    path = project / "schemas/population_by_district.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    sex = next(f for f in schema["fields"] if f["name"] == "sex")
+    sex["categories"] = [*sex["categories"], "n/a"]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    assert run(["build"], project).exit_code == 0
+    result = run(["export", "sdmx", ".", "--out", str(tmp_path / "out"), "--json"], project)
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "sdmx-mapping"
+    assert "'n/a'" in error["message"] and "'sex'" in error["message"]
+    assert not (tmp_path / "out").exists()
