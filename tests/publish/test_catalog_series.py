@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.publish.test_dcat_shapes import graph, violations
+from test_dcat_shapes import graph, violations
 
 from statpub.cli import main
 from statpub.errors import InvalidInput
