@@ -48,6 +48,24 @@ def last_release() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
+def repo_figures():
+    """The repository's figure files, loaded: tests about this dataset derive what they
+    expect from them, so a data release does not turn them red."""
+    from statpub.builder.package import load_schemas
+    from statpub.figures.load import load_figures
+
+    return load_figures(ROOT / "figures", load_schemas(ROOT / "schemas"))
+
+
+@pytest.fixture(scope="session")
+def measured_coverage(repo_figures) -> tuple[str, str]:
+    """The first and last day the measured figures (not targets) cover."""
+    measured = [f for f in repo_figures.figures if not f.is_target]
+    start = min(f.period_start for f in measured if f.period_start is not None)
+    return start.isoformat(), max(f.period_end for f in measured).isoformat()
+
+
+@pytest.fixture(scope="session")
 def release_version(last_release: dict[str, str]) -> str:
     return last_release["version"]
 

@@ -116,10 +116,14 @@ CASES: list[Case] = [
     (
         "release",
         lambda w: (
-            w.edit("figures/sources/fixyanet-2025-06.yml", CENTRES, CENTRES.replace("112", "113")),
-            w.edit("figures/sources/fixyanet-2025-06.yml", 'wording: "112"', 'wording: "113"'),
+            # A correction without a reason (the wording still agrees with its quote).
+            w.edit(
+                "figures/sources/fixyanet-2025-06.yml",
+                "upper_bound: 6949999",
+                "upper_bound: 6950000",
+            ),
             ["release", "--date", "2026-12-01", *w.figures_args()],
-        )[2],
+        )[1],
         1,
         "release-refused",
     ),

@@ -1,4 +1,5 @@
-"""What a user installs: the runtime needs no frictionless-py; asking for its engine says how."""
+"""What a user installs: the runtime needs no frictionless-py; the judge that uses it says how
+to install it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from statpub.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,9 +22,13 @@ def test_frictionless_is_an_extra_not_a_runtime_dependency() -> None:
     )
 
 
-def test_frictionless_engine_without_frictionless_says_how_to_install(
+def test_the_frictionless_judge_without_frictionless_says_how_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from statpub.errors import StatpubError
+    from statpub.package import read_package
+    from statpub.validate.oracle import frictionless_issues
+
     package = tmp_path / "pkg"
     package.mkdir()
     (package / "t.csv").write_text("a\n1\n", encoding="utf-8")
@@ -36,10 +38,7 @@ def test_frictionless_engine_without_frictionless_says_how_to_install(
     }
     (package / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     monkeypatch.setitem(sys.modules, "frictionless", None)  # import frictionless fails
-    result = CliRunner().invoke(
-        main, ["validate", str(package), "--engine", "frictionless", "--json"]
-    )
-    assert result.exit_code == 2
-    error = json.loads(result.stdout)["error"]
-    assert error["type"] == "missing-dependency"
-    assert "pip install 'statpub[frictionless]'" in error["message"]
+    with pytest.raises(StatpubError) as exc:
+        frictionless_issues(read_package(package))
+    assert exc.value.code == "missing-dependency"
+    assert "pip install 'statpub[frictionless]'" in exc.value.message

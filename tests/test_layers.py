@@ -18,7 +18,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "statpub"
 
 LAYERS = [
-    {"errors", "report", "semver", "__init__"},
+    {"errors", "report", "safetext", "semver", "__init__"},
     {"tables"},
     {"package"},
     {"figures"},

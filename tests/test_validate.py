@@ -171,15 +171,15 @@ def test_quote_not_in_source(package_copy: Path, tmp_path: Path) -> None:
     assert "paragraph 2" in mentors.message and mentors.field == "quote"
 
 
-def test_source_text_not_at_hand_is_a_warning(built_package: Path, tmp_path: Path) -> None:
+def test_source_text_not_at_hand_is_a_warning(
+    built_package: Path, tmp_path: Path, repo_figures
+) -> None:
     report = validate(built_package, options=Options(sources_dir=tmp_path))
     assert report.valid
     # One warning per source whose text is not in the folder.
-    assert [w.type for w in report.warnings] == ["source-text-missing"] * 2
-    assert {w.message.split("'")[1] for w in report.warnings} == {
-        "fixyanet-2025-06",
-        "zakon-2025-10-07",
-    }
+    used = {f.source_id for f in repo_figures.figures}
+    assert [w.type for w in report.warnings] == ["source-text-missing"] * len(used)
+    assert {w.message.split("'")[1] for w in report.warnings} == used
 
 
 @pytest.mark.parametrize(

@@ -63,6 +63,7 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     partial: bool = False
     strict: bool = False
+    unlisted: int = 0  # errors found but not listed (past the cap on issues kept)
     strict_include: frozenset[str] = frozenset()
     strict_exclude: frozenset[str] = frozenset()
 
@@ -89,7 +90,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors and not self.failing_warnings
+        return not self.errors and not self.unlisted and not self.failing_warnings
 
     def extend(self, issues: list[Issue], check: str | None = None) -> None:
         self.issues.extend(issues)
@@ -109,4 +110,6 @@ class Report:
         if self.strict:
             out["strict"] = True
             out["strict_allowed"] = sorted(self.strict_allowed)
+        if self.unlisted:
+            out["unlisted_errors"] = self.unlisted
         return out

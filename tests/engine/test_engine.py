@@ -17,7 +17,7 @@ from statpub.cli.progress import Progress
 from statpub.package import read_package
 from statpub.tables import reader
 from statpub.validate import Options, validate
-from statpub.validate.engine import keys, run
+from statpub.validate.engine import keys, run, runner
 
 
 def _table(folder: Path, header: str, rows: list[str], schema: dict[str, Any], **res: Any) -> Path:
@@ -31,13 +31,33 @@ def _table(folder: Path, header: str, rows: list[str], schema: dict[str, Any], *
 INT_SCHEMA = {"fields": [{"name": "n", "type": "integer"}]}
 
 
-def test_every_error_is_reported_without_a_limit(tmp_path: Path) -> None:
+def test_every_error_is_reported_under_the_cap(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(runner, "KEEP_ISSUES", 2000)
     pkg = _table(tmp_path / "p", "n", [str(i) if i % 2 else "x" for i in range(3000)], INT_SCHEMA)
     target = read_package(pkg)
     result = run(target)
     assert len(result.issues) == 1500
-    assert not result.partial
+    assert not result.partial and result.unlisted == 0
     assert [i.row for i in result.issues] == list(range(2, 3002, 2))
+
+
+def test_issues_past_the_cap_are_counted_not_kept(tmp_path: Path, monkeypatch: Any) -> None:
+    """Memory follows the file, not its errors: past the cap an error is only counted, and
+    every output says how many were left out."""
+    monkeypatch.setattr(runner, "KEEP_ISSUES", 100)
+    rows = [str(i) if i % 2 else "x" for i in range(3000)] + [""] * 50 + ["y"] * 10
+    pkg = _table(tmp_path / "p", "n", rows, INT_SCHEMA)
+    result = run(read_package(pkg))
+    assert len({i.row for i in result.issues}) == len(result.issues) == 100
+    assert result.unlisted == 1500 - 100 + 50 + 10 and not result.partial
+    report = validate(pkg)
+    assert not report.valid and report.to_dict()["unlisted_errors"] == result.unlisted
+    for fmt, said in (("text", "more error(s) not listed"), ("github", "::error title=statpub::")):
+        out = CliRunner().invoke(main, ["validate", str(pkg), "--format", fmt])
+        assert out.exit_code == 1 and said in out.stdout
+        assert f"{result.unlisted:,} more" in out.stdout
+    limited = run(read_package(pkg), limit_errors=300)
+    assert len(limited.issues) == 100 and limited.unlisted == 200 and limited.partial
 
 
 def test_limit_errors_gives_a_partial_report(tmp_path: Path) -> None:
@@ -142,6 +162,7 @@ def test_large_table_in_many_batches(tmp_path: Path, monkeypatch: Any, small: in
     """Keys are found across batch boundaries, hashed or not, and row numbers stay right."""
     monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
     monkeypatch.setattr(keys, "SMALL", small)
+    monkeypatch.setattr(runner, "KEEP_ISSUES", 10_000)
     rows = [f"{i % 5000},{i}" for i in range(12_000)]
     schema = {"fields": [{"name": "k", "type": "integer"}, {"name": "v", "type": "integer"}],
               "primaryKey": ["k"]}  # fmt: skip

@@ -60,6 +60,15 @@ def _texts() -> str:
     return str(texts)
 
 
+def _last_release_date() -> str:
+    """The date of the repository's last release: a correction released on the same day
+    is never dated before it, whatever the history has become."""
+    import yaml
+
+    releases = yaml.safe_load((ROOT / "figures/releases.yml").read_text(encoding="utf-8"))
+    return str(releases["releases"][-1]["date"])
+
+
 def _repo(tmp: Path) -> Path:
     """A scratch repository layout: figures/, schemas/, releases/ and a built package."""
     for name in ("figures", "schemas", "releases"):
@@ -71,14 +80,16 @@ def _release(tmp: Path) -> list[str]:
     repo = _repo(tmp)
     source = repo / "figures" / "sources" / "fixyanet-2025-06.yml"
     text = source.read_text(encoding="utf-8")
-    old = "    value: 112\n    qualifier: exact\n"
-    new = "    value: 115\n    reason: A test correction.\n    qualifier: exact\n"
-    text = text.replace(old, new)
-    source.write_text(text.replace('wording: "112"', 'wording: "115"'), encoding="utf-8")
+    # A correction that keeps the figure coherent with its quote: "6.9 million" read
+    # as rounded to the nearest 0.1 million reaches up to 6,950,000 included.
+    old = "    upper_bound: 6949999\n"
+    new = "    upper_bound: 6950000\n    reason: A test correction.\n"
+    assert old in text
+    source.write_text(text.replace(old, new), encoding="utf-8")
     return [
         "release", "--figures", str(repo / "figures"), "--schemas", str(repo / "schemas"),
         "--out", str(repo / "datapackage"), "--releases", str(repo / "releases"),
-        "--date", "2026-12-01", "--sources", _texts(), "--json",
+        "--date", _last_release_date(), "--sources", _texts(), "--json",
     ]  # fmt: skip
 
 

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hostile_corpus import CASES, ENV_NAME, ENV_SECRET, FILE_SECRET, Case, Outside, build_case
+from hostile_corpus import CASES as FIRST_ROUND
+from hostile_corpus import ENV_NAME, ENV_SECRET, FILE_SECRET, Case, Outside, build_case
+from hostile_round2 import ROUND2
 from hostile_run import (
     RSS_LIMIT,
     TIME_LIMIT,
@@ -42,6 +45,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SUMMARY = ROOT / "tests" / "artifacts" / "hostile-corpus.json"
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens
 COMMANDS = ("validate", "diff", "bundle", "site", "catalog", "publish")
+CASES = [*FIRST_ROUND, *ROUND2]
+# A line a GitHub runner would run as a workflow command, and a terminal escape.
+WORKFLOW_COMMAND = re.compile(r"^\s*::", re.MULTILINE)
+ESCAPES = re.compile("[\x1b\x9b\r\u202a-\u202e\u2066-\u2069]")
 
 
 def argv(command: str, pkg: Path, base: Path, out: Path) -> list[str]:
@@ -93,6 +100,8 @@ class Corpus:
             ENV_NAME: ENV_SECRET,
             "CKAN_API_TOKEN": ENV_SECRET,
         }
+        if os.environ.get("PYTHONPATH"):  # the code under test, when it is not the installed one
+            self.env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         self.results: dict[tuple[str, str], tuple[Ran, Path]] = {}
 
     def run_all(self, names: set[str]) -> None:
@@ -184,6 +193,11 @@ def test_every_command_survives(corpus: Corpus, case: Case) -> None:
         if ran.max_rss > RSS_LIMIT:
             problems.append(f"used {ran.max_rss >> 20} MiB")
         problems += _leaks(ran, work)
+        for stream, text in (("stdout", ran.stdout), ("stderr", ran.stderr)):
+            if WORKFLOW_COMMAND.search(text):
+                problems.append(f"{stream} has a line a CI runner would run as a command")
+            if ESCAPES.search(text):
+                problems.append(f"{stream} has a terminal escape or bidi control")
         stray = [p for p in written(work) if not _inside(p, work / "out", work / "tmp")]
         stray += [p for p in written(work / "tmp")]
         if stray:

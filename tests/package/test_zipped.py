@@ -145,3 +145,8 @@ def test_reading_a_package_loads_no_pyarrow(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_zip_by_another_name_is_read_as_a_zip(tmp_path: Path) -> None:
+    z = write_zip(tmp_path / "package.bin", package_entries(rows=b"id\n1\nx\n"))
+    assert [(i.type, i.row) for i in validate(z).errors] == [("type-error", 3)]

@@ -130,7 +130,7 @@ def test_bad_cell_names_file_row_field_and_keeps_package(tmp_path: Path) -> None
     assert result.exit_code == 1
     issue = json.loads(result.stdout)["error"]["issues"][0]
     assert issue == {
-        "type": "cell-type",
+        "type": "type-error",
         "severity": "error",
         "path": "data/population_by_district.csv",
         "row": 5,
@@ -154,6 +154,7 @@ def test_semicolon_cp1251_csv(tmp_path: Path) -> None:
     project = tmp_path / "p"
     refused = run(["init", str(project), "--from", str(src)])
     assert refused.exit_code == 2 and "--encoding" in refused.stderr
+    assert not (project / "data/regions.csv").exists()  # nothing half-written
     init(project, str(src), extra=("--encoding", "cp1251"))
     s = schema(project, "regions")
     assert [f["type"] for f in s["fields"]] == ["string", "string", "number"]
@@ -254,3 +255,32 @@ def test_repeated_key_is_told_of_the_input_once(tmp_path: Path) -> None:
     assert [(i["type"], i["path"], i["row"]) for i in issues] == [
         ("primary-key", "data/districts.csv", 4)
     ]
+
+
+def test_version_and_changelog_come_from_the_history(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    init(project, str(FIXTURE / "districts.csv"))
+    (project / "releases.yml").write_text(
+        "releases:\n  - version: 1.0.0\n    date: 2025-03-01\n    note: First release.\n"
+        "  - version: 1.1.0\n    date: 2025-06-01\n    note: Names corrected.\n",
+        encoding="utf-8",
+    )
+    (project / "revisions.csv").write_text(
+        "version,release_date,table,key,field,change_kind,old_value,new_value,reason\n"
+        '1.1.0,2025-06-01,districts,"{""district_code"": ""0101""}",district_name,revision,'
+        "Alder,Alderney,Spelling checked\n",
+        encoding="utf-8",
+    )
+    assert run(["build"], cwd=project).exit_code == 0
+    descriptor = json.loads((project / "datapackage/datapackage.json").read_text("utf-8"))
+    assert (descriptor["version"], descriptor["versionNote"], descriptor["created"]) == (
+        "1.1.0",
+        "Names corrected.",
+        "2025-06-01T00:00:00Z",
+    )
+    changelog = (project / "datapackage/CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.index("## 1.1.0 (2025-06-01)") < changelog.index("## 1.0.0 (2025-03-01)")
+    assert "`districts.district_name`: 1 value revised. Reason: Spelling checked." in changelog
+    assert "district_code=0101: `Alder` → `Alderney`" in changelog
+    card = (project / "datapackage/README.md").read_text(encoding="utf-8")
+    assert "Version 1.1.0 (2025-06-01): Names corrected." in card

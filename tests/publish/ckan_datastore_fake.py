@@ -110,9 +110,11 @@ class FakeDataStore:
         self._writable(data)
         t = self._table(data)
         filters = data["filters"]
-        assert set(filters) == {"_id"}, "statpub deletes rows by _id"
-        gone = set(filters["_id"])
-        t["rows"] = [r for r in t["rows"] if r["_id"] not in gone]
+        if set(filters) == {"_id"}:  # the rows a release removes
+            gone = set(filters["_id"])
+            t["rows"] = [r for r in t["rows"] if r["_id"] not in gone]
+        else:  # the lease (statpub.publish.lock): by equal values
+            t["rows"] = [r for r in t["rows"] if not _matches(r, filters)]
         return {}
 
     def _datastore_delete(self, data: dict[str, Any], _: Any) -> dict[str, Any]:
@@ -127,8 +129,10 @@ class FakeDataStore:
         t = self._table(data)
         types = {"_id": "int", **{f["id"]: f["type"] for f in t["fields"]}}
         ids = data.get("fields") or list(types)
-        assert data.get("sort") == "_id" and data.get("records_format") == "lists"
+        assert data.get("records_format") == "lists"
+        assert data.get("sort") == "_id" or data.get("filters")
         rows = sorted(t["rows"], key=lambda r: r["_id"])
+        rows = [r for r in rows if _matches(r, data.get("filters") or {})]
         offset = int(data.get("offset") or 0)
         limit = min(int(data.get("limit") or 100), self.rows_max)
         page = [[_out(types[i], r.get(i)) for i in ids] for r in rows[offset : offset + limit]]
@@ -141,7 +145,9 @@ class FakeDataStore:
         for rec in records:
             values = self._typed(t, rec)
             if t["key"] and any(all(r[k] == values[k] for k in t["key"]) for r in t["rows"]):
-                raise StatpubError("records: duplicate key value violates unique", code="x")
+                raise StatpubError(
+                    "records: duplicate key value violates unique", code="portal-error"
+                )
             t["rows"].append({"_id": t["next"], **values})
             t["next"] += 1
 
@@ -150,6 +156,10 @@ class FakeDataStore:
         unknown = set(rec) - set(types)
         assert not unknown, f"fields {unknown} do not exist"
         return {k: _in(types[k], v) for k, v in rec.items()}
+
+
+def _matches(row: dict[str, Any], filters: dict[str, Any]) -> bool:
+    return all(str(row.get(k)) == str(v) for k, v in filters.items())
 
 
 def _in(dstype: str, v: Any) -> Any:

@@ -60,6 +60,8 @@ class FakeCKAN(FakeDataStore):
         *,
         upload: tuple[str, BinaryIO] | None = None,
         missing_ok: bool = False,
+        check: Any = None,  # the fake fails for good: nothing is retried
+        idempotent: bool | None = None,
     ) -> Any:
         index = len(self.calls)
         self.calls.append(action)

@@ -11,6 +11,7 @@ from datastore_oracle import assert_table_is_csv
 from statpub.package import Package
 from statpub.publish.ckan import apply, prepare, read_portal
 from statpub.publish.datastore import read_datastore
+from statpub.publish.lock import LOCK_RESOURCE
 
 TOKEN = "tok-" + "s3cr3t" * 8
 
@@ -35,6 +36,9 @@ def assert_complete(fake: FakeCKAN, package: Package) -> dict[str, Any]:
     """The portal holds the package: every file once, its bytes, its sha256 recorded,
     and each table's CSV in the DataStore, row for row."""
     ds = fake.dataset(package.name)
+    for lock in [r for r in ds["resources"] if r["name"] == LOCK_RESOURCE]:
+        assert fake.tables[lock["id"]]["rows"] == [], "the lease was not given back"
+    ds = dict(ds, resources=[r for r in ds["resources"] if r["name"] != LOCK_RESOURCE])
     names = [r["name"] for r in ds["resources"]]
     assert names == expected_names(package)
     local = {Path(f.path).name: f for f in package.files()}

@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from services import require_service
 from statpub.cli import main
 from statpub.package import Package
+from statpub.publish.lock import LOCK_RESOURCE
 from statpub.publish.portal import Portal
 
 
@@ -65,8 +66,10 @@ def cli(
 
 
 def show(ckan: Stack, name: str) -> dict[str, Any]:
+    """The dataset, without the lease's resource (statpub's own, not the package's)."""
     portal = Portal(ckan.url, ckan.token)
-    return portal.call("package_show", {"id": name})
+    ds = portal.call("package_show", {"id": name})
+    return dict(ds, resources=[r for r in ds["resources"] if r["name"] != LOCK_RESOURCE])
 
 
 def download(url: str) -> bytes:
@@ -76,11 +79,19 @@ def download(url: str) -> bytes:
 
 def assert_published(ckan: Stack, name: str, package: Package) -> dict[str, Any]:
     """Every file once, byte-identical when downloaded, sha256 recorded, schema attached."""
-    ds = show(ckan, name)
+    ds = Portal(ckan.url, ckan.token).call("package_show", {"id": name})
     local = {Path(f.path).name: f for f in package.files()}
     wanted = [Path(f.path).name for f in package.data_files()]
     wanted += ["datapackage.json", "CHANGELOG.md"]
-    assert [r["name"] for r in ds["resources"]] == wanted
+    own = [r for r in ds["resources"] if r["name"] != LOCK_RESOURCE]
+    assert [r["name"] for r in own] == wanted
+    # the lease table is empty once the run is over
+    for lock in [r for r in ds["resources"] if r["name"] == LOCK_RESOURCE]:
+        held = Portal(ckan.url, ckan.token).call(
+            "datastore_search", {"resource_id": lock["id"]}, missing_ok=True
+        )
+        assert held is None or held["records"] == []
+    ds = dict(ds, resources=own)
     for r in ds["resources"]:
         f = local[r["name"]]
         assert download(r["url"]) == (package.root / f.path).read_bytes(), r["name"]

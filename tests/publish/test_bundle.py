@@ -15,6 +15,7 @@ from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
 from statpub.package import Package
 from statpub.publish.bundle import SUMS, make_bundle
+from statpub.validate import Options, validate
 
 
 def test_same_package_same_bytes(built_package: Path, tmp_path: Path) -> None:
@@ -69,10 +70,11 @@ def test_round_trip_through_validate(built_package: Path, tmp_path: Path) -> Non
     with zipfile.ZipFile(result.path) as zf:
         zf.extractall(tmp_path / "unpacked")
     unpacked = tmp_path / "unpacked" / result.root
-    for engine in ("statpub", "frictionless"):
-        run = CliRunner().invoke(main, ["validate", str(unpacked), "--engine", engine, "--json"])
-        assert run.exit_code == 0, run.output
-        assert json.loads(run.stdout)["valid"] is True
+    run = CliRunner().invoke(main, ["validate", str(unpacked), "--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.stdout)["valid"] is True
+    # frictionless-py, the independent judge, agrees (it is run on trusted packages only).
+    assert validate(unpacked, options=Options(engine="frictionless")).valid
 
 
 def test_cli_json_is_the_result(built_package: Path, tmp_path: Path) -> None:

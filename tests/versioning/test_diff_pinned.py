@@ -139,3 +139,35 @@ def test_key_option_forms() -> None:
     assert parse_keys(("a, b",), ["t"]) == {"t": ["a", "b"]}
     assert parse_keys(("t=a", "u=b,c"), ["t", "u"]) == {"t": ["a"], "u": ["b", "c"]}
     assert parse_keys((), ["t"]) == {}
+
+
+NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+
+
+def _inferred(tmp_path: Path, header: list[str], rows: list[list[Any]]) -> Any:
+    schema = {"fields": [{"name": n, "type": "string"} for n in header]}
+    old = package(tmp_path / "a", {"t": (schema, csv_text(header, rows))})
+    return next(r for r in run_diff(old, old).resources if r.name == "t")
+
+
+@pytest.mark.parametrize(("width", "found"), [(4, True), (5, False)])
+def test_an_inferred_key_has_at_most_four_fields(tmp_path: Path, width: int, found: bool) -> None:
+    from itertools import product
+
+    header = NAMES[:width]
+    rows = [list(bits) for bits in product("01", repeat=width)]  # unique only all together
+    t = _inferred(tmp_path, header, rows)
+    if found:
+        assert (t.matched_by, t.key_source) == (header, "inferred")
+    else:
+        assert t.key_source == "row content"
+
+
+@pytest.mark.parametrize(("width", "found"), [(6, True), (7, False)])
+def test_only_the_first_six_candidates_are_tried(tmp_path: Path, width: int, found: bool) -> None:
+    header = NAMES[:width]
+    rows = [["x"] * (width - 1) + [str(k)] for k in range(5)]  # the last column is the key
+    t = _inferred(tmp_path, header, rows)
+    assert (t.key_source == "inferred") is found
+    if found:
+        assert t.matched_by == [header[-1]]

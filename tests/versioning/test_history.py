@@ -77,7 +77,13 @@ def test_an_unlogged_revision_fails_validation(work: Paths) -> None:
     pkg = build_aside(work)
     report = validate(pkg, options=Options(previous=str(work.releases / "1.0.0")))
     unlogged = [i for i in report.errors if i.type == "unlogged-revision"]
-    assert {i.field for i in unlogged} == {"value", "lower_bound", "upper_bound", "value_wording"}
+    assert {i.field for i in unlogged} == {
+        "value",
+        "lower_bound",
+        "upper_bound",
+        "value_wording",
+        "quote",
+    }
     assert all("family-support-centres" in i.message for i in unlogged)
     assert "version-not-bumped" not in {i.type for i in report.errors}  # a patch was enough
 
@@ -132,7 +138,7 @@ def test_a_pre_release_version_gets_every_history_check(work: Paths, version: st
     report = validate(pkg, options=Options(previous="1.0.0"))
     assert "history" in report.checks
     unlogged = {i.field for i in report.errors if i.type == "unlogged-revision"}
-    assert unlogged == {"value", "lower_bound", "upper_bound", "value_wording"}
+    assert unlogged == {"value", "lower_bound", "upper_bound", "value_wording", "quote"}
 
 
 def test_a_pre_release_found_beside_the_archive_is_checked(work: Paths) -> None:

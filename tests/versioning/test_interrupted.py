@@ -160,7 +160,10 @@ def test_statpub_build_also_finishes_an_interrupted_release(
         str(paths.out),
     ]
     text = CliRunner().invoke(main, build_args)
-    assert text.exit_code == 0, text.output
+    # Rolled back, the edit is unreleased: the build says so as validate does (exit 1).
+    assert text.exit_code == (0 if action == journal.COMPLETED else 1), text.output
+    if action != journal.COMPLETED:
+        assert "error [release-immutable]" in text.output
     verb = "completed" if action == journal.COMPLETED else "rolled back"
     assert f"{verb} the interrupted release of 1.0.1" in text.stdout
     expected_tree, _ = uninterrupted
@@ -263,9 +266,9 @@ def test_an_interrupted_archive_only_is_completed(tmp_path: Path, private_tmp: P
     edit_back = paths.figures / "sources/fixyanet-2025-06.yml"
     text = edit_back.read_text(encoding="utf-8")
     edit_back.write_text(
-        text.replace(f"    value: 115\n    reason: {REASON}\n", "    value: 112\n").replace(
-            'wording: "115"', 'wording: "112"'
-        )
+        text.replace(f"    value: 115\n    reason: {REASON}\n", "    value: 112\n")
+        .replace('wording: "115"', 'wording: "112"')
+        .replace("quote: 115 family support centers", "quote: 112 family support centers")
     )
     killed(paths, "release:archived", private_tmp, [*release_args(paths)[:-2], "--archive-only"])
     out = CliRunner().invoke(main, ["release", *cli_paths(paths), "--archive-only", "--json"])

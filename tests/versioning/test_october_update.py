@@ -9,6 +9,7 @@ each with its quoted phrase.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -36,6 +37,12 @@ def released(
     for name in ("figures", "schemas"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(ROOT / "releases" / "1.0.0", root / "releases" / "1.0.0")
+    # The sources as they stood at 1.1.0: those its archive lists, whatever came since.
+    with (ROOT / "releases/1.1.0/data/sources.csv").open(encoding="utf-8", newline="") as fh:
+        kept = {row["source_id"] for row in csv.DictReader(fh)}
+    for path in (root / "figures/sources").glob("*.yml"):
+        if path.stem not in kept:
+            path.unlink()
     # The history as it stood at 1.0.0, whatever the repository holds now.
     text = (root / "figures/releases.yml").read_text(encoding="utf-8")
     cut = text.find("  - version: 1.1.0")

@@ -43,7 +43,7 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert (result.previous_version, result.version, result.level) == ("1.0.0", "1.0.1", "patch")
     assert [(c.kind, c.key[0]) for c in result.changes] == [("revision", "family-support-centres")]
     rows = {r["field"]: r for r in log(work)}
-    assert set(rows) == {"value", "lower_bound", "upper_bound", "value_wording"}
+    assert set(rows) == {"value", "lower_bound", "upper_bound", "value_wording", "quote"}
     value = rows["value"]
     assert (value["old_value"], value["new_value"], value["change_kind"]) == (
         "112",
@@ -62,7 +62,12 @@ def test_corrected_figure_gives_a_patch_release_with_the_revision_logged(work: P
     assert changelog.index("## 1.0.1 (2026-12-01)") < changelog.index("## 1.0.0")
     assert "value 112 → 115" in changelog
     assert "Reason: Corrected count from the ministry's register." in changelog
-    assert snapshot(work.releases / "1.0.1").keys() - {"SHA256SUMS"} == snapshot(work.out).keys()
+    archived = snapshot(work.releases / "1.0.1").keys() - {"SHA256SUMS", "EARLIER-SHA256SUMS"}
+    assert archived == snapshot(work.out).keys()
+    # The hash chain: 1.0.1 records the SHA256SUMS of 1.0.0, and lists the record itself.
+    chain = (work.releases / "1.0.1" / "EARLIER-SHA256SUMS").read_text(encoding="utf-8")
+    assert chain == f"{snapshot(work.releases / '1.0.0')['SHA256SUMS']}  1.0.0/SHA256SUMS\n"
+    assert "EARLIER-SHA256SUMS" in (work.releases / "1.0.1" / "SHA256SUMS").read_text()
     report = validate(work.out)
     assert report.valid, report.to_dict()
     assert "history" in report.checks and "1.0.1" in report.stats["previous"]
@@ -174,6 +179,7 @@ def test_newer_source_with_a_different_value_is_a_revision_naming_both_sources(w
     end = text.index("  - indicator: children-population")
     entry = text[start:end].replace("value: 112", "value: 118\n    reason: The ministry's report.")
     entry = entry.replace('wording: "112"', 'wording: "118"')
+    entry = entry.replace("quote: 112 family", "quote: 118 family")
     old.write_text(text[:start] + text[end:], encoding="utf-8")
     (work.figures / "sources/ministry-2025-09.yml").write_text(
         "source:\n  id: ministry-2025-09\n  title: Test report\n  publisher: Test ministry\n"

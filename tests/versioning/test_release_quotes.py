@@ -20,7 +20,8 @@ from statpub.validate import validate
 
 DAY = dt.date(2026, 12, 1)
 ZAKON = "sources/zakon-2025-10-07.yml"
-WRONG = "    quote: к сегодняшнему дню количество ЦПС выросло с 33 до 132\n"
+# A slip in copying: a double space. The wording ("131") is still in the quote.
+WRONG = "    quote: к сегодняшнему дню количество ЦПС  выросло с 33 до 131\n"
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def line_of(path: Path, text: str) -> int:
 
 
 def plant_wrong_quote(paths: Paths) -> int:
-    edit(paths.figures / ZAKON, WRONG.replace("132", "131"), WRONG)
+    edit(paths.figures / ZAKON, WRONG.replace("ЦПС  ", "ЦПС "), WRONG)
     return line_of(paths.figures / ZAKON, WRONG)
 
 
@@ -54,7 +55,8 @@ def test_a_wrong_quote_is_refused_at_its_figure_file_and_line(october: Paths) ->
         line,
         "quote",
     )
-    assert "выросло с 33 до 132" in issue.message and "paragraph 4" in issue.message
+    assert "ЦПС  выросло с 33 до 131" in issue.message and "paragraph 4" in issue.message
+    assert "the closest passage is" in issue.message and "(differs: space)" in issue.message
     cli = CliRunner().invoke(main, ["release", *cli_paths(october), "--date", "2026-12-01"])
     assert cli.exit_code == 1
     assert f"figures/{ZAKON}:{line} [quote]" in cli.stderr
@@ -69,6 +71,7 @@ def test_a_wrong_quote_is_refused_at_its_figure_file_and_line(october: Paths) ->
 
 def test_no_folder_of_texts_is_refused(october: Paths, tmp_path: Path) -> None:
     """Neither --sources nor $STATPUB_SOURCES, and the package.yml setting points nowhere."""
+    edit(october.figures / "package.yml", "sources: ../shared/sources\n", "sources: texts-gone\n")
     before = snapshot(october.figures.parent)
     paths = Paths(october.figures, october.schemas, october.out, october.releases)
     with pytest.raises(StatpubError) as exc:
@@ -76,6 +79,13 @@ def test_no_folder_of_texts_is_refused(october: Paths, tmp_path: Path) -> None:
     assert exc.value.code == "source-texts-not-found"
     assert "figures/package.yml" in exc.value.message and "does not exist" in exc.value.message
     assert "--unchecked-quotes" in exc.value.message
+    # A setting naming a folder outside the repository is not followed, even when it exists.
+    for outside in ("../shared/sources", str(tmp_path), "/etc", "texts/../.."):
+        edit(october.figures / "package.yml", "sources: texts-gone\n", f"sources: {outside}\n")
+        with pytest.raises(StatpubError) as exc:
+            release(paths, DAY)
+        assert "outside the repository" in exc.value.message, outside
+        edit(october.figures / "package.yml", f"sources: {outside}\n", "sources: texts-gone\n")
     args = [a for a in cli_paths(october)]
     args = args[: args.index("--sources")]
     cli = CliRunner().invoke(

@@ -134,21 +134,53 @@ def test_an_edited_log_entry_is_caught_in_the_figure_files(history: Paths) -> No
     assert found == {("revisions-log-edited", "../figures/revisions.csv", "reason")}
 
 
-def test_an_archive_rewritten_with_its_checksums_is_caught_by_the_later_logs(
-    history: Paths,
-) -> None:
-    """Editing 1.0.1's log and its SHA256SUMS to match: 1.1.0's log still holds the entry."""
+def test_an_archive_rewritten_with_its_checksums_is_caught(history: Paths) -> None:
+    """Editing 1.0.1's log and its SHA256SUMS to match: the archive's own descriptor still
+    declares the old hash, and 1.1.0 recorded the old SHA256SUMS in its chain."""
     from statpub.package.files import manifest_text
-    from statpub.versioning.archive import package_files
+    from statpub.versioning.archive import archived_files
 
     folder = history.releases / "1.0.1"
     tamper(folder / "data/revisions.csv", b"A test correction.", b"A better reason.")
-    (folder / "SHA256SUMS").write_text(manifest_text(package_files(folder)), encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(manifest_text(archived_files(folder)), encoding="utf-8")
     issues = errors(history)
     assert {(i.type, i.path) for i in issues} == {
-        ("revisions-log-edited", "../releases/1.1.0/data/revisions.csv")
+        ("archive-descriptor-mismatch", "../releases/1.0.1/data/revisions.csv"),
+        ("archive-chain-broken", "../releases/1.0.1/SHA256SUMS"),
     }
-    assert "../releases/1.0.1/data/revisions.csv" in issues[0].message
+    assert all("restore" in i.message for i in issues)
+
+
+def test_an_archive_rewritten_with_its_descriptor_is_caught_by_the_chain(
+    history: Paths,
+) -> None:
+    """Rewriting the file, its descriptor hash and SHA256SUMS consistently: only the chain
+    of the later release (1.1.0) still knows the original."""
+    import json
+
+    from statpub.package.files import manifest_text, sha256_file
+    from statpub.versioning.archive import archived_files
+
+    folder = history.releases / "1.0.1"
+    tamper(folder / "data/revisions.csv", b"A test correction.", b"A better reason.")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res["path"] == "data/revisions.csv":
+            res["hash"] = "sha256:" + sha256_file(folder / "data/revisions.csv")
+            res.pop("bytes", None)
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(manifest_text(archived_files(folder)), encoding="utf-8")
+    found = {(i.type, i.path) for i in errors(history)}
+    assert ("archive-chain-broken", "../releases/1.0.1/SHA256SUMS") in found
+    assert not any(t == "release-entry-unarchived" for t, _ in found)
+
+
+def test_a_tampered_archive_is_reported_once_with_safe_advice(history: Paths) -> None:
+    """An archived file edited without its SHA256SUMS: one checksum finding, and its entry
+    in releases.yml is not called unarchived (removing it would damage the history)."""
+    tamper(history.releases / "1.0.1" / "data/revisions.csv", b"A test correction.", b"X.")
+    found = [(i.type, i.path) for i in errors(history)]
+    assert found == [("checksum-mismatch", "../releases/1.0.1/data/revisions.csv")]
 
 
 def test_release_refuses_a_tampered_history(history: Paths) -> None:
@@ -197,3 +229,45 @@ def test_checkout_refuses_a_tampered_archive_with_the_same_message(
         main, ["checkout", "1.0.1", str(tmp_path / "y"), "--releases", str(history.releases)]
     )
     assert gone.exit_code == 1 and "manifest-missing" in gone.stderr
+
+
+def test_every_reader_of_a_forged_archive_refuses_it(history: Paths, tmp_path: Path) -> None:
+    """A file and its SHA256SUMS line rewritten together: checkout, vintage and diff name
+    the file, as validate does."""
+    from statpub.package.files import manifest_text
+    from statpub.versioning.archive import archived_files
+
+    folder = history.releases / "1.0.1"
+    tamper(folder / "data/observations.csv", b",115,", b",116,")
+    (folder / "SHA256SUMS").write_text(manifest_text(archived_files(folder)), encoding="utf-8")
+    runs = {
+        "checkout": ["checkout", "1.0.1", str(tmp_path / "co"), "--releases",
+                     str(history.releases), "--json"],
+        "vintage": ["vintage", "--releases", str(history.releases), "--json"],
+        "diff": ["diff", str(folder), str(history.out), "--json"],
+    }  # fmt: skip
+    for name, argv in runs.items():
+        out = CliRunner().invoke(main, argv)
+        assert out.exit_code == 1, (name, out.stdout)
+        assert "releases/1.0.1/data/observations.csv" in out.stdout, (name, out.stdout)
+        assert "archive-descriptor-mismatch" in out.stdout, (name, out.stdout)
+
+
+def test_validating_an_archive_rewritten_whole_is_caught_by_the_chain(history: Paths) -> None:
+    """File, descriptor hash and SHA256SUMS of 1.0.1 rewritten together: `statpub validate
+    releases/1.0.1` finds the files match, and the chain of 1.1.0 does not."""
+    import json
+
+    from statpub.package.files import manifest_text, sha256_file
+    from statpub.versioning.archive import archived_files
+
+    folder = history.releases / "1.0.1"
+    tamper(folder / "data/observations.csv", b",115,", b",116,")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        if res["path"] == "data/observations.csv":
+            res["hash"] = "sha256:" + sha256_file(folder / "data/observations.csv")
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    (folder / "SHA256SUMS").write_text(manifest_text(archived_files(folder)), encoding="utf-8")
+    found = [(i.type, i.path) for i in validate(folder).errors]
+    assert ("archive-chain-broken", "releases/1.0.1/SHA256SUMS") in found, found

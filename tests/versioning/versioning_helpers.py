@@ -17,6 +17,14 @@ SOURCE_FILE = "sources/fixyanet-2025-06.yml"
 
 # The family-support-centres entry of the copied figure file, as the tests edit it.
 CENTRES_VALUE = "    value: 112\n    qualifier: exact\n"
+CENTRES_QUOTE = "    quote: 112 family support centers\n"
+# The counts the tests correct it to: the stand-in texts carry a phrase for each, so a
+# corrected figure quotes its own number, as a real correction would.
+CORRECTED_COUNTS = ("113", "115", "116", "120", "125")
+
+
+def centres_quote(value: str) -> str:
+    return f"{value} family support centers"
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -42,12 +50,18 @@ def revise_centres(paths: Paths, value: str, reason: str | None) -> None:
         new += f"    reason: {reason}\n"
     edit(paths.figures / SOURCE_FILE, CENTRES_VALUE, new + "    qualifier: exact\n")
     edit(paths.figures / SOURCE_FILE, '    wording: "112"\n', f'    wording: "{value}"\n')
+    edit(paths.figures / SOURCE_FILE, CENTRES_QUOTE, f"    quote: {centres_quote(value)}\n")
 
 
 def re_revise_centres(paths: Paths, old: str, new: str) -> None:
     """Change the already revised figure's value and wording again."""
     edit(paths.figures / SOURCE_FILE, f"    value: {old}\n", f"    value: {new}\n")
     edit(paths.figures / SOURCE_FILE, f'    wording: "{old}"\n', f'    wording: "{new}"\n')
+    edit(
+        paths.figures / SOURCE_FILE,
+        f"    quote: {centres_quote(old)}\n",
+        f"    quote: {centres_quote(new)}\n",
+    )
 
 
 def add_centres_period(paths: Paths, period: str, value: str) -> None:
@@ -63,7 +77,7 @@ def add_centres_period(paths: Paths, period: str, value: str) -> None:
         "    qualifier: exact\n"
         "    obs_status: A\n"
         f'    wording: "{value}"\n'
-        "    quote: 112 family support centers\n"
+        f"    quote: {centres_quote(value)}\n"
         "    paragraph: 6\n"
     )
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry, encoding="utf-8")
@@ -74,13 +88,25 @@ def write_source_texts(figures: Path, dest: Path) -> Path:
     paragraphs, and its sha256 written into the file: the release's quote check then
     passes without the real texts, and fails for a quote edited later."""
     dest.mkdir(exist_ok=True)
-    for path in sorted((figures / "sources").glob("*.yml")):
+    files = sorted((figures / "sources").glob("*.yml"))
+    # Quotes of other sources that also report a figure, by the source they quote.
+    also: dict[str, list[dict[str, str]]] = {}
+    for path in files:
+        for fig in yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)["figures"]:
+            for c in fig.get("also_reported_by") or []:
+                also.setdefault(c["source"], []).append(c)
+    for path in files:
         text = path.read_text(encoding="utf-8")
         data = yaml.load(text, Loader=yaml.BaseLoader)
         paras: dict[int, list[str]] = {}
-        for fig in data["figures"]:
+        for fig in [*data["figures"], *also.get(path.stem, [])]:
             paras.setdefault(int(fig["paragraph"]), []).append(fig["quote"])
-        lines = [" / ".join(paras.get(n, [f"Paragraph {n}."])) for n in range(1, max(paras) + 1)]
+            if fig["quote"] == centres_quote("112"):
+                paras[int(fig["paragraph"])] += [centres_quote(v) for v in CORRECTED_COUNTS]
+        lines = [
+            " / ".join(paras.get(n, [f"Paragraph {n}."]))
+            for n in range(1, max(paras, default=1) + 1)
+        ]
         body = "\n".join(lines) + "\n"
         (dest / f"{path.stem}.txt").write_text(body, encoding="utf-8")
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()

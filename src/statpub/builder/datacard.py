@@ -43,8 +43,17 @@ def _figure_row(f: Figure, name: str) -> str:
     return (
         f"| {name} | {f.value_wording} | {number(f.value)}{unit} | {bounds_text(f)} | "
         f"{period_label(f.time_period, f.period_type)} (`{f.time_period}`) | {_quote(f)} | "
-        f"{f.source_id} ¶{f.paragraph} |"
+        f"{f.source_id} ¶{f.paragraph}{also_text(f)} |"
     )
+
+
+def also_text(f: Figure) -> str:
+    """The corroborating sources of ``f``, each with its paragraph and quote; "" if none."""
+    parts = []
+    for c in f.also_reported_by:
+        quote = "\u201c" + c.quote.replace("|", "\\|") + "\u201d"
+        parts.append(f"; also reported by {c.source_id} ¶{c.paragraph} {quote}")
+    return "".join(parts)
 
 
 def render_datacard(figset: FigureSet, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:

@@ -10,15 +10,15 @@ from typing import Any
 from statpub.builder.datacard import render_datacard
 from statpub.builder.descriptor import package_descriptor
 from statpub.builder.schemas import published_schema
-from statpub.builder.tables import TABLES, table_rows
+from statpub.builder.tables import CORROBORATIONS, TABLES, published_tables, table_rows
 from statpub.builder.write import TableData
 from statpub.builder.write import write_package as write_source
-from statpub.errors import InvalidInput
+from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet
 from statpub.package.atomic import staged_folder
 from statpub.package.resolve import read_schema_file
-from statpub.report import Report
+from statpub.report import Issue, Report
 
 
 @dataclass
@@ -41,9 +41,12 @@ class BuildResult:
 
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The published tables' schemas as they are published (see ``builder/schemas.py``)."""
+    names = [*TABLES]
+    if (schemas_dir / f"{CORROBORATIONS}.json").is_file():
+        names.append(CORROBORATIONS)  # used only by figures that name other sources
     return {
         name: published_schema(read_schema_file(path), label=str(path))
-        for name, path in ((n, schemas_dir / f"{n}.json") for n in TABLES)
+        for name, path in ((n, schemas_dir / f"{n}.json") for n in names)
     }
 
 
@@ -89,7 +92,8 @@ def build(
                 code="package-invalid",
                 path=out_dir,
             )
-    report.extend(quotes.missing, check="quotes")
+    report.extend(quotes.missing + quotes.doubtful, check="quotes")
+    report.extend(_history(out_dir, sources_dir), check="history")
     return BuildResult(
         out_dir=out_dir,
         version=figset.current_release.version,
@@ -117,7 +121,13 @@ class FigureSource:
         from statpub.tables.parquetio import to_arrow
 
         rows = table_rows(self.figset, self.revisions)
-        for name in TABLES:
+        for name in published_tables(rows):
+            if name not in self.schemas:
+                raise StatpubError(
+                    f"figures name corroborating sources (also_reported_by) but there is no "
+                    f"{name}.json in the schemas folder: add it (see docs/data-model.md)",
+                    code="file-not-found",
+                )
             yield TableData(name, self.schemas[name], to_arrow(rows[name], self.schemas[name]))
 
     def descriptor(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
@@ -140,6 +150,17 @@ def write_package(
 ) -> dict[str, str]:
     """Write every file of the figure package into ``folder``; return path -> sha256."""
     return write_source(folder, FigureSource(figset, schemas, revisions))
+
+
+def _history(out_dir: Path, sources_dir: Path | None) -> list[Issue]:
+    """The history check ``statpub validate`` makes of the package in place (against the
+    release archive beside it), so that build and validate give one verdict."""
+    from statpub.package import read_package
+    from statpub.validate import Options
+    from statpub.validate.history import check_history
+
+    pkg = read_package(out_dir, label=str(out_dir))
+    return check_history(pkg, Options(sources_dir=sources_dir), Report(str(out_dir))) or []
 
 
 def validate_staged(folder: Path, *, label: str) -> Report:

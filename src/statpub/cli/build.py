@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,12 +10,16 @@ import click
 from click.core import ParameterSource
 
 from statpub.cli.options import (
+    EXIT_INVALID,
+    EXIT_OK,
     echo_json,
     figures_options,
+    format_issue,
     given_sources,
     handle_errors,
     output_options,
     resolve_format,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +62,13 @@ def build(
     interrupted is first completed or rolled back (see `statpub release`), and
     the leftovers of interrupted runs are removed.
 
-    Exit status: 0 built, 1 an input or the result is invalid, 2 could not run.
+    The history checks of `statpub validate` (against the release archive
+    beside the package) run on the result too, so both commands give one
+    verdict: a package that differs from its released version without a
+    release is written, and reported invalid as validate reports it.
+
+    Exit status: 0 built, 1 an input or the result is invalid (or not
+    releasable as it stands), 2 could not run.
     """
     from statpub.project import ProjectBuild
     from statpub.project import build as run_build
@@ -69,23 +80,31 @@ def build(
     with journal.exclusive(project.lock_dir):
         recovery = journal.recover(project.lock_dir, out=project.out)
         if recovery is not None:
-            click.echo(recovery.message(), err=json_out)
+            say(recovery.message(), err=json_out)
         result = run_build(project, sources_dir=texts, sources_from=origin)
+    valid = result.report is None or result.report.valid
     if json_out:
         echo_json({**result.to_dict(), "recovery": recovery.to_dict() if recovery else None})
-        return
-    warnings = result.report.warnings if result.report else []
-    for w in warnings:
-        click.echo(f"  warning [{w.type}] {w.where()}: {w.message}", err=True)
+        sys.exit(EXIT_OK if valid else EXIT_INVALID)
+    issues = result.report.issues if result.report else []
+    for issue in issues:
+        say(format_issue(issue), err=True)
     if isinstance(result, ProjectBuild):
         version = f"version {result.version}" if result.version else "unreleased"
         tables = ", ".join(f"{name} {rows} rows" for name, rows in result.rows.items())
-        click.echo(f"built {result.out_dir} {version}: {tables}; {len(result.files)} files, valid")
+        built = f"built {result.out_dir} {version}: {tables}; {len(result.files)} files"
+    else:
+        built = (
+            f"built {result.out_dir} version {result.version}: {result.figures} figures, "
+            f"{len(result.files)} files"
+        )
+    if valid:
+        say(f"{built}, valid")
         return
-    click.echo(
-        f"built {result.out_dir} version {result.version}: {result.figures} figures, "
-        f"{len(result.files)} files, valid"
-    )
+    # The verdict `statpub validate` gives this package: written, but not releasable as is.
+    assert result.report is not None
+    say(f"{built}; invalid: {result.report.target}: {len(result.report.errors)} error(s)")
+    sys.exit(EXIT_INVALID)
 
 
 def _project(project_dir: Path | None, figures: Path, schemas: Path, out: Path) -> Project:

@@ -12,6 +12,7 @@ from statpub.cli.options import (
     output_options,
     package_argument,
     resolve_format,
+    say,
 )
 
 
@@ -42,7 +43,7 @@ def bundle(package_dir: Path, out_path: Path | None, fmt: str, as_json: bool) ->
     if resolve_format(fmt, as_json) == "json":
         echo_json(result.to_dict())
         return
-    click.echo(
+    say(
         f"wrote {result.path}: {result.root} with {len(result.files) + 1} files, "
         f"{result.bytes} bytes, sha256 {result.sha256}"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, package_argument
+from statpub.cli.options import echo_json, handle_errors, package_argument, say
 
 
 @click.command()
@@ -75,22 +75,23 @@ def catalog(
     from statpub.package import read_package
     from statpub.publish.catalog import catalog as make_catalog
 
+    package = read_package(package_dir)
     result = make_catalog(
-        read_package(package_dir),
+        package,
         fmt,
         base_url=base_url,
         releases=releases,
         releases_url=releases_url,
     )
     for warning in result.warnings:
-        click.echo(f"warning [{warning.type}]: {warning.message}", err=True)
+        say(f"warning [{warning.type}]: {warning.message}", err=True)
     if out_path is None:
         echo_json(result.document)
         return
     from statpub.publish.catalog import write_jsonld
 
-    write_jsonld(result.document, out_path)
+    write_jsonld(result.document, out_path, package)
     if as_json:
         echo_json({"written": str(out_path), "format": fmt})
     else:
-        click.echo(f"wrote {out_path} ({fmt})", err=True)
+        say(f"wrote {out_path} ({fmt})", err=True)

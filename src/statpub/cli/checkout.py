@@ -12,6 +12,7 @@ from statpub.cli.options import (
     output_options,
     releases_option,
     resolve_format,
+    say,
 )
 
 
@@ -44,4 +45,4 @@ def checkout(
     if resolve_format(fmt, as_json) == "json":
         echo_json(result.to_dict())
         return
-    click.echo(f"wrote {version} to {out_dir}: {len(result.files)} files, every sha256 matches")
+    say(f"wrote {version} to {out_dir}: {len(result.files)} files, every sha256 matches")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,7 +14,9 @@ from statpub.cli.options import (
     handle_errors,
     output_options,
     resolve_format,
+    say,
 )
+from statpub.safetext import plain
 
 if TYPE_CHECKING:
     from statpub.versioning.diff import DiffResult
@@ -87,11 +89,14 @@ def diff(
     """
     from statpub import semver
     from statpub.package import open_package
+    from statpub.versioning.archive import require_intact_archive
     from statpub.versioning.diff import diff as run_diff
     from statpub.versioning.diff import key_tables
     from statpub.versioning.keys import parse_keys
 
     with open_package(old) as a, open_package(new) as b:
+        for side in (a, b):
+            require_intact_archive(side.root)
         keys = parse_keys(key_specs, key_tables(a, b, ignore))
         result = run_diff(a, b, limit=limit or None, ignore=ignore, keys=keys, partial=True)
     fmt = resolve_format(fmt, as_json)
@@ -100,7 +105,7 @@ def diff(
     elif fmt == "markdown":
         from statpub.versioning.summary import markdown
 
-        click.echo(markdown(result), nl=False)
+        say(markdown(result), nl=False)
     else:
         _render(result)
     if fail_on is not None:
@@ -114,19 +119,19 @@ def _render(result: DiffResult) -> None:
     versions = f" ({result.old_version} -> {result.new_version})" if result.old_version else ""
     if not result.different:
         some = f" (but {len(result.not_compared)} resource(s) not compared)"
-        click.echo(
-            f"no differences: {result.old} and {result.new}{versions}"
+        say(
+            f"no differences: {plain(result.old)} and {plain(result.new)}{plain(versions)}"
             + (some if result.not_compared else "")
         )
         _render_not_compared(result)
         return
-    click.echo(f"{result.level.upper()}: {result.old} -> {result.new}{versions}")
+    say(f"{result.level.upper()}: {plain(result.old)} -> {plain(result.new)}{plain(versions)}")
     forced = result.forced_by
     if forced is not None:
-        click.echo(f"  forced by [{forced.type}] {forced.where()}: {forced.message}")
-    click.echo("changes:")
+        say(f"  forced by [{forced.type}] {plain(forced.where())}: {plain(forced.message)}")
+    say("changes:")
     for c in result.changes:
-        click.echo(f"  {c.level:<5} [{c.type}] {c.where()}: {c.message}")
+        say(f"  {c.level:<5} [{c.type}] {plain(c.where())}: {plain(c.message)}")
     for res in result.resources:
         d = res.to_dict()
         if res.status == "same" or res.folded or "rows_old" not in d:
@@ -135,31 +140,35 @@ def _render(result: DiffResult) -> None:
         if d["key_source"] == "inferred":
             by += ", inferred"
         twin = f" and its twin {res.twin}" if res.twin else ""
-        click.echo(
-            f"{res.name}{twin} (rows matched by {by}): {d['rows_added']} added, "
+        say(
+            f"{plain(res.name + twin)} (rows matched by {plain(by)}): {d['rows_added']} added, "
             f"{d['rows_removed']} removed, {d['cells_revised']} value(s) revised in "
             f"{d['rows_revised']} row(s), {d['cells_reformatted']} cell(s) reformatted"
         )
         for row in d["added"]:
-            click.echo(f"  + {_row(row, d['matched_by'])}")
+            say(f"  + {plain(_row(row, d['matched_by']))}")
         for row in d["removed"]:
-            click.echo(f"  - {_row(row, d['matched_by'])}")
+            say(f"  - {plain(_row(row, d['matched_by']))}")
         for cell in d["revised"]:
             key = ", ".join(f"{k}={v}" for k, v in cell["key"].items())
-            click.echo(f"  ~ {key} {cell['field']}: {cell['old']!r} -> {cell['new']!r}")
+            say(f"  ~ {_cell(key, cell)} -> {plain(repr(cell['new']))}")
         for cell in d["reformatted"]:
             key = ", ".join(f"{k}={v}" for k, v in (cell["key"] or {}).items())
-            click.echo(f"  = {key} {cell['field']}: {cell['old']!r} written {cell['new']!r}")
+            say(f"  = {_cell(key, cell)} written {plain(repr(cell['new']))}")
         if d["truncated"]:
-            click.echo("  ... more rows not listed: raise --limit (0 lists all)")
+            say("  ... more rows not listed: raise --limit (0 lists all)")
     _render_not_compared(result)
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        say(f"note: {plain(note)}", err=True)
+
+
+def _cell(key: str, cell: dict[str, Any]) -> str:
+    return f"{plain(key)} {plain(cell['field'])}: {plain(repr(cell['old']))}"
 
 
 def _render_not_compared(result: DiffResult) -> None:
     for res in result.not_compared:
-        click.echo(f"not compared: {res.name}: {res.reason}")
+        say(f"not compared: {res.name}: {res.reason}")
 
 
 def _row(row: dict[str, object], key: object) -> str:

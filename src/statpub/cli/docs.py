@@ -13,6 +13,7 @@ from statpub.cli.options import (
     handle_errors,
     output_options,
     resolve_format,
+    say,
 )
 
 
@@ -81,11 +82,11 @@ def dictionary(
     if resolve_format(fmt, as_json) == "json":
         echo_json(result.to_dict())
     elif result.up_to_date:
-        click.echo(f"{out_path}: up to date", err=True)
+        say(f"{out_path}: up to date", err=True)
     elif result.written:
-        click.echo(f"{out_path}: written", err=True)
+        say(f"{out_path}: written", err=True)
     if check and not result.up_to_date:
-        click.echo(
+        say(
             f"{out_path} is out of date with {package_dir or schemas_dir}/: run `{COMMAND}` "
             "and commit it",
             err=True,

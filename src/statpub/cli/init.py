@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format, say
 
 
 @click.command()
@@ -57,10 +57,10 @@ def init(
     for note in result.inferences:
         where = note.table + (f".{note.field}" if note.field else "")
         value = note.value if note.value is not None else "none"
-        click.echo(f"{where}: {note.property} = {value}: {note.why}; to change: {note.override}")
+        say(f"{where}: {note.property} = {value}: {note.why}; to change: {note.override}")
     for rel in result.kept:
-        click.echo(f"kept {rel} as it is (delete it to infer it again)")
-    click.echo(
+        say(f"kept {rel} as it is (delete it to infer it again)")
+    say(
         f"wrote {folder}: {len(result.tables)} table(s); next: cd {folder} && statpub build "
         "&& statpub validate datapackage"
     )

@@ -16,6 +16,7 @@ import click
 
 from statpub.errors import InvalidInput, StatpubError
 from statpub.report import Issue, Report
+from statpub.safetext import github_data, github_property, plain, terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,21 @@ def resolve_format(fmt: str, as_json: bool) -> str:
     return "json" if as_json else fmt
 
 
+def say(text: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print text statpub composed: every character in it that could act on a terminal is
+    escaped (the values in it should already be :func:`~statpub.safetext.plain`), and a line
+    that would read as a GitHub workflow command (``::`` after blanks) is defused."""
+    lines = terminal(text).split("\n")
+    safe = [
+        line.replace(":", "\\x3a", 1) if line.lstrip().startswith("::") else line for line in lines
+    ]
+    click.echo("\n".join(safe), err=err, nl=nl)
+
+
+def _defused(line: str) -> str:
+    return line.replace(":", "\\x3a", 1) if line.lstrip().startswith("::") else line
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
 
@@ -72,7 +88,7 @@ def error_document(
 
 def fail(status: int, text: str, document: dict[str, Any], as_json: bool) -> None:
     """Say why on stderr (and, under --json, as one JSON document on stdout), then exit."""
-    click.echo(text, err=True)
+    click.echo(terminal(text), err=True)
     if as_json:
         echo_json(document)
     sys.exit(status)
@@ -99,9 +115,9 @@ def handle_errors(f: F) -> F:
             raise
         except StatpubError as exc:
             doc = error_document(exc.code, exc.message, exc.path)
-            fail(EXIT_CANNOT_RUN, f"error [{exc.code}]: {exc.message}", doc, as_json)
+            fail(EXIT_CANNOT_RUN, f"error [{exc.code}]: {plain(exc.message)}", doc, as_json)
         except InvalidInput as exc:
-            text = "\n".join([f"{exc.summary}:", *(format_issue(i) for i in exc.issues)])
+            text = "\n".join([f"{plain(exc.summary)}:", *(format_issue(i) for i in exc.issues)])
             doc = error_document(exc.code, exc.summary, exc.path, exc.issues)
             fail(EXIT_INVALID, text, doc, as_json)
         except OSError as exc:  # the machine refused: permissions, a full disk, a lost mount
@@ -109,7 +125,7 @@ def handle_errors(f: F) -> F:
             message = f"{where}{exc.strerror or exc}"
             path = None if exc.filename is None else str(exc.filename)
             doc = error_document("os-error", message, path)
-            fail(EXIT_CANNOT_RUN, f"error [os-error]: {message}", doc, as_json)
+            fail(EXIT_CANNOT_RUN, f"error [os-error]: {plain(message)}", doc, as_json)
         except Exception as exc:
             if os.environ.get("STATPUB_DEBUG") == "1":
                 traceback.print_exc()
@@ -125,12 +141,15 @@ def handle_errors(f: F) -> F:
 
 def _short(text: str, limit: int = 300) -> str:
     """An exception's words, cut short: they may quote data."""
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = plain(text.encode("utf-8", "backslashreplace").decode("utf-8"))
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def format_issue(issue: Issue) -> str:
-    return f"  {issue.where()}: {issue.severity} [{issue.type}] {issue.message}"
+    """One line for ``issue``: what it quotes from the package cannot act on the terminal."""
+    return (
+        f"  {plain(issue.where())}: {issue.severity} [{plain(issue.type)}] {plain(issue.message)}"
+    )
 
 
 def github_annotation(issue: Issue, base: str = "") -> str:
@@ -143,20 +162,12 @@ def github_annotation(issue: Issue, base: str = "") -> str:
     props = []
     if issue.path:
         file = posixpath.normpath(posixpath.join(base, issue.path))
-        props.append(f"file={_escape_property(file)}")
+        props.append(f"file={github_property(file)}")
     if issue.row is not None:
         props.append(f"line={issue.row}")
-    props.append(f"title={_escape_property(issue.type)}")
+    props.append(f"title={github_property(issue.type)}")
     message = issue.message if issue.field is None else f"{issue.field}: {issue.message}"
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    return f"::{level} {','.join(props)}::{github_data(message)}"
 
 
 def render_report(report: Report, fmt: str) -> None:
@@ -169,28 +180,39 @@ def render_report(report: Report, fmt: str) -> None:
         base = (target if target.is_dir() else target.parent).as_posix()
         for issue in report.issues:
             click.echo(github_annotation(issue, base))
+        if report.unlisted:
+            click.echo(f"::error title=statpub::{github_data(_unlisted(report))}")
         verdict = "valid" if report.valid else f"invalid: {_failures(report)}"
-        click.echo(f"statpub: {report.target}: {verdict}", err=True)
+        click.echo(f"statpub: {plain(report.target)}: {verdict}", err=True)
         return
     for issue in report.issues:
         click.echo(format_issue(issue))
+    if report.unlisted:
+        click.echo(f"  {_unlisted(report)}")
     rows = report.stats.get("rows")
     scope = f"{report.stats.get('resources', 0)} resource(s)"
     if rows is not None:
         scope += f", {rows} row(s)"
     if report.valid:
-        line = f"valid: {report.target} ({scope}"
+        line = f"valid: {plain(report.target)} ({scope}"
         line += f", {len(report.warnings)} warning(s))" if report.warnings else ")"
     else:
-        line = f"invalid: {report.target}: {_failures(report)} ({scope})"
+        line = f"invalid: {plain(report.target)}: {_failures(report)} ({scope})"
     if report.partial:
         line += " [partial: stopped at the error limit]"
     click.echo(line)
 
 
+def _unlisted(report: Report) -> str:
+    return (
+        f"... and {report.unlisted:,} more error(s) not listed (statpub lists the first "
+        f"{len(report.issues):,} issues): fix these and run again"
+    )
+
+
 def _failures(report: Report) -> str:
-    if report.errors or not report.strict:
-        return f"{len(report.errors)} error(s)"
+    if report.errors or report.unlisted or not report.strict:
+        return f"{len(report.errors) + report.unlisted} error(s)"
     failing = report.failing_warnings
     types = ", ".join(sorted({w.type for w in failing}))
     return f"{len(failing)} warning(s) that --strict fails on ({types})"

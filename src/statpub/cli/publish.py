@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from statpub.cli.options import (
     output_options,
     package_argument,
     resolve_format,
+    say,
 )
 
 
@@ -52,7 +54,37 @@ def publish() -> None:
     type=click.FloatRange(min=1),
     default=120.0,
     show_default=True,
-    help="Seconds to wait for each answer from the portal.",
+    help="Seconds a single call to the portal may take, its whole answer included.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=10),
+    default=3600.0,
+    show_default=True,
+    help="Seconds the whole run may take; also how long its lease on the dataset lasts.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0, max=20),
+    default=5,
+    show_default=True,
+    help="Times a call is tried again after a 502/503/504, a reset or a timeout.",
+)
+@click.option(
+    "--allow-older",
+    is_flag=True,
+    help="Publish even when the portal holds a newer version (a rollback).",
+)
+@click.option(
+    "--break-lease",
+    is_flag=True,
+    help="Take over another run's lease on the dataset before it expires (only when "
+    "that run is known to have died).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse an http:// address that is not this machine (else a warning).",
 )
 @click.option(
     "--datastore/--no-datastore",
@@ -80,6 +112,11 @@ def ckan(
     token_env: str,
     private: bool,
     timeout: float,
+    deadline: float,
+    retries: int,
+    allow_older: bool,
+    break_lease: bool,
+    strict: bool,
     datastore: bool,
     prune: bool,
     dry_run: bool,
@@ -101,13 +138,24 @@ def ckan(
     package's files do not match its descriptor (with --dry-run: also when
     changes are pending), 2 could not run (unreachable portal: code
     portal-unreachable; refused token: portal-auth; no DataStore:
-    portal-no-datastore; other portal errors: portal-error).
+    portal-no-datastore; another publish of the dataset running: portal-locked;
+    the portal holds a newer version: portal-newer; --deadline passed:
+    portal-deadline; other portal errors: portal-error).
+
+    One publish at a time changes a dataset: a run takes a lease recorded in
+    the portal's DataStore (resource statpub-lock) for --deadline seconds, and
+    a second run is told who holds it and since when. Calls that may be
+    repeated are retried with backoff (--retries); the output says how many.
     """
+    import time
+
     from statpub.errors import StatpubError
-    from statpub.publish.ckan import apply, prepare, read_portal
-    from statpub.publish.datastore import read_datastore
+    from statpub.publish.ckan import apply, create_dataset, prepare, read_portal
+    from statpub.publish.datastore import read_datastore, require_datastore
     from statpub.publish.local import publishable
-    from statpub.publish.portal import Portal
+    from statpub.publish.lock import acquire, release
+    from statpub.publish.portal import Portal, check_token, insecure
+    from statpub.publish.transport import Budget
 
     token = os.environ.get(token_env) or None
     if token is None and not dry_run:
@@ -116,50 +164,134 @@ def ckan(
             f"user who may publish to {organization!r} (or use --dry-run)",
             code="portal-auth",
         )
+    if token is not None:
+        check_token(token, token_env)
+    risk = insecure(url)
+    if risk and token is not None:
+        if strict:
+            raise StatpubError(f"{risk} (refused with --strict)", code="portal-insecure")
+        say(f"warning: {risk}", err=True)
     as_json = resolve_format(fmt, as_json) == "json"
     package = publishable(package_dir)
-    portal = Portal(url, token, token_env=token_env, timeout=timeout)
+    start = time.monotonic()
+    budget = Budget(retries=retries, deadline=start + deadline)
+    portal = Portal(url, token, token_env=token_env, timeout=timeout, budget=budget)
+    name = dataset or package.name
+    lease = None
+    created = False
+    extra: list[str] = []
     try:
-        state = read_portal(portal, dataset or package.name, organization)
-        tables = read_datastore(portal, state, package) if datastore else None
-        plan = prepare(package, state, private=private, prune=prune, datastore=tables)
+        state = read_portal(portal, name, organization)
         if dry_run:
+            tables = read_datastore(portal, state, package) if datastore else None
+            plan = prepare(
+                package, state, private=private, prune=prune, datastore=tables,
+                allow_older=allow_older,
+            )  # fmt: skip
             if as_json:
                 echo_json(plan.to_dict())
             else:
                 _print_plan(plan.to_dict())
-                click.echo("dry run: nothing was sent to the portal", err=True)
+                say("dry run: nothing was sent to the portal", err=True)
             if plan.changes:
                 sys.exit(EXIT_INVALID)
             return
+        # refuse a rollback before writing anything (checked again under the lease)
+        first = prepare(package, state, private=private, allow_older=allow_older)
+        created = state.dataset is None
+        if created and datastore:  # a portal without one is refused before anything is made
+            require_datastore(portal)
+        if created:
+            create_dataset(portal, first.actions[0].fields)
+        state = read_portal(portal, name, organization)
+        assert state.dataset is not None
+        try:
+            lease = acquire(
+                portal, str(state.dataset["id"]), run=secrets.token_hex(8),
+                holder=_holder(package), now=time.time(), ttl=deadline, force=break_lease,
+            )  # fmt: skip
+            extra += [f"took over an expired lease of {t}" for t in lease.taken_over]
+        except StatpubError as exc:
+            if exc.code != "portal-no-datastore" or strict:
+                raise
+            extra.append(
+                "the portal has no DataStore, where statpub keeps its lease: this run does "
+                "not keep other publishes of the dataset out (an error with --strict)"
+            )
+        # read and plan again under the lease: what another run did before it is seen
+        state = read_portal(portal, name, organization)
+        tables = read_datastore(portal, state, package) if datastore else None
+        plan = prepare(
+            package, state, private=private, prune=prune, datastore=tables,
+            allow_older=allow_older,
+        )  # fmt: skip
         result = apply(
             plan,
             portal,
             package,
-            on_action=lambda a: click.echo(f"  {_line(a.to_dict())} ...", err=True),
+            on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
         )
     finally:
+        if lease is not None:
+            extra += release(portal, lease)
         portal.close()
+        retried = budget.summary()
+        if retried["attempts"] and not as_json:
+            say(f"warning: {_retried(retried)}", err=True)
+    if created:  # made before the lease was taken: counted as this run's
+        result.done = [_as_created(a) for a in result.done]
     out = result.to_dict()
+    out["warnings"] += extra
+    out["retries"] = retried
     if as_json:
         echo_json(out)
         return
     for w in out["warnings"]:
-        click.echo(f"warning: {w}", err=True)
+        say(f"warning: {w}", err=True)
     ds = out["dataset"]
-    click.echo(f"published {ds['name']} version {ds['version']}: {ds['url']}")
-    click.echo(_summary(out["summary"]))
+    say(f"published {ds['name']} version {ds['version']}: {ds['url']}")
+    say(_summary(out["summary"]))
+
+
+def _as_created(action: Any) -> Any:
+    import dataclasses
+
+    from statpub.publish.plan import CREATE, DATASET
+
+    if action.kind != DATASET or action.verb == "reorder":
+        return action
+    return dataclasses.replace(action, verb=CREATE)
+
+
+def _holder(package: Any) -> str:
+    """Who publishes, as the lease records it: $STATPUB_PUBLISHER, else user@host."""
+    import getpass
+    import socket
+
+    who = os.environ.get("STATPUB_PUBLISHER") or ""
+    if not who:
+        try:
+            who = f"{getpass.getuser()}@{socket.gethostname()}"
+        except (OSError, KeyError):
+            who = "unknown"
+    return f"{who} (statpub, version {package.version or 'unversioned'})"
+
+
+def _retried(r: dict[str, Any]) -> str:
+    by = ", ".join(f"{a} {n}" for a, n in r["by_action"].items())
+    return (
+        f"{r['attempts']} calls sent again after transient portal failures ({by}); "
+        f"at most {r['limit']['retries']} retries per call"
+    )
 
 
 def _print_plan(plan: dict[str, Any]) -> None:
     for w in plan["warnings"]:
-        click.echo(f"warning: {w}", err=True)
-    click.echo(
-        f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):"
-    )
+        say(f"warning: {w}", err=True)
+    say(f"plan for dataset {plan['dataset']} on {plan['portal']} (version {plan['version']}):")
     for a in plan["actions"]:
-        click.echo(f"  {_line(a)}")
-    click.echo(_summary(plan["summary"], planned=True))
+        say(f"  {_line(a)}")
+    say(_summary(plan["summary"], planned=True))
 
 
 def _line(a: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from statpub.cli.options import (
     output_options,
     package_argument,
     resolve_format,
+    say,
 )
 
 
@@ -65,5 +66,5 @@ def egov(package_dir: Path, out_dir: Path, max_bytes: int, fmt: str, as_json: bo
             if len(t.files) > 1
             else ""
         )
-        click.echo(f"{t.name}: {t.rows} rows in {', '.join(t.files)}{split}; metadata {t.meta}")
-    click.echo(f"wrote the data.egov.kz upload set to {out_dir}")
+        say(f"{t.name}: {t.rows} rows in {', '.join(t.files)}{split}; metadata {t.meta}")
+    say(f"wrote the data.egov.kz upload set to {out_dir}")

@@ -17,6 +17,7 @@ from statpub.cli.options import (
     output_options,
     releases_option,
     resolve_format,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -139,9 +140,9 @@ def release(
         if as_json:
             echo_json({"version": version, "archived": archived})
         elif archived:
-            click.echo(f"archived {version} in {releases_dir / version}; built {out_dir}")
+            say(f"archived {version} in {releases_dir / version}; built {out_dir}")
         else:
-            click.echo(f"{version} is already archived and the figure files still give it")
+            say(f"{version} is already archived and the figure files still give it")
         return
     result = run_release(
         paths,
@@ -153,7 +154,7 @@ def release(
         reason=reason,
     )
     if result.unchecked_quotes:
-        click.echo(
+        say(
             f"warning: quotes not checked for {', '.join(result.unchecked_quotes)} "
             "(--unchecked-quotes); the version's note and data card say so",
             err=True,
@@ -162,21 +163,21 @@ def release(
         echo_json(result.to_dict())
         return
     if result.recovery is not None:
-        click.echo(result.recovery.message())
+        say(result.recovery.message())
     verb = "would release" if dry_run else "released"
-    click.echo(
+    say(
         f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "
         f"{result.date.isoformat()}, after {result.previous_version}"
     )
     if result.forced_by is not None:
-        click.echo(
+        say(
             f"  {result.required} forced by [{result.forced_by.type}] "
             f"{result.forced_by.where()}: {result.forced_by.message}"
         )
     for change in result.changes:
-        click.echo(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
+        say(f"  {change.kind:<8} {change.label}: {', '.join(change.fields)}")
     for path in result.written:
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}", err=True)
 
 
 def _release_tables(
@@ -206,10 +207,10 @@ def _release_tables(
         echo_json(result.to_dict())
         return
     if result.recovery is not None:
-        click.echo(result.recovery.message())
+        say(result.recovery.message())
     verb = "would release" if dry_run else "released"
     after = f", after {result.previous_version}" if result.previous_version else ""
-    click.echo(
+    say(
         f"{verb} {result.version} ({result.level}; the change needs {result.required}) on "
         f"{result.date.isoformat()}{after}"
     )
@@ -217,6 +218,6 @@ def _release_tables(
     for change in result.changes:
         counts[(change.table, change.kind)] = counts.get((change.table, change.kind), 0) + 1
     for (table, kind), n in counts.items():
-        click.echo(f"  {table}: {n:,} {kind}{'s' if n != 1 else ''}")
+        say(f"  {table}: {n:,} {kind}{'s' if n != 1 else ''}")
     for path in result.written:
-        click.echo(f"wrote {path}", err=True)
+        say(f"wrote {path}", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format
+from statpub.cli.options import echo_json, handle_errors, output_options, resolve_format, say
 
 
 @click.command()
@@ -71,7 +71,7 @@ def site(
         if result.tables
         else f"{result.figures} figures"
     )
-    click.echo(
+    say(
         f"wrote {out_dir / 'index.html'}: version {result.version}, {shown}, "
         f"{len(result.files)} downloads"
     )

@@ -30,14 +30,8 @@ from statpub.cli.options import (
     "--limit-errors",
     type=click.IntRange(min=1),
     default=None,
-    help="Stop after N errors (the report then says it is partial). Default: report all.",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["statpub", "frictionless"]),
-    default="statpub",
-    show_default=True,
-    help="Which engine checks the rows: statpub's columnar one, or frictionless-py's.",
+    help="Stop after N errors (the report then says it is partial). Default: check every "
+    "row; the first 1,000 issues are listed and the errors past them counted.",
 )
 @click.option(
     "--previous",
@@ -84,7 +78,6 @@ def validate(
     schema: Path | None,
     sources_dir: Path | None,
     limit_errors: int | None,
-    engine: str,
     previous: str | None,
     compat: str | None,
     strict: bool,
@@ -129,13 +122,15 @@ def validate(
         # The figures/ folder beside the package, as the releases/ archive is found.
         folder = path if path.is_dir() else path.parent
         located = locate(None, "", folder.resolve().parent / "figures")
-        texts, origin = located.folder, located.origin
+        texts, origin, refused = located.folder, located.origin, located.refused
+    else:
+        refused = None
     progress = Progress.for_stderr(quiet=quiet)
     options = Options(
         sources_dir=texts,
         sources_from=origin,
+        sources_refused=refused,
         limit_errors=limit_errors,
-        engine=engine,
         on_progress=progress.callback,
         previous=previous,
         compat=compat,

@@ -78,6 +78,7 @@ def load_figures(folder: Path, schemas: dict[str, dict[str, Any]]) -> FigureSet:
             origins.setdefault(source.source_id, (shown, line))
         figures += figs
     issues += _duplicates(figures, sources)
+    issues += _corroborating_sources(figures, sources)
     if issues:
         raise InvalidInput(
             issues,
@@ -321,6 +322,37 @@ def _read_releases(folder: Path, name: str = "releases.yml") -> tuple[list[Relea
         if version and date and note:
             out.append(Release(version, date, note, tuple(unchecked)))
     return out, reader.issues
+
+
+def _corroborating_sources(figures: list[Figure], sources: list[Source]) -> list[Issue]:
+    """Each corroborating source is defined, is not the figure's own, and is named once."""
+    known = {s.source_id for s in sources}
+    issues: list[Issue] = []
+    for fig in figures:
+        seen: set[str] = set()
+        for c in fig.also_reported_by:
+            problem = None
+            if c.source_id not in known:
+                problem = (
+                    f"source {c.source_id!r} is not defined: add figures/sources/"
+                    f"{c.source_id}.yml with its source record (its figures: list may be empty)"
+                )
+            elif c.source_id == fig.source_id:
+                problem = "a figure's own source cannot also report it: name another source"
+            elif c.source_id in seen:
+                problem = f"source {c.source_id!r} is named twice for this figure; keep one"
+            seen.add(c.source_id)
+            if problem:
+                issues.append(
+                    Issue(
+                        "figures-unknown-source",
+                        f"also_reported_by: {problem}",
+                        path=c.origin[0] or None,
+                        row=c.origin[1] or None,
+                        field="source",
+                    )
+                )
+    return issues
 
 
 def _duplicates(figures: list[Figure], sources: list[Source]) -> list[Issue]:

@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from statpub.errors import InvalidInput
-from statpub.figures.records import Figure, FigureSet, Source
+from statpub.figures.records import Corroboration, Figure, FigureSet, Source
 from statpub.package.files import sha256_bytes
+from statpub.package.paths import inside, read_inside
 from statpub.report import WARNING, Issue
+from statpub.safetext import plain
 
 ENV = "STATPUB_SOURCES"
+MAX_TEXT = 16 << 20  # bytes: a captured news text is a few kilobytes
 SETTING = "figures/package.yml (sources:)"
 
 
@@ -37,8 +40,17 @@ class SourceTexts:
     folder: Path | None
     origin: str = "--sources"  # "--sources", "$STATPUB_SOURCES" or SETTING; "" when none
     setting_file: str | None = None  # the package.yml that named the folder, if one did
+    refused: str | None = None  # the setting, when it names a folder outside the repository
 
     def describe(self) -> str:
+        if self.refused is not None:
+            return (
+                f"the sources: setting {plain(repr(self.refused))} of "
+                f"{self.setting_file or 'figures/package.yml'} names "
+                "a folder outside the "
+                "repository, which statpub does not read on a setting's word (give the folder "
+                "with --sources or $STATPUB_SOURCES)"
+            )
         if self.folder is None:
             return (
                 "no folder of source texts is set (--sources, $STATPUB_SOURCES, or sources: "
@@ -72,11 +84,14 @@ def locate(
         return SourceTexts(folder, origin or "--sources")
     configured = configured if configured is not None else setting(figures_dir)
     if configured:
-        return SourceTexts(
-            Path(os.path.normpath(figures_dir.resolve().parent / configured)),
-            SETTING,
-            f"{figures_dir.resolve().name}/package.yml",
-        )
+        # The setting comes with the repository: it may name a folder inside it, never one
+        # outside (``/etc``, ``/proc/self``, ``..``), after links.
+        root = figures_dir.resolve().parent
+        named = f"{figures_dir.resolve().name}/package.yml"
+        target = Path(os.path.normpath(root / configured))
+        if "\x00" in configured or not inside(root, target):
+            return SourceTexts(None, SETTING, named, refused=configured)
+        return SourceTexts(target, SETTING, named)
     return SourceTexts(None, "")
 
 
@@ -86,15 +101,21 @@ def paragraphs(text: str) -> list[str]:
 
 
 def source_texts(folder: Path) -> dict[str, str]:
-    """sha256 -> text of every UTF-8 file in ``folder``."""
+    """sha256 -> text of every UTF-8 file in ``folder``.
+
+    Only regular files in the folder itself are read (a link out of it, a FIFO, a device
+    or a file over :data:`MAX_TEXT` bytes is skipped), each opened once by the path policy.
+    """
     out: dict[str, str] = {}
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file():
-            data = path.read_bytes()
-            try:
-                out[sha256_bytes(data)] = data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
+        try:
+            data = read_inside(folder, path.name, MAX_TEXT)
+        except OSError:  # refused by the path policy, or unreadable: not a captured text
+            continue
+        try:
+            out[sha256_bytes(data)] = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
     return out
 
 
@@ -105,7 +126,14 @@ def quote_problem(text: str, quote: str, paragraph: object) -> str | None:
         if quote in paras[paragraph - 1]:
             return None
     found = [i for i, p in enumerate(paras, start=1) if quote and quote in p]
-    return f"it occurs in paragraph {found[0]}" if found else "it occurs nowhere in the text"
+    if found:
+        return f"it occurs in paragraph {found[0]}"
+    from statpub.figures.nearmiss import near_miss
+
+    close = near_miss(paras, quote)
+    if close is not None:
+        return f"it occurs nowhere in the text; {close.describe()}"
+    return "it occurs nowhere in the text"
 
 
 @dataclass
@@ -115,6 +143,8 @@ class QuoteCheck:
     texts: SourceTexts
     wrong: list[Issue] = field(default_factory=list)  # quote-not-found: always an error
     missing: list[Issue] = field(default_factory=list)  # source-text-missing, as warnings
+    # quote-without-number: a corroborating quote that does not write the figure's number
+    doubtful: list[Issue] = field(default_factory=list)
     unchecked: list[str] = field(default_factory=list)  # sources whose quotes were not checked
 
     @property
@@ -125,11 +155,15 @@ class QuoteCheck:
 def check_quotes(figset: FigureSet, texts: SourceTexts) -> QuoteCheck:
     """Check every figure's quote against the texts in ``texts.folder``."""
     check = QuoteCheck(texts)
-    used = sorted({f.source_id for f in figset.figures})
+    check.doubtful = _without_number(figset)
+    used = sorted(
+        {f.source_id for f in figset.figures}
+        | {c.source_id for f in figset.figures for c in f.also_reported_by}
+    )
     if check.folder_missing:
         check.unchecked = used
         where = texts.describe()
-        if texts.folder is not None:
+        if texts.folder is not None and texts.refused is None:
             where = f"{where} does not exist"
         check.missing.append(
             Issue(
@@ -155,7 +189,50 @@ def check_quotes(figset: FigureSet, texts: SourceTexts) -> QuoteCheck:
             hint = quote_problem(text, fig.quote, fig.paragraph)
             if hint is not None:
                 check.wrong.append(_wrong(fig, hint))
+        for fig in figset.figures:
+            for c in (c for c in fig.also_reported_by if c.source_id == sid):
+                hint = quote_problem(text, c.quote, c.paragraph)
+                if hint is not None:
+                    check.wrong.append(_wrong_corroboration(fig, c, hint))
     return check
+
+
+def _without_number(figset: FigureSet) -> list[Issue]:
+    """Corroborating quotes that do not write the number of the figure they corroborate."""
+    from statpub.figures.plausible import wording_numbers
+
+    language = {s.source_id: s.language for s in figset.sources}
+    out: list[Issue] = []
+    for fig in figset.figures:
+        wanted = wording_numbers(fig.value_wording, language.get(fig.source_id, "en"))
+        for c in fig.also_reported_by:
+            written = wording_numbers(c.quote, language.get(c.source_id, "en"))
+            if wanted and not set(wanted) & set(written):
+                out.append(
+                    Issue(
+                        "quote-without-number",
+                        f"the quote {c.quote!r} of {c.source_id!r} does not write the number of "
+                        f"{fig.indicator_id} {fig.time_period} ({fig.value_wording!r}); quote the "
+                        "phrase that gives it, or check that the source reports the same figure",
+                        path=c.origin[0] or None,
+                        row=c.origin[1] or None,
+                        field="quote",
+                        severity=WARNING,
+                    )
+                )
+    return out
+
+
+def _wrong_corroboration(fig: Figure, c: Corroboration, hint: str) -> Issue:
+    return Issue(
+        "quote-not-found",
+        f"quote {c.quote!r} (also reported by {c.source_id!r}, {fig.indicator_id} "
+        f"{fig.time_period}) is not in paragraph {c.paragraph} of source {c.source_id!r} "
+        f"({hint}); copy the phrase exactly as published",
+        path=c.origin[0] or None,
+        row=c.origin[1] or None,
+        field="quote",
+    )
 
 
 def _missing(figset: FigureSet, source: Source, texts: SourceTexts) -> Issue:

@@ -38,6 +38,17 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Corroboration:
+    """Another source that reports the same figure: its own quote, paragraph and date
+    (the source's publication date). Published in the ``corroborations`` table."""
+
+    source_id: str
+    quote: str
+    paragraph: int
+    origin: tuple[str, int] = field(default=("", 0), compare=False)  # file, line of its quote
+
+
+@dataclass(frozen=True)
 class Figure:
     """One observation as quoted from one source."""
 
@@ -62,6 +73,7 @@ class Figure:
     paragraph: int
     origin: tuple[str, int] = field(default=("", 0), compare=False)  # file, line
     quote_line: int = field(default=0, compare=False)  # line of `quote:` in that file
+    also_reported_by: tuple[Corroboration, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import InvalidInput
-from statpub.figures import periods, plausible
+from statpub.figures import periods, plausible, wording
 from statpub.figures.bounds import bounds_problem
 from statpub.figures.reader import FieldReader
-from statpub.figures.records import Figure, Indicator, Source
+from statpub.figures.records import Corroboration, Figure, Indicator, Source
 from statpub.report import Issue
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -50,7 +50,9 @@ FIGURE_FIELDS = {
     "paragraph",
     "note",
     "reason",  # why the figure changed since the last release; read by `statpub release`
+    "also_reported_by",  # corroborating sources: [{source, quote, paragraph}]
 }
+CORROBORATION_FIELDS = {"source", "quote", "paragraph"}
 
 
 def read_source_file(
@@ -204,8 +206,18 @@ def _read_figure(
                     str(period), end, obs_status, _published_end(source), source.published
                 )
             )
+        # The words are compared once the numbers agree, so a mistake is named once.
+        if qualifier is not None and obs_status is not None and not any(found):
+            found += wording.problems(
+                wording=str(texts["wording"]),
+                quote=str(texts["quote"]),
+                language=source.language,
+                qualifier=qualifier,
+                obs_status=obs_status,
+            )
         for code, name, message in (p for p in found if p is not None):
             reader.error(code, message, (*key, name), name)
+    also = _corroborations(reader, e, key)
     if len(reader.issues) > before or indicator is None or source is None:
         return None
     assert (
@@ -239,7 +251,46 @@ def _read_figure(
         paragraph=int(paragraph),
         origin=(reader.display, reader.line(*key) or 0),
         quote_line=reader.line(*key, "quote") or 0,
+        also_reported_by=also,
     )
+
+
+def _corroborations(
+    reader: FieldReader, e: dict[str, Any], key: tuple[str | int, ...]
+) -> tuple[Corroboration, ...]:
+    """The ``also_reported_by`` list of a figure: each source with its own quote and
+    paragraph (whether the source exists is checked once every file is read)."""
+    entries = e.get("also_reported_by")
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        reader.error(
+            "figures-structure",
+            "also_reported_by is a list of {source, quote, paragraph}",
+            (*key, "also_reported_by"),
+            "also_reported_by",
+        )
+        return ()
+    out: list[Corroboration] = []
+    for n, entry in enumerate(entries):
+        k = (*key, "also_reported_by", n)
+        c = reader.mapping(entry, k, CORROBORATION_FIELDS, "corroborating source")
+        if c is None:
+            continue
+        sid, quote = reader.text(c, k, "source"), reader.text(c, k, "quote")
+        paragraph = reader.number(c, k, "paragraph", required=True)
+        if paragraph is not None and (paragraph < 1 or not paragraph.is_integer()):
+            reader.error(
+                "figures-bad-paragraph",
+                "paragraph must be a whole number from 1",
+                (*k, "paragraph"),
+                "paragraph",
+            )
+            paragraph = None
+        if sid and quote and paragraph is not None:
+            line = reader.line(*k, "quote") or reader.line(*k) or 0
+            out.append(Corroboration(sid, quote, int(paragraph), (reader.display, line)))
+    return tuple(out)
 
 
 def _published_end(source: Source) -> dt.date | None:

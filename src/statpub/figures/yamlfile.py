@@ -16,8 +16,10 @@ import yaml
 
 from statpub.errors import InvalidInput
 from statpub.report import Issue
+from statpub.safetext import yaml_problem
 
 KeyPath = tuple[str | int, ...]
+MAX_BYTES = 16 << 20  # a figure file larger than this is not a maintainer's file
 
 
 def load(
@@ -30,9 +32,26 @@ def load(
     (the first value is kept, so the file's other problems are still found),
     else raised.
     """
+    from statpub.package.paths import UnsafePath, read_inside
+
     display = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # Through the path policy: a link out of the folder, a FIFO or a huge file is refused.
+        text = read_inside(path.parent, path.name, MAX_BYTES).decode("utf-8")
+    except UnsafePath as exc:
+        raise InvalidInput(
+            [Issue(exc.problem.code, f"not read: {exc.problem.reason}", path=display)]
+        ) from exc
+    except OSError as exc:
+        raise InvalidInput(
+            [
+                Issue(
+                    "file-not-readable",
+                    f"cannot be read ({exc.strerror or type(exc).__name__})",
+                    path=display,
+                )
+            ]
+        ) from exc
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             [
@@ -48,7 +67,9 @@ def load(
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
+        # The problem only: PyYAML's full text quotes the source line, which must not reach
+        # a terminal or a CI log raw.
+        problem = yaml_problem(exc)
         raise InvalidInput(
             [Issue("figures-syntax", f"not valid YAML: {problem}", path=display, row=line)]
         ) from exc

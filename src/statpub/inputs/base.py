@@ -87,13 +87,13 @@ def read_input(spec: InputSpec) -> RawTable:
         if not label:
             raise bad_input(
                 spec,
-                "blank-header",
+                "blank-label",
                 f"column {number} has no name in the header row; name it",
                 row=1,
             )
         if label in seen:
             raise bad_input(
-                spec, "duplicate-header", f"two columns are named {label!r}; rename one", row=1
+                spec, "duplicate-label", f"two columns are named {label!r}; rename one", row=1
             )
         seen.add(label)
     table.columns = table.columns.rename_columns(labels)

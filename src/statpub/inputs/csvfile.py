@@ -39,6 +39,14 @@ def read(spec: InputSpec) -> RawTable:
         except NeedsSlowPath:  # pyarrow cannot read it faithfully: the csv module reads it all
             continue
         except SourceError as exc:
+            if exc.code == "encoding-error":
+                raise StatpubError(
+                    f"{spec.label}: not {spec.encoding} text; give the file's encoding "
+                    "(encoding: in statpub.yml; statpub init --encoding), e.g. cp1251 or "
+                    f"latin-1 ({exc.message})",
+                    code="encoding-error",
+                    path=spec.path,
+                ) from exc
             if exc.row is not None:
                 raise bad_input(spec, exc.code, exc.message, row=exc.row) from exc
             raise StatpubError(
@@ -69,15 +77,16 @@ def _collect(
         counts = None
         if batch.cell_counts is not None:
             counts = batch.cell_counts.to_numpy(zero_copy_only=False)
-        wrong = None
+        wrong, code = None, "extra-cell"
         if batch.extra_cells:
             wrong = batch.extra_cells[0][0]
         elif counts is not None and ((counts != 0) & (counts != len(labels))).any():
             wrong = int(((counts != 0) & (counts != len(labels))).argmax())
+            code = "extra-cell" if counts[wrong] > len(labels) else "missing-cell"
         if wrong is not None:
             raise bad_input(
                 spec,
-                "row-width",
+                code,
                 f"the row does not have the {len(labels)} cells of the header row; fix "
                 "the row (a delimiter or quote out of place?) or declare the file's dialect",
                 row=rows[wrong].as_py(),

@@ -81,7 +81,7 @@ def read(spec: InputSpec) -> RawTable:
         if any(cell_text(v) != "" for v in row[width:]):
             raise bad_input(
                 spec,
-                "row-width",
+                "extra-cell",
                 f"sheet {name!r}: the row has cells beyond the {width} named columns; name "
                 "their column or clear them",
                 row=first + 2 + offset,

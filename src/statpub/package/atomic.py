@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from statpub.errors import StatpubError
+
 PREFIX = ".statpub-tmp-"
 FAULT_ENV = "STATPUB_FAULT"
 FAULT_MODE_ENV = "STATPUB_FAULT_MODE"
@@ -44,8 +46,23 @@ def fault_point(step: str) -> None:
     os._exit(FAULT_EXIT)
 
 
+def refuse_links(path: Path) -> None:
+    """Refuse to write ``path`` when it, or the folder it is written into, is a symbolic
+    link: a committed ``dist/`` or ``_site/`` that is a link would send the write (and the
+    removal of the old copy) wherever the link points."""
+    for p in (path, path.parent):
+        if p.is_symlink():
+            raise StatpubError(
+                f"{p}: is a symbolic link; statpub does not write through links (it would "
+                "write outside this folder): remove the link or choose another output",
+                code="output-unsafe",
+                path=p,
+            )
+
+
 def write_bytes(path: Path, data: bytes, *, mode: int = 0o644) -> None:
     """Replace ``path`` by ``data``: readers see the old file or the new one, never a part."""
+    refuse_links(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f"{PREFIX}{path.name}.", dir=path.parent)
     try:
@@ -68,6 +85,7 @@ def write_text(path: Path, text: str) -> None:
 @contextmanager
 def staged_file(path: Path, *, mode: int = 0o644) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on normal exit it replaces ``path``."""
+    refuse_links(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f"{PREFIX}{path.name}.", dir=path.parent)
     os.close(fd)
@@ -83,6 +101,7 @@ def staged_file(path: Path, *, mode: int = 0o644) -> Iterator[Path]:
 
 def temp_folder(parent: Path, name: str) -> Path:
     """A new empty folder ``parent/.statpub-tmp-<name>.<random>`` for a multi-step write."""
+    refuse_links(parent)
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{name}.", dir=parent))
 
@@ -93,6 +112,7 @@ def staged_folder(dest: Path) -> Iterator[Path]:
 
     On an exception the staged folder is removed and ``dest`` is untouched.
     """
+    refuse_links(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{dest.name}.new-", dir=dest.parent))
     try:

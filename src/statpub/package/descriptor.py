@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import json
 import math
-import stat
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from statpub.errors import StatpubError
+from statpub.package.paths import UnsafePath, open_regular
 from statpub.report import WARNING, Issue
+from statpub.safetext import yaml_problem
+from statpub.tables.jsontext import containers
 
 MAX_DESCRIPTOR_BYTES = 64 << 20  # inline data beyond this belongs in a file
+MAX_CONTAINERS = 1_000_000  # arrays and objects in a descriptor: rows of inline data, mostly
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -33,20 +37,27 @@ class DescriptorError(StatpubError):
 def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]]:
     """The descriptor at ``path`` and the warnings found reading it; ``label`` names it."""
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
+        # Opened once; the type and size are read from the open file (no check-then-open
+        # race, and a FIFO swapped in does not block the open).
+        with open_regular(path, follow=True) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_DESCRIPTOR_BYTES:
+                raise DescriptorError(
+                    f"{label}: the descriptor is {size} bytes, over the "
+                    f"{MAX_DESCRIPTOR_BYTES >> 20} MiB statpub reads; move inline data into files",
+                    code="descriptor-too-large",
+                )
+            raw = fh.read(MAX_DESCRIPTOR_BYTES + 1)
+        if len(raw) > MAX_DESCRIPTOR_BYTES:
             raise DescriptorError(
-                f"{label}: the descriptor is not a regular file; only regular files are read",
-                code="file-not-regular",
-            )
-        size = st.st_size
-        if size > MAX_DESCRIPTOR_BYTES:
-            raise DescriptorError(
-                f"{label}: the descriptor is {size} bytes, over the {MAX_DESCRIPTOR_BYTES >> 20} "
-                "MiB statpub reads; move inline data into files",
+                f"{label}: the descriptor grew over {MAX_DESCRIPTOR_BYTES >> 20} MiB while read",
                 code="descriptor-too-large",
             )
-        raw = path.read_bytes()
+    except UnsafePath as exc:
+        raise DescriptorError(
+            f"{label}: the descriptor is not a regular file; only regular files are read",
+            code="file-not-regular",
+        ) from exc
     except OSError as exc:
         raise DescriptorError(
             f"{label}: cannot read the descriptor ({exc.strerror or type(exc).__name__})",
@@ -60,6 +71,14 @@ def read_descriptor(path: Path, label: str) -> tuple[dict[str, Any], list[Issue]
             "UTF-8",
             code="descriptor-encoding",
         ) from exc
+    if containers(text, MAX_CONTAINERS):
+        # Each array or object becomes a Python object of some 60 bytes or more: 64 MiB of
+        # ``[],`` would take gigabytes once parsed.
+        raise DescriptorError(
+            f"{label}: the descriptor holds over {MAX_CONTAINERS:,} arrays and objects (inline "
+            "data of that many rows?), more than statpub parses; move inline data into a file",
+            code="descriptor-too-large",
+        )
     duplicates: list[str] = []
     if path.suffix.lower() in YAML_SUFFIXES:
         data = _load_yaml(text, label, duplicates)
@@ -141,7 +160,7 @@ def _load_yaml(text: str, label: str, duplicates: list[str]) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{label}:{mark.line + 1}" if mark is not None else label
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = yaml_problem(exc)  # never the source line PyYAML quotes
         raise DescriptorError(
             f"{where}: not valid YAML ({problem})", code="descriptor-yaml"
         ) from exc

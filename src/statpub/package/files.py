@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from statpub.errors import StatpubError
+from statpub.package.paths import open_regular
 
 CHUNK = 1 << 20
 MANIFEST = "SHA256SUMS"
 DATACARD = "README.md"  # files a package may hold beside its resources
 CHANGELOG = "CHANGELOG.md"
+MAX_MANIFEST = 64 << 20  # bytes: a line per file of a version
 HASH_ALGORITHMS = (
     "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
     "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s",
@@ -40,7 +42,7 @@ def digest(paths: Path | list[Path], algorithm: str = "sha256") -> Digest:
     h = hashlib.new(algorithm)
     size = 0
     for path in [paths] if isinstance(paths, Path) else paths:
-        with path.open("rb") as fh:
+        with open_regular(path, follow=True) as fh:
             while chunk := fh.read(CHUNK):
                 h.update(chunk)
                 size += len(chunk)
@@ -100,7 +102,11 @@ def parse_manifest(text: str, label: str) -> dict[str, str]:
 def read_manifest(folder: Path) -> dict[str, str]:
     path = folder / MANIFEST
     try:
-        text = path.read_text(encoding="utf-8")
+        with open_regular(path) as fh:  # never a link out of the archive, never a FIFO
+            raw = fh.read(MAX_MANIFEST + 1)
+        if len(raw) > MAX_MANIFEST:
+            raise OSError(f"over the {MAX_MANIFEST:,} bytes a manifest may have")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise StatpubError(
             f"{path}: the archived release has no readable checksum manifest; it cannot be proven",

@@ -222,6 +222,13 @@ def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
     # A descriptor needs the files beside it: take its whole folder.
     is_descriptor = inner_path.suffix in (".json", *YAML_SUFFIXES)
     folder = inner_path.parent if is_descriptor else inner_path
+    # The size of what the archive would hold, from git's own record of each blob, before
+    # any of it is read: ``git archive`` output is held in memory.
+    if _tree_bytes(git("ls-tree", "-r", "-l", "-z", ref, "--", str(folder))) > GIT_ARCHIVE_LIMIT:
+        raise StatpubError(
+            f"{ref}:{inner}: over {GIT_ARCHIVE_LIMIT >> 30} GiB in git; check it out instead",
+            code="git-error",
+        )
     archive = git("archive", "--format=tar", ref, "--", str(folder))
     if len(archive) > GIT_ARCHIVE_LIMIT:
         raise StatpubError(
@@ -242,6 +249,16 @@ def git_checkout(ref: str, inner: str, repo: Path) -> Iterator[Path]:
         yield tmp / inner_path
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _tree_bytes(listing: bytes) -> int:
+    """The total size of the blobs in ``git ls-tree -r -l -z`` output."""
+    total = 0
+    for entry in listing.split(b"\0"):
+        fields = entry.split(b"\t", 1)[0].split()
+        if len(fields) == 4 and fields[1] == b"blob" and fields[3].isdigit():
+            total += int(fields[3])
+    return total
 
 
 def _extract(tar: tarfile.TarFile, dest: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from statpub.errors import StatpubError
 from statpub.package import paths as policy
 from statpub.package import profiles, schemarules, shape
 from statpub.package.descriptor import YAML_SUFFIXES, DescriptorError, parse_json_text
@@ -30,13 +31,24 @@ from statpub.tables.spec import (
 # Compression by the extension after the format's (``x.csv.gz``) or ``compression``.
 COMPRESSIONS = {"gz": "gz", "gzip": "gz", "bz2": "bz2", "zst": "zst", "zstd": "zst", "xz": "xz"}
 MAX_REFERENCED_JSON = 16 << 20  # a schema or dialect file
+MAX_RESOURCES = 2_000  # resources in one package
 
 
 def resolve_resources(pkg: Package) -> None:
     """Fill ``pkg.resources`` from ``pkg.descriptor``."""
+    entries = pkg.descriptor.get("resources")
+    if isinstance(entries, list) and len(entries) > MAX_RESOURCES:
+        # Each resource costs its own checks and reads (a few milliseconds at the least):
+        # a descriptor listing 100,000 of them, all naming one small file, would keep every
+        # command busy for many minutes.
+        raise StatpubError(
+            f"{pkg.descriptor_label}: lists {len(entries):,} resources, over the "
+            f"{MAX_RESOURCES:,} statpub reads in one package; split it into several packages",
+            code="too-many-resources",
+            path=pkg.descriptor_label,
+        )
     choice = profiles.choose(pkg.descriptor, "package")
     _profile(pkg, None, pkg.descriptor, "package", choice, "")
-    entries = pkg.descriptor.get("resources")
     if not isinstance(entries, list):
         return
     version = choice.version

@@ -11,10 +11,11 @@ the keys are (``statpub.validate.engine.runner``): once, for the whole table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from statpub.safetext import plain
+from statpub.tables.patterns import compile_pattern
 from statpub.tables.spec import as_list
 
 Found = Iterator[tuple[str, str]]  # (path relative to the schema or dialect, message)
@@ -82,13 +83,54 @@ def patterns_compile(schema: dict[str, Any]) -> Found:
         constraints = f.get("constraints") if isinstance(f, dict) else None
         pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
         if isinstance(pattern, str):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                yield (
-                    f"fields[{i}].constraints.pattern",
-                    f"pattern {pattern!r} is not a valid regular expression ({exc}); fix it",
-                )
+            # The engine that matches the cells judges the pattern (RE2: ``\p{L}`` is
+            # accepted, a backreference is not), never Python's ``re``.
+            compiled = compile_pattern(pattern)
+            if isinstance(compiled, str):
+                yield (f"fields[{i}].constraints.pattern", f"{compiled}; fix it")
+
+
+_TEMPORAL = ("date", "time", "datetime")
+
+
+def temporal_formats(schema: dict[str, Any]) -> Found:
+    """A ``format`` pattern of a date, time or datetime field is one strptime can use: a
+    directive it does not know, a lone ``%`` or a directive written twice (``%d%d``) is a
+    schema error, before any cell is read with it."""
+    fields = schema.get("fields")
+    for i, f in enumerate(fields if isinstance(fields, list) else []):
+        if not isinstance(f, dict) or f.get("type") not in _TEMPORAL:
+            continue
+        fmt = f.get("format")
+        if not isinstance(fmt, str) or fmt in ("default", "any"):
+            continue
+        why = strptime_problem(fmt)
+        if why is not None:
+            yield (
+                f"fields[{i}].format",
+                f"format {plain(repr(fmt))[:80]} cannot be used to read {f['type']}s ({why}); "
+                "write a strptime pattern such as %d/%m/%Y",
+            )
+
+
+def strptime_problem(fmt: str) -> str | None:
+    """Why ``strptime`` cannot read with ``fmt``, or None."""
+    import re
+    from datetime import datetime
+
+    if len(fmt) > 200:
+        return "it is over 200 characters"
+    try:
+        datetime.strptime("", fmt)
+    except re.error as exc:  # a directive written twice
+        return f"a directive is written twice: {exc.msg}"
+    except ValueError as exc:
+        words = str(exc)
+        if "directive" in words or "stray %" in words:
+            return plain(words)[:120]
+    except (TypeError, OverflowError, IndexError) as exc:
+        return type(exc).__name__
+    return None
 
 
 def missing_values_unique(schema: dict[str, Any]) -> Found:
@@ -128,6 +170,7 @@ SCHEMA_RULES: list[tuple[Callable[[dict[str, Any]], Found], bool]] = [
     (foreign_key_shape, False),
     (patterns_compile, False),
     (missing_values_unique, False),
+    (temporal_formats, False),
 ]
 
 # Table Dialect properties of delimited files, and what statpub does with them.

@@ -30,7 +30,16 @@ _CHUNK = 1 << 20
 
 
 def is_zip(path: Path) -> bool:
-    return path.suffix.lower() == ".zip" and path.is_file()
+    """A zip file, by its name or its first bytes (a descriptor never starts so)."""
+    if not path.is_file():
+        return False
+    if path.suffix.lower() == ".zip":
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 @contextmanager

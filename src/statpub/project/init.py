@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,8 @@ def init_project(
     delimiter: str | None = None,
 ) -> InitResult:
     """Scaffold (or extend) the project in ``folder`` from ``sources``."""
-    from statpub.package.atomic import write_bytes, write_text
+    from statpub.package.atomic import staged_file, write_text
 
-    folder.mkdir(parents=True, exist_ok=True)
     existing = load_project(folder) if (folder / PROJECT_FILE).is_file() else None
     known = {t.name: t for t in existing.tables} if existing else {}
     result = InitResult(folder)
@@ -91,7 +91,7 @@ def init_project(
             entry["sheet"] = sheet
         spec = InputSpec(folder / rel, fmt, rel, sheet=sheet)
         if fmt in ("csv", "tsv"):
-            spec.encoding = encoding or _encoding(path)
+            spec.encoding = encoding or "utf-8"  # the reader refuses a file that is not
             if spec.encoding != "utf-8":
                 entry["encoding"] = spec.encoding
             given = delimiter or _sniff(path, spec.encoding, fmt)
@@ -107,13 +107,46 @@ def init_project(
             )
         specs.append((name, spec, entry))
     # Copy first: the schemas are inferred from the copies the project will build from.
+    folder.mkdir(parents=True, exist_ok=True)
     for text, (name, spec, _) in zip(sources, specs, strict=True):
         source = split_source(text)[0]
         if not spec.path.exists():
             spec.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(spec.path, source.read_bytes())
+            with (
+                staged_file(spec.path) as staged,
+                source.open("rb") as fh,
+                staged.open("wb") as out,
+            ):
+                shutil.copyfileobj(fh, out, 1 << 20)
             result.written.append(spec.label)
         result.tables[name] = spec.label
+    try:
+        inferred = _infer(folder, specs, result)
+        entries = [e for n, _, e in specs if n not in known]
+        project_text = _project_file(folder, existing is not None, entries)
+        _check_tables(folder / PROJECT_FILE, project_text, [*known, *(e["name"] for e in entries)])
+    except BaseException:
+        for rel in result.written:  # the inputs this run copied in: nothing half-written
+            (folder / rel).unlink(missing_ok=True)
+        raise
+    files = {t.name: f"schemas/{t.name}.json" for t in inferred}
+    for t in inferred:
+        result.inferences += t.notes
+        if files[t.name] in result.kept:
+            continue
+        (folder / "schemas").mkdir(exist_ok=True)
+        text = json.dumps(t.schema, indent=2, ensure_ascii=False) + "\n"
+        write_text(folder / files[t.name], text)
+        result.written.append(files[t.name])
+    write_text(folder / PROJECT_FILE, project_text)
+    result.written.append(PROJECT_FILE)
+    return result
+
+
+def _infer(
+    folder: Path, specs: list[tuple[str, InputSpec, dict[str, Any]]], result: InitResult
+) -> list[Inferred]:
+    """Each table's schema (an existing schema file is kept), keys and foreign keys."""
     inferred: list[Inferred] = []
     for name, spec, _ in specs:
         schema_rel = f"schemas/{name}.json"
@@ -131,20 +164,7 @@ def init_project(
     files = {t.name: f"schemas/{t.name}.json" for t in inferred}
     new = [t for t in inferred if files[t.name] not in result.kept]
     add_foreign_keys(new + [t for t in inferred if t not in new], files)
-    for t in inferred:
-        result.inferences += t.notes
-        if files[t.name] in result.kept:
-            continue
-        (folder / "schemas").mkdir(exist_ok=True)
-        text = json.dumps(t.schema, indent=2, ensure_ascii=False) + "\n"
-        write_text(folder / files[t.name], text)
-        result.written.append(files[t.name])
-    entries = [e for n, _, e in specs if n not in known]
-    text = _project_file(folder, existing is not None, entries)
-    _check_tables(folder / PROJECT_FILE, text, [*known, *(e["name"] for e in entries)])
-    write_text(folder / PROJECT_FILE, text)
-    result.written.append(PROJECT_FILE)
-    return result
+    return inferred
 
 
 def _check_tables(path: Path, text: str, names: list[str]) -> None:
@@ -174,28 +194,18 @@ def _place(folder: Path, path: Path) -> str:
         return f"data/{path.name}"
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 when the whole file is valid UTF-8; otherwise the user must say."""
-    with path.open("rb") as fh:
-        decoder = __import__("codecs").getincrementaldecoder("utf-8")()
-        try:
-            while block := fh.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as exc:
-            raise StatpubError(
-                f"{path}: not UTF-8 (byte {exc.start} of a block); give its encoding, e.g. "
-                "--encoding cp1251 or --encoding latin-1",
-                code="encoding-error",
-                path=path,
-            ) from exc
-    return "utf-8"
-
-
 def _sniff(path: Path, encoding: str, fmt: str) -> str:
     """The delimiter of the header row: the most frequent of , ; TAB | outside quotes."""
-    with path.open(encoding=encoding, newline="") as fh:
-        head = fh.readline()
+    with path.open("rb") as fh:  # the delimiters are ASCII: a wrong encoding does not matter
+        line = fh.readline(1 << 20)
+    try:
+        head = line.decode(encoding, errors="replace")
+    except LookupError as exc:
+        raise StatpubError(
+            f"unknown text encoding {encoding[:40]!r}; give one Python knows (utf-8, cp1251, "
+            "latin-1...)",
+            code="encoding-error",
+        ) from exc
     unquoted = re.sub(r'"[^"]*"', "", head)
     counts = {d: unquoted.count(d) for d in SNIFFED}
     best = max(SNIFFED, key=lambda d: counts[d])

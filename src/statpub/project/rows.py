@@ -47,8 +47,8 @@ def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
         offset = 0
         for chunk in raw.columns.column(spec.name).chunks:
             values, found = _read_chunk(chunk, spec, field)
-            for at, reason in found:
-                issues += _cell_issues(raw, chunk, at, offset, spec.name, label, reason)
+            for at, code, reason in found:
+                issues += _cell_issues(raw, chunk, at, offset, (spec.name, code, reason), label)
             chunks.append(values.cast(out.type))
             offset += len(chunk)
         columns.append(pa.chunked_array(chunks, out.type))
@@ -68,8 +68,8 @@ def typed_rows(raw: RawTable, schema: dict[str, Any], label: str) -> pa.Table:
 
 def _read_chunk(
     chunk: pa.Array, spec: FieldSpec, field: dict[str, Any]
-) -> tuple[pa.Array, list[tuple[pa.Array, str]]]:
-    """A chunk's typed values, and its bad cells (a mask) with why they are bad."""
+) -> tuple[pa.Array, list[tuple[pa.Array, str, str]]]:
+    """A chunk's typed values, and its bad cells: (a mask, the issue type, why)."""
     import pyarrow as pa
 
     from statpub.tables import arrow
@@ -78,22 +78,24 @@ def _read_chunk(
     from statpub.tables.typed import parse_column
 
     parsed = parse_column(chunk, spec)
-    found: list[tuple[pa.Array, str]] = []
+    found: list[tuple[pa.Array, str, str]] = []
     if pc.any(parsed.invalid).as_py():
         fmt = f" (format {spec.format})" if spec.format != "default" else ""
-        found.append((parsed.invalid, f"is not a valid {spec.type}{fmt}"))
+        found.append((parsed.invalid, "type-error", f"is not a valid {spec.type}{fmt}"))
     if parsed.big is not None and pc.any(pc.is_valid(parsed.big)).as_py():
         reason = "is beyond 64-bit integers; declare the field as number or string"
-        found.append((pc.is_valid(parsed.big), reason))
+        found.append((pc.is_valid(parsed.big), "type-error", reason))
     codes = category_values(field) or (field.get("constraints") or {}).get("enum")
     if codes is not None:
         known = arrow.array([str(c) for c in codes], pa.string())
         text = pc.cast(parsed.values, pa.string())
         outside = pc.and_(pc.is_valid(text), pc.invert(pc.is_in(text, known)))
         if pc.any(outside).as_py():
-            found.append((outside, "is not one of the field's categories"))
+            code = "category-error" if "categories" in field else "constraint-error"
+            found.append((outside, code, "is not one of the field's codes"))
     if spec.required and pc.any(parsed.missing).as_py():
-        found.append((parsed.missing, "is missing, and the field is required"))
+        reason = "is missing, and the field is required"
+        found.append((parsed.missing, "constraint-error", reason))
     return parsed.values, found
 
 
@@ -107,14 +109,18 @@ def _check_labels(raw: RawTable, names: list[str], label: str) -> None:
     missing = [n for n in names if n not in raw.labels]
     extra = [n for n in raw.labels if n not in names]
     if missing or extra:
-        parts = []
+        issues = []
+        fix = "rename the columns or edit the schema"
         if missing:
-            parts.append(f"the schema's field(s) {', '.join(map(repr, missing))} are not columns")
+            shown = ", ".join(map(repr, missing))
+            message = f"the schema's field(s) {shown} are not columns of the file; {fix}"
+            issues.append(Issue("missing-label", message, path=label, row=1))
         if extra:
-            parts.append(f"the column(s) {', '.join(map(repr, extra))} are not in the schema")
-        message = "; ".join(parts) + ": rename the columns or edit the schema"
+            shown = ", ".join(map(repr, extra))
+            message = f"the column(s) {shown} are not fields of the schema; {fix}"
+            issues.append(Issue("extra-label", message, path=label, row=1))
         raise InvalidInput(
-            [Issue("field-mismatch", message, path=label, row=1)],
+            issues,
             summary=f"{label}: the header does not match the Table Schema",
             code="input-invalid",
             path=label,
@@ -126,14 +132,15 @@ def _cell_issues(
     strings: pa.Array,
     bad: pa.Array,
     offset: int,
-    field: str,
+    what: tuple[str, str, str],
     label: str,
-    reason: str,
 ) -> list[Issue]:
+    """One issue per bad cell (the first few): ``what`` is (field, issue type, why)."""
     import numpy as np
 
     from statpub.tables import arrow
 
+    field, code, reason = what
     at = np.flatnonzero(arrow.flags(bad))[:MAX_ISSUES]
     out = []
     for i in at.tolist():
@@ -143,7 +150,7 @@ def _cell_issues(
         shown = repr(cell if cell is None or len(cell) <= 40 else cell[:37] + "...")
         out.append(
             Issue(
-                "cell-type" if "valid" in reason else "cell-constraint",
+                code,
                 f"{shown} {reason}",
                 path=label,
                 row=raw.row_numbers[offset + i].as_py(),

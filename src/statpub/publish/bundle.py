@@ -10,6 +10,9 @@ lets anyone check the contents whatever the zip bytes.)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +21,8 @@ from typing import Any
 from statpub.errors import StatpubError
 from statpub.package import Package, PackageFile
 from statpub.package.atomic import staged_file
-from statpub.package.files import manifest_text, sha256_file
+from statpub.package.files import CHUNK, manifest_text, sha256_file
+from statpub.package.paths import open_inside
 from statpub.publish.local import publishable
 
 SUMS = "SHA256SUMS"
@@ -86,9 +90,10 @@ def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult
     stamp = _timestamp(package.descriptor.get("created"))
     sums = manifest_text({f.path: f.sha256 for f in files}).encode("utf-8")
 
+    _refuse_colliding_names([f.path for f in files] + [SUMS])
     with staged_file(out_path) as tmp, zipfile.ZipFile(tmp, "w") as zf:
         for f in files:
-            _add(zf, root + f.path, (package.root / f.path).read_bytes(), stamp)
+            _add_file(zf, root + f.path, package.root, f.path, f.sha256, stamp)
         _add(zf, root + SUMS, sums, stamp)
     return BundleResult(
         path=out_path,
@@ -100,12 +105,58 @@ def make_bundle(package_dir: Path, out_path: Path | None = None) -> BundleResult
     )
 
 
-def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: ZipTime) -> None:
+def _info(name: str, stamp: ZipTime) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=stamp)
     info.create_system = _UNIX
     info.external_attr = _FILE_MODE << 16
     info.compress_type = zipfile.ZIP_DEFLATED
-    zf.writestr(info, data, compresslevel=9)
+    return info
+
+
+def _add(zf: zipfile.ZipFile, name: str, data: bytes, stamp: ZipTime) -> None:
+    zf.writestr(_info(name, stamp), data, compresslevel=9)
+
+
+def _add_file(
+    zf: zipfile.ZipFile, name: str, root: Path, path: str, sha256: str, stamp: ZipTime
+) -> None:
+    """Stream the package file ``path`` into the zip (never whole in memory), through the
+    path policy, and check it still has the sha256 the manifest gives it."""
+    digest = hashlib.sha256()
+    info = _info(name, stamp)
+    with open_inside(root, path) as src:
+        # As ``writestr`` does it, so the bytes are the same: the size known before (it
+        # decides zip64), the compression level on the entry.
+        info.file_size = os.fstat(src.fileno()).st_size
+        info._compresslevel = 9  # type: ignore[attr-defined]
+        with zf.open(info, "w") as dst:
+            while chunk := src.read(CHUNK):
+                digest.update(chunk)
+                dst.write(chunk)
+    if digest.hexdigest() != sha256:
+        raise StatpubError(
+            f"{path}: the file changed while the bundle was written; run bundle again",
+            code="file-changed",
+            path=path,
+        )
+
+
+def _refuse_colliding_names(names: list[str]) -> None:
+    """Two entries that one file system would write to one file (``Data.csv`` and
+    ``data.csv`` on a case-insensitive one, ``é`` composed and decomposed on a normalising
+    one) would have one overwrite the other when the zip is unpacked."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = unicodedata.normalize("NFC", name).casefold()
+        key = unicodedata.normalize("NFC", key)
+        if key in seen and seen[key] != name:
+            raise StatpubError(
+                f"{name!r} and {seen[key]!r} name the same file on a case-insensitive or "
+                "normalising file system (macOS, Windows): rename one of them",
+                code="bundle-names-collide",
+                path=name,
+            )
+        seen[key] = name
 
 
 def _timestamp(created: Any) -> ZipTime:

@@ -331,6 +331,18 @@ def jsonld_bytes(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def write_jsonld(doc: dict[str, Any], path: Path) -> None:
-    """Write ``doc`` to ``path`` whole (never a half-written file)."""
+def write_jsonld(doc: dict[str, Any], path: Path, package: Package | None = None) -> None:
+    """Write ``doc`` to ``path`` whole (never a half-written file); never over ``package``'s
+    own descriptor or one of its files."""
+    if package is not None:
+        own = [package.descriptor_path] if package.descriptor_path else []
+        own += [f for r in package.resources for f in r.files]
+        target = path.resolve()
+        if any(target == p.resolve() for p in own):
+            raise StatpubError(
+                f"{path}: is a file of the package itself; writing the catalogue there would "
+                "replace it: choose another --out",
+                code="bad-usage",
+                path=path,
+            )
     write_bytes(path, jsonld_bytes(doc))

@@ -33,6 +33,7 @@ from statpub.publish.ckan_fields import (
     resource_specs,
 )
 from statpub.publish.datastore import DataStoreState, apply_table, plan_table
+from statpub.publish.lock import is_lock
 from statpub.publish.plan import (
     CREATE,
     DATASET,
@@ -122,13 +123,16 @@ def prepare(
     private: bool = False,
     prune: bool = False,
     datastore: DataStoreState | None = None,
+    allow_older: bool = False,
 ) -> Plan:
     """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O.
 
     With ``datastore`` (from :func:`statpub.publish.datastore.read_datastore`),
     each table's CSV also goes into the DataStore. Resources on the portal that
-    the package does not name (and second copies of ones it does) are deleted
-    with ``prune``, else listed as stale.
+    the package does not name are deleted with ``prune``, else listed as stale;
+    second copies of ones it does (left by a past race) are always deleted.
+    Refuses (``portal-newer``) a package older than the portal's version unless
+    ``allow_older``.
     """
     name = state.name
     org = state.organization
@@ -151,6 +155,7 @@ def prepare(
         existing: dict[str, dict[str, Any]] = {}
         order: list[str] = []
     else:
+        _check_version(state, package.version or "", allow_older, warnings)
         if current.get("owner_org") != org["id"]:
             raise StatpubError(
                 f"{state.url}: dataset {name!r} exists but belongs to another organization "
@@ -168,10 +173,10 @@ def prepare(
             )
         else:
             actions.append(Action(SKIP, DATASET, name, current["id"]))
-        existing, order, dupes = _by_name(current.get("resources") or [])
-        then = "deletes the others" if prune else "leaves the others (stale)"
+        existing, order, dupes = _by_name(_own(current))
         warnings += [
-            f"the portal has {n} resources named {r!r}; statpub updates the first and {then}"
+            f"the portal has {n} resources named {r!r} (left by a past race or by hand); "
+            "statpub keeps the first and deletes the others"
             for r, n in dupes.items()
         ]
     specs = resource_specs(package, state.translated)
@@ -183,12 +188,12 @@ def prepare(
     wanted = [s.name for s in specs]
     others = _others(current, set(wanted))
     for r, why in others:
-        verb = DELETE if prune else STALE
+        verb = DELETE if prune or why == SECOND_COPY else STALE
         actions.append(Action(verb, RESOURCE, str(r.get("name") or ""), r["id"], (why,)))
     if prune:
         gone = {r["id"] for r, _ in others}
         kept = sorted(
-            (r for r in (current or {}).get("resources") or [] if r["id"] not in gone),
+            (r for r in _own(current) if r["id"] not in gone),
             key=lambda r: r.get("position", 0),
         )
         order = [str(r.get("name") or "") for r in kept]
@@ -209,13 +214,53 @@ def prepare(
     )
 
 
+SECOND_COPY = "a second resource of this name"
+
+
+def _own(current: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The dataset's resources, without the lock (:mod:`statpub.publish.lock`)."""
+    return [r for r in (current or {}).get("resources") or [] if not is_lock(r)]
+
+
+def _check_version(
+    state: PortalState, version: str, allow_older: bool, warnings: list[str]
+) -> None:
+    """No silent rollback: a package older than the portal's version is refused."""
+    from statpub import semver
+
+    held = str((state.dataset or {}).get("version") or "")
+    if not held or not version or held == version:
+        return
+    try:
+        older = semver.sort_key(version) < semver.sort_key(held)
+    except (ValueError, TypeError):
+        warnings.append(
+            f"the portal's dataset has version {held!r}, which cannot be compared with "
+            f"{version!r}: check that this publish does not roll it back"
+        )
+        return
+    if not older:
+        return
+    if allow_older:
+        warnings.append(
+            f"publishing version {version} over the portal's newer {held} (--allow-older)"
+        )
+        return
+    raise StatpubError(
+        f"{state.url}: dataset {state.name!r} holds version {held}, newer than this package's "
+        f"{version}: publishing it would roll the portal back. Publish the newer release, or "
+        "pass --allow-older if the rollback is meant",
+        code="portal-newer",
+    )
+
+
 def _by_name(
     resources: list[dict[str, Any]],
 ) -> tuple[dict[str, dict[str, Any]], list[str], dict[str, int]]:
     by_name: dict[str, dict[str, Any]] = {}
     order: list[str] = []
     counts: dict[str, int] = {}
-    for r in sorted(resources, key=lambda r: r.get("position", 0)):
+    for r in sorted(resources, key=lambda r: r.get("position") or 0):
         n = str(r.get("name") or "")
         counts[n] = counts.get(n, 0) + 1
         if n not in by_name:
@@ -228,12 +273,12 @@ def _others(current: dict[str, Any] | None, wanted: set[str]) -> list[tuple[dict
     """The portal's resources that are not statpub's, with why, in the portal's order."""
     out = []
     seen: set[str] = set()
-    for r in sorted((current or {}).get("resources") or [], key=lambda r: r.get("position", 0)):
+    for r in sorted(_own(current), key=lambda r: r.get("position") or 0):
         name = str(r.get("name") or "")
         if name not in wanted:
             out.append((r, "not in the package"))
         elif name in seen:
-            out.append((r, "a second resource of this name"))
+            out.append((r, SECOND_COPY))
         seen.add(name)
     return out
 
@@ -314,7 +359,7 @@ def _run(
     if action.verb in NOT_CHANGES:
         return dataset_id
     if action.kind == DATASET and action.verb == CREATE:
-        return str(portal.call("package_create", action.fields)["id"])
+        return create_dataset(portal, action.fields)
     if action.kind == DATASET and action.verb == PATCH:
         portal.call("package_patch", {"id": dataset_id, **action.fields})
     elif action.verb == REORDER:
@@ -328,30 +373,59 @@ def _run(
     return dataset_id
 
 
+def create_dataset(portal: ActionAPI, fields: dict[str, Any]) -> str:
+    """``package_create``, made safe to repeat: after a lost answer, a dataset of that name
+    found on the portal is the one created."""
+    name = fields["name"]
+
+    def found() -> dict[str, Any] | None:
+        return portal.call("package_show", {"id": name}, missing_ok=True)
+
+    try:
+        return str(portal.call("package_create", fields, check=found)["id"])
+    except StatpubError as exc:
+        # another run created it a moment ago: the lease decides who goes on
+        existing = found() if exc.code == "portal-error" else None
+        if existing is None:
+            raise
+        return str(existing["id"])
+
+
 def _send(action: Action, portal: ActionAPI, package: Package, dataset_id: str) -> str:
     """Upload, then record the sha256: two calls, so a record always means a finished upload."""
     assert action.path is not None
     fields = {**action.fields, "name": action.name}
+
+    def found() -> dict[str, Any] | None:
+        """After a lost answer to resource_create: the resource, if it was made."""
+        ds = portal.call("package_show", {"id": dataset_id})
+        named = [r for r in _own(ds) if r.get("name") == action.name]
+        return {"id": named[0]["id"], "recovered": True} if named else None
+
     with (package.root / action.path).open("rb") as fh:
         upload = (PurePosixPath(action.path).name, fh)
         if action.verb == CREATE:
             res = portal.call(
-                "resource_create", {"package_id": dataset_id, **fields}, upload=upload
-            )
-        else:
+                "resource_create", {"package_id": dataset_id, **fields}, upload=upload,
+                check=found,
+            )  # fmt: skip
+        if action.verb != CREATE or res.get("recovered"):
+            rid = action.id if action.verb != CREATE else res["id"]
+            # an upload to one resource, sent again, has the same effect: retried as such
             res = portal.call(
-                "resource_patch", {"id": action.id, **fields, "sha256": ""}, upload=upload
-            )
+                "resource_patch", {"id": rid, **fields, "sha256": ""}, upload=upload,
+                idempotent=True,
+            )  # fmt: skip
     portal.call("resource_patch", {"id": res["id"], "sha256": action.sha256})
     return str(res["id"])
 
 
 def _reorder(portal: ActionAPI, plan: Plan, dataset_id: str) -> None:
     current = portal.call("package_show", {"id": dataset_id})
-    by_name, order, _ = _by_name(current.get("resources") or [])
+    by_name, order, _ = _by_name(_own(current))
     wanted = [a.name for a in plan.actions if a.kind == RESOURCE and a.name in by_name]
     ids = [by_name[n]["id"] for n in wanted]
-    # the others (not statpub's) keep their relative order, after statpub's
+    # the others (not statpub's, and the lock) keep their relative order, after statpub's
     ids += [r["id"] for r in current.get("resources") or [] if r["id"] not in ids]
     portal.call("package_resource_reorder", {"id": dataset_id, "order": ids})
 
@@ -360,14 +434,14 @@ def _result(plan: Plan, done: list[Action], final: dict[str, Any]) -> PublishRes
     mine = {a.name for a in plan.actions if a.kind == RESOURCE and a.verb not in (STALE, DELETE)}
     tables = {a.name for a in plan.actions if a.kind == DATASTORE}
     resources = []
-    for r in sorted(final.get("resources") or [], key=lambda r: r.get("position", 0)):
+    for r in sorted(_own(final), key=lambda r: r.get("position") or 0):
         if r.get("name") not in mine:
             continue
         entry = {k: r.get(k) for k in ("name", "id", "url", "sha256", "size")}
         if r.get("name") in tables:
             entry["datastore_active"] = bool(r.get("datastore_active"))
         resources.append(entry)
-    _, _, dupes = _by_name(final.get("resources") or [])
+    _, _, dupes = _by_name(_own(final))
     warnings = [f"the portal now has {n} resources named {r!r}" for r, n in dupes.items()]
     dataset = {
         "id": final.get("id"),

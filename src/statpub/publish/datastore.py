@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from statpub.publish.portal import ActionAPI
 
 DIGEST_FIELD = "datastore_digest"
+ROWS_FIELD = "datastore_rows"  # the row count verified with the digest
 MAPPING = 1  # raise when the mapping below changes: every table is then compared again
 # Table Schema type -> DataStore (PostgreSQL) type
 TYPES = {
@@ -84,10 +85,13 @@ class TableState:
     table: Table
     resource_id: str | None  # None: the resource is created by this run
     recorded: str = ""  # the digest recorded on the resource
+    recorded_rows: int | None = None  # the row count recorded with it
     fields: list[dict[str, Any]] | None = None  # datastore_info's fields; None: no table
     indexed: set[str] = field(default_factory=set)
     count: int = 0
     local: list[list[Any]] | None = None  # the CSV's rows as sent; None when not needed
+    source: Resource | None = None  # a new table: its rows are streamed from here at apply
+    total: int = 0  # rows in the CSV (when source is set)
     remote: list[list[Any]] | None = None  # [_id, *values] read back; None when not read
 
 
@@ -156,16 +160,31 @@ def read_rows(res: Resource, fields: list[dict[str, Any]]) -> list[list[Any]]:
 
     A missing value (the schema's ``missingValues``) is None, so NULL.
     """
+    return [row for batch in iter_rows(res, fields, INSERT_ROWS) for row in batch]
+
+
+def iter_rows(res: Resource, fields: list[dict[str, Any]], size: int) -> Iterator[list[list[Any]]]:
+    """The rows in batches of ``size``: only one batch at a time is held as Python values
+    (the table itself is held in Arrow's columnar form, as the one reader returns it)."""
     from statpub.package.tables import read_table
 
     table = read_table(res)
     schema = res.schema or {}
     types = {str(f.get("name")): str(f.get("type") or "any") for f in schema.get("fields") or []}
-    columns = []
-    for f in fields:
-        cast = _TO_DATASTORE.get(types[f["id"]], _same)
-        columns.append([None if v is None else cast(v) for v in table.column(f["id"]).to_pylist()])
-    return [list(row) for row in zip(*columns, strict=True)]
+    casts = [_TO_DATASTORE.get(types[f["id"]], _same) for f in fields]
+    names = [f["id"] for f in fields]
+    for batch in table.select(names).to_batches(max_chunksize=size):
+        columns = [
+            [None if v is None else cast(v) for v in batch.column(i).to_pylist()]
+            for i, cast in enumerate(casts)
+        ]
+        yield [list(row) for row in zip(*columns, strict=True)]
+
+
+def count_rows(res: Resource) -> int:
+    from statpub.package.tables import read_table
+
+    return int(read_table(res).num_rows)
 
 
 def _same(v: Any) -> Any:
@@ -209,10 +228,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
     """
     from statpub.publish.ckan_fields import resource_specs
 
-    status = portal.call("status_show") or {}
-    extensions = status.get("extensions")
-    if isinstance(extensions, list) and "datastore" not in extensions:
-        raise no_datastore(portal.url, extensions)
+    require_datastore(portal)
     current: dict[str, dict[str, Any]] = {}
     for r in sorted((state.dataset or {}).get("resources") or [], key=_position):
         current.setdefault(str(r.get("name") or ""), r)
@@ -220,6 +236,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
     for name, (table, res) in datastore_tables(package, resource_specs(package)).items():
         r = current.get(name)
         st = TableState(table, r["id"] if r else None, str((r or {}).get(DIGEST_FIELD) or ""))
+        st.recorded_rows = _int_or_none((r or {}).get(ROWS_FIELD))
         if r is not None:
             info = portal.call("datastore_info", {"id": r["id"]}, missing_ok=True)
             if info is not None:
@@ -228,12 +245,27 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                     str(f["id"]) for f in st.fields if (f.get("schema") or {}).get("is_index")
                 }
                 st.count = int((info.get("meta") or {}).get("count") or 0)
-        if not _in_step(st):
+        if st.fields is None:  # a new table: nothing to compare, rows streamed at apply
+            st.source, st.total = res, count_rows(res)
+        elif not _in_step(st):
             st.local = read_rows(res, table.fields)
-            if st.fields is not None and table.primary_key and _same_definition(st):
-                st.remote = _read_back(portal, str(st.resource_id), table)
+            if (
+                st.fields is not None
+                and table.primary_key
+                and _same_definition(st)
+                and st.count <= _read_limit(st.local)
+            ):
+                st.remote = _read_back(portal, str(st.resource_id), table, _read_limit(st.local))
         out[name] = st
     return DataStoreState(out)
+
+
+def require_datastore(portal: ActionAPI) -> None:
+    """Raise ``portal-no-datastore`` unless the portal runs the datastore plugin. Reads only."""
+    status = portal.call("status_show") or {}
+    extensions = status.get("extensions")
+    if isinstance(extensions, list) and "datastore" not in extensions:
+        raise no_datastore(portal.url, extensions)
 
 
 def no_datastore(url: str, extensions: list[Any] | None = None) -> StatpubError:
@@ -246,15 +278,35 @@ def no_datastore(url: str, extensions: list[Any] | None = None) -> StatpubError:
     )
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
 def _position(r: dict[str, Any]) -> int:
     return int(r.get("position") or 0)
 
 
-def _read_back(portal: ActionAPI, resource_id: str, table: Table) -> list[list[Any]]:
+def _read_limit(local: list[list[Any]]) -> int:
+    """The most rows worth reading back: beyond, loading the table again costs less."""
+    return 2 * len(local) + 10_000
+
+
+def _read_back(portal: ActionAPI, resource_id: str, table: Table, limit: int) -> list[list[Any]]:
     ids = ["_id", *(f["id"] for f in table.fields)]
     rows: list[list[Any]] = []
     total: int | None = None
+    pages = 0
     while total is None or len(rows) < total:
+        pages += 1
+        if len(rows) > limit or pages > limit // READ_ROWS + 2:
+            raise StatpubError(
+                f"{portal.url}: datastore_search of {table.name!r} keeps answering rows past "
+                f"the {limit} the table can hold; check the portal's DataStore",
+                code="portal-error",
+            )
         page = portal.call(
             "datastore_search",
             {
@@ -270,6 +322,12 @@ def _read_back(portal: ActionAPI, resource_id: str, table: Table) -> list[list[A
         if total is None:
             total = int(page.get("total") or 0)
         got = page.get("records") or []
+        if any(len(r) != len(ids) for r in got):
+            raise StatpubError(
+                f"{portal.url}: datastore_search of {table.name!r} answered rows of another "
+                "width than the fields asked for; check the portal's DataStore",
+                code="portal-error",
+            )
         if not got:  # the portal caps the page size, or the table shrank meanwhile
             break
         rows.extend(list(r) for r in got)
@@ -305,9 +363,11 @@ def _own(info: Any) -> dict[str, Any]:
 
 
 def _in_step(st: TableState) -> bool:
+    # the digest is trusted only with the row count the DataStore reports now
     return (
         st.fields is not None
         and st.recorded == st.table.digest
+        and st.recorded_rows == st.count
         and _same_definition(st)
         and _same_dictionary(st)
     )
@@ -319,14 +379,16 @@ def plan_table(st: TableState) -> Action:
     rid = st.resource_id
     if _in_step(st):
         return Action(SKIP, DATASTORE, t.name, rid)
-    assert st.local is not None, "read_datastore reads the rows of every table out of step"
-    rows = st.local
     payload: dict[str, Any] = {"table": t, "clear": bool(st.recorded)}
     if st.fields is None:
+        assert st.source is not None, "read_datastore finds the source of every new table"
+        n = st.total
         return Action(
-            LOAD, DATASTORE, t.name, rid, ("new table",), fields={**payload, "insert": rows},
-            rows={"total": len(rows), "added": len(rows), "revised": 0, "removed": 0},
+            LOAD, DATASTORE, t.name, rid, ("new table",), fields={**payload, "source": st.source},
+            rows={"total": n, "added": n, "revised": 0, "removed": 0},
         )  # fmt: skip
+    assert st.local is not None, "read_datastore reads the rows of every table out of step"
+    rows = st.local
     why = _reload_reason(st)
     if why is not None:
         return Action(
@@ -369,7 +431,8 @@ def _reload_reason(st: TableState) -> str | None:
         return "no primary key: the rows cannot be matched"
     if st.indexed != set(t.primary_key):
         return "primary key differs"
-    assert st.remote is not None
+    if st.remote is None:
+        return f"the table holds {st.count} rows, far more than the CSV: loaded again"
     keys = [_key(t, r[1:]) for r in st.remote]
     if len(set(keys)) != len(keys):
         return "the table holds rows with the same key"
@@ -441,18 +504,19 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
     if action.verb == RELOAD:
         portal.call("datastore_delete", base, missing_ok=True)
     if action.verb in (LOAD, RELOAD):
-        rows = action.fields["insert"]
-        chunks = _chunks(rows, INSERT_ROWS)
-        first = next(chunks, [])
+        rows = action.fields.get("insert")
+        batches = (
+            _chunks(rows, INSERT_ROWS)
+            if rows is not None
+            else iter_rows(action.fields["source"], t.fields, INSERT_ROWS)
+        )
+        # the table first, without rows: the same call again changes nothing
         portal.call(
-            "datastore_create",
-            {**base, "fields": t.fields, "primary_key": t.primary_key,
-             "records": _records(t, first)},
+            "datastore_create", {**base, "fields": t.fields, "primary_key": t.primary_key},
+            idempotent=True,
         )  # fmt: skip
-        for chunk in chunks:
-            portal.call(
-                "datastore_upsert", {**base, "method": "insert", "records": _records(t, chunk)}
-            )
+        for chunk in batches:
+            _insert(portal, base, t, chunk)
     elif action.verb == UPDATE:
         if action.fields["dictionary"]:  # the same columns: only the descriptions change
             portal.call("datastore_create", {**base, "fields": t.fields})
@@ -460,9 +524,37 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
             portal.call("datastore_records_delete", {**base, "filters": {"_id": ids}})
         for chunk in _chunks(action.fields["upsert"], UPSERT_ROWS):
             portal.call(
-                "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)}
+                "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)},
+                idempotent=True,
+            )  # fmt: skip
+    total = action.rows["total"] if action.rows else None
+    if total is not None:
+        info = portal.call("datastore_info", {"id": resource_id})
+        held = (info.get("meta") or {}).get("count")
+        if held != total:
+            raise StatpubError(
+                f"{portal.url}: the DataStore table of {t.name!r} holds {held} rows after the "
+                f"load, not the CSV's {total}; its digest was not recorded, so the next run "
+                "compares it again: run the same command again",
+                code="portal-error",
             )
-    portal.call("resource_patch", {"id": resource_id, DIGEST_FIELD: t.digest})
+    portal.call(
+        "resource_patch", {"id": resource_id, DIGEST_FIELD: t.digest, ROWS_FIELD: str(total)}
+    )
+
+
+def _insert(portal: ActionAPI, base: dict[str, Any], t: Table, chunk: list[list[Any]]) -> None:
+    """Insert rows; after a transient failure, send them again as an upsert by the
+    primary key, which has the same effect whether the first attempt went in or not."""
+    try:
+        portal.call("datastore_upsert", {**base, "method": "insert", "records": _records(t, chunk)})
+    except StatpubError as exc:
+        if exc.code != "portal-unreachable" or not t.primary_key:
+            raise
+        portal.call(
+            "datastore_upsert", {**base, "method": "upsert", "records": _records(t, chunk)},
+            idempotent=True,
+        )  # fmt: skip
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

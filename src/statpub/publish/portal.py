@@ -1,4 +1,4 @@
-"""A CKAN action API client (ckanapi) whose failures become StatpubErrors with stable codes.
+"""A CKAN action API client whose failures become StatpubErrors with stable codes.
 
 The API token is held here and nowhere else. Every message this module builds
 has the token scrubbed out, because error texts end up in CI logs. An answer
@@ -8,14 +8,23 @@ it) is quoted by its status, title and heading, never pasted whole.
 
 from __future__ import annotations
 
-import ast
 import http
 import json
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any, BinaryIO, Protocol
 
 from statpub import __version__
 from statpub.errors import StatpubError
+from statpub.publish.transport import (
+    MAX_ANSWER,
+    Answer,
+    Budget,
+    Fatal,
+    Transient,
+    retrying,
+    send,
+)
 
 DEFAULT_TOKEN_ENV = "CKAN_API_TOKEN"
 _MAX_DETAIL = 300  # characters of a portal's error text worth quoting
@@ -36,13 +45,55 @@ class ActionAPI(Protocol):
         *,
         upload: tuple[str, BinaryIO] | None = None,
         missing_ok: bool = False,
+        check: Callable[[], Any] | None = None,
+        idempotent: bool | None = None,
     ) -> Any: ...
 
     def refused(self, action: str, detail: str = "") -> StatpubError: ...
 
 
+# Actions that may be sent again with the same effect (reads, and writes of fixed values).
+IDEMPOTENT = frozenset({
+    "status_show", "organization_show", "organization_list_for_user", "package_show",
+    "license_list", "datastore_info", "datastore_search", "package_patch", "resource_patch",
+    "resource_delete", "package_resource_reorder", "datastore_delete",
+    "datastore_records_delete",
+})  # fmt: skip
+# characters a token never holds: it goes into an HTTP header
+_CONTROL = {chr(c) for c in range(32)} | {chr(127)}
+
+
+def check_token(token: str, env: str) -> None:
+    """Refuse a token holding control characters (a stray CR/LF from a secret store)."""
+    if any(ch in _CONTROL for ch in token) or token != token.strip():
+        raise StatpubError(
+            f"the API token in ${env} contains control characters or surrounding spaces "
+            "(often a line break copied with it); store the token alone and run again",
+            code="portal-auth",
+        )
+
+
+def insecure(url: str) -> str | None:
+    """A warning when ``url`` is http:// to a host that is not this machine, else None."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "http" or host in ("localhost", "::1") or host.startswith("127."):
+        return None
+    return (
+        f"{url} is reached over plain http://: the API token would cross the network "
+        "unencrypted; use https://"
+    )
+
+
 class Portal:
-    """One CKAN site, reached through ckanapi's RemoteCKAN."""
+    """One CKAN site, reached through its action API (POST /api/action/NAME).
+
+    Every answer is read within ``timeout`` seconds from the start of the call,
+    up to ``max_bytes``, checked against :mod:`statpub.publish.answers`, and
+    idempotent calls are retried as ``budget`` allows (:mod:`.transport`).
+    """
 
     def __init__(
         self,
@@ -52,17 +103,20 @@ class Portal:
         token_env: str = DEFAULT_TOKEN_ENV,
         timeout: float = 60.0,
         session: Any = None,
+        budget: Budget | None = None,
+        max_bytes: int = MAX_ANSWER,
     ) -> None:
-        from ckanapi import RemoteCKAN
+        import requests
 
+        if token:
+            check_token(token, token_env)
         self.url = url.rstrip("/")
         self._token = token or None
         self.token_env = token_env
-        # (connect, read): a portal that accepts but never answers must not hang a CI job
-        self.timeout = (min(timeout, 10.0), timeout)
-        self._ckan = RemoteCKAN(
-            self.url, apikey=self._token, user_agent=f"statpub/{__version__}", session=session
-        )
+        self.timeout = timeout
+        self.budget = budget if budget is not None else Budget()
+        self.max_bytes = max_bytes
+        self._session = session if session is not None else requests.Session()
 
     @property
     def signed_in(self) -> bool:
@@ -72,7 +126,7 @@ class Portal:
         return f"Portal({self.url!r}, token={'set' if self._token else 'none'})"
 
     def close(self) -> None:
-        self._ckan.close()
+        self._session.close()
 
     def call(
         self,
@@ -81,59 +135,100 @@ class Portal:
         *,
         upload: tuple[str, BinaryIO] | None = None,
         missing_ok: bool = False,
+        check: Callable[[], Any] | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """Run ``action``; with ``missing_ok``, a NotFound answer returns None."""
-        import requests
-        from ckanapi.errors import (
-            CKANAPIError,
-            NotAuthorized,
-            NotFound,
-            ServerIncompatibleError,
-            ValidationError,
-        )
+        """Run ``action``; with ``missing_ok``, a NotFound answer returns None.
 
-        files = {"upload": upload} if upload is not None else None
+        Idempotent actions are retried on transient failures; another action
+        only after ``check()`` (a read) returned None, meaning the failed
+        attempt had no effect; a result it returns is used instead. ``idempotent``
+        overrides the list of idempotent actions for this call.
+        """
+        from statpub.publish import answers
+
         try:
-            return self._ckan.call_action(
-                action, data or {}, files=files, requests_kwargs={"timeout": self.timeout}
+            got = retrying(
+                lambda: self._send(action, data or {}, upload),
+                self.budget,
+                action,
+                idempotent=(action in IDEMPOTENT and upload is None)
+                if idempotent is None
+                else idempotent,
+                check=check,
             )
-        except NotFound:
-            if missing_ok:
-                return None
-            raise self._error(f"{action}: not found on the portal", "portal-error") from None
-        except NotAuthorized as exc:
-            raise self.refused(action, f"the portal said: {_detail(exc)}") from None
-        except ValidationError as exc:
+        except Transient as exc:
             raise self._error(
-                f"the portal rejected {action}: {_validation_text(exc)}; fix the package "
+                f"could not reach the portal ({action}: {exc.what}); check the address and "
+                "that the portal is running, or raise --timeout",
+                "portal-unreachable",
+            ) from None
+        except Fatal as exc:
+            raise self._error(f"{action}: {exc.what}", exc.code) from None
+        if not isinstance(got, Answer):  # check() found the effect already made
+            return got
+        result = self._result(action, got, missing_ok)
+        if result is _MISSING:
+            return None
+        return answers.check(action, result, self.url)
+
+    def _send(self, action: str, data: dict[str, Any], upload: Any) -> Answer:
+        headers = {
+            "User-Agent": f"statpub/{__version__}",
+            "Accept": "application/json",
+            "Accept-Encoding": "identity",
+        }
+        if self._token:
+            headers["Authorization"] = self._token
+        body: dict[str, str] | bytes
+        files: dict[str, Any] | None
+        if upload is not None:
+            name, fh = upload
+            fh.seek(0)  # sent again on a retry: from the start
+            body = {k: _form(v) for k, v in data.items() if v is not None}
+            files = {"upload": (name, fh)}
+        else:
+            body = json.dumps(data, ensure_ascii=True).encode("ascii")
+            headers["Content-Type"] = "application/json"
+            files = None
+        return send(
+            self._session, f"{self.url}/api/action/{action}", data=body, headers=headers,
+            files=files, timeout=self.timeout, budget=self.budget, max_bytes=self.max_bytes,
+        )  # fmt: skip
+
+    def _result(self, action: str, answer: Answer, missing_ok: bool) -> Any:
+        try:
+            parsed = json.loads(answer.body)
+        except (ValueError, RecursionError):
+            parsed = None
+        said = _said(answer, parsed)
+        if action.startswith("datastore_") and "Action name not known" in said:
+            from statpub.publish.datastore import no_datastore
+
+            raise no_datastore(self.url)
+        if answer.retried:
+            said = f"{said} ({answer.retried})"
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("success"), bool):
+            raise self._error(f"{action} failed on the portal: {said}", "portal-error")
+        if parsed["success"] is True and answer.status == 200:
+            if "result" not in parsed:
+                raise self._error(f"{action}: the answer has no result ({said})", "portal-error")
+            return parsed["result"]
+        error = parsed.get("error")
+        kind = str(error.get("__type") or "") if isinstance(error, dict) else ""
+        if kind == "Not Found Error" or answer.status == 404:
+            if missing_ok:
+                return _MISSING
+            raise self._error(f"{action}: not found on the portal", "portal-error")
+        if kind == "Authorization Error" or answer.status == 403:
+            raise self.refused(action, f"the portal said: {_json_message(answer.body)[:200]}")
+        if kind == "Validation Error":
+            raise self._error(
+                f"the portal rejected {action}: {_validation_text(error)}; fix the package "
                 "metadata or the portal's settings and run again",
                 "portal-error",
-            ) from None
-        except requests.Timeout:
-            raise self._error(
-                f"{action}: no answer within {self.timeout[1]:g} s; check that the portal is "
-                "running, or raise --timeout",
-                "portal-unreachable",
-            ) from None
-        except requests.RequestException as exc:
-            raise self._error(
-                f"could not reach the portal ({action}: {type(exc).__name__}: {_short(exc)}); "
-                "check the address and that the portal is running",
-                "portal-unreachable",
-            ) from None
-        except ServerIncompatibleError as exc:
-            raise self._error(
-                f"{action}: the answer is not a CKAN API response ({_answer(exc)}); check "
-                "--url (the site's root, without /api)",
-                "portal-error",
-            ) from None
-        except CKANAPIError as exc:
-            said = _answer(exc)
-            if action.startswith("datastore_") and "Action name not known" in said:
-                from statpub.publish.datastore import no_datastore
-
-                raise no_datastore(self.url) from None
-            raise self._error(f"{action} failed on the portal: {said}", "portal-error") from None
+            )
+        raise self._error(f"{action} failed on the portal: {said}", "portal-error")
 
     def refused(self, action: str, detail: str = "") -> StatpubError:
         if self._token is None:
@@ -151,7 +246,45 @@ class Portal:
         return StatpubError(self.scrub(f"{self.url}: {message}"), code=code)
 
     def scrub(self, text: str) -> str:
-        return text.replace(self._token, "[token]") if self._token else text
+        """``text`` without the token, in any form it could be quoted in."""
+        return scrub(text, self._token)
+
+
+_MISSING = object()
+
+
+def scrub(text: str, token: str | None) -> str:
+    if not token:
+        return text
+    forms = {token, repr(token)[1:-1], json.dumps(token)[1:-1], token.strip()}
+    for form in sorted((f for f in forms if len(f) >= 4), key=len, reverse=True):
+        text = text.replace(form, "[token]")
+    return text
+
+
+def _form(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _said(answer: Answer, parsed: Any) -> str:
+    """What the portal answered, in a few words: status, then CKAN's message, or an HTML
+    page's title and heading, or the start of a plain text."""
+    head = f"HTTP {answer.status}"
+    try:
+        head += f" {http.HTTPStatus(answer.status).phrase}"
+    except ValueError:
+        pass
+    body = answer.body[:65536].decode("utf-8", "replace")
+    said = (
+        (_message(parsed) if parsed is not None else "")
+        or _html_text(body, head)
+        or (body if parsed is None else "")
+    )
+    return _short(f"{head}: {said}" if said.strip() else head)
 
 
 def _short(exc: BaseException | str) -> str:
@@ -159,30 +292,15 @@ def _short(exc: BaseException | str) -> str:
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + " ..."
 
 
-def _answer(exc: BaseException) -> str:
-    """What the portal answered, in a few words: HTTP status, then CKAN's message, or
-    an HTML page's title and heading, or the start of a plain text.
-
-    ckanapi raises these errors with the text ``[url, status, body]``.
-    """
-    try:
-        _, status, body = ast.literal_eval(str(exc))
-    except (ValueError, SyntaxError, TypeError):
-        return _short(exc)
-    head = f"HTTP {status}"
-    try:
-        head += f" {http.HTTPStatus(int(status)).phrase}"
-    except ValueError:
-        pass
-    said = _json_message(str(body)) or _html_text(str(body), head) or str(body)
-    return _short(f"{head}: {said}" if said.strip() else head)
-
-
-def _json_message(body: str) -> str:
+def _json_message(body: bytes) -> str:
     try:
         parsed = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
+    return _short(_message(parsed))
+
+
+def _message(parsed: Any) -> str:
     if isinstance(parsed, str):
         return parsed
     if isinstance(parsed, dict):
@@ -239,16 +357,7 @@ def _html_text(body: str, head: str = "") -> str:
     return " - ".join(parts) or "an HTML page"
 
 
-def _detail(exc: Any) -> str:
-    arg = exc.args[0] if exc.args else None
-    if isinstance(arg, dict):
-        return _short(Exception(str(arg.get("message") or "")))
-    return _short(exc)
-
-
-def _validation_text(exc: Any) -> str:
-    errors = getattr(exc, "error_dict", None)
-    if not isinstance(errors, dict):
-        errors = exc.args[0] if exc.args and isinstance(exc.args[0], dict) else {}
+def _validation_text(error: Any) -> str:
+    errors = error if isinstance(error, dict) else {}
     parts = [f"{k}: {v}" for k, v in errors.items() if k != "__type"]
-    return _short(Exception("; ".join(parts) or str(exc)))
+    return _short("; ".join(parts) or "no details given")

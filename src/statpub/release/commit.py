@@ -78,7 +78,7 @@ def run_plan(
     """Seal ``package`` and journal its release. ``folders``: the state folder (holding the
     history and the log ``writes`` replace, and the journal), the archive, the package folder."""
     state, releases, out = folders
-    manifest = archive.seal(package)
+    manifest = archive.seal(package, releases)
     plan = journal.Plan(
         operation, version, state, releases, out, workspace, package, manifest, writes, result
     )

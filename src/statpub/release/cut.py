@@ -42,7 +42,7 @@ from statpub.release.steps import require_intact as _require_intact
 from statpub.release.steps import validate_package as _validate
 from statpub.release.steps import workspace
 from statpub.report import Issue
-from statpub.versioning import archive, audit
+from statpub.versioning import archive, audit, corroborations
 from statpub.versioning.diff import DiffResult, diff
 from statpub.versioning.kinds import FigureChange, figure_changes, log_rows
 from statpub.versioning.log import REVISIONS_FILE, read_revisions
@@ -106,6 +106,8 @@ class FigureAdapter:
         self.log_rows: list[dict[str, Any]] = []
         self.not_checked: list[str] = []
         self.given: Given = ({}, {})
+        self.previous_dir: Path | None = None
+        self.corroborated: list[Any] = []  # corroborating sources added or dropped since
 
     def completed(self, recovery: journal.Recovery) -> ReleaseResult | None:
         return ReleaseResult.from_dict(recovery.result) if recovery.operation == "release" else None
@@ -119,6 +121,7 @@ class FigureAdapter:
         self.figset = load_figures(paths.figures, self.schemas)
         last = self.figset.current_release
         previous_dir = _previous_archive(paths, last.version)
+        self.previous_dir = previous_dir
         _audit(paths)
         self.log_rows = read_revisions(paths.figures)
         _check_log_matches_archive(paths, self.log_rows, previous_dir)
@@ -140,6 +143,10 @@ class FigureAdapter:
         return _nothing_to_release(self.paths, version)
 
     def classify(self, result: DiffResult, now: Any) -> list[FigureChange]:
+        assert self.previous_dir is not None, "prepare() first"
+        self.corroborated = corroborations.corroboration_changes(
+            read_package(self.previous_dir), now
+        )
         return _observation_changes(result)
 
     def reason_issues(self, changes: list[FigureChange], now: Any) -> list[Issue]:
@@ -160,7 +167,8 @@ class FigureAdapter:
 
     def log(self, changes: list[FigureChange], version: str, date: dt.date) -> list[dict[str, Any]]:
         reasons = _reasons(self.given, changes, self.figures)
-        return [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
+        rows = [row for c in changes for row in log_rows(c, version, date, reasons[c.key])]
+        return rows + corroborations.log_rows(self.corroborated, version, date)
 
     def note(self, given: str | None, level: str, changes: list[FigureChange]) -> str:
         note = given or _default_note(level, changes)

@@ -31,11 +31,20 @@ def new_figure_text(new: dict[str, str | None], figset: FigureSet, added: set[Ke
     else:
         at = "at" if period.startswith("an unknown") else "for"
         text = f"New figure from {new.get('source_id')}: {wording} {at} {period} ({where})."
-    before = _published_before(new, figset, added)
+    key = (new.get("indicator_id"), new.get("ref_area"), new.get("time_period"))
+    for fig in (f for f in figset.figures if f.key == key):
+        for c in fig.also_reported_by:
+            text += (
+                f" Also reported by {c.source_id} (\u201c{c.quote}\u201d, paragraph {c.paragraph})."
+            )
+    target = new.get("obs_status") == TARGET_STATUS
+    before = _published_before(new, figset, set() if target else added)
     if before is not None:
-        lead = "Latest measured figure" if new.get("obs_status") == TARGET_STATUS else "Before it"
+        lead = "Latest measured figure" if target else "Before it"
+        # A newer count released together with the target is not "published earlier".
+        when = "in this release" if before.key in added else "published earlier"
         text += (
-            f" {lead}, published earlier: {before.value_wording} for "
+            f" {lead}, {when}: {before.value_wording} for "
             f"{label(before.time_period, before.period_type)} (\u201c{before.quote}\u201d, "
             f"{before.source_id} paragraph {before.paragraph})."
         )

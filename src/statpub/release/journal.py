@@ -309,7 +309,7 @@ def _finish(plan: Plan) -> None:
         if not path.is_file() or sha256_bytes(path.read_bytes()) != w.after:
             write_bytes(path, w.text.encode("utf-8"))
         fault_point(f"release:{w.name}")
-    published = {k: v for k, v in plan.manifest.items() if k != MANIFEST}
+    published = {k: v for k, v in plan.manifest.items() if k not in (MANIFEST, archive.CHAIN)}
     if not plan.out.is_dir() or tree_digests(plan.out) != published:
         with staged_folder(plan.out) as staging:
             archive.copy_package(plan.archive, staging)

@@ -25,7 +25,7 @@ from statpub.versioning.change import Change
 
 def require_intact(folder: Path, version: str) -> None:
     """Refuse an archived release whose files fail its SHA256SUMS."""
-    issues = archive.verify(folder)
+    issues = archive.verify_release(folder.parent, version)
     if issues:
         raise InvalidInput(
             issues,

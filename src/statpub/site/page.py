@@ -148,7 +148,7 @@ def render_html(
             for layout in (chart.WIDE, chart.NARROW)
         ],
         "scale_note": scale_note(panels),
-        "groups": _table_groups(panels),
+        "groups": _table_groups(panels, contents.corroborations),
         "targets": [
             f"{m.name}: {number(m.value, m.percent) if m.value is not None else m.wording} "
             f"by {period_label(m.period, m.row.get('period_type'))} (\u201c{m.wording}\u201d)"
@@ -273,8 +273,12 @@ def _download(f: FileInfo) -> dict[str, Any]:
     return {**f.to_dict(), "href": f"{FILES_DIR}/{f.path}", "size": human_size(f.bytes)}
 
 
-def _table_groups(panels: list[chart.Panel]) -> list[dict[str, Any]]:
-    """Table rows in chart order, so the table reads as the chart's text version."""
+def _table_groups(
+    panels: list[chart.Panel],
+    also: dict[tuple[str, str, str], list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """Table rows in chart order, so the table reads as the chart's text version; each
+    with the other sources that report its figure."""
     return [
         {
             "label": p.label,
@@ -284,6 +288,14 @@ def _table_groups(panels: list[chart.Panel]) -> list[dict[str, Any]]:
                     "row": m.row,
                     "meaning": meaning(m.row),
                     "period": period_label(m.period, m.row.get("period_type")),
+                    "also": also.get(
+                        (
+                            str(m.row.get("indicator_id")),
+                            str(m.row.get("ref_area")),
+                            str(m.row.get("time_period")),
+                        ),
+                        [],
+                    ),
                 }
                 for m in p.marks
             ],
@@ -323,10 +335,10 @@ def _bundle(package_dir: Path, folder: Path, given: Path | None) -> FileInfo:
 def _check_out_dir(package_dir: Path, out_dir: Path) -> None:
     """Refuse to replace a folder that is not an earlier page: the swap deletes it."""
     out, pkg = out_dir.resolve(), package_dir.resolve()
-    if out == pkg or out in pkg.parents:
+    if out == pkg or out in pkg.parents or out.is_relative_to(pkg):
         raise StatpubError(
-            f"{out_dir}: the page would replace the folder holding the package; "
-            "choose another --out",
+            f"{out_dir}: the page would replace the package's folder, a folder holding it "
+            "or a folder inside it; choose an --out outside the package",
             code="bad-usage",
             path=out_dir,
         )

@@ -7,7 +7,7 @@ figure files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ class PageData:
     files: list[FileInfo]  # resources first, in descriptor order
     copied: list[str]  # every file the page folder holds a copy of
     changelog: str | None
+    # (indicator_id, ref_area, time_period) -> the other sources that report that figure
+    corroborations: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def descriptor(self) -> dict[str, Any]:
@@ -102,7 +104,19 @@ def page_data(folder: Path) -> PageData:
         files=files,
         copied=[f.path for f in pkg.files()],
         changelog=(pkg.root / changelog.path).read_text(encoding="utf-8") if changelog else None,
+        corroborations=_corroborations(pkg),
     )
+
+
+def _corroborations(pkg: Package) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The corroborations table, by figure; empty when the package has none."""
+    if not any(r.name == "corroborations" and r.format == "csv" for r in pkg.resources):
+        return {}
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in _rows(pkg, "corroborations"):
+        key = (str(row["indicator_id"]), str(row["ref_area"]), str(row["time_period"]))
+        out.setdefault(key, []).append(row)
+    return out
 
 
 def _rows(pkg: Package, name: str) -> list[dict[str, Any]]:

@@ -67,15 +67,41 @@ def csv_chunks(table: pa.Table, schema: dict[str, Any]) -> Iterator[bytes]:
     writer.writerow([f["name"] for f in fields])
     for start in range(0, max(table.num_rows, 1), CHUNK_ROWS):
         part = table.slice(start, CHUNK_ROWS)
-        columns = [part.column(f["name"]).to_pylist() for f in fields]
-        for row in zip(*columns, strict=True):
-            writer.writerow([format_cell(v, f, missing) for v, f in zip(row, fields, strict=True)])
+        columns = [column_text(part.column(f["name"]), f, missing) for f in fields]
+        writer.writerows(zip(*columns, strict=True))
         yield buf.getvalue().encode("utf-8")
         buf.seek(0)
         buf.truncate()
 
 
+def column_text(
+    column: pa.ChunkedArray | pa.Array, field: dict[str, Any], missing: str
+) -> list[str]:
+    """Each cell's :func:`format_cell` text. Text, integers, dates and booleans are
+    formatted by Arrow, whose text for them is the canonical one; other types cell by cell."""
+    from statpub.tables import arrow
+    from statpub.tables import compute as pc
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if pa.types.is_dictionary(column.type):
+        column = pc.dictionary_decode(column)
+    ftype, t = field.get("type", "string"), column.type
+    if ftype == "string" and (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        text = column
+    elif ftype in ("integer", "year") and pa.types.is_integer(t):
+        text = pc.cast(column, pa.string())
+    elif ftype == "date" and pa.types.is_date32(t):
+        text = pc.cast(column, pa.string())
+    elif ftype == "boolean" and pa.types.is_boolean(t):
+        yes, no = arrow.scalar("true", pa.string()), arrow.scalar("false", pa.string())
+        text = pc.if_else(column, yes, no)
+    else:
+        return [format_cell(v, field, missing) for v in column.to_pylist()]
+    texts: list[str] = pc.fill_null(text, arrow.scalar(missing, pa.string())).to_pylist()
+    return texts
+
+
 def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
     return b"".join(csv_chunks(table, schema))
-

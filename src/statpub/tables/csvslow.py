@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pyarrow as pa
 
 from statpub.tables import arrow
-from statpub.tables.limits import MAX_CELL_BYTES, cell_too_large
+from statpub.tables.limits import MAX_CELL_BYTES, cell_too_large, check_width
 from statpub.tables.source import (
     Batch,
     Source,
@@ -125,8 +125,24 @@ def open_csv_slow(spec: TableSpec, batch_rows: int) -> Source:
 
 
 def _join_header(rows: list[list[str]], join: str) -> list[str]:
-    """One label per column: the non-empty cells of the header rows, joined."""
+    """One label per column: the non-empty cells of the header rows, joined.
+
+    The size of the labels is known before they are built: a long ``headerJoin`` times
+    many header rows times many columns would otherwise turn a small file into gigabytes.
+    """
     width = max(len(r) for r in rows)
+    check_width(width, "the header rows have")
+    total = 0
+    for i in range(width):
+        sizes = [len(r[i]) for r in rows if i < len(r) and r[i].strip()]
+        total += sum(sizes) + len(join) * max(0, len(sizes) - 1)
+        if total > MAX_CELL_BYTES:
+            raise SourceError(
+                "cell-too-large",
+                f"the labels of the {len(rows):,} header rows joined by the dialect's headerJoin "
+                f"would be over {MAX_CELL_BYTES >> 20} MiB; shorten headerJoin or headerRows",
+                1,
+            )
     labels = []
     for i in range(width):
         parts = [r[i] for r in rows if i < len(r) and r[i].strip()]

@@ -24,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.tables import arrow
+from statpub.tables import arrow, jsontext
 from statpub.tables.spec import TableSpec
 
 BATCH_ROWS = 50_000
@@ -75,7 +75,7 @@ def rows_of(spec: TableSpec) -> Iterator[Any]:
                 "JSON document; write it as NDJSON (one row a line) to have it checked"
             )
         try:
-            data = json.loads(path.read_bytes().decode(_encoding(spec)))
+            data = jsontext.loads(path.read_bytes().decode(_encoding(spec)))
         except (ValueError, UnicodeDecodeError) as exc:
             raise JsonError(f"{path.name} is not valid JSON ({exc})") from exc
         where = spec.dialect.json_property
@@ -104,7 +104,7 @@ def _lines(path: Any) -> Iterator[Any]:
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield jsontext.loads(line)
             except ValueError as exc:
                 raise JsonError(f"line {number} is not valid JSON ({exc})", number) from exc
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.tables import arrow
+from statpub.tables import arrow, jsontext
 from statpub.tables import compute as pc
 from statpub.tables.arrow import FALSE, NULL_STRING, TRUE, i64
 from statpub.tables.spec import FieldSpec
@@ -506,7 +506,7 @@ def _json_reader(kind: type) -> Callable[[FieldSpec], PyReader]:
     def make(spec: FieldSpec) -> PyReader:
         def read(cell: str) -> Any:
             try:
-                value = json.loads(cell)
+                value = jsontext.loads(cell)
             except ValueError:
                 return _INVALID
             if not isinstance(value, kind):
@@ -530,9 +530,9 @@ def _geopoint_reader(spec: FieldSpec) -> PyReader:
     def read(cell: str) -> Any:
         try:
             if spec.format == "array":
-                lon, lat = json.loads(cell)
+                lon, lat = jsontext.loads(cell)
             elif spec.format == "object":
-                obj = json.loads(cell)
+                obj = jsontext.loads(cell)
                 if not isinstance(obj, dict) or set(obj) != {"lon", "lat"}:
                     return _INVALID
                 lon, lat = obj["lon"], obj["lat"]

@@ -19,6 +19,7 @@ from statpub.report import Issue, Report
 class Options:
     sources_dir: Path | None = None  # folder of captured source texts, for the quote check
     sources_from: str = "--sources"  # which setting named that folder, for the messages
+    sources_refused: str | None = None  # a sources: setting not followed (outside the repository)
     limit_errors: int | None = None  # None: report every error
     engine: str = "statpub"  # or "frictionless": run frictionless-py for the row checks
     on_progress: Callable[[int], None] | None = None  # told the rows read so far, as they grow

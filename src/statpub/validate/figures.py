@@ -41,6 +41,15 @@ def check_figures(pkg: Package, options: Options, report: Report) -> list[Issue]
             issues.extend(_check_bounds(res))
         if QUOTE_FIELDS <= names and options.sources_dir is not None:
             issues.extend(_check_quotes(pkg, res, options.sources_dir, options.sources_from))
+        elif QUOTE_FIELDS <= names and options.sources_refused is not None:
+            refused = SourceTexts(None, options.sources_from, refused=options.sources_refused)
+            issues.append(
+                Issue(
+                    "source-text-missing",
+                    f"{refused.describe()}: the quotes were not checked",
+                    severity=WARNING,
+                )
+            )
     return issues
 
 

@@ -49,6 +49,9 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
     """The history checks, or None when the package has no history to check against."""
     if new.descriptor_path is None:
         return None
+    archived = _archived_folder(new)
+    if archived:
+        return archived
     found = previous_release(new, options.previous)
     if found is None:
         return None
@@ -125,6 +128,23 @@ def _audit(new: Package, folder: Path) -> list[Issue]:
             )
         ]
     return audit.audit(releases, figures_dir, shown)
+
+
+def _archived_folder(pkg: Package) -> list[Issue]:
+    """When the package is itself an archived release (``releases/<version>/`` with its
+    SHA256SUMS), its SHA256SUMS and the hash chain of the later releases; the files
+    against the descriptor are the files check's finding, not repeated here."""
+    from statpub import semver
+    from statpub.versioning import archive
+
+    root = pkg.root
+    if not (root / archive.MANIFEST).is_file() or not semver.is_version(root.name):
+        return []
+    return [
+        i
+        for i in archive.verify_release(root.parent, root.name)
+        if i.type != "archive-descriptor-mismatch"
+    ]
 
 
 def _not_checked(pkg: Package, why: str) -> Issue:
@@ -246,9 +266,61 @@ def _log_issues(old: Package, new: Package, result: DiffResult, where: str) -> l
     before, after = _log_rows(old), _log_rows(new)
     if before is None or after is None:
         return []
+    from statpub.versioning.corroborations import FIELD
+
     known = {log_key(r) for r in before}
     fresh = [r for r in after if log_key(r) not in known and r.get("version") == new.version]
-    return _append_only(old, new) + _unlogged(result, fresh, new, _log_path(new))
+    also = [r for r in fresh if r.get("field") == FIELD]
+    fresh = [r for r in fresh if r.get("field") != FIELD]
+    return (
+        _append_only(old, new)
+        + _unlogged(result, fresh, new, _log_path(new))
+        + _unlogged_corroborations(old, new, also, _log_path(new))
+    )
+
+
+def _unlogged_corroborations(
+    old: Package, new: Package, entries: list[dict[str, Any]], log_path: str
+) -> list[Issue]:
+    """Corroborating sources added to (or dropped from) released figures are logged, and
+    nothing else under ``also_reported_by``."""
+    from statpub.versioning.corroborations import FIELD, corroboration_changes
+
+    shown = {(*c.key, c.source_id, c.added): c for c in corroboration_changes(old, new)}
+    logged = {
+        (
+            r.get("indicator_id"),
+            r.get("ref_area"),
+            r.get("time_period"),
+            r.get("new_value") or r.get("old_value"),
+            bool(r.get("new_value")),
+        )
+        for r in entries
+    }
+    issues = [
+        Issue(
+            "unlogged-revision",
+            f"{k[0]} {k[1]} {k[2]}: also reported by {k[3]} is "
+            f"{'added' if k[4] else 'dropped'} but not logged in revisions for {new.version}; "
+            "make changes with `statpub release`, which logs them",
+            path=log_path,
+            resource=LOG,
+            field=FIELD,
+        )
+        for k in sorted(set(shown) - logged, key=str)
+    ]
+    issues += [
+        Issue(
+            "revisions-log-mismatch",
+            f"revisions logs {' '.join(str(x) for x in k[:4])} ({FIELD}) for {new.version}, a "
+            "change the data does not show; remove the entry",
+            path=log_path,
+            resource=LOG,
+            field=FIELD,
+        )
+        for k in sorted(logged - set(shown), key=str)
+    ]
+    return issues
 
 
 def _unlogged(

@@ -23,7 +23,7 @@ def frictionless_issues(pkg: Package, *, limit_errors: int | None = None) -> lis
         import frictionless
     except ImportError as exc:
         raise StatpubError(
-            "--engine frictionless needs frictionless-py, which is not installed: "
+            "the frictionless engine needs frictionless-py, which is not installed: "
             "pip install 'statpub[frictionless]' (or pip install 'frictionless>=5.18,<6')",
             code="missing-dependency",
         ) from exc

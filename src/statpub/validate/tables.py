@@ -35,6 +35,7 @@ def check_tables(pkg: Package, options: Options, report: Report) -> list[Issue]:
     report.stats["rows"] = report.stats.get("rows", 0) + result.rows
     if result.partial:
         report.partial = True
+    report.unlisted += result.unlisted
     return issues + result.issues
 
 

@@ -11,7 +11,12 @@
   and note its descriptor carries (``created``, ``versionNote``):
   ``release-entry-edited`` names the field, ``release-entry-missing`` the
   version; a version listed between archived ones must be archived too
-  (``release-entry-unarchived``).
+  (``release-entry-unarchived``; a version whose folder is there but fails its
+  checks is reported for that, once, never as unarchived);
+* each archive matches the hashes its own descriptor declares
+  (``archive-descriptor-mismatch``), and every earlier archive's ``SHA256SUMS``
+  the digest each later release recorded in its ``EARLIER-SHA256SUMS``
+  (``archive-chain-broken``): see :mod:`statpub.versioning.archive`.
 
 Issue paths are written as ``shown`` says (relative to the package a validation
 reports on, or to the repository for ``statpub release``).
@@ -29,6 +34,8 @@ from typing import Any
 
 from statpub import semver
 from statpub.errors import InvalidInput, StatpubError
+from statpub.package.descriptor import MAX_DESCRIPTOR_BYTES
+from statpub.package.paths import open_regular
 from statpub.report import Issue
 from statpub.versioning import archive
 from statpub.versioning.log import kept_entries
@@ -37,6 +44,7 @@ RELEASES_FILE = "releases.yml"
 REVISIONS_FILE = "revisions.csv"
 LOG_PATH = "data/revisions.csv"
 DESCRIPTOR = "datapackage.json"
+MAX_LOG_BYTES = 1 << 30  # a revisions log larger than the biggest table statpub reads is not one
 ENTRY_FIELDS = (("date", "created"), ("note", "versionNote"))
 
 Shown = Callable[[Path], str]  # a path as messages show it
@@ -57,7 +65,8 @@ def audit(releases_dir: Path, figures_dir: Path | None, shown: Shown) -> list[Is
     """Every check of this module: the archive, then the figure files against it."""
     issues, archived = audit_archive(releases_dir, shown)
     if figures_dir is not None and archived:
-        issues += audit_releases_file(figures_dir / RELEASES_FILE, archived, shown)
+        present = set(archive.archived_versions(releases_dir))
+        issues += audit_releases_file(figures_dir / RELEASES_FILE, archived, shown, present)
         issues += audit_log_file(figures_dir / REVISIONS_FILE, archived[-1], shown)
     return issues
 
@@ -93,6 +102,8 @@ def audit_archive(releases_dir: Path, shown: Shown) -> tuple[list[Issue], list[A
             path=shown(newer.folder / LOG_PATH),
             released_in=shown(older.folder / LOG_PATH),
         )
+    reported = {i.path for i in issues}
+    issues += [i for i in archive.chain_issues(releases_dir, shown) if i.path not in reported]
     return issues, archived
 
 
@@ -118,8 +129,11 @@ def audit_log_file(path: Path, latest: Archived, shown: Shown) -> list[Issue]:
     )
 
 
-def audit_releases_file(path: Path, archived: list[Archived], shown: Shown) -> list[Issue]:
-    """Each archived version's entry in releases.yml says what its archive says."""
+def audit_releases_file(
+    path: Path, archived: list[Archived], shown: Shown, present: set[str] | None = None
+) -> list[Issue]:
+    """Each archived version's entry in releases.yml says what its archive says;
+    ``present``: every version with an archive folder, intact or not."""
     from statpub.figures import yamlfile
 
     if not path.is_file():
@@ -164,7 +178,7 @@ def audit_releases_file(path: Path, archived: list[Archived], shown: Shown) -> l
                         field=name,
                     )
                 )
-    issues += _unarchived(path, listed, archived, lines, shown)
+    issues += _unarchived(path, listed, archived, lines, shown, present or set())
     return issues
 
 
@@ -174,9 +188,10 @@ def _unarchived(
     archived: list[Archived],
     lines: dict[Any, int],
     shown: Shown,
+    present: set[str],
 ) -> list[Issue]:
     first, last = (semver.sort_key(archived[i].version) for i in (0, -1))
-    known = {a.version for a in archived}
+    known = {a.version for a in archived} | present
     issues: list[Issue] = []
     for version, (n, _) in listed.items():
         if version in known or not semver.is_version(version):
@@ -197,7 +212,8 @@ def _unarchived(
 
 def _describe(folder: Path, version: str) -> Archived:
     try:
-        data = json.loads((folder / DESCRIPTOR).read_text(encoding="utf-8"))
+        with open_regular(folder / DESCRIPTOR) as fh:  # not a link out of the archive
+            data = json.loads(fh.read(MAX_DESCRIPTOR_BYTES + 1).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StatpubError(
             f"{folder / DESCRIPTOR}: the archived descriptor cannot be read ({exc})",
@@ -217,7 +233,14 @@ def _describe(folder: Path, version: str) -> Archived:
 
 def _log_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a revisions log as written (text, with their line order); none if absent."""
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return []
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    with open_regular(path) as fh:  # a link or a FIFO in its place is refused, not followed
+        text = fh.read(MAX_LOG_BYTES + 1).decode("utf-8", errors="replace")
+    if len(text) > MAX_LOG_BYTES:
+        raise StatpubError(
+            f"{path}: over the {MAX_LOG_BYTES:,} bytes a revisions log may have",
+            code="file-too-large",
+            path=path,
+        )
     return list(csv.DictReader(io.StringIO(text, newline="")))

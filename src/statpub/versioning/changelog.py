@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,8 +54,18 @@ def _by_observation(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [groups[k] for k in sorted(groups)]
 
 
+_NUMBER = re.compile(r"^(-?)(\d+)(\.\d+)?$")
+
+
 def _value(v: Any) -> str:
-    return "(none)" if v in (None, "") else str(v)
+    """A logged value as a reader reads it: 7,000,000, not 7000000."""
+    if v in (None, ""):
+        return "(none)"
+    m = _NUMBER.match(str(v))
+    if m is None:
+        return str(v)
+    sign, whole, decimals = m.groups()
+    return f"{sign}{int(whole):,}{decimals or ''}"
 
 
 def _entry(kind: str, rows: list[dict[str, Any]]) -> str:

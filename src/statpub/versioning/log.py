@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
+from statpub.package.paths import open_regular
 from statpub.report import Issue
 
 REVISIONS_FILE = "revisions.csv"
@@ -95,9 +96,9 @@ def kept_entries(
 def read_revisions(figures_dir: Path) -> list[dict[str, Any]]:
     """Rows of ``figures/revisions.csv``, typed for the table (dates as dates), or none."""
     path = figures_dir / REVISIONS_FILE
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return []
-    with path.open(encoding="utf-8", newline="") as fh:
+    with open_regular(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
         rows = [{k: (v if v != "" else None) for k, v in row.items()} for row in csv.DictReader(fh)]
     for n, row in enumerate(rows, start=2):
         try:

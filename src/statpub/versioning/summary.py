@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from statpub import semver
+from statpub.safetext import markdown_cell, markdown_code
 
 if TYPE_CHECKING:
     from statpub.versioning.diff import DiffResult
@@ -114,13 +115,13 @@ def _total_cells(result: DiffResult) -> int:
 
 
 def _code(text: object) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
+    return "`" + markdown_code(text) + "`"
 
 
 def _value(value: object) -> str:
-    return "*missing*" if value is None else _code(value).replace("|", "\\|")
+    return "*missing*" if value is None else _code(value)
 
 
 def _cell(text: object) -> str:
-    """Text safe inside a table cell: no pipe or line break breaks the row."""
-    return str(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text that stays in its table cell or line: no HTML, link, image or mention."""
+    return markdown_cell(text)

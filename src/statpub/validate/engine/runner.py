@@ -27,6 +27,12 @@ class EngineResult:
     issues: list[Issue] = field(default_factory=list)
     rows: int = 0
     partial: bool = False
+    unlisted: int = 0  # issues found beyond KEEP_ISSUES, counted and not listed
+
+
+# Issues listed at most in one run: past it they are counted, so a small file with millions
+# of bad cells takes memory by its size, not by its errors.
+KEEP_ISSUES = 1000
 
 
 def run_all(
@@ -63,12 +69,16 @@ def run_all(
                 continue
             started = early if early is not None and early.spec is spec else None
             limit = None if limit_errors is None else limit_errors - len(result.issues)
-            outcome = check_table(spec, Context(limit, on_rows, reference_keys), started)
+            keep = max(0, KEEP_ISSUES - len(result.issues))
+            outcome = check_table(spec, Context(limit, on_rows, reference_keys, keep), started)
             found = sorted(outcome.found, key=lambda f: f.key)
             result.issues.extend(f.issue for f in found)
+            result.unlisted += outcome.unlisted
             result.rows += outcome.rows
-            if limit_errors is not None and (outcome.stopped or len(result.issues) > limit_errors):
+            total = len(result.issues) + result.unlisted
+            if limit_errors is not None and (outcome.stopped or total > limit_errors):
                 result.issues = result.issues[:limit_errors]
+                result.unlisted = max(0, min(total, limit_errors) - len(result.issues))
                 result.partial = True
                 break
     finally:

@@ -50,6 +50,7 @@ class TableResult:
     found: list[Found] = field(default_factory=list)
     rows: int = 0
     stopped: bool = False  # the error limit stopped the reading
+    unlisted: int = 0  # issues found beyond ``Context.keep``: counted, not kept
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Context:
     limit: int | None  # errors still allowed (None: no limit)
     on_rows: Callable[[int], None]  # told how many rows were just read
     reference_keys: Callable[[str, list[str]], keys.KeySet | Issue]
+    keep: int | None = None  # issues kept at most; the rest are counted (memory stays bounded)
 
 
 def check_table(spec: TableSpec, ctx: Context, early: Early | None = None) -> TableResult:
@@ -89,11 +91,27 @@ def check_table(spec: TableSpec, ctx: Context, early: Early | None = None) -> Ta
 
 
 class _Emitter:
-    """Builds the issues of one table, each with its sort key."""
+    """Builds the issues of one table, each with its sort key; beyond ``keep`` it counts
+    them (``unlisted``) without building them, so memory does not grow with the errors."""
 
-    def __init__(self, spec: TableSpec, out: list[Found]) -> None:
+    def __init__(self, spec: TableSpec, out: list[Found], keep: int | None = None) -> None:
         self.spec = spec
         self.out = out
+        self.keep = keep
+        self.unlisted = 0
+
+    def full(self) -> bool:
+        return self.keep is not None and len(self.out) >= self.keep
+
+    def skip(self, n: int) -> None:
+        """``n`` issues found and not kept."""
+        self.unlisted += n
+
+    def found(self, issue: Issue, key: tuple[int, int, int, int]) -> None:
+        if self.full():
+            self.unlisted += 1
+        else:
+            self.out.append(Found(issue, key))
 
     def add(
         self,
@@ -103,13 +121,16 @@ class _Emitter:
         field: str | None = None,
         rank: tuple[int, int, int] = (0, 0, 0),
     ) -> None:
+        if self.full():
+            self.unlisted += 1
+            return
         issue = Issue(code, message, self.spec.label, self.spec.name, row, field)
         self.out.append(Found(issue, (row or 0, *rank)))
 
 
 def _check(spec: TableSpec, ctx: Context, *, fast: bool, early: Early | None = None) -> TableResult:
     result = TableResult()
-    emit = _Emitter(spec, result.found)
+    emit = _Emitter(spec, result.found, ctx.keep)
     source = early.source if early is not None else open_table(spec, fast=fast)
     lay = layout(spec, source.labels, source.width)
     result.found.extend(Found(issue, (0, 0, 0, 0)) for issue in lay.issues)
@@ -128,16 +149,17 @@ def _check(spec: TableSpec, ctx: Context, *, fast: bool, early: Early | None = N
         workers = min(len(columns), os.cpu_count() or 1) or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for batch, checked in _checked_batches(iter(reading), columns, prepared, pool):
-                before = len(result.found)
+                before = len(result.found) + emit.unlisted
                 _emit_batch(emit, batch, columns, checked, plans)
                 result.rows += batch.num_rows
                 ctx.on_rows(batch.num_rows)
-                errors += len(result.found) - before
+                errors += len(result.found) + emit.unlisted - before
                 if ctx.limit is not None and errors >= ctx.limit:
                     result.stopped = True
                     break
     for rank, issue in plans.finish(ctx):
-        result.found.append(Found(issue, (issue.row or 0, rank, 0, 0)))
+        emit.found(issue, (issue.row or 0, rank, 0, 0))
+    result.unlisted = emit.unlisted
     return result
 
 
@@ -222,10 +244,16 @@ def _emit_batch(
     parsed = [c.parsed for c in checked]
     blank = _all([p.missing for p in parsed], batch.num_rows)
     blank_rows = set(_where(blank))
-    for k in sorted(blank_rows):
+    for n, k in enumerate(sorted(blank_rows)):
+        if emit.full():
+            emit.skip(len(blank_rows) - n)
+            break
         emit.add("blank-row", "the row is empty; remove it", row_at(k))
     for i, (col, c) in enumerate(zip(columns, checked, strict=True)):
         for name, rows, cells in c.bad:
+            if emit.full():  # counted, not built
+                emit.skip(sum(1 for k in rows if k not in blank_rows))
+                continue
             for k, cell in zip(rows, cells, strict=True):
                 if k in blank_rows:
                     continue  # reported once, as a blank row
@@ -253,7 +281,7 @@ def _emit_batch(
             )
             emit.add("extra-cell", message, row_at(k), None, (RANK_EXTRA, number, 0))
     for issue in plans.collect(parsed, batch.rows, row_at):
-        emit.out.append(Found(issue, (issue.row or 0, RANK_PRIMARY, 0, 0)))
+        emit.found(issue, (issue.row or 0, RANK_PRIMARY, 0, 0))
 
 
 def wrong_kinds(parsed: Parsed, kinds: pa.Array, col: FieldSpec) -> Parsed:

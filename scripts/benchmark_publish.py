@@ -1,0 +1,232 @@
+"""Benchmark loading a large table into CKAN's DataStore, three ways, in the same run.
+
+1. ``statpub publish ckan`` of a package holding one table (upload, DataStore load,
+   row-count check, digest record).
+2. A plain ckanapi script: the CSV read with the csv module and sent with
+   ``datastore_upsert`` (``method: insert``) 5,000 rows at a time, into a table made
+   by ``datastore_create`` with the same fields and primary key.
+3. PostgreSQL ``COPY`` (psql ``\\copy``) straight into a DataStore table of the same
+   layout (made by ``datastore_create``), bypassing CKAN: the floor.
+
+Each runs as a child process; its wall time and peak resident memory (the child's
+``ru_maxrss``) are measured. The table is seeded and generated under
+benchmarks/data/ (git-ignored). Needs the stack of scripts/ckan-stack (its
+``$STATPUB_CKAN_HOME/env``). Writes the section between the publish markers of
+docs/benchmarks.md, or prints it with --print.
+
+    python scripts/benchmark_publish.py --rows 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+BEGIN, END = "<!-- publish:begin -->", "<!-- publish:end -->"
+FIELDS = [
+    ("id", "integer", "int8"),
+    ("region", "string", "text"),
+    ("period", "date", "date"),
+    ("value", "number", "numeric"),
+]
+
+
+def stack() -> dict[str, str]:
+    home = Path(os.environ.get("STATPUB_CKAN_HOME") or Path.home() / ".cache/statpub-ckan")
+    env: dict[str, str] = {}
+    for line in (home / "env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    ini = Path(env["CKAN_INI"]).read_text()
+    env["WRITE_URL"] = re.search(r"^ckan\.datastore\.write_url\s*=\s*(\S+)", ini, re.M)[1]  # type: ignore[index]
+    return env
+
+
+def make_package(rows: int) -> Path:
+    folder = ROOT / "benchmarks" / "data" / f"publish-{rows}"
+    csv_path = folder / "table.csv"
+    if not csv_path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        rng = random.Random(23)
+        regions = [f"R{i:02d}" for i in range(40)]
+        start = dt.date(2000, 1, 1)
+        with csv_path.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([f for f, _, _ in FIELDS])
+            for i in range(rows):
+                day = start + dt.timedelta(days=rng.randrange(9000))
+                w.writerow([i, rng.choice(regions), day.isoformat(), f"{rng.uniform(0, 1e6):.2f}"])
+    data = csv_path.read_bytes()
+    descriptor = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "benchmark-publish",
+        "title": "Benchmark table",
+        "version": "1.0.0",
+        "licenses": [{"name": "CC-BY-4.0"}],
+        "resources": [
+            {
+                "name": "table",
+                "path": "table.csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "bytes": len(data),
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "schema": {
+                    "fields": [{"name": f, "type": t} for f, t, _ in FIELDS],
+                    "primaryKey": ["id"],
+                },
+            }
+        ],
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return folder
+
+
+def measure(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
+    began = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.monotonic() - began
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[:4]} failed:\n{err.decode()[-2000:]}\n{out.decode()[-2000:]}")
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
+
+
+CKANAPI_SCRIPT = r"""
+import csv, sys
+from ckanapi import RemoteCKAN
+url, token, org, name, path = sys.argv[1:6]
+fields = [{"id": "id", "type": "int8"}, {"id": "region", "type": "text"},
+          {"id": "period", "type": "date"}, {"id": "value", "type": "numeric"}]
+ckan = RemoteCKAN(url, apikey=token)
+ds = ckan.action.package_create(name=name, owner_org=org)
+res = ckan.action.resource_create(package_id=ds["id"], name="table.csv", url="")
+ckan.action.datastore_create(resource_id=res["id"], fields=fields, primary_key=["id"], force=True)
+with open(path, newline="", encoding="utf-8") as fh:
+    chunk = []
+    for row in csv.DictReader(fh):
+        chunk.append(row)
+        if len(chunk) == 5000:
+            ckan.action.datastore_upsert(
+                resource_id=res["id"], records=chunk, method="insert", force=True)
+            chunk = []
+    if chunk:
+        ckan.action.datastore_upsert(
+            resource_id=res["id"], records=chunk, method="insert", force=True)
+print(res["id"])
+"""
+
+
+def copy_table(env: dict[str, str], name: str) -> str:
+    """A resource with an empty DataStore table of the same layout, for COPY to fill."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from statpub.publish.portal import Portal
+
+    portal = Portal(env["CKAN_URL"], env["CKAN_API_TOKEN"])
+    ds = portal.call("package_create", {"name": name, "owner_org": env["CKAN_ORG"]})
+    res = portal.call("resource_create", {"package_id": ds["id"], "name": "table.csv", "url": ""})
+    fields = [{"id": f, "type": d} for f, _, d in FIELDS]
+    portal.call(
+        "datastore_create",
+        {"resource_id": res["id"], "fields": fields, "primary_key": ["id"], "force": True},
+    )
+    return str(res["id"])
+
+
+def run(rows: int) -> dict[str, Any]:
+    env = stack()
+    folder = make_package(rows)
+    child = {**os.environ, "CKAN_API_TOKEN": env["CKAN_API_TOKEN"],
+             "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+    tag = secrets.token_hex(3)
+    results: dict[str, Any] = {
+        "rows": rows,
+        "csv_mb": (folder / "table.csv").stat().st_size / 2**20,
+    }
+    results["statpub"] = measure(
+        [sys.executable, "-c", "from statpub.cli import main; main()", "publish", "ckan",
+         str(folder), "--url", env["CKAN_URL"], "--org", env["CKAN_ORG"],
+         "--dataset", f"bench-statpub-{tag}", "--json"],
+        child,
+    )  # fmt: skip
+    results["ckanapi"] = measure(
+        [sys.executable, "-c", CKANAPI_SCRIPT, env["CKAN_URL"], env["CKAN_API_TOKEN"],
+         env["CKAN_ORG"], f"bench-ckanapi-{tag}", str(folder / "table.csv")],
+        child,
+    )  # fmt: skip
+    rid = copy_table({**env}, f"bench-copy-{tag}")
+    cols = ", ".join(f'"{f}"' for f, _, _ in FIELDS)
+    copy = f"\\copy \"{rid}\" ({cols}) FROM '{folder / 'table.csv'}' WITH (FORMAT csv, HEADER true)"
+    results["copy"] = measure(
+        ["psql", env["WRITE_URL"], "-v", "ON_ERROR_STOP=1", "-c", copy], child
+    )
+    return results
+
+
+def render(r: dict[str, Any]) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [
+        BEGIN,
+        "## Publishing to CKAN",
+        "",
+        f"One table of {r['rows']:,} rows ({r['csv_mb']:.1f} MiB of CSV: an integer key, a text, "
+        "a date and a number column) loaded into the DataStore of the CKAN 2.11 test stack "
+        f"(scripts/ckan-stack) on this machine ({machine}), three ways, one after the other "
+        "in the same run (`python scripts/benchmark_publish.py`). Peak memory is the "
+        "process's own (its `ru_maxrss`), not CKAN's or PostgreSQL's. The machine's load "
+        f"average was {r['load_before']:.1f} at the start and {r['load_after']:.1f} at the end "
+        "(other jobs ran beside it), so the times compare with each other, not with other runs.",
+        "",
+        "| way | time | peak memory |",
+        "| --- | --- | --- |",
+    ]
+    names = {
+        "statpub": "`statpub publish ckan` (upload, load, row-count check, record)",
+        "ckanapi": "ckanapi script: `datastore_upsert` insert, 5,000 rows a call",
+        "copy": "PostgreSQL `COPY` into the same DataStore table (bypasses CKAN)",
+    }
+    for key, label in names.items():
+        m = r[key]
+        lines.append(f"| {label} | {m['seconds']:.1f} s | {m['peak_mb']:.0f} MB |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--print", action="store_true", help="print the section only")
+    args = parser.parse_args()
+    section = render(run(args.rows))
+    if args.print:
+        print(section)
+        return
+    page = DOC.read_text(encoding="utf-8")
+    if BEGIN in page:
+        page = page[: page.index(BEGIN)] + section + page[page.index(END) + len(END) :]
+    else:
+        page = page.rstrip("\n") + "\n\n" + section + "\n"
+    DOC.write_text(page, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    main()
