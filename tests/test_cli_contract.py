@@ -169,6 +169,20 @@ CASES: list[Case] = [
         1,
         "package-files-mismatch",
     ),
+    (
+        "export sdmx",
+        lambda w: ["export", "sdmx", str(w.root / "nope"), "--out", str(w.root / "x")],
+        2,
+        "project-not-found",
+    ),
+    (
+        "export sdmx",
+        lambda w: (w.tamper(w.package),
+                   ["export", "sdmx", str(ROOT), "--package", str(w.package), "--out",
+                    str(w.root / "x")])[1],
+        1,
+        "package-files-mismatch",
+    ),
     ("bundle", lambda w: ["bundle", str(w.root / "nope")], 2, "file-not-found"),
     (
         "bundle",

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "release": "release:release",
     "checkout": "checkout:checkout",
     "vintage": "vintage:vintage",
+    "export": "export:export",
 }
 
 

@@ -25,6 +25,18 @@ from statpub.cli.options import echo_json, handle_errors, package_argument, say
     "path. Without it they stay relative to the package folder, and a warning says so.",
 )
 @click.option(
+    "--releases",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The release archive (releases/): describe the series of every archived release, "
+    "with the package as its newest member (DCAT-AP dcat:DatasetSeries; schema.org one "
+    "Dataset per release).",
+)
+@click.option(
+    "--releases-url",
+    help="Address the release archive is published under; an archived release's download "
+    "URLs become RELEASES_URL + VERSION/ + path. Without it they are relative.",
+)
+@click.option(
     "--out",
     "out_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -38,7 +50,13 @@ from statpub.cli.options import echo_json, handle_errors, package_argument, say
 )
 @handle_errors
 def catalog(
-    package_dir: Path, fmt: str, base_url: str | None, out_path: Path | None, as_json: bool
+    package_dir: Path,
+    fmt: str,
+    base_url: str | None,
+    releases: Path | None,
+    releases_url: str | None,
+    out_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Print catalogue metadata for a built package, as JSON-LD.
 
@@ -46,8 +64,10 @@ def catalog(
     release date, keywords, licence, creators, contact points, spatial and
     temporal coverage, themes, sources, the tables' fields, and one
     distribution per data file (CSV, Parquet) with its media type, size and
-    sha256, read from the files. Warnings (relative addresses, unknown codes)
-    go to stderr.
+    sha256, read from the files. With --releases, a series: each archived
+    release (proven against its SHA256SUMS) is a member with its version,
+    date, version notes, the release before it and its own files. Warnings
+    (relative addresses, unknown codes) go to stderr.
 
     Exit status: 0 written, 1 the package's files do not match its descriptor,
     2 could not run.
@@ -56,7 +76,13 @@ def catalog(
     from statpub.publish.catalog import catalog as make_catalog
 
     package = read_package(package_dir)
-    result = make_catalog(package, fmt, base_url=base_url)
+    result = make_catalog(
+        package,
+        fmt,
+        base_url=base_url,
+        releases=releases,
+        releases_url=releases_url,
+    )
     for warning in result.warnings:
         say(f"warning [{warning.type}]: {warning.message}", err=True)
     if out_path is None:

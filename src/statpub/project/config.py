@@ -28,6 +28,7 @@ LOCATIONS = {
 }
 TABLE_KEYS = {
     "name", "path", "format", "encoding", "dialect", "sheet", "schema", "title", "description",
+    "sdmx",
 }  # fmt: skip
 SETTINGS = {"adapter", "tables", *LOCATIONS}
 
@@ -41,6 +42,7 @@ class TableConfig:
     schema: Path
     title: str | None = None
     description: str | None = None
+    sdmx: dict[str, Any] | None = None  # field -> SDMX role (docs/sdmx.md)
 
 
 @dataclass
@@ -58,6 +60,15 @@ class Project:
     metadata: dict[str, Any] = field(default_factory=dict)
     tables: list[TableConfig] = field(default_factory=list)
     figures: Path | None = None  # the figures adapter: the folder of figure files
+
+    @property
+    def sdmx(self) -> dict[str, dict[str, Any]]:
+        """Table name -> its fields' SDMX roles, for the tables that map to SDMX."""
+        if self.adapter == "figures":
+            from statpub.figures.sdmx import SDMX_DEFAULTS
+
+            return SDMX_DEFAULTS
+        return {t.name: t.sdmx for t in self.tables if t.sdmx is not None}
 
     @property
     def lock_dir(self) -> Path:
@@ -174,6 +185,9 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         if not isinstance(dialect, dict):
             raise _invalid(path, f"{where} ({name}): dialect: is a Table Dialect mapping")
         sheet = entry.get("sheet")
+        sdmx = entry.get("sdmx")
+        if sdmx is not None and not isinstance(sdmx, dict):
+            raise _invalid(path, f"{where} ({name}): sdmx: maps field names to SDMX roles")
         spec = InputSpec(
             path=file,
             format=format_of(file, entry.get("format")),
@@ -185,7 +199,7 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         schema = entry.get("schema")
         schema_path = project.root / schema if schema else project.schemas / f"{name}.json"
         out.append(
-            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"))
+            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx)
         )
     return out
 

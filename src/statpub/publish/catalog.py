@@ -19,6 +19,7 @@ country, data-theme and planned-availability authority tables).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -62,15 +63,58 @@ class CatalogResult:
         }
 
 
-def catalog(pkg: Package, fmt: str, *, base_url: str | None = None) -> CatalogResult:
-    """The ``dcat`` or ``schemaorg`` document of the package, with its warnings."""
+def catalog(
+    pkg: Package,
+    fmt: str,
+    *,
+    base_url: str | None = None,
+    releases: Path | None = None,
+    releases_url: str | None = None,
+) -> CatalogResult:
+    """The ``dcat`` or ``schemaorg`` document of the package, with its warnings.
+
+    With ``releases`` (a release archive folder), the document describes the
+    series of every archived release with the package as its newest member
+    (:mod:`statpub.publish.series`); archived releases' files are addressed
+    under ``releases_url`` + ``<version>/``."""
     render = {"dcat": dcat_from_record, "schemaorg": schemaorg_from_record}.get(fmt)
     if render is None:
         raise StatpubError(
             f"unknown catalogue format {fmt!r}: use dcat or schemaorg", code="bad-usage"
         )
-    record = catalog_record(pkg, base_url=base_url)
-    warnings = []
+    series_warnings: list[Issue] = []
+    if releases is None:
+        record = catalog_record(pkg, base_url=base_url)
+        document = render(record)
+    else:
+        from statpub.publish.series import dcat_series, schemaorg_series, series_members
+
+        if not releases.is_dir():
+            raise StatpubError(
+                f"{releases} is not a folder: give the release archive (releases/)",
+                code="file-not-found",
+                path=releases,
+            )
+        archive_base = _base(releases_url)
+        members, series_warnings = series_members(
+            pkg,
+            releases,
+            lambda p, version: _record(p, _release_base(pkg, p, archive_base, base_url, version)),
+        )
+        record = members[-1].record
+        series = dcat_series if fmt == "dcat" else schemaorg_series
+        document = series(members, render)
+    warnings = series_warnings
+    if releases is not None and not releases_url and len(members) > 1:
+        warnings.append(
+            Issue(
+                "catalog-relative-urls",
+                "no --releases-url: the archived releases have no address and their download "
+                "addresses are relative to the package folder (as the folders lie on this "
+                f"disk). Give the address {releases} is published under with --releases-url",
+                severity=WARNING,
+            )
+        )
     if not base_url:
         warnings.append(
             Issue(
@@ -83,7 +127,7 @@ def catalog(pkg: Package, fmt: str, *, base_url: str | None = None) -> CatalogRe
             )
         )
     warnings += _vocabulary_warnings(record)
-    return CatalogResult(fmt, render(record), warnings)
+    return CatalogResult(fmt, document, warnings)
 
 
 def _vocabulary_warnings(r: CatalogRecord) -> list[Issue]:
@@ -107,10 +151,15 @@ def _vocabulary_warnings(r: CatalogRecord) -> list[Issue]:
 
 def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecord:
     """Normalize the package's descriptor, with its files proven, into one record."""
+    return _record(pkg, _base(base_url))
+
+
+def _record(pkg: Package, base: str) -> CatalogRecord:
+    """The record with download addresses ``base`` + path: an absolute base is also the
+    dataset's address; a relative one (an archived release's folder) is not."""
     require_intact(pkg, "no metadata written")  # also: every property is of a usable shape
     descriptor = pkg.descriptor
     package_dir = pkg.root
-    base = _base(base_url)
     licenses = [x for x in descriptor.get("licenses") or [] if isinstance(x, dict)]
     lic = licenses[0] if licenses else {}
     contributors = [c for c in descriptor.get("contributors") or [] if isinstance(c, dict)]
@@ -151,7 +200,7 @@ def catalog_record(pkg: Package, *, base_url: str | None = None) -> CatalogRecor
         themes=tuple(str(t) for t in themes) if isinstance(themes, list) else (),
         availability=_opt(descriptor.get("availability")),
         profile=_opt(descriptor.get("$schema")),
-        landing_page=base or None,
+        landing_page=base if urlsplit(base).scheme else None,
         variables=tuple(_variables(pkg)),
         distributions=tuple(_distributions(pkg, base, langs)),
         languages=tuple(langs),
@@ -240,6 +289,18 @@ def _distributions(pkg: Package, base: str, langs: list[str]) -> list[Distributi
             )
         )
     return out
+
+
+def _release_base(
+    current: Package, pkg: Package, archive_base: str, base_url: str | None, version: str
+) -> str:
+    """Where a series member's files are: the catalogued package's under ``base_url``, an
+    archived release's under the archive's address, else relative to the package folder."""
+    if pkg is current:
+        return _base(base_url)
+    if archive_base:
+        return f"{archive_base}{version}/"
+    return Path(os.path.relpath(pkg.root, current.root)).as_posix() + "/"
 
 
 def _base(base_url: str | None) -> str:
