@@ -161,6 +161,7 @@ def run(rows: int) -> dict[str, Any]:
         "rows": rows,
         "csv_mb": (folder / "table.csv").stat().st_size / 2**20,
     }
+    results["load_before"] = os.getloadavg()[0]
     results["statpub"] = measure(
         [sys.executable, "-c", "from statpub.cli import main; main()", "publish", "ckan",
          str(folder), "--url", env["CKAN_URL"], "--org", env["CKAN_ORG"],
@@ -178,6 +179,7 @@ def run(rows: int) -> dict[str, Any]:
     results["copy"] = measure(
         ["psql", env["WRITE_URL"], "-v", "ON_ERROR_STOP=1", "-c", copy], child
     )
+    results["load_after"] = os.getloadavg()[0]
     return results
 
 
@@ -215,7 +217,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--print", action="store_true", help="print the section only")
     args = parser.parse_args()
-    section = render(run(args.rows))
+    results = run(args.rows)
+    raw = ROOT / "benchmarks" / "data" / f"publish-{args.rows}.json"
+    raw.write_text(json.dumps(results, indent=2), encoding="utf-8")  # kept if rendering fails
+    section = render(results)
     if args.print:
         print(section)
         return
