@@ -454,6 +454,15 @@ def _load(path: Path) -> tuple[list[Run], list[Run]]:
     return [decode(d) for d in data["runs"]], [decode(d) for d in data["own"]]
 
 
+def _keep_publish(out: Path, page: str) -> str:
+    """``page`` with the publishing section that scripts/benchmark_publish.py wrote, kept."""
+    begin = "<!-- publish:begin -->"
+    old = out.read_text(encoding="utf-8") if out.is_file() else ""
+    if begin not in old:
+        return page
+    return page.rstrip("\n") + "\n\n" + old[old.index(begin) :]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100k,1m,10m", type=lambda s: s.split(","))
@@ -485,7 +494,7 @@ def main() -> int:
     if args.render_only:
         runs, own = _load(results)
         page = render(runs, args, own, benchmark_diff.load(diff_results))
-        args.out.write_text(page, encoding="utf-8")
+        args.out.write_text(_keep_publish(args.out, page), encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
@@ -508,7 +517,8 @@ def main() -> int:
             SIZES[args.diff_context_max],
         )
         benchmark_diff.save(diff_results, diffs)
-    args.out.write_text(render(runs, args, own, diffs), encoding="utf-8")
+    page = render(runs, args, own, diffs)
+    args.out.write_text(_keep_publish(args.out, page), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 
