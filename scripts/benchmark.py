@@ -466,6 +466,15 @@ def _load(path: Path) -> tuple[list[Run], list[Run]]:
     return [decode(d) for d in data["runs"]], [decode(d) for d in data["own"]]
 
 
+def _keep_publish(out: Path, page: str) -> str:
+    """``page`` with the publishing section that scripts/benchmark_publish.py wrote, kept."""
+    begin = "<!-- publish:begin -->"
+    old = out.read_text(encoding="utf-8") if out.is_file() else ""
+    if begin not in old:
+        return page
+    return page.rstrip("\n") + "\n\n" + old[old.index(begin) :]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100k,1m,10m", type=lambda s: s.split(","))
@@ -501,7 +510,7 @@ def main() -> int:
         project = benchmark_project.load(project_results)
         releases = benchmark_release.load(release_results)
         page = render(runs, args, own, benchmark_diff.load(diff_results), project, releases)
-        args.out.write_text(page, encoding="utf-8")
+        args.out.write_text(_keep_publish(args.out, page), encoding="utf-8")
         return 0
     # pip byte-compiles an installed package; an editable install (or
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
@@ -551,7 +560,8 @@ def main() -> int:
     else:
         releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)
         benchmark_release.save(release_results, releases)
-    args.out.write_text(render(runs, args, own, diffs, project, releases), encoding="utf-8")
+    page = render(runs, args, own, diffs, project, releases)
+    args.out.write_text(_keep_publish(args.out, page), encoding="utf-8")
     print(f"benchmark: wrote {args.out}", file=sys.stderr)
     return 0
 

@@ -333,6 +333,7 @@ def cli_fake(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeCKAN, list[Any]]:
     """The CLI wired to one in-memory portal; ``results`` receives what apply returned."""
     import statpub.publish.ckan as ckan_module
     import statpub.publish.portal as portal_module
+    import statpub.publish.session as session_module
 
     fake = FakeCKAN()
     results: list[Any] = []
@@ -344,6 +345,7 @@ def cli_fake(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeCKAN, list[Any]]:
 
     monkeypatch.setattr(portal_module, "Portal", lambda *a, **k: fake)
     monkeypatch.setattr(ckan_module, "apply", recording_apply)
+    monkeypatch.setattr(session_module, "apply", recording_apply)
     return fake, results
 
 

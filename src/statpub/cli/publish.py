@@ -150,11 +150,12 @@ def ckan(
     import time
 
     from statpub.errors import StatpubError
-    from statpub.publish.ckan import apply, create_dataset, prepare, read_portal
-    from statpub.publish.datastore import read_datastore, require_datastore
+    from statpub.publish.ckan import prepare, read_portal
+    from statpub.publish.datastore import read_datastore
     from statpub.publish.local import publishable
-    from statpub.publish.lock import acquire, release
     from statpub.publish.portal import Portal, check_token, insecure
+    from statpub.publish.session import Lease
+    from statpub.publish.session import publish as run_publish
     from statpub.publish.transport import Budget
 
     token = os.environ.get(token_env) or None
@@ -177,9 +178,6 @@ def ckan(
     budget = Budget(retries=retries, deadline=start + deadline)
     portal = Portal(url, token, token_env=token_env, timeout=timeout, budget=budget)
     name = dataset or package.name
-    lease = None
-    created = False
-    extra: list[str] = []
     try:
         state = read_portal(portal, name, organization)
         if dry_run:
@@ -196,50 +194,17 @@ def ckan(
             if plan.changes:
                 sys.exit(EXIT_INVALID)
             return
-        # refuse a rollback before writing anything (checked again under the lease)
-        first = prepare(package, state, private=private, allow_older=allow_older)
-        created = state.dataset is None
-        if created and datastore:  # a portal without one is refused before anything is made
-            require_datastore(portal)
-        if created:
-            create_dataset(portal, first.actions[0].fields)
-        state = read_portal(portal, name, organization)
-        assert state.dataset is not None
-        try:
-            lease = acquire(
-                portal, str(state.dataset["id"]), run=secrets.token_hex(8),
-                holder=_holder(package), now=time.time(), ttl=deadline, force=break_lease,
-            )  # fmt: skip
-            extra += [f"took over an expired lease of {t}" for t in lease.taken_over]
-        except StatpubError as exc:
-            if exc.code != "portal-no-datastore" or strict:
-                raise
-            extra.append(
-                "the portal has no DataStore, where statpub keeps its lease: this run does "
-                "not keep other publishes of the dataset out (an error with --strict)"
-            )
-        # read and plan again under the lease: what another run did before it is seen
-        state = read_portal(portal, name, organization)
-        tables = read_datastore(portal, state, package) if datastore else None
-        plan = prepare(
-            package, state, private=private, prune=prune, datastore=tables,
-            allow_older=allow_older,
+        result, extra = run_publish(
+            portal, package, name, organization,
+            Lease(secrets.token_hex(8), _holder(package), time.time(), deadline, break_lease),
+            private=private, prune=prune, datastore=datastore, allow_older=allow_older,
+            strict=strict, on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
         )  # fmt: skip
-        result = apply(
-            plan,
-            portal,
-            package,
-            on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
-        )
     finally:
-        if lease is not None:
-            extra += release(portal, lease)
         portal.close()
         retried = budget.summary()
         if retried["attempts"] and not as_json:
             say(f"warning: {_retried(retried)}", err=True)
-    if created:  # made before the lease was taken: counted as this run's
-        result.done = [_as_created(a) for a in result.done]
     out = result.to_dict()
     out["warnings"] += extra
     out["retries"] = retried
@@ -251,16 +216,6 @@ def ckan(
     ds = out["dataset"]
     say(f"published {ds['name']} version {ds['version']}: {ds['url']}")
     say(_summary(out["summary"]))
-
-
-def _as_created(action: Any) -> Any:
-    import dataclasses
-
-    from statpub.publish.plan import CREATE, DATASET
-
-    if action.kind != DATASET or action.verb == "reorder":
-        return action
-    return dataclasses.replace(action, verb=CREATE)
 
 
 def _holder(package: Any) -> str:
