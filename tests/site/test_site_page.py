@@ -44,7 +44,7 @@ class Links(HTMLParser):
             self.headings.append(tag)
         if tag in ("img", "iframe", "audio", "video", "source") or (tag == "script" and "src" in a):
             self.resources.append(a.get("src", ""))
-        if tag == "link":
+        if tag == "link" and a.get("rel") != "alternate":  # an alternate is not fetched
             self.resources.append(a.get("href", ""))
         self._in_jsonld = tag == "script" and a.get("type") == "application/ld+json"
 

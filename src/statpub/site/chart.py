@@ -286,9 +286,7 @@ def _x(v: float, top: float, layout: Layout) -> float:
     return round(layout.left + layout.plot_w * (v / top), 2)
 
 
-def _legend(
-    layout: Layout, targets: bool = False, words: Words | None = None
-) -> tuple[str, float]:
+def _legend(layout: Layout, targets: bool = False, words: Words | None = None) -> tuple[str, float]:
     words = words or Words()
     items = [
         (EXACT, words("legend_exact")),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from statpub.package import languages as langs
 from statpub.package.atomic import write_text
 
 COMMAND = "statpub docs dictionary"
@@ -191,11 +192,22 @@ def _table(name: str, schema: dict[str, Any], paths: list[str] | None = None) ->
     return out
 
 
-def field_codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
+def field_codes(
+    field: dict[str, Any], lang: str | None = None, default: str | None = None
+) -> list[tuple[Any, str]]:
+    """Each code and its label (in ``lang`` when translated: ``label@<lang>``)."""
     cats = field.get("categories")
     if cats:
-        return [(c["value"], c.get("label", "")) if isinstance(c, dict) else (c, "") for c in cats]
+        return [
+            (c["value"], _label(c, lang, default)) if isinstance(c, dict) else (c, "") for c in cats
+        ]
     return [(v, "") for v in field.get("constraints", {}).get("enum", [])]
+
+
+def _label(category: dict[str, Any], lang: str | None, default: str | None) -> str:
+    if lang and default and lang != default:
+        return str(langs.text(category, "label", lang, default) or "")
+    return str(category.get("label", ""))
 
 
 def constraints_text(field: dict[str, Any]) -> str:

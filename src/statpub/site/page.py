@@ -39,7 +39,6 @@ class SiteResult:
     tables: list[TableSection] = field(default_factory=list)  # the table page's sections
     pages: dict[str, str] = field(default_factory=dict)  # language -> page file
 
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "out_dir": str(self.out_dir),
@@ -93,7 +92,8 @@ def render_site(
             if contents.figures:
                 html = render_html(contents, files, panels, base_url=base_url, lang=lang)
             else:
-                html = render_tables_html(contents, files, tables, base_url=base_url, lang=lang)
+                shown = tables if lang == default else table_sections(contents.package, lang)
+                html = render_tables_html(contents, files, shown, base_url=base_url, lang=lang)
             (staging / name).write_text(html, encoding="utf-8")
     return SiteResult(
         out_dir=out_dir,
@@ -144,6 +144,7 @@ def _common(
         "d": d,
         "t": words,
         "lang": lang,
+        "default_lang": default,
         "alternates": [
             {"lang": code, "href": name, "name": Words(code)("_language"), "current": code == lang}
             for code, name in pages.items()
@@ -151,6 +152,8 @@ def _common(
         if len(pages) > 1
         else [],
         "translation_note": words("_translation") if lang != default else "",
+        "number": words.number,
+        "rows": lambda n: words("rows_one" if n == 1 else "rows_other", n=words.number(n)),
         "title": title,
         "description": description,
         "style": style,
@@ -247,7 +250,9 @@ def _panels(contents: PageData, words: Words) -> list[chart.Panel]:
     d = contents.descriptor
     default = langs.languages(d)[0]
     lang = words.lang
-    res = next((r for r in d.get("resources") or [] if r.get("name") == "indicators"), {})
+    res: dict[str, Any] = next(
+        (r for r in d.get("resources") or [] if r.get("name") == "indicators"), {}
+    )
     indicators = {
         r["indicator_id"]: {
             **r,
