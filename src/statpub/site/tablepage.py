@@ -17,6 +17,7 @@ from statpub.package import Package, read_table
 from statpub.package import languages as langs
 from statpub.site import timechart
 from statpub.site.dictionary import constraints_text, field_codes, parquet_type
+from statpub.site.i18n import Words
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -133,7 +134,7 @@ def _field(f: dict[str, Any], lang: str, default: str) -> dict[str, Any]:
         "type": f.get("type", "string"),
         "format": f.get("format", "default"),
         "parquet": parquet_type(f),
-        "constraints": constraints_text(f).replace("`", ""),
+        "constraints": constraints_text(f, Words(lang)).replace("`", ""),
         "description": langs.text(f, "description", lang, default) or "",
         "codes": [(str(v), str(label)) for v, label in field_codes(f, lang, default)],
     }
