@@ -69,7 +69,9 @@ def table_sections(pkg: Package, lang: str | None = None) -> list[TableSection]:
         table = read[str(res.name)]
         title = str(langs.text(res.descriptor, "title", lang, default) or res.name)
         names = _lookup_names(pkg, schema, read)
-        chart = timechart.time_chart(str(res.name), title, schema, table, names)
+        chart = timechart.time_chart(
+            str(res.name), title, schema, table, names, Words(lang), default
+        )
         head = table.slice(0, PREVIEW_ROWS).to_pylist()
         columns = [f["name"] for f in schema["fields"]]
         sections.append(
@@ -83,7 +85,7 @@ def table_sections(pkg: Package, lang: str | None = None) -> list[TableSection]:
                 foreign_keys=[
                     _foreign_key(str(res.name), fk) for fk in schema.get("foreignKeys") or []
                 ],
-                missing=_missing(schema),
+                missing=_missing(schema, Words(lang)),
                 fields=[_field(f, lang, default) for f in schema["fields"]],
                 columns=columns,
                 preview=[[_cell(row.get(c)) for c in columns] for row in head],
@@ -148,13 +150,13 @@ def _foreign_key(name: str, fk: dict[str, Any]) -> str:
     return f"{here} \u2192 {there}"
 
 
-def _missing(schema: dict[str, Any]) -> list[str]:
+def _missing(schema: dict[str, Any], words: Words) -> list[str]:
     out = []
     for mv in schema.get("missingValues", [""]):
         value, label = (
             (mv.get("value", ""), mv.get("label")) if isinstance(mv, dict) else (mv, None)
         )
-        shown = "an empty cell" if value == "" else f"\u201c{value}\u201d"
+        shown = words("empty_cell") if value == "" else f"\u201c{value}\u201d"
         out.append(shown + (f" ({label})" if label else ""))
     return out
 
