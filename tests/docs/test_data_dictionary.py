@@ -9,7 +9,15 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from statpub.cli import main
-from statpub.site.dictionary import load_table_schemas, render_data_dictionary, update_dictionary
+from statpub.package.languages import text as text_in
+from statpub.site.dictionary import (
+    language_paths,
+    load_table_schemas,
+    render_data_dictionary,
+    schema_languages,
+    update_dictionary,
+)
+from statpub.site.i18n import Words
 
 ROOT = Path(__file__).resolve().parents[2]
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
@@ -21,6 +29,24 @@ def test_committed_dictionary_is_current() -> None:
     assert current == expected, (
         "docs/data-dictionary.md is stale: run `statpub docs dictionary` and commit the result"
     )
+
+
+def test_each_language_has_its_dictionary_linked_from_the_others() -> None:
+    """One file per language the schemas declare, each current and linking the others."""
+    schemas = load_table_schemas(ROOT / "schemas")
+    languages = schema_languages(schemas)
+    paths = language_paths(DICTIONARY, languages)
+    assert len(paths) == len(languages) > 1
+    for lang, path in paths.items():
+        text = path.read_text(encoding="utf-8")
+        assert text == render_data_dictionary(schemas, lang=lang, paths=paths), path.name
+        for other, there in paths.items():
+            assert (f"]({there.name})" in text) == (other != lang)
+        for name, schema in schemas.items():
+            title = text_in(schema, "title", lang, languages[0])
+            assert f"\n## {title}\n" in text, (lang, name)
+        if lang != languages[0]:
+            assert Words(lang)("_translation") in text, "a translation says who made it"
 
 
 def test_every_field_and_code_is_described() -> None:
@@ -58,6 +84,13 @@ def test_check_fails_when_a_schema_changes(tmp_path: Path, monkeypatch) -> None:
         "tables": ["observations", "indicators", "sources", "revisions"],
         "up_to_date": False,
         "written": True,
+        "paths": {
+            lang: str(p)
+            for lang, p in language_paths(
+                Path("docs/data-dictionary.md"),
+                schema_languages(load_table_schemas(Path("schemas"))),
+            ).items()
+        },
     }
     assert runner.invoke(main, ["docs", "dictionary", "--check"]).exit_code == 0
 

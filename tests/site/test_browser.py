@@ -464,3 +464,61 @@ def test_table_page_in_chromium(
         data = Path(url2pathname(urlparse(link["href"]).path)).read_bytes()
         assert (len(data), hashlib.sha256(data).hexdigest()) == (link["bytes"], link["sha256"])
     assert png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(("width", "height", "mobile", "shown"), VIEWPORTS)
+def test_page_in_every_language_in_chromium(
+    browser: Chromium,
+    site: Path,
+    built_package: Path,
+    width: int,
+    height: int,
+    mobile: bool,
+    shown: str,
+) -> None:
+    """Each language's page: ``<html lang>`` right, the language switch there and
+    leading to the others, nothing wider than the screen, chart text inside the chart,
+    tables stacked to fit on a phone; screenshots site-<lang>-<width>.png."""
+    from statpub.package.languages import languages
+    from statpub.site.i18n import Words
+    from statpub.site.page import page_files
+
+    descriptor = json.loads((built_package / "datapackage.json").read_text(encoding="utf-8"))
+    pages = page_files(languages(descriptor))
+    assert len(pages) > 1
+    for lang, name in pages.items():
+        page = Page(browser, (site / name).as_uri(), (width, height, mobile))
+        page.screenshot(ARTIFACTS / f"site-{lang}-{width}.png")
+        assert page.errors == [], lang
+        assert page.eval("document.documentElement.lang") == lang
+        switch = page.eval("""Array.from(document.querySelectorAll('nav.languages li')).map(li => {
+            const a = li.querySelector('a'), r = li.getBoundingClientRect();
+            return {lang: (a || li.querySelector('span')).lang, href: a ? a.href : '',
+                    current: !a, right: r.right, height: r.height};
+        })""")
+        assert [s["lang"] for s in switch] == list(pages), lang
+        for s in switch:
+            assert s["current"] == (s["lang"] == lang)
+            assert s["right"] <= width and s["height"] > 0
+            if not s["current"]:
+                target = Path(url2pathname(urlparse(s["href"]).path))
+                assert target.name == pages[s["lang"]] and target.is_file()
+        assert page.eval("document.documentElement.scrollWidth") <= width, lang
+        right = f"document.getElementById('{shown}').getBoundingClientRect().right"
+        assert page.eval(right) <= width, lang
+        outside = page.eval(f"""(() => {{
+            const svg = document.getElementById('{shown}'), view = svg.viewBox.baseVal;
+            return Array.from(svg.querySelectorAll('text')).filter(t => {{
+                const b = t.getBBox(); return b.x < 0 || b.x + b.width > view.width;
+            }}).map(t => t.textContent);
+        }})()""")
+        assert outside == [], (lang, "chart text runs out of the chart")
+        tables = page.eval("""Array.from(document.querySelectorAll('table')).map(t =>
+            ({table: t.scrollWidth, room: t.parentElement.clientWidth}))""")
+        if mobile:
+            assert all(t["table"] <= t["room"] for t in tables), (lang, tables)
+            label = page.eval(
+                "getComputedStyle(document.querySelector('table.figures td[data-label]'), "
+                "'::before').content"
+            )
+            assert label == f'"{Words(lang)("as_stated")}: "'

@@ -57,6 +57,10 @@ def site(
     of figures. Nothing is loaded from the network: open OUT/index.html
     straight from the file system.
 
+    A package that declares several languages gets one page per language:
+    index.html in the default one, index.<tag>.html (index.kk.html) in each
+    other, linked by a language switch and hreflang links.
+
     Exit status: 0 written, 1 the package's files do not match its descriptor,
     2 could not run.
     """
@@ -71,7 +75,9 @@ def site(
         if result.tables
         else f"{result.figures} figures"
     )
+    others = [name for name in result.pages.values() if name != "index.html"]
     say(
-        f"wrote {out_dir / 'index.html'}: version {result.version}, {shown}, "
-        f"{len(result.files)} downloads"
+        f"wrote {out_dir / 'index.html'}"
+        + (f" (and {', '.join(others)})" if others else "")
+        + f": version {result.version}, {shown}, {len(result.files)} downloads"
     )

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from statpub.site.i18n import Words
+
 EXACT, LOWER, UPPER, RANGE, NO_NUMBER = "exact", "lower-bound", "upper-bound", "range", "no-number"
 TARGET = "target"
 TARGET_STATUS = "F"  # SDMX "forecast value": statpub's code for targets and plans
@@ -77,6 +79,14 @@ class Mark:
     row: dict[str, Any] = field(compare=False, repr=False, default_factory=dict)
     period: str = ""  # the reference period code, e.g. 2025-06
     label: str = ""  # the row's label: the name, with the period when needed
+    # On a page in another language than the wording's: what it says in the page's
+    # language (statpub.site.i18n.rendering), drawn in its place; the tooltip and the
+    # table give the wording verbatim beside it.
+    rendering: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.rendering or self.wording
 
     @property
     def is_target(self) -> bool:
@@ -89,6 +99,7 @@ class Panel:
     label: str
     percent: bool
     marks: list[Mark] = field(default_factory=list)
+    words: Words = field(default_factory=Words)  # the language of its ticks
 
     @property
     def axis_max(self) -> float:
@@ -130,12 +141,13 @@ def nice_step(top: float, target: int = 4) -> float:
     return 10 * magnitude
 
 
-def format_tick(x: float, percent: bool) -> str:
+def format_tick(x: float, percent: bool, words: Words | None = None) -> str:
+    words = words or Words()
     if percent:
-        return f"{x:g}%"
+        return words.number(float(f"{x:g}"), percent=True)
     if x >= 1_000_000:
-        return f"{x / 1_000_000:g} million"
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+        return words("million", n=words.number(float(f"{x / 1_000_000:g}")))
+    return words.number(x)
 
 
 def build_panels(
@@ -143,11 +155,14 @@ def build_panels(
     indicators: dict[str, dict[str, Any]],
     topic_labels: dict[str, str],
     describe: Any,
+    words: Words | None = None,
 ) -> list[Panel]:
     """Group observations into panels by topic (and unit), in the topics' code-list order.
 
-    ``describe(row)`` gives a mark's tooltip text (the same words as the table).
+    ``describe(row)`` gives a mark's tooltip text (the same words as the table);
+    ``words`` the language of the labels, the legend and the ticks.
     """
+    words = words or Words()
     panels: dict[tuple[str, bool], Panel] = {}
     per_indicator: dict[str, int] = {}
     for row in observations:
@@ -159,11 +174,13 @@ def build_panels(
         key = (topic, percent)
         if key not in panels:
             label = topic_labels.get(topic, topic)
-            panels[key] = Panel(topic, label + (" (percentage)" if percent else ""), percent)
+            suffix = f" {words('percentage')}" if percent else ""
+            panels[key] = Panel(topic, label + suffix, percent, words=words)
         name = str(ind.get("name") or row["indicator_id"])
         lower, upper, value = row.get("lower_bound"), row.get("upper_bound"), row.get("value")
         target = row.get("obs_status") == TARGET_STATUS
-        label = row_label(name, row, target, per_indicator[row["indicator_id"]] > 1)
+        several = per_indicator[row["indicator_id"]] > 1
+        label = row_label(name, row, target, several, words)
         panels[key].marks.append(
             Mark(
                 indicator_id=row["indicator_id"],
@@ -191,19 +208,24 @@ def build_panels(
     )
 
 
-def row_label(name: str, row: dict[str, Any], target: bool, several: bool) -> str:
+def row_label(
+    name: str, row: dict[str, Any], target: bool, several: bool, words: Words | None = None
+) -> str:
     """The indicator's name, with the period when the indicator has several figures."""
-    from statpub.figures.periods import label
-
-    period = label(str(row.get("time_period") or ""), row.get("period_type"))
+    words = words or Words()
+    period = words.period(str(row.get("time_period") or ""), row.get("period_type"))
     if target:
-        return f"{name}, target by {period}"
+        return words("target_by", name=name, period=period)
     return f"{name}, {period}" if several else name
 
 
-def render_svg(panels: list[Panel], title: str, layout: Layout = WIDE) -> str:
+def render_svg(
+    panels: list[Panel], title: str, layout: Layout = WIDE, words: Words | None = None
+) -> str:
+    words = words or Words()
     body: list[str] = []
-    legend, y = _legend(layout, targets=any(m.is_target for p in panels for m in p.marks))
+    targets = any(m.is_target for p in panels for m in p.marks)
+    legend, y = _legend(layout, targets, words)
     body.append(legend)
     for panel in panels:
         svg, y = _panel(panel, y, layout)
@@ -215,8 +237,7 @@ def render_svg(panels: list[Panel], title: str, layout: Layout = WIDE) -> str:
         f'role="img" viewBox="0 0 {layout.width} {height}" width="{layout.width}" '
         f'height="{height}" aria-labelledby="{i}-title {i}-desc">'
         f'<title id="{i}-title">{escape(title)}</title>'
-        f'<desc id="{i}-desc">One mark per figure, grouped by topic, each topic on its own '
-        "scale from zero. The table of figures below gives every value in words.</desc>"
+        f'<desc id="{i}-desc">{escape(words("chart_desc"))}</desc>'
         f'<defs><pattern id="{i}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" class="range-bg"/>'
         '<line x1="0" y1="0" x2="0" y2="6" class="range-line"/></pattern></defs>'
@@ -265,19 +286,16 @@ def _x(v: float, top: float, layout: Layout) -> float:
     return round(layout.left + layout.plot_w * (v / top), 2)
 
 
-def _legend(layout: Layout, targets: bool = False) -> tuple[str, float]:
+def _legend(layout: Layout, targets: bool = False, words: Words | None = None) -> tuple[str, float]:
+    words = words or Words()
     items = [
-        (EXACT, "exact figure"),
-        (
-            LOWER,
-            "lower bound (\u201cmore than\u201d, \u201cover\u201d): "
-            "the value lies beyond the arrow",
-        ),
-        (UPPER, "upper bound (\u201cnearly\u201d): the value is a little below the marker"),
-        (RANGE, "range (rounded, or \u201chundreds\u201d); a tick marks the stated number"),
+        (EXACT, words("legend_exact")),
+        (LOWER, words("legend_lower")),
+        (UPPER, words("legend_upper")),
+        (RANGE, words("legend_range")),
     ]
     if targets:
-        items.append((TARGET, "target or plan: the level to be reached, not a measurement"))
+        items.append((TARGET, words("legend_target")))
     left = layout.left
     text_x = left + 70
     out = ['<g class="legend" aria-hidden="true">']
@@ -309,7 +327,7 @@ def _panel(panel: Panel, y: float, layout: Layout) -> tuple[str, float]:
         marks.append(svg)
     grid_top, grid_bottom = rows_top - 4, row_y
     ticks = panel.ticks
-    labelled = _labelled_ticks(ticks, top, panel.percent, layout)
+    labelled = _labelled_ticks(ticks, top, panel.percent, layout, panel.words)
     for n, t in enumerate(ticks):
         x = _x(t, top, layout)
         out.append(f'<line class="grid" x1="{x}" y1="{grid_top}" x2="{x}" y2="{grid_bottom}"/>')
@@ -318,7 +336,7 @@ def _panel(panel: Panel, y: float, layout: Layout) -> tuple[str, float]:
         out.append(
             f'<text class="tick" x="{x}" y="{y + PANEL_HEAD - 10}" '
             f'text-anchor="{_tick_anchor(n, len(ticks), layout)}">'
-            f"{escape(format_tick(t, panel.percent))}</text>"
+            f"{escape(format_tick(t, panel.percent, panel.words))}</text>"
         )
     out.extend(marks)
     out.append("</g>")
@@ -331,11 +349,13 @@ def _tick_anchor(n: int, count: int, layout: Layout) -> str:
     return "end" if layout.stacked and n == count - 1 else "middle"  # narrow: stay inside
 
 
-def _labelled_ticks(ticks: list[float], top: float, percent: bool, layout: Layout) -> set[int]:
+def _labelled_ticks(
+    ticks: list[float], top: float, percent: bool, layout: Layout, words: Words | None = None
+) -> set[int]:
     """Which ticks get a label: all, or every other one when the labels would touch."""
     spans = []
     for n, t in enumerate(ticks):
-        x, w = _x(t, top, layout), text_width(format_tick(t, percent), 11)
+        x, w = _x(t, top, layout), text_width(format_tick(t, percent, words), 11)
         anchor = _tick_anchor(n, len(ticks), layout)
         lo = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
         spans.append((lo, lo + w))
@@ -344,15 +364,19 @@ def _labelled_ticks(ticks: list[float], top: float, percent: bool, layout: Layou
     return set(range(0, len(ticks), 2))
 
 
+def _wording_class(mark: Mark) -> str:
+    return "rendering wording" if mark.rendering else "wording"
+
+
 def _mark(mark: Mark, y: float, top: float, layout: Layout) -> tuple[str, float]:
     """One figure's row from ``y``; returns its svg and where the next row starts."""
     left = layout.left
     if layout.stacked:  # name (wrapped) and wording on the lines above the bar
         right = layout.width - left
-        room = layout.width - 2 * left - text_width(mark.wording, 12, bold=True) - 12
+        room = layout.width - 2 * left - text_width(mark.shown, 12, bold=True) - 12
         name = wrap(mark.label, room, 12)
         label = _lines(name, left, y + 12, "row-label")
-        label += _lines([mark.wording], right, y + 12, "wording", anchor="end")
+        label += _lines([mark.shown], right, y + 12, _wording_class(mark), anchor="end")
         bar_y = y + 20 + LINE_H * (len(name) - 1)
         after = ""
         end = bar_y + BAR_H + 9
@@ -360,8 +384,8 @@ def _mark(mark: Mark, y: float, top: float, layout: Layout) -> tuple[str, float]
         label = f'<text class="row-label" x="{left}" y="{y + 12}">{escape(mark.label)}</text>'
         bar_y = y + 17
         after = (
-            f'<text class="wording" x="{layout.value_x}" y="{bar_y + 11}">'
-            f"{escape(mark.wording)}</text>"
+            f'<text class="{_wording_class(mark)}" x="{layout.value_x}" y="{bar_y + 11}">'
+            f"{escape(mark.shown)}</text>"
         )
         end = y + ROW_H
 

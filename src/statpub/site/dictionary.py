@@ -6,13 +6,17 @@ from them and a test fails when the committed copy no longer matches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from statpub.package import languages as langs
 from statpub.package.atomic import write_text
 
 COMMAND = "statpub docs dictionary"
+DEFAULT_NAME = (
+    "data-dictionary.md"  # the links between languages' files name it when no path is given
+)
 
 SCHEMAS_INTRO = (
     f"<!-- Generated from schemas/*.json by `{COMMAND}`. "
@@ -39,8 +43,9 @@ PACKAGE_INTRO = (
 class DictionaryResult:
     path: str
     tables: list[str]
-    up_to_date: bool  # the file already held exactly the generated text
+    up_to_date: bool  # every file already held exactly the generated text
     written: bool
+    paths: dict[str, str] = field(default_factory=dict)  # language -> file, when several
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +53,7 @@ class DictionaryResult:
             "tables": list(self.tables),
             "up_to_date": self.up_to_date,
             "written": self.written,
+            "paths": dict(self.paths),
         }
 
 
@@ -107,61 +113,131 @@ def update_dictionary(
         schemas, files = package_tables(package_dir)
     else:
         schemas = load_table_schemas(schemas_dir)
-    text = render_data_dictionary(schemas, files)
-    current = path.read_text(encoding="utf-8") if path.is_file() else None
-    up_to_date = current == text
-    written = False
-    if not up_to_date and not check:
-        write_text(path, text)
-        written = True
-    return DictionaryResult(str(path), list(schemas), up_to_date, written)
+    paths = language_paths(path, schema_languages(schemas))
+    up_to_date, written = True, False
+    for lang, where in paths.items():
+        text = render_data_dictionary(schemas, files, lang=lang, paths=paths)
+        current = where.read_text(encoding="utf-8") if where.is_file() else None
+        if current != text:
+            up_to_date = False
+            if not check:
+                write_text(where, text)
+                written = True
+    shown = {lang: str(p) for lang, p in paths.items()} if len(paths) > 1 else {}
+    return DictionaryResult(str(path), list(schemas), up_to_date, written, shown)
+
+
+def schema_languages(schemas: dict[str, dict[str, Any]]) -> list[str]:
+    """The languages the tables' schemas declare (the first table's; docs/languages.md)."""
+    first = next(iter(schemas.values()), {})
+    return langs.languages(first)
+
+
+def language_paths(path: Path, languages: list[str]) -> dict[str, Path]:
+    """``data-dictionary.md`` for the default language, ``data-dictionary.<tag>.md`` beside
+    it for each other one."""
+    return {
+        lang: path if i == 0 else path.with_name(f"{path.stem}.{lang}{path.suffix}")
+        for i, lang in enumerate(languages)
+    }
 
 
 def render_data_dictionary(
-    schemas: dict[str, dict[str, Any]], files: dict[str, list[str]] | None = None
+    schemas: dict[str, dict[str, Any]],
+    files: dict[str, list[str]] | None = None,
+    *,
+    lang: str | None = None,
+    paths: dict[str, Path] | None = None,
 ) -> str:
     """The dictionary; ``files`` (table -> its files) when read from a package, else each
-    table is taken to be ``data/<table>.csv`` and ``data/<table>.parquet``."""
-    if files is None:
-        out = ["# Data dictionary", "", *SCHEMAS_INTRO]
-    else:
-        out = ["# Data dictionary", "", *PACKAGE_INTRO]
-    out += [
-        f"- [{s.get('title', name)}](#{_anchor(s.get('title', name))}) (`{name}`)"
-        for name, s in schemas.items()
-    ]
+    table is taken to be ``data/<table>.csv`` and ``data/<table>.parquet``.
+
+    In ``lang`` (default: the schemas' default language): headings and labels from the
+    page's message tables, titles, descriptions and code labels from the schemas'
+    translations. With ``paths`` (language -> file) of more than one language, a line
+    under the heading links the other languages' files."""
+    from statpub.site.i18n import Words
+
+    languages = schema_languages(schemas)
+    default = languages[0]
+    lang = lang or default
+    if paths is None:
+        paths = language_paths(Path(DEFAULT_NAME), languages)
+    words = Words(lang)
+    comment = SCHEMAS_INTRO[0] if files is None else PACKAGE_INTRO[0]
+    intro = words.raw("dict_intro_schemas" if files is None else "dict_intro_package")
+    out = [f"# {words('dict_title')}", ""]
+    if paths and len(paths) > 1:
+        out += [_language_line(paths, lang), ""]
+    out += [comment, "", *intro, ""]
+    if lang != default:
+        out += [f"*{words('_translation')}*", ""]
+    titles = {
+        name: str(langs.text(s, "title", lang, default) or name) for name, s in schemas.items()
+    }
+    out += [f"- [{titles[name]}](#{_anchor(titles[name])}) (`{name}`)" for name in schemas]
     for name, schema in schemas.items():
-        paths = None if files is None else files.get(name, [])
-        out += [""] + _table(name, schema, paths)
+        where = None if files is None else files.get(name, [])
+        out += [""] + _table(name, schema, where, words, default)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _table(name: str, schema: dict[str, Any], paths: list[str] | None = None) -> list[str]:
-    out = [f"## {schema.get('title', name)}", ""]
+def _language_line(paths: dict[str, Path], lang: str) -> str:
+    from statpub.site.i18n import Words
+
+    items = [
+        f"**{Words(code)('_language')}**"
+        if code == lang
+        else f"[{Words(code)('_language')}]({p.name})"
+        for code, p in paths.items()
+    ]
+    return " · ".join(items)
+
+
+def _table(
+    name: str,
+    schema: dict[str, Any],
+    paths: list[str] | None = None,
+    words: Any = None,
+    default: str = "en",
+) -> list[str]:
+    from statpub.site.i18n import Words
+
+    words = words or Words()
+    lang = words.lang
+
+    def text(obj: dict[str, Any], key: str) -> str:
+        return str(langs.text(obj, key, lang, default) or "")
+
+    out = [f"## {text(schema, 'title') or name}", ""]
     if paths is None:
         paths = [f"data/{name}.csv", f"data/{name}.parquet"]
-    out += [f"Table `{name}`: {', '.join(f'`{p}`' for p in paths)}.", ""]
+    out += [words("dict_table", name=name, paths=", ".join(f"`{p}`" for p in paths)), ""]
     if schema.get("description"):
-        out += [_oneline(schema["description"]), ""]
+        out += [_oneline(text(schema, "description")), ""]
     keys = schema.get("primaryKey")
     if keys:
         keys = [keys] if isinstance(keys, str) else keys
-        out.append(f"- Primary key: {', '.join(f'`{k}`' for k in keys)}")
+        out.append(f"- {words('primary_key')}: {', '.join(f'`{k}`' for k in keys)}")
     for fk in schema.get("foreignKeys") or []:
         ref = fk.get("reference", {})
         target = ref.get("resource") or name  # "" refers to the table itself
         here = ", ".join(f"`{f}`" for f in _list(fk.get("fields")))
         there = ", ".join(f"`{target}.{f}`" for f in _list(ref.get("fields")))
-        out.append(f"- Foreign key: {here} → {there}")
+        out.append(f"- {words('foreign_key')}: {here} → {there}")
     for mv in schema.get("missingValues", [""]):
         value, label = (
             (mv.get("value", ""), mv.get("label")) if isinstance(mv, dict) else (mv, None)
         )
-        shown = "an empty cell" if value == "" else f"`{value}`"
-        out.append(f"- Missing value: {shown}" + (f" means {_oneline(label)}" if label else ""))
+        shown = words("empty_cell") if value == "" else f"`{value}`"
+        out.append(
+            f"- {words('missing_value')}: {shown}"
+            + (f" {words('means')} {_oneline(label)}" if label else "")
+        )
+    heads = ("field", "title", "type", "format", "parquet_type", "constraints", "description")
     out += [
         "",
-        "| Field | Title | Type | Format | Parquet type | Constraints | Description |",
+        "| " + " | ".join(words(h) for h in heads) + " |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for f in schema["fields"]:
@@ -171,12 +247,12 @@ def _table(name: str, schema: dict[str, Any], paths: list[str] | None = None) ->
                 _cell(c)
                 for c in (
                     f"`{f['name']}`",
-                    f.get("title", ""),
+                    text(f, "title"),
                     f.get("type", "string"),
                     f.get("format", "default"),
                     parquet_type(f),
-                    constraints_text(f),
-                    f.get("description", ""),
+                    constraints_text(f, words),
+                    text(f, "description"),
                 )
             )
             + " |"
@@ -185,33 +261,50 @@ def _table(name: str, schema: dict[str, Any], paths: list[str] | None = None) ->
         f for f in schema["fields"] if f.get("categories") or f.get("constraints", {}).get("enum")
     ]
     for f in coded:
-        out += ["", f"### `{name}.{f['name']}` codes", "", "| Code | Label |", "| --- | --- |"]
-        for value, label in field_codes(f):
+        ref = f"{name}.{f['name']}"
+        out += ["", f"### {words('codes_of', ref=ref)}", ""]
+        out += [f"| {words('code')} | {words('label')} |", "| --- | --- |"]
+        for value, label in field_codes(f, lang, default):
             out.append(f"| `{_cell(str(value))}` | {_cell(label)} |")
     return out
 
 
-def field_codes(field: dict[str, Any]) -> list[tuple[Any, str]]:
+def field_codes(
+    field: dict[str, Any], lang: str | None = None, default: str | None = None
+) -> list[tuple[Any, str]]:
+    """Each code and its label (in ``lang`` when translated: ``label@<lang>``)."""
     cats = field.get("categories")
     if cats:
-        return [(c["value"], c.get("label", "")) if isinstance(c, dict) else (c, "") for c in cats]
+        return [
+            (c["value"], _label(c, lang, default)) if isinstance(c, dict) else (c, "") for c in cats
+        ]
     return [(v, "") for v in field.get("constraints", {}).get("enum", [])]
 
 
-def constraints_text(field: dict[str, Any]) -> str:
+def _label(category: dict[str, Any], lang: str | None, default: str | None) -> str:
+    if lang and default and lang != default:
+        return str(langs.text(category, "label", lang, default) or "")
+    return str(category.get("label", ""))
+
+
+def constraints_text(field: dict[str, Any], words: Any = None) -> str:
+    """The field's constraints in words (``words``: a :class:`statpub.site.i18n.Words`)."""
+    from statpub.site.i18n import Words
+
+    words = words or Words()
     parts = []
     for key, value in field.get("constraints", {}).items():
         if key in ("required", "unique"):
             if value:
-                parts.append(key)
+                parts.append(words(key))
         elif key == "enum":
-            parts.append("one of the codes below")
+            parts.append(words("one_of_codes"))
         elif key == "pattern":
-            parts.append(f"pattern `{value}`")
+            parts.append(f"{words('pattern')} `{value}`")
         else:
             parts.append(f"{key} {value}")
     if field.get("categories") and "enum" not in field.get("constraints", {}):
-        parts.append("one of the codes below")
+        parts.append(words("one_of_codes"))
     return "; ".join(parts)
 
 

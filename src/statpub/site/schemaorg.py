@@ -29,6 +29,7 @@ def page_dataset(
     *,
     base_url: str = "",
     files_prefix: str = "",
+    language: str | None = None,
 ) -> dict[str, Any]:
     """The Dataset, with one DataDownload per file at ``base_url + files_prefix + path``.
 
@@ -37,7 +38,7 @@ def page_dataset(
     """
     from statpub.publish.catalog import schemaorg_dataset
 
-    out = schemaorg_dataset(pkg, base_url=base_url or None)
+    out = schemaorg_dataset(pkg, base_url=base_url or None, language=language)
     base = out.get("url", "")
     out["distribution"] = [
         {

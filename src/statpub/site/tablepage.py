@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from statpub.package import Package, read_table
+from statpub.package import languages as langs
 from statpub.site import timechart
 from statpub.site.dictionary import constraints_text, field_codes, parquet_type
+from statpub.site.i18n import Words
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -49,8 +51,12 @@ class TableSection:
         }
 
 
-def table_sections(pkg: Package) -> list[TableSection]:
-    """One section per tabular CSV resource with a schema, in descriptor order."""
+def table_sections(pkg: Package, lang: str | None = None) -> list[TableSection]:
+    """One section per tabular CSV resource with a schema, in descriptor order, its
+    titles, descriptions and code labels in ``lang`` where translated (default: the
+    package's default language)."""
+    default = langs.languages(pkg.descriptor)[0]
+    lang = lang or default
     sections = []
     read: dict[str, pa.Table] = {}
     for res in pkg.resources:
@@ -61,24 +67,26 @@ def table_sections(pkg: Package) -> list[TableSection]:
             continue
         schema = res.schema
         table = read[str(res.name)]
-        title = str(res.descriptor.get("title") or res.name)
+        title = str(langs.text(res.descriptor, "title", lang, default) or res.name)
         names = _lookup_names(pkg, schema, read)
-        chart = timechart.time_chart(str(res.name), title, schema, table, names)
+        chart = timechart.time_chart(
+            str(res.name), title, schema, table, names, Words(lang), default
+        )
         head = table.slice(0, PREVIEW_ROWS).to_pylist()
         columns = [f["name"] for f in schema["fields"]]
         sections.append(
             TableSection(
                 name=str(res.name),
                 title=title,
-                description=str(res.descriptor.get("description") or ""),
+                description=str(langs.text(res.descriptor, "description", lang, default) or ""),
                 path=str(res.paths[0]),
                 rows=table.num_rows,
                 primary_key=_list(schema.get("primaryKey")),
                 foreign_keys=[
                     _foreign_key(str(res.name), fk) for fk in schema.get("foreignKeys") or []
                 ],
-                missing=_missing(schema),
-                fields=[_field(f) for f in schema["fields"]],
+                missing=_missing(schema, Words(lang)),
+                fields=[_field(f, lang, default) for f in schema["fields"]],
                 columns=columns,
                 preview=[[_cell(row.get(c)) for c in columns] for row in head],
                 chart=chart,
@@ -121,16 +129,16 @@ def _lookup_names(
     return out
 
 
-def _field(f: dict[str, Any]) -> dict[str, Any]:
+def _field(f: dict[str, Any], lang: str, default: str) -> dict[str, Any]:
     return {
         "name": f["name"],
-        "title": f.get("title", ""),
+        "title": langs.text(f, "title", lang, default) or "",
         "type": f.get("type", "string"),
         "format": f.get("format", "default"),
         "parquet": parquet_type(f),
-        "constraints": constraints_text(f).replace("`", ""),
-        "description": f.get("description", ""),
-        "codes": [(str(v), str(label)) for v, label in field_codes(f)],
+        "constraints": constraints_text(f, Words(lang)).replace("`", ""),
+        "description": langs.text(f, "description", lang, default) or "",
+        "codes": [(str(v), str(label)) for v, label in field_codes(f, lang, default)],
     }
 
 
@@ -142,13 +150,13 @@ def _foreign_key(name: str, fk: dict[str, Any]) -> str:
     return f"{here} \u2192 {there}"
 
 
-def _missing(schema: dict[str, Any]) -> list[str]:
+def _missing(schema: dict[str, Any], words: Words) -> list[str]:
     out = []
     for mv in schema.get("missingValues", [""]):
         value, label = (
             (mv.get("value", ""), mv.get("label")) if isinstance(mv, dict) else (mv, None)
         )
-        shown = "an empty cell" if value == "" else f"\u201c{value}\u201d"
+        shown = words("empty_cell") if value == "" else f"\u201c{value}\u201d"
         out.append(shown + (f" ({label})" if label else ""))
     return out
 

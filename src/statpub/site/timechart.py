@@ -22,6 +22,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from statpub.site.chart import format_tick, nice_step, text_width, wrap
+from statpub.site.i18n import Words
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -66,6 +67,7 @@ class TimeChart:
     measure: str  # the measure's title (or name)
     series: list[Series]
     total_series: int
+    words: Words = field(default_factory=Words)  # the language of its caption and ticks
 
     @property
     def points(self) -> int:
@@ -73,16 +75,13 @@ class TimeChart:
 
     @property
     def caption(self) -> str:
-        shown = len(self.series)
-        text = f"{self.measure} by {self.time_field}"
+        shown, words = len(self.series), self.words
+        text = words("tc_by", measure=self.measure, time=self.time_field)
         if self.total_series > shown:
-            text += (
-                f": the first {shown} of {self.total_series} series in key order; "
-                "the downloads hold every row"
-            )
+            text += words("tc_first", n=shown, total=self.total_series)
         elif shown > 1:
-            text += f", {shown} series"
-        return text + ". A gap in a line is a missing value."
+            text += words("tc_series", n=shown)
+        return text + words("tc_gap")
 
 
 def time_field(schema: dict[str, Any]) -> dict[str, Any] | None:
@@ -113,13 +112,20 @@ def time_chart(
     schema: dict[str, Any],
     table: pa.Table,
     names: dict[str, dict[str, str]] | None = None,
+    words: Words | None = None,
+    default: str = "en",
 ) -> TimeChart | None:
     """The chart of ``table`` (read with ``schema``), or None when it has no time or measure.
+
+    ``words``: the language of its caption and numbers (field titles translated into it
+    where the schema has them; ``default`` is the schema's default language).
 
     ``names``: per field, a code's name from the lookup table its foreign key
     points to, shown after the code in the series' labels ("0101 Old Town").
     """
     from statpub.tables.schema import category_labels
+
+    words = words or Words()
 
     tf = time_field(schema)
     if tf is None:
@@ -164,11 +170,18 @@ def time_chart(
     return TimeChart(
         table=name,
         title=title,
-        time_field=str(tf.get("title") or tf["name"]).lower(),
-        measure=str(mf.get("title") or mf["name"]),
+        time_field=str(_text(tf, "title", words, default) or tf["name"]).lower(),
+        measure=str(_text(mf, "title", words, default) or mf["name"]),
         series=ordered[:MAX_SERIES],
         total_series=total,
+        words=words,
     )
+
+
+def _text(obj: dict[str, Any], key: str, words: Words, default: str) -> Any:
+    from statpub.package.languages import text
+
+    return text(obj, key, words.lang, default)
 
 
 def _first_series(table: pa.Table, split: list[str]) -> tuple[pa.Table, int]:
@@ -224,7 +237,7 @@ def render_svg(chart: TimeChart, layout: Layout) -> str:
     y_max = math.ceil(high / step) * step if high > 0 else 0.0
     y_min = math.floor(low / step) * step
     ticks = [y_min + i * step for i in range(int(round((y_max - y_min) / step)) + 1)]
-    left = 10 + max(text_width(format_tick(t, False), TICK_FONT) for t in ticks)
+    left = 10 + max(text_width(format_tick(t, False, chart.words), TICK_FONT) for t in ticks)
     right = width - 24
     plot_bottom = top + 8 + layout.plot_h
 
@@ -253,7 +266,7 @@ def render_svg(chart: TimeChart, layout: Layout) -> str:
         out.append(f'<line class="grid" x1="{left}" y1="{y(t)}" x2="{right}" y2="{y(t)}"/>')
         out.append(
             f'<text class="tick" x="{left - 6}" y="{y(t) + 4}" text-anchor="end">'
-            f"{escape(format_tick(t, False))}</text>"
+            f"{escape(format_tick(t, False, chart.words))}</text>"
         )
     for n, (pos, label) in enumerate(times):
         if n % _every(times, x, layout) == 0:
@@ -269,7 +282,7 @@ def render_svg(chart: TimeChart, layout: Layout) -> str:
         for p in s.points:
             if p.value is None:
                 continue
-            shown = format_tick(p.value, False)
+            shown = format_tick(p.value, False, chart.words)
             out.append(
                 f'<circle class="point" cx="{x(p.x)}" cy="{y(p.value)}" r="3">'
                 f"<title>{escape(s.label)}, {escape(p.time)}: {escape(shown)}</title></circle>"
