@@ -23,6 +23,7 @@ per destination:
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 # Characters that reorder or hide text: bidi embeddings, overrides and isolates, marks,
@@ -97,6 +98,17 @@ def markdown_code(text: object) -> str:
     """``text`` inside a code span (`` `...` ``) of a table row: it cannot close the span or
     the row."""
     return plain(text).replace("`", "'").replace("|", "\\|")
+
+
+def json_text(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with every character
+    :func:`plain` would escape written as a ``\\u`` escape: the same JSON value, inert on a
+    terminal. (Outside strings JSON text is ASCII, so only string contents change.)"""
+    if not _unsafe(text):
+        return text
+    return "".join(
+        json.dumps(c)[1:-1] if c not in "\n" and _escape_char(c) != c else c for c in text
+    )
 
 
 def yaml_problem(exc: BaseException) -> str:

@@ -167,3 +167,13 @@ def test_a_yaml_descriptor_error_quotes_no_line(tmp_path: Path) -> None:
     assert result.exit_code in (1, 2)
     assert "secret-line" not in result.output + result.stderr
     _lines_are_ours(result.stderr)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+@example({"name": "a\u202eb\u2028c\x7f\x1b\U000e0001"})
+def test_json_output_is_the_same_value_and_inert(value: object) -> None:
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    out = safetext.json_text(text)
+    assert json.loads(out) == value
+    assert _inert(out.replace("\n", ""))

@@ -47,7 +47,9 @@ def usage_error_json(exc: click.ClickException, args: list[str]) -> None:
     """Under --json, a usage error (bad option, bad value) is a JSON document too."""
     if json_requested(args):
         error = {"type": "bad-usage", "message": exc.format_message(), "path": None}
-        click.echo(json.dumps({"error": error}, indent=2, ensure_ascii=False))
+        from statpub.safetext import json_text
+
+        click.echo(json_text(json.dumps({"error": error}, indent=2, ensure_ascii=False)))
 
 
 class LazyGroup(click.Group):

@@ -16,7 +16,7 @@ import click
 
 from statpub.errors import InvalidInput, StatpubError
 from statpub.report import Issue, Report
-from statpub.safetext import github_data, github_property, plain, terminal
+from statpub.safetext import github_data, github_property, json_text, plain, terminal
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,7 +68,7 @@ def _defused(line: str) -> str:
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    click.echo(json_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)))
 
 
 def wants_json(params: dict[str, Any]) -> bool:

@@ -2,8 +2,10 @@
 
 statpub's own engine does the row checks; this module runs frictionless-py on
 the same target and maps its errors to :class:`~statpub.report.Issue`, so the
-two verdicts can be compared (``statpub validate --engine frictionless`` and the
-parity tests).
+two verdicts can be compared (the parity tests; ``Options(engine="frictionless")``).
+It is not offered on the command line: frictionless-py follows links out of a
+package, fetches remote paths and can hang on a pattern, so it only reads
+packages the tests wrote (docs/validation.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Row-level checks of every tabular resource.
 
 statpub's columnar engine (:mod:`statpub.validate.engine`) does the work;
-``--engine frictionless`` runs frictionless-py instead, as an independent judge.
+``Options(engine="frictionless")`` runs frictionless-py instead, as an independent judge
+for the tests (not on the command line: see docs/validation.md).
 Every resource is either read or reported: one the engine will not read gets
 a ``resource-not-checked`` warning saying why, so a report never says "valid"
 about rows it did not see (``--strict`` turns those warnings into a failure).
