@@ -64,7 +64,7 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
         return tampered
     old = read_package(folder)
     report.stats["previous"] = f"{old.version} ({folder})"
-    result = diff(old, new)
+    result = diff(old, new, reuse=options.reuse)
     where = new.descriptor_label
     if same_version:
         if not result.different:
