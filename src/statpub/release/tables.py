@@ -98,7 +98,7 @@ class TableRelease:
     def counts(self) -> dict[str, int]:
         return {
             kind: sum(1 for c in self.changes if c.kind == kind)
-            for kind in ("revision", "addition", "removal")
+            for kind in ("revision", "addition", "removal", "summary")
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -267,6 +267,9 @@ def default_note(level: str, changes: list[TableChange]) -> str:
     }
     words = {"revision": "revised", "addition": "added", "removal": "removed"}
     parts = [f"{n:,} row{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+    unkeyed = [c.table for c in changes if c.kind == "summary"]
+    if unkeyed:
+        parts.append(f"rows of {', '.join(unkeyed)} changed (no primary key)")
     body = ", ".join(parts) if parts else "changes to tables or metadata"
     return f"{level.capitalize()} release: {body}."
 
