@@ -113,3 +113,29 @@ def test_deleted_entry_refused_by_release(released: Path) -> None:
     assert refused.exit_code == 1, refused.output
     types = {i["type"] for i in json.loads(refused.stdout)["error"]["issues"]}
     assert "revisions-log-deleted" in types
+
+
+def test_unlogged_change_reported_for_a_project(released: Path) -> None:
+    """A new version whose table changed with nothing logged for it: unlogged-revision."""
+    descriptor = json.loads((released / "datapackage/datapackage.json").read_text("utf-8"))
+    (entry,) = [r for r in descriptor["resources"] if r["name"] == "population_by_district"]
+    path = released / "datapackage" / entry["path"]
+    text = path.read_bytes().decode("utf-8")
+    end = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(end)
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    at = header.index("population")
+    cells[at] = str(int(cells[at]) + 1)
+    lines[1] = ",".join(cells)
+    path.write_bytes(end.join(lines).encode("utf-8"))
+    descriptor["version"] = "1.0.2"
+    entry.pop("hash", None)
+    entry.pop("bytes", None)
+    (released / "datapackage/datapackage.json").write_text(json.dumps(descriptor), "utf-8")
+
+    checked = run(["validate", "datapackage", "--json"], cwd=released)
+    assert checked.exit_code == 1, checked.output
+    unlogged = [i for i in json.loads(checked.stdout)["errors"] if i["type"] == "unlogged-revision"]
+    assert len(unlogged) == 1 and unlogged[0]["field"] == "population"
+    assert unlogged[0]["path"].endswith("revisions.csv")

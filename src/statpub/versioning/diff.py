@@ -186,8 +186,7 @@ def diff(
     pairs = [(o, o) for o in old_res if o in new_res] + list(renamed)
     referenced = _referenced_fields(old)
     given = _twin_keys(new, dict(keys or {}))
-    earlier = {rd.kept.fingerprint: rd for rd in reuse.resources if rd.kept} if reuse else {}
-    memo = Memo(remember or reuse is not None, earlier)
+    memo = Memo.of(remember or reuse is not None, reuse.resources if reuse else [])
     compared = [
         _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced, given, memo)
         for o, n in pairs
@@ -372,10 +371,10 @@ def _resource_diff(
         result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
         return ResourceDiff(name, "same", changes=props)
     refs = referenced.get(str(o.name), set())
-    mark = (
-        fingerprint(old, new, o, n, limit=limit, key=keys.get(name), referenced=refs)
+    mark, digests = (
+        fingerprint(memo, old, new, o, n, limit=limit, key=keys.get(name), referenced=refs)
         if memo.on
-        else None
+        else (None, {})
     )
     if mark is not None and (same := memo.earlier.get(mark)) is not None and same.kept:
         result.notes += same.kept.notes
@@ -407,7 +406,7 @@ def _resource_diff(
         c,
         key_source=found.key.source,
         changes=props + found.changes,
-        kept=Kept(mark, list(found.changes), list(found.notes)) if mark else None,
+        kept=Kept(mark, list(found.changes), list(found.notes), digests) if mark else None,
     )
 
 

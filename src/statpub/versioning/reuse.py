@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.versioning.schemadiff import as_list
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
     from statpub.versioning.diff import ResourceDiff
 
 
+# A file as the system describes it: path, device, inode, size, modification time (ns).
+Stat = tuple[str, int, int, int, int]
+
+
 @dataclass(frozen=True)
 class Kept:
     """A comparison as ``diff`` made it, before twins were folded: what a reuse gives back."""
@@ -36,17 +41,40 @@ class Kept:
     fingerprint: str
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    digests: dict[Stat, str] = field(default_factory=dict)  # the files hashed for it
 
 
 @dataclass
 class Memo:
-    """Whether one diff fingerprints its comparisons, and the earlier ones it may reuse."""
+    """Whether one diff fingerprints its comparisons, and the earlier ones it may reuse.
+
+    ``digests``: the sha256 of files an earlier diff hashed, by :data:`Stat`; a file
+    not touched since (the archived release both diffs compare with) is not read again,
+    as git's index and make tell an unchanged file by its metadata.
+    """
 
     on: bool
     earlier: dict[str, ResourceDiff]  # fingerprint -> an earlier diff's resource
+    digests: dict[Stat, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, on: bool, earlier: list[ResourceDiff]) -> Memo:
+        kept = [rd.kept for rd in earlier if rd.kept is not None]
+        digests = {stat: hex for k in kept for stat, hex in k.digests.items()}
+        return cls(on, {k.fingerprint: rd for rd in earlier if (k := rd.kept)}, digests)
+
+    def digest(self, path: Path) -> tuple[Stat, str]:
+        from statpub.package.files import digest
+
+        st = path.stat()
+        stat = (str(path.resolve()), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if stat not in self.digests:
+            self.digests[stat] = digest(path).hex
+        return stat, self.digests[stat]
 
 
 def fingerprint(
+    memo: Memo,
     old: Package,
     new: Package,
     o: Resource,
@@ -55,12 +83,18 @@ def fingerprint(
     limit: int | None,
     key: list[str] | None,
     referenced: set[str],
-) -> str:
-    """What the comparison of ``o`` (of ``old``) with ``n`` (of ``new``) depends on, hashed."""
-    from statpub.package.files import digest
+) -> tuple[str, dict[Stat, str]]:
+    """What the comparison of ``o`` (of ``old``) with ``n`` (of ``new``) depends on, hashed;
+    and the files' digests it was made of."""
+    used: dict[Stat, str] = {}
 
     def files(res: Resource) -> list[str]:
-        return [digest(path).hex for path in res.files]
+        out = []
+        for path in res.files:
+            stat, hex = memo.digest(path)
+            used[stat] = hex
+            out.append(hex)
+        return out
 
     versioned = "version" in as_list((n.schema or {}).get("primaryKey"))
     parts: dict[str, Any] = {
@@ -72,4 +106,4 @@ def fingerprint(
         "version": new.version if versioned else None,  # a log's own entries: see row_changes
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), used
