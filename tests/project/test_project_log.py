@@ -139,3 +139,19 @@ def test_unlogged_change_reported_for_a_project(released: Path) -> None:
     unlogged = [i for i in json.loads(checked.stdout)["errors"] if i["type"] == "unlogged-revision"]
     assert len(unlogged) == 1 and unlogged[0]["field"] == "population"
     assert unlogged[0]["path"].endswith("revisions.csv")
+
+
+def test_a_table_named_revisions_is_renamed_by_init(tmp_path: Path) -> None:
+    source = tmp_path / "revisions.csv"
+    shutil.copyfile(FIXTURE / "districts.csv", source)
+    doc = ok(["init", str(tmp_path / "proj"), "--from", str(source)], tmp_path)
+    assert list(doc["tables"]) == ["revisions_data"]
+    (tmp_path / "proj" / "statpub.yml").write_text(
+        (tmp_path / "proj" / "statpub.yml")
+        .read_text("utf-8")
+        .replace("name: revisions_data", "name: revisions"),
+        encoding="utf-8",
+    )
+    refused = run(["build", "--json"], cwd=tmp_path / "proj")
+    assert refused.exit_code == 2, refused.output
+    assert json.loads(refused.stdout)["error"]["type"] == "project-invalid"
