@@ -78,3 +78,4 @@ def csv_chunks(table: pa.Table, schema: dict[str, Any]) -> Iterator[bytes]:
 def csv_bytes(table: pa.Table, schema: dict[str, Any]) -> bytes:
     """Serialise ``table`` to CSV bytes, header first, fields in schema order."""
     return b"".join(csv_chunks(table, schema))
+
