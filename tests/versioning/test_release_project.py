@@ -98,7 +98,12 @@ def test_release_revise_release_vintage_and_page(project: Path, tmp_path: Path) 
         run("release", "--project", str(project), "--date", "2026-06-01", "--json").stdout
     )
     assert second["previous_version"] == "1.0.0"
-    assert second["counts"] == {"revision": len(revised), "addition": len(added), "removal": 0}
+    assert second["counts"] == {
+        "revision": len(revised),
+        "addition": len(added),
+        "removal": 0,
+        "summary": 0,
+    }
     log = rows(project / "revisions.csv")
     assert {r["reason"] for r in log if r["change_kind"] == "revision"} == {REASON}
     changelog = (project / "datapackage" / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -168,7 +168,12 @@ def test_one_reason_for_a_selection_logs_every_value(project: TableProject) -> N
     result = release_tables(project, DAY2)
     assert result.level == result.required
     assert result.version == semver.bump("1.0.0", result.level)
-    assert result.counts() == {"revision": len(changed), "addition": added, "removal": 0}
+    assert result.counts() == {
+        "revision": len(changed),
+        "addition": added,
+        "removal": 0,
+        "summary": 0,
+    }
     log = read_log(project.revisions)
     assert list(log[0]) == list(LOG_FIELDS)
     revised = [r for r in log if r["change_kind"] == "revision"]

@@ -18,6 +18,8 @@ from statpub.report import Issue, Report
 if TYPE_CHECKING:
     import pyarrow as pa
 
+LOG_TABLE = "revisions"  # the published revisions log; no project table may take the name
+
 
 @dataclass
 class ProjectBuild:
@@ -69,6 +71,16 @@ class TablesSource:
             self.row_numbers[t.name] = None if plain else numbers
             del raw
             yield TableData(t.name, self.schemas[t.name], rows)
+        if self.logged:
+            yield TableData(LOG_TABLE, log_schema(), log_table(self.revisions))
+
+    @property
+    def logged(self) -> bool:
+        """Whether the package publishes the revisions log: from the first release on (empty
+        until a release revises something), so validate holds the log append-only and every
+        change logged against the previous release, and the log appearing is never itself
+        a change to release."""
+        return bool(self.releases or self.revisions)
 
     def on_inputs(self, issues: list[Issue]) -> list[Issue]:
         """Issues about the built package's data files, told of the inputs the rows came
@@ -100,13 +112,55 @@ class TablesSource:
     def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
         from statpub.project.card import render_datacard
 
-        return render_datacard(descriptor, self.schemas, sizes)
+        schemas = {**self.schemas, LOG_TABLE: log_schema()} if self.logged else self.schemas
+        return render_datacard(descriptor, schemas, sizes)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
         from statpub.project.card import render_changelog
 
         title = descriptor.get("title") or descriptor["name"]
         return render_changelog(title, self.releases, self.revisions)
+
+
+def log_schema() -> dict[str, Any]:
+    """The Table Schema of the published revisions log."""
+    from statpub.versioning.tablechanges import LOG_SCHEMA
+
+    return {
+        "title": "Revisions log",
+        "description": (
+            "Every value revised, row added or row removed in each release after the first, "
+            "with the reason given for it; append-only."
+        ),
+        **LOG_SCHEMA,
+    }
+
+
+def log_table(revisions: Sequence[dict[str, Any]]) -> pa.Table:
+    """The revisions log's rows (text, or dates) as an Arrow table of :func:`log_schema`."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from statpub.versioning.tablechanges import LOG_FIELDS
+
+    def cell(row: dict[str, Any], name: str) -> Any:
+        value = row.get(name)
+        if value is None or value == "":
+            return None
+        if name == "release_date":
+            return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return str(value)
+
+    return pa.table(
+        {
+            name: pa.array(
+                [cell(r, name) for r in revisions],
+                type=pa.date32() if name == "release_date" else pa.string(),
+            )
+            for name in LOG_FIELDS
+        }
+    )
 
 
 def table_schema(table: TableConfig) -> dict[str, Any]:

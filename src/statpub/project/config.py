@@ -76,6 +76,9 @@ class Project:
         return self.figures if self.figures is not None else self.root
 
 
+RESERVED = {"revisions"}  # resources the build adds to a project's tables
+
+
 def find_project(start: Path) -> Path | None:
     """``start/statpub.yml`` if there is one."""
     path = start / PROJECT_FILE
@@ -177,6 +180,12 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
             raise _invalid(path, f"{where}: name: is lower case letters, digits, - _ . ({name!r})")
         if name in names:
             raise _invalid(path, f"{where}: a second table named {name!r}")
+        if name in RESERVED:
+            raise _invalid(
+                path,
+                f"{where}: {name!r} is the name of the published revisions log; give the "
+                "table another name:",
+            )
         names.add(name)
         if not isinstance(rel, str) or not rel:
             raise _invalid(path, f"{where} ({name}): path: names the table's file")

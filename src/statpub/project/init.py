@@ -21,7 +21,7 @@ from typing import Any
 
 from statpub.errors import StatpubError
 from statpub.inputs import InputSpec, format_of, read_input
-from statpub.project.config import PROJECT_FILE, load_project
+from statpub.project.config import PROJECT_FILE, RESERVED, load_project
 from statpub.project.infer import Inference, Inferred, infer_table
 from statpub.project.keys import add_foreign_keys, add_primary_key
 
@@ -56,8 +56,8 @@ def split_source(text: str) -> tuple[Path, str | None]:
 
 def table_name(path: Path, sheet: str | None) -> str:
     stem = path.stem if sheet is None else f"{path.stem}-{sheet}"
-    name = re.sub(r"[^a-z0-9._-]+", "_", stem.lower()).strip("._-")
-    return name or "table"
+    name = re.sub(r"[^a-z0-9._-]+", "_", stem.lower()).strip("._-") or "table"
+    return f"{name}_data" if name in RESERVED else name  # a name the build gives its log
 
 
 def init_project(

@@ -12,7 +12,9 @@ Every release, whatever its tables:
    checks ``--bump``; asks the adapter which changes lack a reason and whether
    the version and date are free; refuses, writing nothing, on any issue;
 5. has the adapter log the changes, builds the new version with its history
-   and log, validates it against the previous release, and commits it: the
+   and log, validates it against the previous release (reusing the comparison of
+   every table the diff of step 3 compared, :mod:`statpub.versioning.reuse`), and
+   commits it: the
    archive sealed with SHA256SUMS, the history and log files, the package
    folder, one journaled transaction.
 
@@ -162,7 +164,10 @@ def _release(
         candidate.mkdir()
         adapter.build(candidate, None, [])
         now = read_package(candidate, label=str(adapter.state))
-        result = diff(read_package(previous_dir, label=f"release {last_version}"), now)
+        previous = read_package(previous_dir, label=f"release {last_version}")
+        # Remembered: the new version holds the same tables, so validating it against
+        # the previous release reuses these comparisons instead of reading every row again.
+        result = diff(previous, now, remember=True)
         if not result.different:
             raise StatpubError(adapter.nothing(last_version), code="nothing-to-release")
         changes = adapter.classify(result, now)
@@ -184,7 +189,7 @@ def _release(
         package = tmp / "package"
         package.mkdir()
         adapter.build(package, entry, rows)
-        validate_package(package, previous_dir)
+        validate_package(package, previous_dir, reuse=result)
         fault_point("release:built")
         decided = Decided(
             last_version,

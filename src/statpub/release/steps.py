@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statpub import semver
 from statpub.errors import InvalidInput
@@ -21,6 +22,9 @@ from statpub.package.atomic import temp_folder
 from statpub.report import Issue
 from statpub.versioning import archive
 from statpub.versioning.change import Change
+
+if TYPE_CHECKING:
+    from statpub.versioning.diff import DiffResult
 
 
 def require_intact(folder: Path, version: str) -> None:
@@ -60,11 +64,18 @@ def bump_issues(bump: str | None, required: str, forced_by: Change | None) -> li
     ]
 
 
-def validate_package(folder: Path, previous: Path | None) -> None:
-    """Validate the new version against the previous one (version bump, the log kept)."""
+def validate_package(
+    folder: Path, previous: Path | None, *, reuse: DiffResult | None = None
+) -> None:
+    """Validate the new version against the previous one (version bump, the log kept).
+
+    ``reuse``: the release's own diff against ``previous`` (made with ``remember``);
+    the tables it compared that are unchanged since are not compared again.
+    """
     from statpub.validate import Options, validate
 
-    report = validate(folder, options=Options(previous=str(previous) if previous else None))
+    options = Options(previous=str(previous) if previous else None, reuse=reuse)
+    report = validate(folder, options=options)
     if not report.valid:
         raise InvalidInput(
             report.errors,

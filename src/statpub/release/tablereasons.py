@@ -11,6 +11,12 @@ the one logged:
 3. a whole table (``table:`` alone), or one field of it (``table:`` and ``field:``);
 4. the whole release: ``statpub release --reason TEXT``.
 
+A table with no primary key (and none the diff can infer) has its rows matched
+by content: an edited row is one removed and one added, and no value can be
+named. When any of its rows were removed or changed, it needs one reason at
+table level (``table:`` alone) or ``--reason``, and the log gets one summary
+entry for it (:mod:`statpub.versioning.tablechanges`).
+
 The reasons file (``reasons.yml`` beside the project file) is YAML; values are
 read as text, so ``0101`` stays ``0101`` and ``2023`` matches the CSV's
 ``2023``::
@@ -199,8 +205,8 @@ def explain(
     missing: list[Issue] = []
     count = 0
     for i, c in enumerate(changes):
-        if c.kind == "addition":
-            continue
+        if c.kind == "addition" or (c.kind == "summary" and not c.rows_removed):
+            continue  # only rows added: nothing published was changed
         for name in c.fields:
             found = reasons.find(c, name)
             stale = found is not None and (c.table, key_text(c.key_dict), name, found[0]) in used
@@ -221,6 +227,17 @@ def explain(
 
 
 def _missing(c: TableChange, name: str, path: str | None, shown: str, stale: bool) -> Issue:
+    if c.kind == "summary":
+        return Issue(
+            "rows-changed-without-reason",
+            f"{c.table}: {c.rows_removed:,} row(s) changed or removed without a reason; the "
+            "table has no primary key (nor one the diff can infer), so its rows are matched "
+            "by content and its changes are logged as one summary, which needs one reason "
+            f"for the table: add an entry to {shown} (table: {c.table}, reason: ...), give "
+            "the release one with --reason, or declare a primaryKey in its schema",
+            path=path,
+            resource=c.table,
+        )
     keys = ", ".join(f'{k}: "{"" if v is None else v}"' for k, v in c.key)
     if c.kind == "removal":
         what = f"{c.label}: the row was removed"

@@ -98,7 +98,7 @@ class TableRelease:
     def counts(self) -> dict[str, int]:
         return {
             kind: sum(1 for c in self.changes if c.kind == kind)
-            for kind in ("revision", "addition", "removal")
+            for kind in ("revision", "addition", "removal", "summary")
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -186,6 +186,7 @@ class TableAdapter:
                 code="previous-release-not-archived",
             )
         require_intact(previous_dir, last.version)
+        _kept(project, previous_dir, last.version, self.log_rows)
         return last.version, last.date, previous_dir
 
     def build(self, folder: Path, entry: Release | None, rows: list[dict[str, Any]]) -> None:
@@ -266,6 +267,9 @@ def default_note(level: str, changes: list[TableChange]) -> str:
     }
     words = {"revision": "revised", "addition": "added", "removal": "removed"}
     parts = [f"{n:,} row{'s' if n != 1 else ''} {words[k]}" for k, n in counts.items() if n]
+    unkeyed = [c.table for c in changes if c.kind == "summary"]
+    if unkeyed:
+        parts.append(f"rows of {', '.join(unkeyed)} changed (no primary key)")
     body = ", ".join(parts) if parts else "changes to tables or metadata"
     return f"{level.capitalize()} release: {body}."
 
@@ -311,6 +315,35 @@ def _entries(project: TableProject, pkg: Package) -> list[Any]:
         keys[str(res.name)] = [primary] if isinstance(primary, str) else list(primary)
         fields[str(res.name)] = [f["name"] for f in res.schema["fields"]]
     return read_reasons(project.reasons, keys, fields, _shown(project, project.reasons))
+
+
+def _kept(project: TableProject, released: Path, version: str, log: list[dict[str, Any]]) -> None:
+    """Refuse a revisions log whose entries released in ``version`` were edited or deleted
+    since (the log is append-only); the issues name the log's file and row."""
+    from statpub.package import read_package
+    from statpub.versioning.log import kept_entries
+    from statpub.versioning.rowtext import read_rows
+
+    if project.log_table is None:
+        return
+    res = read_package(released, label=f"release {version}").resource(project.log_table)
+    if res is None or res.spec is None:
+        return  # no log was released yet: nothing it held can have changed
+    names = [f.name for f in res.spec.fields]
+    before = [dict(zip(names, row, strict=True)) for row in read_rows(res)]
+    issues = kept_entries(
+        before,
+        log,
+        path=_shown(project, project.revisions),
+        released_in=f"release {version}",
+    )
+    if issues:
+        raise InvalidInput(
+            issues,
+            summary=f"release refused: {project.revisions_name} was altered after it was "
+            "released; nothing was written",
+            code="release-refused",
+        )
 
 
 def _audit(project: TableProject) -> None:
@@ -392,5 +425,4 @@ def project_tables(project: Project) -> TableProject:
         build=build,
         history_name=project.history.name,
         revisions_name=project.revisions.name,
-        log_table=None,
     )

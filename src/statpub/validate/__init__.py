@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from statpub.package import Package
 from statpub.package.open import open_local
 from statpub.report import Issue, Report
+
+if TYPE_CHECKING:
+    from statpub.versioning.diff import DiffResult
 
 
 @dataclass
@@ -28,6 +32,9 @@ class Options:
     strict: bool = False  # warnings fail the run too (a resource not checked, a SHOULD broken)
     strict_include: frozenset[str] = frozenset()  # warning types strict fails on, beyond its own
     strict_exclude: frozenset[str] = frozenset()  # warning types strict lets pass
+    # A diff against the previous release made with ``remember`` (a release's own): the
+    # history check reuses its comparison of each table whose files are unchanged.
+    reuse: DiffResult | None = None
 
 
 def validate(

@@ -67,7 +67,7 @@ def check_history(new: Package, options: Options, report: Report) -> list[Issue]
         return tampered
     old = read_package(folder)
     report.stats["previous"] = f"{old.version} ({folder})"
-    result = diff(old, new)
+    result = diff(old, new, reuse=options.reuse)
     where = new.descriptor_label
     if same_version:
         if not result.different:
@@ -232,6 +232,14 @@ def _log_rows(pkg: Package) -> list[dict[str, str | None]] | None:
     return [dict(zip(names, row, strict=True)) for row in read_rows(res)]
 
 
+def _table_log(pkg: Package) -> bool:
+    """The package's log is the log of any tables (:data:`tablechanges.LOG_FIELDS`), not
+    the figure model's: told by its columns, so an empty one is told too."""
+    res = pkg.resource(LOG)
+    names = {f.name for f in res.spec.fields} if res is not None and res.spec else set()
+    return "table" in names and "indicator_id" not in names
+
+
 def _log_path(pkg: Package) -> str:
     res = pkg.resource(LOG)
     return res.label if res is not None else LOG
@@ -328,7 +336,7 @@ def _unlogged(
 ) -> list[Issue]:
     from statpub.versioning.kinds import figure_changes
 
-    if entries and all("table" in r and "indicator_id" not in r for r in entries):
+    if _table_log(new):
         return _unlogged_tables(result, entries, new, log_path)
     comparison = next(
         (

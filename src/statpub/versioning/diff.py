@@ -20,6 +20,7 @@ from statpub import semver
 from statpub.errors import StatpubError
 from statpub.package import Package, Resource
 from statpub.versioning.change import Change
+from statpub.versioning.reuse import Kept, Memo, fingerprint
 from statpub.versioning.rows import Columns, RowComparison
 from statpub.versioning.schemadiff import as_list
 from statpub.versioning.tablediff import diff_table
@@ -46,6 +47,7 @@ class ResourceDiff:
     changes: list[Change] = field(default_factory=list, repr=False)
     folded: bool = False  # a twin reported with its other copy
     reason: str | None = None  # why its rows were not compared (status not-compared)
+    kept: Kept | None = field(default=None, repr=False)  # for a later diff to reuse
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "status": self.status}
@@ -139,6 +141,8 @@ def diff(
     ignore: tuple[str, ...] = (),
     keys: dict[str, list[str]] | None = None,
     partial: bool = False,
+    remember: bool = False,
+    reuse: DiffResult | None = None,
 ) -> DiffResult:
     """Compare two packages; ``limit`` caps the rows listed per resource (counts stay exact).
 
@@ -149,6 +153,10 @@ def diff(
     cut over what was not compared. With ``partial``, it is reported instead
     (status ``not-compared``, with the reason; :attr:`DiffResult.not_compared`)
     and the rest of the package is compared, as ``statpub diff`` does.
+
+    ``remember`` keeps each table's comparison with its fingerprint; ``reuse`` (a
+    diff made with ``remember``) gives a table whose fingerprint it holds its
+    comparison again, without reading its rows (:mod:`statpub.versioning.reuse`).
     """
     result = DiffResult(old.label, new.label, old.version, new.version)
     result.changes += _package_changes(old.descriptor, new.descriptor)
@@ -178,8 +186,9 @@ def diff(
     pairs = [(o, o) for o in old_res if o in new_res] + list(renamed)
     referenced = _referenced_fields(old)
     given = _twin_keys(new, dict(keys or {}))
+    memo = Memo.of(remember or reuse is not None, reuse.resources if reuse else [])
     compared = [
-        _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced, given)
+        _resource_diff(old, new, old_res[o], new_res[n], result, limit, referenced, given, memo)
         for o, n in pairs
     ]
     if not partial and (skipped := next((r for r in compared if r.reason), None)):
@@ -340,6 +349,7 @@ def _resource_diff(
     limit: int | None,
     referenced: dict[str, set[str]],
     keys: dict[str, list[str]],
+    memo: Memo,
 ) -> ResourceDiff:
     name = str(n.name)
     props = _resource_props(name, o, n)
@@ -360,16 +370,25 @@ def _resource_diff(
     if o.schema is None or n.schema is None:
         result.notes.append(f"{name}: a side has no Table Schema; its rows were not compared")
         return ResourceDiff(name, "same", changes=props)
-    try:
-        found = diff_table(
-            old,
-            new,
-            o,
-            n,
-            limit=limit,
-            key=keys.get(name),
-            referenced=referenced.get(str(o.name), set()),
+    refs = referenced.get(str(o.name), set())
+    mark, digests = (
+        fingerprint(memo, old, new, o, n, limit=limit, key=keys.get(name), referenced=refs)
+        if memo.on
+        else (None, {})
+    )
+    if mark is not None and (same := memo.earlier.get(mark)) is not None and same.kept:
+        result.notes += same.kept.notes
+        return ResourceDiff(
+            name,
+            same.status,
+            same.matched_by,
+            same.comparison,
+            key_source=same.key_source,
+            changes=props + list(same.kept.changes),
+            kept=same.kept,
         )
+    try:
+        found = diff_table(old, new, o, n, limit=limit, key=keys.get(name), referenced=refs)
     except StatpubError as exc:
         if exc.code != "package-unreadable":
             raise  # not about the data: a --key that does not fit, say
@@ -387,6 +406,7 @@ def _resource_diff(
         c,
         key_source=found.key.source,
         changes=props + found.changes,
+        kept=Kept(mark, list(found.changes), list(found.notes), digests) if mark else None,
     )
 
 

@@ -6,7 +6,12 @@ change is one of
 
 * ``revision``: a row kept, with a value changed (one log row per changed field);
 * ``addition``: a new row (one log row, field ``*``);
-* ``removal``: a row withdrawn (one log row, field ``*``).
+* ``removal``: a row withdrawn (one log row, field ``*``);
+* ``summary``: rows of a table with no primary key (and none the diff can
+  infer) changed: its rows are matched by their whole content, so an edited row
+  is one removed and one added, and no value can be named; one log row for the
+  table (key ``{}``, field ``*``) records the row counts, old ``{"rows":"306",
+  "removed":"6"}`` and new ``{"rows":"310","added":"10"}``.
 
 The revisions log of a project of tables has the columns of :data:`LOG_FIELDS`;
 ``key`` is the row's primary key as compact JSON (``{"district":"0101",
@@ -25,7 +30,7 @@ from typing import Any
 from statpub.versioning.diff import DiffResult
 from statpub.versioning.log import TABLE_LOG_KEY
 
-KINDS = ("revision", "removal", "addition")
+KINDS = ("revision", "removal", "addition", "summary")
 LOG_FIELDS = (
     "version",
     "release_date",
@@ -52,7 +57,7 @@ LISTED = 20  # changelog: a group this small is listed whole
 
 @dataclass(frozen=True)
 class TableChange:
-    kind: str  # revision, addition, removal
+    kind: str  # revision, addition, removal, summary
     table: str
     key: tuple[tuple[str, str | None], ...]  # (field, value) in key order
     fields: tuple[str, ...]  # the changed fields of a revision; ("*",) otherwise
@@ -65,7 +70,14 @@ class TableChange:
 
     @property
     def label(self) -> str:
+        if not self.key:
+            return self.table
         return f"{self.table} " + " ".join(f"{k}={'' if v is None else v}" for k, v in self.key)
+
+    @property
+    def rows_removed(self) -> int:
+        """Rows removed (or, matched by content, changed) in a ``summary`` change."""
+        return int((self.old or {}).get("removed") or 0)
 
     def row(self) -> dict[str, str | None]:
         """The row as it is now (as it was, for a removal)."""
@@ -91,7 +103,11 @@ def table_changes(result: DiffResult, *, skip: Sequence[str] = ()) -> list[Table
     out: list[TableChange] = []
     for res in result.resources:
         c = res.comparison
-        if c is None or res.folded or res.name in skip or not c.columns.key:
+        if c is None or res.folded or res.name in skip:
+            continue
+        if not c.columns.key:
+            if c.added_count or c.removed_count:
+                out.append(_summary(res.name, c))
             continue
         keys = list(c.columns.key)
         names = dict(c.columns.common)  # old name -> new name
@@ -121,11 +137,17 @@ def table_changes(result: DiffResult, *, skip: Sequence[str] = ()) -> list[Table
     return out
 
 
+def _summary(table: str, c: Any) -> TableChange:
+    old: dict[str, str | None] = {"rows": str(c.old_rows), "removed": str(c.removed_count)}
+    new: dict[str, str | None] = {"rows": str(c.new_rows), "added": str(c.added_count)}
+    return TableChange("summary", table, (), ("*",), old, new)
+
+
 def log_rows(
     change: TableChange, version: str, date: dt.date, reason: str | None
 ) -> list[dict[str, Any]]:
     """The log rows of ``change``: one per revised field; one ``*`` row for a row added or
-    removed, with the whole row as compact JSON for its value."""
+    removed, with the whole row as compact JSON for its value (for a summary, the counts)."""
     base = {
         "version": version,
         "release_date": date,
@@ -151,6 +173,7 @@ TITLES = {
     "revision": "Revised values",
     "removal": "Removed rows",
     "addition": "Added rows",
+    "summary": "Tables without a primary key",
 }
 
 
@@ -169,6 +192,8 @@ def changelog_section(rows: Sequence[dict[str, Any]]) -> list[str]:
             groups.setdefault(group, []).append(r)
         for (table, field, reason), members in groups.items():
             lines.append(_group_line(kind, table, field, reason, members))
+            if kind == "summary":
+                continue  # one entry a table: its counts are in the line
             listed = members if len(members) <= LISTED else members[:SHOWN]
             lines += [f"  - {_value_line(kind, r)}" for r in listed]
             if len(listed) < len(members):
@@ -181,7 +206,13 @@ def changelog_section(rows: Sequence[dict[str, Any]]) -> list[str]:
 
 def _group_line(kind: str, table: str, field: str, reason: str, members: list[Any]) -> str:
     n = len(members)
-    if kind == "revision":
+    if kind == "summary":
+        old, new = (json.loads(str(members[0].get(k) or "{}")) for k in ("old_value", "new_value"))
+        what = (
+            f"`{table}`: {old.get('rows')} → {new.get('rows')} rows; matched by content "
+            f"(no primary key), {old.get('removed')} removed or changed, {new.get('added')} added"
+        )
+    elif kind == "revision":
         what = f"`{table}.{field}`: {n:,} value{'s' if n != 1 else ''} revised"
     elif kind == "removal":
         what = f"`{table}`: {n:,} row{'s' if n != 1 else ''} removed"
