@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statpub.builder.cardwords import CardWords
 from statpub.builder.package import BuildResult
 from statpub.builder.write import PackageSource, TableData, write_package
 from statpub.errors import InvalidInput, StatpubError
@@ -97,10 +98,10 @@ class TablesSource:
 
         return package_descriptor(self.project.metadata, self.releases, resources)
 
-    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
         from statpub.project.card import render_datacard
 
-        return render_datacard(descriptor, self.schemas, sizes)
+        return render_datacard(descriptor, self.schemas, sizes, words)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
         from statpub.project.card import render_changelog
