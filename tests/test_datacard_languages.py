@@ -107,3 +107,13 @@ def test_this_repository_cards(built_package: Path) -> None:
             assert NOTE[lang] in text
     listed = {f.path for f in read_package(built_package).files() if f.role == "datacard"}
     assert listed == set(names)  # integrity, bundle and site downloads list every card
+
+
+def test_ckan_notes_leave_out_the_title_and_the_language_links(built_package: Path) -> None:
+    from statpub.publish.ckan_fields import notes
+
+    package = read_package(built_package)
+    text = notes(package)
+    card = (built_package / "README.md").read_text(encoding="utf-8")
+    assert text.strip() and text.strip() in card
+    assert "README." not in text and f"# {package.descriptor['title']}" not in text
