@@ -78,6 +78,8 @@ def test_numbers_per_locale() -> None:
 def test_a_language_that_is_not_a_tag_has_no_card_file() -> None:
     assert datacard_name("kk", "en") == "README.kk.md"
     assert datacard_names(["en", "../../x", "kk"]) == ["README.md", "README.kk.md"]
+    d = _descriptor(languages=["en", "../../x", "kk"])
+    assert [w.lang for w in card_words(d)] == ["en", "kk"]
 
 
 def test_every_message_table_has_the_english_keys() -> None:

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from statpub.package.files import datacard_name
+from statpub.package.files import datacard_name, datacard_names
 from statpub.package.languages import text as translated
 
 DEFAULT = "en"
@@ -97,8 +97,11 @@ class CardWords:
 
 
 def card_words(descriptor: dict[str, Any]) -> list[CardWords]:
-    """One :class:`CardWords` per language the package declares, default first."""
+    """One :class:`CardWords` per language the package declares, default first; a
+    language that is not tag-shaped gets no card (``validate`` reports it)."""
     from statpub.package.languages import languages
 
-    langs = tuple(languages(descriptor))
+    declared = languages(descriptor) or [DEFAULT]
+    names = set(datacard_names(declared))
+    langs = tuple(x for x in declared if datacard_name(x, declared[0]) in names)
     return [CardWords(lang, langs) for lang in langs]
