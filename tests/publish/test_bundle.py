@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
 from statpub.package import Package
+from statpub.package.files import datacard_names
+from statpub.package.languages import languages
 from statpub.publish.bundle import SUMS, make_bundle
 from statpub.validate import Options, validate
 
@@ -45,7 +47,7 @@ def test_contents_and_checksums(package: Package, tmp_path: Path) -> None:
         names = zf.namelist()
         expected = {
             "datapackage.json",
-            "README.md",
+            *datacard_names(languages(package.descriptor)),
             "CHANGELOG.md",
             *(f.path for f in package.data_files()),
             *{r.schema_path for r in package.resources if r.schema_path},

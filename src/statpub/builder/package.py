@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from statpub.builder.cardwords import CardWords
 from statpub.builder.datacard import render_datacard
 from statpub.builder.descriptor import package_descriptor
 from statpub.builder.schemas import published_schema
@@ -133,8 +134,8 @@ class FigureSource:
     def descriptor(self, resources: list[dict[str, Any]]) -> dict[str, Any]:
         return package_descriptor(self.figset, resources)
 
-    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
-        return render_datacard(self.figset, descriptor, sizes)
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
+        return render_datacard(self.figset, descriptor, sizes, words)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
         from statpub.versioning.changelog import render_changelog

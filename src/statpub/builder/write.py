@@ -5,7 +5,8 @@ published, typed Arrow rows) and writes the descriptor, the data card and the
 changelog around them. :func:`write_package` writes, for every table, its
 schema, its normalised CSV and its schema-faithful Parquet copy, with bytes and
 sha256, in the order the source gives them; then ``datapackage.json``,
-``README.md`` and ``CHANGELOG.md``. This repository's figure model is one
+the data cards (``README.md``, and ``README.<lang>.md`` for each other language
+the descriptor declares) and ``CHANGELOG.md``. This repository's figure model is one
 source (:mod:`statpub.builder.package`), a statpub project's table files
 another (:mod:`statpub.project.build`).
 """
@@ -18,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from statpub.builder.cardwords import CardWords, card_words
 from statpub.builder.descriptor import dumps, resource_entry
-from statpub.package.files import sha256_bytes
+from statpub.package.files import datacard_name, sha256_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,8 +47,9 @@ class PackageSource(Protocol):
         """``datapackage.json`` around the resource entries written."""
         ...
 
-    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
-        """The data card ``README.md``; ``sizes`` maps each data file to its bytes."""
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
+        """The data card in ``words``' language (``README.md`` in the default language,
+        ``README.<lang>.md`` in the others); ``sizes`` maps each data file to its bytes."""
         ...
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
@@ -87,7 +90,9 @@ def write_package(folder: Path, source: PackageSource) -> dict[str, str]:
     descriptor = source.descriptor(resources)
     put("datapackage.json", dumps(descriptor))
     sizes = {rel: (folder / rel).stat().st_size for rel in files}
-    put("README.md", source.datacard(descriptor, sizes).encode("utf-8"))
+    for words in card_words(descriptor):
+        name = datacard_name(words.lang, words.default)
+        put(name, source.datacard(descriptor, sizes, words).encode("utf-8"))
     put("CHANGELOG.md", source.changelog(descriptor).encode("utf-8"))
     return dict(sorted(files.items()))
 

@@ -49,7 +49,8 @@ def build(
     """Build the Data Package of a project.
 
     Writes CSV and Parquet for every table, the Table Schemas, datapackage.json
-    (with bytes and sha256 for each file), the data card README.md and
+    (with bytes and sha256 for each file), the data card README.md (and
+    README.<lang>.md for each other language the package declares) and
     CHANGELOG.md. The package is built aside and validated; the previous one is
     replaced only if the new one is valid. Same inputs, same bytes.
 

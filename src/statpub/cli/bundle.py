@@ -30,7 +30,7 @@ def bundle(package_dir: Path, out_path: Path | None, fmt: str, as_json: bool) ->
     """Zip a built package for portals that take file uploads.
 
     The zip holds one folder, NAME-VERSION/, with datapackage.json, the data
-    files, the Table Schemas, the data card (README.md), CHANGELOG.md and
+    files, the Table Schemas, the data cards (README.md, README.<lang>.md), CHANGELOG.md and
     SHA256SUMS. Unpacked, it is a package that `statpub validate` accepts. Same
     package, same zip bytes.
 

@@ -25,6 +25,7 @@ HASH_ALGORITHMS = (
     "md5", "sha1", "sha224", "sha256", "sha384", "sha512",
     "sha3_224", "sha3_256", "sha3_384", "sha3_512", "blake2b", "blake2s",
 )  # fmt: skip
+_LANG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 
@@ -78,6 +79,20 @@ def parse_hash(value: object) -> DeclaredHash | str:
     if not _HEX.match(hexdigest) or len(hexdigest) != size:
         return f"a {algorithm} hash is {size} hexadecimal digits"
     return DeclaredHash(algorithm, hexdigest.lower())
+
+
+def datacard_name(lang: str, default: str) -> str:
+    """``README.md`` in the default language, else ``README.<lang>.md``."""
+    return DATACARD if lang == default else f"README.{lang}.md"
+
+
+def datacard_names(langs: list[str]) -> list[str]:
+    """The data cards of a package in ``langs`` (the default first); a language that is
+    not letters, digits and hyphens (not a language tag) has none, so no name leaves
+    the package folder."""
+    if not langs:
+        return [DATACARD]
+    return [datacard_name(x, langs[0]) for x in langs if x == langs[0] or _LANG.match(x)]
 
 
 # SHA256SUMS: "<sha256>  <path>" per line, sorted by path; `sha256sum -c` reads it.

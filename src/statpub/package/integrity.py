@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from statpub.errors import InvalidInput
-from statpub.package.files import CHANGELOG, DATACARD, DeclaredHash, Digest, digest, parse_hash
+from statpub.package.files import (
+    CHANGELOG,
+    DeclaredHash,
+    Digest,
+    datacard_names,
+    digest,
+    parse_hash,
+)
 from statpub.report import ERROR, WARNING, Issue
 
 if TYPE_CHECKING:  # the model calls package_files(): the types only, to import no cycle
@@ -164,7 +171,11 @@ def package_files(pkg: Package) -> list[PackageFile]:
         ):
             if ref is not None and loaded is not None:  # read under the path policy
                 add(pkg.root / ref, role)
-    for name, role in ((DATACARD, "datacard"), (CHANGELOG, "changelog")):
+    from statpub.package.languages import languages
+
+    langs = languages(pkg.descriptor) if isinstance(pkg.descriptor, dict) else []
+    cards = [(name, "datacard") for name in datacard_names(langs)]
+    for name, role in (*cards, (CHANGELOG, "changelog")):
         p = pkg.root / name
         if p.is_file() and not p.is_symlink():
             add(p, role)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from statpub.builder.cardwords import CardWords
 from statpub.builder.package import BuildResult
 from statpub.builder.write import PackageSource, TableData, write_package
 from statpub.errors import InvalidInput, StatpubError
@@ -109,11 +110,11 @@ class TablesSource:
 
         return package_descriptor(self.project.metadata, self.releases, resources)
 
-    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int]) -> str:
+    def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
         from statpub.project.card import render_datacard
 
         schemas = {**self.schemas, LOG_TABLE: log_schema()} if self.logged else self.schemas
-        return render_datacard(descriptor, schemas, sizes)
+        return render_datacard(descriptor, schemas, sizes, words)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
         from statpub.project.card import render_changelog

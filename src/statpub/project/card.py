@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from statpub.builder.cardwords import CardWords, card_words
 from statpub.builder.descriptor import PACKAGE_PROFILE
 from statpub.figures.records import Release
 
@@ -55,61 +56,60 @@ def _contributors(items: Any) -> Any:
 
 
 def render_datacard(
-    descriptor: dict[str, Any], schemas: dict[str, dict[str, Any]], sizes: dict[str, int]
+    descriptor: dict[str, Any],
+    schemas: dict[str, dict[str, Any]],
+    sizes: dict[str, int],
+    w: CardWords | None = None,
 ) -> str:
-    """``README.md``: what the package holds, its files with sizes and hashes, each field."""
-    title = descriptor.get("title") or descriptor["name"]
-    lines = [f"# {title}", ""]
-    if descriptor.get("description"):
-        lines += [descriptor["description"], ""]
+    """The data card in ``w``'s language (default: the package's default language):
+    what the package holds, its files with sizes and hashes, each field."""
+    w = w or card_words(descriptor)[0]
+    title = w.text(descriptor, "title") or descriptor["name"]
+    lines = [*w.header(), f"# {title}", ""]
+    description = w.text(descriptor, "description")
+    if description:
+        lines += [description, ""]
     version = descriptor.get("version")
     if version:
-        lines += [
-            f"Version {version} ({descriptor['created'][:10]}): {descriptor['versionNote']}",
-            "",
-        ]
+        date, note = descriptor["created"][:10], descriptor["versionNote"]
+        lines += [w("p_version", version=version, date=date, note=note), ""]
     else:
-        lines += ["Not yet released: this build has no version.", ""]
+        lines += [w("p_unreleased"), ""]
     licenses = [lic.get("title") or lic.get("name") for lic in descriptor.get("licenses") or []]
     if licenses:
-        lines += [f"Licence: {', '.join(str(x) for x in licenses if x)}.", ""]
+        lines += [w("licence", licence=", ".join(str(x) for x in licenses if x)), ""]
     sources = [s.get("title") or s.get("path") for s in descriptor.get("sources") or []]
     if sources:
-        lines += ["Sources: " + "; ".join(str(s) for s in sources if s) + ".", ""]
-    lines += ["## Files", "", "| File | Bytes | SHA-256 |", "|---|---:|---|"]
+        lines += [w("p_sources", sources="; ".join(str(s) for s in sources if s)), ""]
+    lines += [f"## {w('h_files')}", "", w("p_files_head"), "|---|---:|---|"]
     for res in descriptor["resources"]:
         digest = str(res.get("hash", "")).removeprefix("sha256:")
-        lines.append(f"| `{res['path']}` | {sizes.get(res['path'], 0):,} | `{digest}` |")
-    lines += [
-        "",
-        "Each table is in CSV (UTF-8, comma-separated, the first row naming the fields) and in "
-        "Parquet (the same rows, typed). `datapackage.json` describes both; the Table Schemas "
-        "are in `schemas/`. `CHANGELOG.md` lists every release.",
-        "",
-    ]
+        lines.append(f"| `{res['path']}` | {w.number(sizes.get(res['path'], 0))} | `{digest}` |")
+    lines += ["", w("p_files_text"), ""]
     for name, schema in schemas.items():
-        lines += _table_section(name, schema)
+        lines += _table_section(name, schema, w)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _table_section(name: str, schema: dict[str, Any]) -> list[str]:
-    lines = [f"## {schema.get('title') or name}", ""]
-    if schema.get("description"):
-        lines += [str(schema["description"]), ""]
+def _table_section(name: str, schema: dict[str, Any], w: CardWords) -> list[str]:
+    lines = [f"## {w.text(schema, 'title') or name}", ""]
+    description = w.text(schema, "description")
+    if description:
+        lines += [str(description), ""]
     key = schema.get("primaryKey")
     if key:
         shown = ", ".join(key) if isinstance(key, list) else str(key)
-        lines += [f"One row per {shown}.", ""]
+        lines += [w("p_one_row", key=shown), ""]
     missing = [m["value"] if isinstance(m, dict) else m for m in schema.get("missingValues", [""])]
     if missing != [""]:
-        lines += ["Missing values are written " + ", ".join(f"`{m}`" for m in missing) + ".", ""]
-    lines += ["| Field | Type | Description |", "|---|---|---|"]
+        lines += [w("p_missing", values=", ".join(f"`{m}`" for m in missing)), ""]
+    lines += [w("p_fields_head"), "|---|---|---|"]
     for f in schema.get("fields", []):
-        text = str(f.get("description") or f.get("title") or "")
+        text = str(w.text(f, "description") or w.text(f, "title") or "")
         codes = f.get("categories")
         if codes:
             values = [c["value"] if isinstance(c, dict) else c for c in codes]
-            text = (text + " " if text else "") + "Codes: " + ", ".join(map(str, values)) + "."
+            text = (text + " " if text else "") + w("p_codes", codes=", ".join(map(str, values)))
         lines.append(f"| `{f['name']}` | {f.get('type', 'string')} | {_cell(text)} |")
     lines.append("")
     return lines

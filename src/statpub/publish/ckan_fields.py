@@ -188,13 +188,15 @@ def _translated_dataset(package: Package, translated: frozenset[str]) -> dict[st
 
 
 def notes(package: Package) -> str:
-    """The data card without its title line (CKAN shows the title above the notes)."""
+    """The data card without its title line (CKAN shows the title above the notes), nor
+    the line above it that links the card's other languages (files CKAN does not hold)."""
     card = package.root / DATACARD
     if not card.is_file():
         return str(package.descriptor.get("description") or "")
     lines = card.read_text(encoding="utf-8").splitlines()
-    if lines and lines[0].startswith("# "):
-        lines = lines[1:]
+    title = next((n for n, line in enumerate(lines[:3]) if line.startswith("# ")), None)
+    if title is not None:
+        lines = lines[title + 1 :]
     return "\n".join(lines).strip() + "\n"
 
 

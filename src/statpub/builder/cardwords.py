@@ -1,0 +1,107 @@
+"""The data card's words in each language: message tables, numbers, the header.
+
+A package that declares several languages (docs/languages.md) gets one data card
+per language: ``README.md`` in the default language, ``README.<lang>.md`` for the
+others (:func:`statpub.package.files.datacard_name`). The labels and sentences the
+generator writes are data, one table per language in ``messages/<lang>.json``
+(English, Kazakh, Russian; the Kazakh and Russian tables are the maintainers'
+translation, not an official one); a language without a table falls back to
+English. The package's, tables' and fields' texts come from the descriptor's
+translations; source quotes and wordings are never translated.
+
+Numbers follow the language: English ``250,000`` and ``6.9``; Russian and Kazakh
+``250 000`` (narrow no-break space) and ``6,9``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from statpub.package.files import datacard_name, datacard_names
+from statpub.package.languages import text as translated
+
+DEFAULT = "en"
+NNBSP = "\u202f"
+COMMA_DECIMAL = {"ru", "kk"}
+
+
+@cache
+def _table(lang: str) -> dict[str, str]:
+    path = resources.files("statpub.builder") / "messages" / f"{lang}.json"
+    if not path.is_file():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def base(lang: str) -> str:
+    """``kk-Cyrl-KZ`` -> ``kk``."""
+    return lang.split("-")[0].lower()
+
+
+@dataclass(frozen=True)
+class CardWords:
+    """One card's language: ``lang``, among the package's ``langs`` (default first)."""
+
+    lang: str = DEFAULT
+    langs: tuple[str, ...] = (DEFAULT,)
+
+    @property
+    def code(self) -> str:
+        return base(self.lang)
+
+    @property
+    def default(self) -> str:
+        return self.langs[0]
+
+    def __call__(self, message: str, /, **values: Any) -> str:
+        found = _table(self.code).get(message)
+        text = found if found is not None else _table(DEFAULT)[message]
+        return text.format(**values) if values else text
+
+    def number(self, x: float | None) -> str:
+        if x is None:
+            return ""
+        out = f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+        if self.code in COMMA_DECIMAL:
+            out = out.replace(",", NNBSP).replace(".", ",")
+        return out
+
+    def text(self, obj: dict[str, Any], key: str) -> Any:
+        """``obj[key]`` in this card's language, else in the default language."""
+        return translated(obj, key, self.lang, self.default)
+
+    def header(self) -> list[str]:
+        """The lines above the title: links to the other cards; on a card not in the
+        default language, that its words are the maintainers' translation. None for a
+        package in one language."""
+        if len(self.langs) < 2:
+            return []
+        links = []
+        for lang in self.langs:
+            name = _table(base(lang)).get("language_name") or lang
+            name = (
+                f"**{name}**"
+                if lang == self.lang
+                else f"[{name}]({datacard_name(lang, self.default)})"
+            )
+            links.append(name)
+        out = [" · ".join(links), ""]
+        if self.lang != self.default:
+            out += [f"*{self('translation_note')}*", ""]
+        return out
+
+
+def card_words(descriptor: dict[str, Any]) -> list[CardWords]:
+    """One :class:`CardWords` per language the package declares, default first; a
+    language that is not tag-shaped gets no card (``validate`` reports it)."""
+    from statpub.package.languages import languages
+
+    declared = languages(descriptor) or [DEFAULT]
+    names = set(datacard_names(declared))
+    langs = tuple(x for x in declared if datacard_name(x, declared[0]) in names)
+    return [CardWords(lang, langs) for lang in langs]
