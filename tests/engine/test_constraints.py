@@ -101,3 +101,40 @@ def test_an_integer_bound_beyond_int64(tmp_path: Path) -> None:
     assert errors(tmp_path, field, cells) == [("constraint-error", 2)]
     field = {"name": "v", "type": "integer", "constraints": {"maximum": -(2**70)}}
     assert errors(tmp_path, field, ["1", str(-(2**71))]) == [("constraint-error", 2)]
+
+
+BIG = [-(2**63), 2**63 - 1, 2**63, 2**70]  # int64's ends, and beyond
+
+
+@pytest.mark.parametrize("rule", ["enum", "categories"])
+def test_integer_codes_at_and_beyond_the_int64_ends(tmp_path: Path, rule: str) -> None:
+    field: dict[str, Any] = {"name": "v", "type": "integer"}
+    if rule == "enum":
+        field["constraints"] = {"enum": BIG}
+    else:
+        field["categories"] = BIG
+    cells = [str(v) for v in BIG] + [str(2**63 + 1), str(-(2**63) - 1), "0"]
+    code = "constraint-error" if rule == "enum" else "category-error"
+    assert errors(tmp_path, field, cells) == [(code, 6), (code, 7), (code, 8)]
+
+
+def test_an_enum_beyond_int64_within_the_categories_is_one_error(tmp_path: Path) -> None:
+    field = {"name": "v", "type": "integer", "categories": [1, 2**70],
+             "constraints": {"enum": [2**70]}}  # fmt: skip
+    assert errors(tmp_path, field, [str(2**70), "1", "5"]) == [
+        ("constraint-error", 3),
+        ("constraint-error", 4),
+    ]
+    field["constraints"] = {"enum": [2**71]}  # not within: both are checked
+    assert errors(tmp_path, field, [str(2**71)]) == [("category-error", 2)]
+
+
+@pytest.mark.parametrize(
+    ("constraint", "bad"),
+    [("exclusiveMaximum", [2**70, 2**71]), ("exclusiveMinimum", [2**70, 5])],
+)
+def test_exclusive_bounds_beyond_int64(tmp_path: Path, constraint: str, bad: list[int]) -> None:
+    field = {"name": "v", "type": "integer", "constraints": {constraint: 2**70}}
+    good = 2**70 - 1 if constraint == "exclusiveMaximum" else 2**70 + 1
+    cells = [str(good), *map(str, bad)]
+    assert errors(tmp_path, field, cells) == [("constraint-error", 3), ("constraint-error", 4)]

@@ -171,3 +171,36 @@ def test_only_the_first_six_candidates_are_tried(tmp_path: Path, width: int, fou
     assert (t.key_source == "inferred") is found
     if found:
         assert t.matched_by == [header[-1]]
+
+
+# Columns each unique on its own: the one inferred is the most dimension-like.
+RANKED = [
+    ("country_code", "string"),  # a code or identifier, by its name
+    ("year", "integer"),  # a period, by its name
+    ("start", "date"),  # another date
+    ("label", "string"),  # text
+    ("flag", "boolean"),
+    ("total", "string"),  # text named as a measure
+    ("amount", "integer"),  # an integer that may be a measure
+]
+
+
+@pytest.mark.parametrize("first", range(len(RANKED) - 1))
+def test_key_candidates_are_ranked_codes_periods_dates_text_measures(
+    tmp_path: Path, first: int
+) -> None:
+    kept = RANKED[first:]
+    if kept[0][1] == "boolean":
+        kept = kept[1:]  # two rows, so a boolean can be unique
+    header = [n for n, _ in kept]
+    schema = {"fields": [{"name": n, "type": t} for n, t in kept]}
+    values = {
+        "string": ["p", "q"],
+        "integer": ["1", "2"],
+        "date": ["2020-01-01", "2021-01-01"],
+        "boolean": ["true", "false"],
+    }
+    rows = [[values[t][k] for _, t in kept] for k in range(2)]
+    old = package(tmp_path / "a", {"t": (schema, csv_text(header, rows))})
+    t = next(r for r in run_diff(old, old).resources if r.name == "t")
+    assert (t.matched_by, t.key_source) == ([kept[0][0]], "inferred")
