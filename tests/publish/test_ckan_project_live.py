@@ -1,7 +1,7 @@
 """A project of tables (not figure files) published to the real CKAN of scripts/ckan-stack:
 init, build, release 1.0.0, publish; revise and add rows, release 1.1.0 with a reason,
 publish again. The portal keeps its resource ids and its DataStore tables hold the new
-release's rows exactly; a rerun has nothing to do.
+release's rows exactly, each archived release is kept as its zip; a rerun has nothing to do.
 
 The tables are the synthetic population project (tests/fixtures/projects/population and
 its later edition in population-revised); every expectation is read from the files.
@@ -21,7 +21,9 @@ from live_stack import Stack, cli, read_stack, show
 
 from statpub.cli import main
 from statpub.package import Package, read_package
+from statpub.publish.archived import resource_name
 from statpub.publish.portal import Portal
+from statpub.versioning.archive import archived_versions
 
 pytestmark = pytest.mark.ckan
 
@@ -81,7 +83,13 @@ def test_a_project_of_tables_is_published_and_republished_after_a_revision(
     second = read_package(project / "datapackage")
     assert second.version != first.version
     assert cli(ckan, outputs, str(project / "datapackage"), "--dataset", name).exit_code == 0
-    assert datastore_equals_package(ckan, name, second) == ids, "resource ids moved"
+    now = datastore_equals_package(ckan, name, second)
+    assert {n: now[n] for n in ids} == ids, "resource ids moved"
+    # releases/ beside the package: each archived release is kept as its zip
+    versions = archived_versions(project / "releases")
+    assert versions == [first.version, second.version]
+    assert set(now) - set(ids) == {resource_name(str(second.version))}
+    assert resource_name(str(first.version)) in ids
     assert show(ckan, name)["version"] == second.version
 
     rerun = cli(ckan, outputs, str(project / "datapackage"), "--dataset", name, "--dry-run")

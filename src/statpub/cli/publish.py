@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -98,6 +97,13 @@ def publish() -> None:
     help="Delete the dataset's resources that the package does not name (else listed as stale).",
 )
 @click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The release archive: each archived release is kept on the portal as its bundle "
+    "(resource release-<version>.zip).  [default: releases/ beside the package folder, if any]",
+)
+@click.option(
     "--dry-run",
     is_flag=True,
     help="Show the plan; send nothing to the portal. Exit 1 when changes are pending.",
@@ -119,6 +125,7 @@ def ckan(
     strict: bool,
     datastore: bool,
     prune: bool,
+    releases_dir: Path | None,
     dry_run: bool,
     fmt: str,
     as_json: bool,
@@ -146,17 +153,18 @@ def ckan(
     the portal's DataStore (resource statpub-lock) for --deadline seconds, and
     a second run is told who holds it and since when. Calls that may be
     repeated are retried with backoff (--retries); the output says how many.
+
+    Every release archived in --releases is kept downloadable: each is checked
+    against its SHA256SUMS, bundled as `statpub bundle` does, and sent once as
+    resource release-<version>.zip (its version and sha256 in the resource's
+    fields); --prune never deletes one. The DataStore holds the latest release.
     """
-    import time
+    import tempfile
 
     from statpub.errors import StatpubError
-    from statpub.publish.ckan import prepare, read_portal
-    from statpub.publish.datastore import read_datastore
+    from statpub.publish.archived import archived_specs
     from statpub.publish.local import publishable
-    from statpub.publish.portal import Portal, check_token, insecure
-    from statpub.publish.session import Lease
-    from statpub.publish.session import publish as run_publish
-    from statpub.publish.transport import Budget
+    from statpub.publish.portal import check_token, insecure
 
     token = os.environ.get(token_env) or None
     if token is None and not dry_run:
@@ -174,6 +182,40 @@ def ckan(
         say(f"warning: {risk}", err=True)
     as_json = resolve_format(fmt, as_json) == "json"
     package = publishable(package_dir)
+    if releases_dir is None and (package_dir.parent / "releases").is_dir():
+        releases_dir = package_dir.parent / "releases"
+    elif releases_dir is not None and not releases_dir.is_dir():
+        raise StatpubError(
+            f"{releases_dir}: no such release archive; pass --releases with the folder of "
+            "archived releases",
+            code="file-not-found",
+            path=releases_dir,
+        )
+    with tempfile.TemporaryDirectory(prefix="statpub-releases-") as work:
+        archived = archived_specs(releases_dir, Path(work)) if releases_dir else []
+        _ckan_run(
+            package, url, organization, dataset, token, token_env, private, timeout, deadline,
+            retries, allow_older, break_lease, strict, datastore, prune, dry_run, as_json,
+            archived,
+        )  # fmt: skip
+
+
+def _ckan_run(
+    package: Any, url: str, organization: str, dataset: str | None, token: str | None,
+    token_env: str, private: bool, timeout: float, deadline: float, retries: int,
+    allow_older: bool, break_lease: bool, strict: bool, datastore: bool, prune: bool,
+    dry_run: bool, as_json: bool, archived: list[Any],
+) -> None:  # fmt: skip
+    import secrets
+    import time
+
+    from statpub.publish.ckan import prepare, read_portal
+    from statpub.publish.datastore import read_datastore
+    from statpub.publish.portal import Portal
+    from statpub.publish.session import Lease
+    from statpub.publish.session import publish as run_publish
+    from statpub.publish.transport import Budget
+
     start = time.monotonic()
     budget = Budget(retries=retries, deadline=start + deadline)
     portal = Portal(url, token, token_env=token_env, timeout=timeout, budget=budget)
@@ -184,7 +226,7 @@ def ckan(
             tables = read_datastore(portal, state, package) if datastore else None
             plan = prepare(
                 package, state, private=private, prune=prune, datastore=tables,
-                allow_older=allow_older,
+                allow_older=allow_older, archived=archived,
             )  # fmt: skip
             if as_json:
                 echo_json(plan.to_dict())
@@ -199,6 +241,7 @@ def ckan(
             Lease(secrets.token_hex(8), _holder(package), time.time(), deadline, break_lease),
             private=private, prune=prune, datastore=datastore, allow_older=allow_older,
             strict=strict, on_action=lambda a: say(f"  {_line(a.to_dict())} ...", err=True),
+            archived=archived,
         )  # fmt: skip
     finally:
         portal.close()

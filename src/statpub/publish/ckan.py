@@ -16,13 +16,14 @@ the DataStore (:mod:`statpub.publish.datastore`), by the same rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from statpub.errors import StatpubError
 from statpub.package import Package
+from statpub.publish.archived import NEVER_PRUNED, is_archived
 from statpub.publish.ckan_fields import (
     ResourceSpec,
     dataset_changes,
@@ -124,8 +125,13 @@ def prepare(
     prune: bool = False,
     datastore: DataStoreState | None = None,
     allow_older: bool = False,
+    archived: Sequence[ResourceSpec] = (),
 ) -> Plan:
     """The actions that make dataset ``state.name`` hold ``package``. Pure: no I/O.
+
+    ``archived`` (from :func:`statpub.publish.archived.archived_specs`) adds one
+    resource per archived release after the package's; those, and any resource
+    named as an archived release, are never deleted, even with ``prune``.
 
     With ``datastore`` (from :func:`statpub.publish.datastore.read_datastore`),
     each table's CSV also goes into the DataStore. Resources on the portal that
@@ -179,7 +185,7 @@ def prepare(
             "statpub keeps the first and deletes the others"
             for r, n in dupes.items()
         ]
-    specs = resource_specs(package, state.translated)
+    specs = [*resource_specs(package, state.translated), *archived]
     tables = datastore.tables if datastore is not None else {}
     for spec in specs:
         actions.append(_resource_action(spec, existing.get(spec.name)))
@@ -189,9 +195,15 @@ def prepare(
     others = _others(current, set(wanted))
     for r, why in others:
         verb = DELETE if prune or why == SECOND_COPY else STALE
+        if why != SECOND_COPY and is_archived(str(r.get("name") or "")):
+            verb, why = STALE, NEVER_PRUNED
         actions.append(Action(verb, RESOURCE, str(r.get("name") or ""), r["id"], (why,)))
     if prune:
-        gone = {r["id"] for r, _ in others}
+        gone = {
+            r["id"]
+            for r, why in others
+            if why == SECOND_COPY or not is_archived(str(r.get("name") or ""))
+        }
         kept = sorted(
             (r for r in _own(current) if r["id"] not in gone),
             key=lambda r: r.get("position", 0),

@@ -8,12 +8,13 @@ that moment, so runs that waited for each other never act on a stale plan.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.publish.ckan import apply, create_dataset, prepare, read_portal
+from statpub.publish.ckan_fields import ResourceSpec
 from statpub.publish.datastore import read_datastore, require_datastore
 from statpub.publish.lock import acquire, release
 from statpub.publish.plan import CREATE, DATASET, REORDER, Action, PublishResult
@@ -44,6 +45,7 @@ def publish(
     allow_older: bool = False,
     strict: bool = False,
     on_action: Callable[[Action], None] | None = None,
+    archived: Sequence[ResourceSpec] = (),
 ) -> tuple[PublishResult, list[str]]:
     """Publish ``package`` as dataset ``name``; returns the result and the run's warnings."""
     warnings: list[str] = []
@@ -82,7 +84,7 @@ def publish(
         tables = read_datastore(portal, state, package) if datastore else None
         plan = prepare(
             package, state, private=private, prune=prune, datastore=tables,
-            allow_older=allow_older,
+            allow_older=allow_older, archived=archived,
         )  # fmt: skip
         result = apply(plan, portal, package, on_action=on_action)
     finally:
