@@ -61,6 +61,10 @@ SCHEMAS: dict[str, Any] = {
     "package_patch": _DATASET,
     "license_list": ("list", {"id?": TEXT, "url?": TEXT, "title?": TEXT}),
     "status_show": {"extensions?": ("list", TEXT), "ckan_version?": TEXT},
+    "scheming_dataset_schema_show": {
+        "dataset_fields?": ("list", ANY),
+        "resource_fields?": ("list", ANY),
+    },
     "resource_create": _RESOURCE,
     "resource_patch": _RESOURCE,
     "resource_delete": ANY,

@@ -54,7 +54,8 @@ class ActionAPI(Protocol):
 
 # Actions that may be sent again with the same effect (reads, and writes of fixed values).
 IDEMPOTENT = frozenset({
-    "status_show", "organization_show", "organization_list_for_user", "package_show",
+    "status_show", "scheming_dataset_schema_show", "organization_show",
+    "organization_list_for_user", "package_show",
     "license_list", "datastore_info", "datastore_search", "package_patch", "resource_patch",
     "resource_delete", "package_resource_reorder", "datastore_delete",
     "datastore_records_delete",
