@@ -141,8 +141,11 @@ def time_chart(
             for f in schema["fields"]
             if f.get("type", "string") == "string" and f["name"] != tf["name"]
         ]
+    needed = [*split, tf["name"], mf["name"]]
+    if any(n not in table.column_names for n in needed):
+        return None  # the file does not hold what its schema says (validate reports it)
     table, total = _first_series(table, split)
-    columns = {n: table.column(n).to_pylist() for n in [*split, tf["name"], mf["name"]]}
+    columns = {n: table.column(n).to_pylist() for n in needed}
     labels = {n: {str(k): v for k, v in category_labels(fields[n]).items()} for n in split}
     for n, named in (names or {}).items():
         if n in labels:
