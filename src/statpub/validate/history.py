@@ -363,36 +363,19 @@ def _unlogged(
                 if f != "*"
                 else f"{c.label} ({'added' if c.kind == 'update' else 'removed'})"
             )
-            if entry is None:
-                issues.append(
-                    Issue(
-                        "unlogged-revision",
-                        f"{what} is not logged in revisions for {new.version}; make "
-                        "changes with `statpub release`, which logs them",
-                        path=log_path,
-                        resource=LOG,
-                        field=f,
+            wrong = (
+                []
+                if entry is None
+                else [
+                    k
+                    for k, v in (
+                        ("change_kind", c.kind), ("old_value", old), ("new_value", new_value)
                     )
-                )
-                continue
-            wrong = [
-                k
-                for k, v in (("change_kind", c.kind), ("old_value", old), ("new_value", new_value))
-                if f != "*" or k == "change_kind"
-                if entry.get(k) != v
-            ]
-            if entry.get("release_date") != created:
-                wrong.append("release_date")
-            if wrong:
-                issues.append(
-                    Issue(
-                        "revisions-log-mismatch",
-                        f"the log entry for {what} has a wrong {', '.join(wrong)}",
-                        path=log_path,
-                        resource=LOG,
-                        field=wrong[0],
-                    )
-                )
+                    if f != "*" or k == "change_kind"
+                    if entry.get(k) != v
+                ]
+            )  # fmt: skip
+            issues += _entry_issues(entry, wrong, created, what, f, new.version, log_path)
     for key in logged:
         issues.append(
             Issue(
@@ -426,35 +409,18 @@ def _unlogged_tables(
             ]
             entry = logged.pop((c.table, key_text(c.key_dict), expected["field"]), None)
             what = f"{c.label}: {expected['field']} ({c.kind})"
-            if entry is None:
-                issues.append(
-                    Issue(
-                        "unlogged-revision",
-                        f"{what} is not logged in revisions for {new.version}; make "
-                        "changes with `statpub release`, which logs them",
-                        path=log_path,
-                        resource=LOG,
-                        field=expected["field"],
-                    )
-                )
-                continue
-            wrong = [
-                k
-                for k in ("change_kind", "old_value", "new_value")
-                if (entry.get(k) or None) != expected[k]
-            ]
-            if entry.get("release_date") != created:
-                wrong.append("release_date")
-            if wrong:
-                issues.append(
-                    Issue(
-                        "revisions-log-mismatch",
-                        f"the log entry for {what} has a wrong {', '.join(wrong)}",
-                        path=log_path,
-                        resource=LOG,
-                        field=wrong[0],
-                    )
-                )
+            wrong = (
+                []
+                if entry is None
+                else [
+                    k
+                    for k in ("change_kind", "old_value", "new_value")
+                    if (entry.get(k) or None) != expected[k]
+                ]
+            )
+            issues += _entry_issues(
+                entry, wrong, created, what, expected["field"], new.version, log_path
+            )
     for table, key, field in logged:
         issues.append(
             Issue(
@@ -467,3 +433,41 @@ def _unlogged_tables(
             )
         )
     return issues
+
+
+def _entry_issues(
+    entry: dict[str, Any] | None,
+    wrong: list[str],
+    created: Any,
+    what: str,
+    field: str,
+    version: str | None,
+    log_path: str,
+) -> list[Issue]:
+    """What is wrong with the log entry found for one change (``None``: no entry):
+    ``wrong`` names the properties that differ from the change, the release date
+    is checked here."""
+    if entry is None:
+        return [
+            Issue(
+                "unlogged-revision",
+                f"{what} is not logged in revisions for {version}; make "
+                "changes with `statpub release`, which logs them",
+                path=log_path,
+                resource=LOG,
+                field=field,
+            )
+        ]
+    if entry.get("release_date") != created:
+        wrong = [*wrong, "release_date"]
+    if not wrong:
+        return []
+    return [
+        Issue(
+            "revisions-log-mismatch",
+            f"the log entry for {what} has a wrong {', '.join(wrong)}",
+            path=log_path,
+            resource=LOG,
+            field=wrong[0],
+        )
+    ]
