@@ -60,4 +60,4 @@ def scratch(repo_root: Path, tmp_path: Path) -> Path:
     """The next release after the archive's last, cut in a copy of the repository."""
     from scratch_release import scratch_release
 
-    return scratch_release(repo_root, tmp_path / "repo", dt.date(2026, 12, 1))
+    return scratch_release(repo_root, tmp_path / "repo")

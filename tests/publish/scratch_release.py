@@ -10,11 +10,12 @@ from typing import Any
 import yaml
 
 
-def scratch_release(repo: Path, work: Path, day: dt.date) -> Path:
+def scratch_release(repo: Path, work: Path, day: dt.date | None = None) -> Path:
     """The next release of the repository's package, cut by ``statpub release`` in a copy
     of its figures, schemas and release archive: one figure revised, one added, one removed.
 
-    Returns the new package folder. The edits pick figures by their shape, not by name,
+    ``day``: the release date, by default the day after the last release's. Returns the
+    new package folder. The edits pick figures by their shape, not by name,
     so that they still apply when the figure files change. Source files not yet in the
     last archived release are left out, so that those are the only figures changed;
     each edited figure quotes its own wording, which no captured text holds, so the release
@@ -27,6 +28,9 @@ def scratch_release(repo: Path, work: Path, day: dt.date) -> Path:
     for folder in ("figures", "schemas", "releases"):
         shutil.copytree(repo / folder, work / folder)
     last = read_package(work / "releases" / archive.archived_versions(work / "releases")[-1])
+    if day is None:
+        history = yaml.safe_load((work / "figures" / "releases.yml").read_text(encoding="utf-8"))
+        day = dt.date.fromisoformat(str(history["releases"][-1]["date"])) + dt.timedelta(days=1)
     sources = last.resource("sources")
     assert sources is not None
     released = set(read_table(sources).column("source_id").to_pylist())

@@ -99,8 +99,9 @@ def test_new_release_same_ids_new_files(
     result = cli(ckan, outputs, str(second_release), "--dataset", name, "--json")
     assert result.exit_code == 0, result.output
     sent = {a["path"] for a in json.loads(result.stdout)["actions"] if a["action"] == "upload"}
+    cards = {f.path for f in new.files() if f.role == "datacard"}  # the notes, not files
     assert sent == {f.path for f in new.files() if package.file(f.path) != f} - {
-        "README.md",
+        *cards,
         *{r.schema_path for r in new.resources if r.schema_path},
     }
     ds = assert_published(ckan, name, new)

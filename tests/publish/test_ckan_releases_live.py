@@ -15,8 +15,9 @@ import pytest
 from live_stack import cli, download, read_stack, show
 
 from statpub.package import read_package
+from statpub.package.files import MANIFEST
 from statpub.publish.archived import resource_name
-from statpub.versioning.archive import archived_versions
+from statpub.versioning.archive import CHAIN, archived_versions
 
 pytestmark = pytest.mark.ckan
 
@@ -40,12 +41,19 @@ def test_every_archived_release_stays_downloadable(repo_root: Path, tmp_path: Pa
         assert hashlib.sha256(data).hexdigest() == r["sha256"]
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             root = z.namelist()[0].split("/")[0]
-            archived = {
-                p.relative_to(releases / version).as_posix(): p.read_bytes()
-                for p in (releases / version).rglob("*")
-                if p.is_file() and p.name != ".gitattributes"
-            }
-            assert {n.removeprefix(root + "/"): z.read(n) for n in z.namelist()} == archived
+            entries = {n.removeprefix(root + "/"): z.read(n) for n in z.namelist()}
+        # the release's package files, byte for byte, and a SHA256SUMS that proves them
+        # (the archive's chain file of earlier releases stays in the repository's archive)
+        archived = {
+            p.relative_to(releases / version).as_posix(): p.read_bytes()
+            for p in (releases / version).rglob("*")
+            if p.is_file() and p.name not in (".gitattributes", MANIFEST, CHAIN)
+        }
+        sums = entries.pop(MANIFEST).decode("utf-8").splitlines()
+        assert entries == archived
+        assert sorted(sums) == sorted(
+            f"{hashlib.sha256(b).hexdigest()}  {n}" for n, b in entries.items()
+        )
     # the dataset, and its DataStore tables, are the latest release's
     assert show(ckan, name)["version"] == read_package(latest).version
 

@@ -51,14 +51,18 @@ def series_members(
     version is described by its archived files: the package stands for its version
     only when its files are that release's, byte for byte."""
     from statpub.package import read_package
-    from statpub.package.files import read_manifest
-    from statpub.versioning.archive import archived_versions, package_files, verify
+    from statpub.versioning.archive import (
+        archived_versions,
+        package_files,
+        released_files,
+        verify,
+    )
 
     version = str(pkg.descriptor.get("version") or "")
     warnings: list[Issue] = []
     records: dict[str, CatalogRecord] = {}
     archived = archived_versions(releases_dir)
-    if version in archived and package_files(pkg.root) != read_manifest(releases_dir / version):
+    if version in archived and package_files(pkg.root) != released_files(releases_dir / version):
         warnings.append(
             Issue(
                 "catalog-unreleased-package",

@@ -70,6 +70,12 @@ def archived_files(folder: Path) -> dict[str, str]:
     return files
 
 
+def released_files(folder: Path) -> dict[str, str]:
+    """The package files an archived release's SHA256SUMS lists (not the chain file):
+    what :func:`package_files` gives for a package that is that release."""
+    return {k: v for k, v in read_manifest(folder).items() if k != CHAIN}
+
+
 def chain_text(releases_dir: Path) -> str:
     """The chain file of the next release: the sha256 of every archived SHA256SUMS."""
     return "".join(
