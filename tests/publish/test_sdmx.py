@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from statpub.cli import main
 from statpub.errors import StatpubError
+from statpub.project import project_sdmx
 from statpub.project.config import load_project
 from statpub.publish.local import publishable
 from statpub.publish.sdmx import STRUCTURE_FILE, export_sdmx, project_maps
@@ -100,7 +101,7 @@ def round_trip(project_dir: Path, pkg_dir: Path, out: Path) -> None:
     pkg = publishable(pkg_dir)
     maps = project_maps(project, pkg)
     result = export_sdmx(pkg, maps, out)
-    assert [t["table"] for t in result.tables] == list(project.sdmx)
+    assert [t["table"] for t in result.tables] == list(project_sdmx(project))
 
     xsd = etree.XMLSchema(etree.parse(str(SDMX_ML_30_MESSAGE_PATH)))
     doc = etree.parse(str(out / STRUCTURE_FILE))

@@ -22,6 +22,11 @@ The API other layers use (release, site) is:
   and ``revisions`` (log rows) default to the project's ``releases.yml`` and
   ``revisions.csv``, so a release can build the next version aside.
 - :func:`read_history` / :func:`read_log`: those two files as read.
+- :func:`project_sdmx`: the SDMX roles of the tables that map to SDMX.
+
+Each ``adapter:`` setting has one adapter object (:data:`~statpub.project.build.ADAPTERS`:
+``tables``, ``figures``) that reads the log, makes the package source, builds and
+names the SDMX roles; the functions here ask it, never test its name.
 - :func:`build` ``(project) -> ProjectBuild | BuildResult``: ``project.out``
   built aside, validated, swapped in.
 """
@@ -30,6 +35,7 @@ from statpub.project.build import (
     ProjectBuild,
     build,
     build_package,
+    project_sdmx,
     read_history,
     read_log,
     table_schema,
@@ -53,6 +59,7 @@ __all__ = [
     "figures_project",
     "find_project",
     "load_project",
+    "project_sdmx",
     "read_history",
     "read_log",
     "table_schema",

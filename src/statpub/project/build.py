@@ -193,14 +193,7 @@ def read_history(project: Project) -> list[Release]:
 
 def read_log(project: Project) -> list[dict[str, Any]]:
     """The rows of the project's revisions log, as text (none when there is no log)."""
-    if project.adapter == "figures":
-        from statpub.versioning.log import read_revisions
-
-        return read_revisions(project.revisions.parent)
-    if not project.revisions.is_file():
-        return []
-    with project.revisions.open(encoding="utf-8", newline="") as fh:
-        return [dict(row) for row in csv.DictReader(fh)]
+    return adapter_of(project).read_log(project)
 
 
 def package_source(
@@ -209,20 +202,14 @@ def package_source(
     releases: Sequence[Release] | None = None,
     revisions: Sequence[dict[str, Any]] | None = None,
 ) -> PackageSource:
-    """The adapter a project's package is built from (its ``adapter:`` setting)."""
+    """The source a project's package is built from, by its adapter."""
     revisions = read_log(project) if revisions is None else revisions
-    if project.adapter == "figures":
-        from statpub.builder.package import FigureSource, load_schemas
-        from statpub.figures.load import load_figures
+    return adapter_of(project).source(project, releases, revisions)
 
-        assert project.figures is not None
-        schemas = load_schemas(project.schemas)
-        figset = load_figures(project.figures, schemas)
-        if releases is not None:
-            figset.releases = list(releases)
-        return FigureSource(figset, schemas, list(revisions))
-    releases = read_history(project) if releases is None else releases
-    return TablesSource(project, releases, revisions)
+
+def project_sdmx(project: Project) -> dict[str, dict[str, Any]]:
+    """Table name -> its fields' SDMX roles, for the tables that map to SDMX."""
+    return adapter_of(project).sdmx(project)
 
 
 def build_package(
@@ -248,7 +235,90 @@ def build(
     Raises InvalidInput (an input or the built package invalid; exit 1) or
     StatpubError (cannot run; exit 2); in both cases ``project.out`` is left as it was.
     """
-    if project.adapter == "figures":
+    return adapter_of(project).build(project, sources_dir, sources_from)
+
+
+class TablesAdapter:
+    """Tables named in ``statpub.yml``, each read from its input file."""
+
+    def read_log(self, project: Project) -> list[dict[str, Any]]:
+        if not project.revisions.is_file():
+            return []
+        with project.revisions.open(encoding="utf-8", newline="") as fh:
+            return [dict(row) for row in csv.DictReader(fh)]
+
+    def source(
+        self,
+        project: Project,
+        releases: Sequence[Release] | None,
+        revisions: Sequence[dict[str, Any]],
+    ) -> PackageSource:
+        releases = read_history(project) if releases is None else releases
+        return TablesSource(project, releases, revisions)
+
+    def sdmx(self, project: Project) -> dict[str, dict[str, Any]]:
+        return {t.name: t.sdmx for t in project.tables if t.sdmx is not None}
+
+    def build(
+        self, project: Project, sources_dir: Path | None, sources_from: str
+    ) -> BuildResult | ProjectBuild:
+        from statpub.builder.package import validate_staged
+        from statpub.package.atomic import staged_folder
+
+        source = package_source(project)
+        assert isinstance(source, TablesSource)
+        with staged_folder(project.out) as staging:
+            files = write_package(staging, source)
+            report = validate_staged(staging, label=str(project.out))
+            if not report.valid:
+                raise InvalidInput(
+                    source.on_inputs(report.errors),
+                    summary="the tables do not make a valid package; nothing was replaced",
+                    code="package-invalid",
+                    path=project.out,
+                )
+        return ProjectBuild(
+            out_dir=project.out,
+            version=source.releases[-1].version if source.releases else None,
+            rows=dict(source.rows),
+            files=files,
+            report=report,
+        )
+
+
+class FiguresAdapter:
+    """This repository's figure files (``figures/``): the figure model, its quote check
+    and its own revisions log."""
+
+    def read_log(self, project: Project) -> list[dict[str, Any]]:
+        from statpub.versioning.log import read_revisions
+
+        return read_revisions(project.revisions.parent)
+
+    def source(
+        self,
+        project: Project,
+        releases: Sequence[Release] | None,
+        revisions: Sequence[dict[str, Any]],
+    ) -> PackageSource:
+        from statpub.builder.package import FigureSource, load_schemas
+        from statpub.figures.load import load_figures
+
+        assert project.figures is not None
+        schemas = load_schemas(project.schemas)
+        figset = load_figures(project.figures, schemas)
+        if releases is not None:
+            figset.releases = list(releases)
+        return FigureSource(figset, schemas, list(revisions))
+
+    def sdmx(self, project: Project) -> dict[str, dict[str, Any]]:
+        from statpub.figures.sdmx import SDMX_DEFAULTS
+
+        return SDMX_DEFAULTS
+
+    def build(
+        self, project: Project, sources_dir: Path | None, sources_from: str
+    ) -> BuildResult | ProjectBuild:
         from statpub.builder import build as build_figures
 
         assert project.figures is not None
@@ -256,25 +326,15 @@ def build(
             project.figures, project.schemas, project.out,
             sources_dir=sources_dir, sources_from=sources_from,
         )  # fmt: skip
-    from statpub.builder.package import validate_staged
-    from statpub.package.atomic import staged_folder
 
-    source = package_source(project)
-    assert isinstance(source, TablesSource)
-    with staged_folder(project.out) as staging:
-        files = write_package(staging, source)
-        report = validate_staged(staging, label=str(project.out))
-        if not report.valid:
-            raise InvalidInput(
-                source.on_inputs(report.errors),
-                summary="the tables do not make a valid package; nothing was replaced",
-                code="package-invalid",
-                path=project.out,
-            )
-    return ProjectBuild(
-        out_dir=project.out,
-        version=source.releases[-1].version if source.releases else None,
-        rows=dict(source.rows),
-        files=files,
-        report=report,
-    )
+
+# One adapter per ``adapter:`` setting (statpub.project.config.ADAPTERS names them).
+ADAPTERS: dict[str, TablesAdapter | FiguresAdapter] = {
+    "tables": TablesAdapter(),
+    "figures": FiguresAdapter(),
+}
+
+
+def adapter_of(project: Project) -> TablesAdapter | FiguresAdapter:
+    """The adapter that reads ``project``'s tables."""
+    return ADAPTERS[project.adapter]

@@ -62,15 +62,6 @@ class Project:
     figures: Path | None = None  # the figures adapter: the folder of figure files
 
     @property
-    def sdmx(self) -> dict[str, dict[str, Any]]:
-        """Table name -> its fields' SDMX roles, for the tables that map to SDMX."""
-        if self.adapter == "figures":
-            from statpub.figures.sdmx import SDMX_DEFAULTS
-
-            return SDMX_DEFAULTS
-        return {t.name: t.sdmx for t in self.tables if t.sdmx is not None}
-
-    @property
     def lock_dir(self) -> Path:
         """The folder a build or release holds while it writes (its journal lives there)."""
         return self.figures if self.figures is not None else self.root

@@ -450,7 +450,9 @@ def project_maps(project: Any, pkg: Package) -> list[TableMap]:
     the built package's schemas (a project's ``sdmx:``, or its adapter's defaults)."""
     where = str(project.file.name if project.file else "the project")
     out = []
-    for table, raw in project.sdmx.items():
+    from statpub.project import project_sdmx
+
+    for table, raw in project_sdmx(project).items():
         res = pkg.resource(table)
         if res is None:
             raise StatpubError(
