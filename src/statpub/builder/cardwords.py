@@ -15,32 +15,18 @@ Numbers follow the language: English ``250,000`` and ``6.9``; Russian and Kazakh
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from statpub.package.files import datacard_name, datacard_names
+from statpub.package.languages import base, format_number, message_table
 from statpub.package.languages import text as translated
 
 DEFAULT = "en"
-NNBSP = "\u202f"
-COMMA_DECIMAL = {"ru", "kk"}
 
 
-@cache
-def _table(lang: str) -> dict[str, str]:
-    path = resources.files("statpub.builder") / "messages" / f"{lang}.json"
-    if not path.is_file():
-        return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
-
-
-def base(lang: str) -> str:
-    """``kk-Cyrl-KZ`` -> ``kk``."""
-    return lang.split("-")[0].lower()
+def _table(lang: str) -> dict[str, Any]:
+    return message_table("statpub.builder", lang)
 
 
 @dataclass(frozen=True)
@@ -66,10 +52,7 @@ class CardWords:
     def number(self, x: float | None) -> str:
         if x is None:
             return ""
-        out = f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
-        if self.code in COMMA_DECIMAL:
-            out = out.replace(",", NNBSP).replace(".", ",")
-        return out
+        return format_number(x, self.code)
 
     def text(self, obj: dict[str, Any], key: str) -> Any:
         """``obj[key]`` in this card's language, else in the default language."""

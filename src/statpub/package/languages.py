@@ -23,9 +23,12 @@ missing, for ``validate``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 SEP = "@"
@@ -283,3 +286,33 @@ def _check_rows(res: dict[str, Any], name: str, langs: list[str]) -> Iterator[Fi
                 yield Finding("translation-missing", "warning", where,
                               f"{where}: no {lang!r} translation of {c!r} for "
                               f"{rows['key']} {k!r}", name, c)  # fmt: skip
+
+
+# Message tables and number notation per language, shared by the data card (builder)
+# and the dataset page (site).
+NNBSP = "\u202f"  # narrow no-break space: Russian and Kazakh thousands separator
+COMMA_DECIMAL = frozenset({"ru", "kk"})
+
+
+def base(lang: str) -> str:
+    """``kk-Cyrl-KZ`` -> ``kk``: message tables and number formats are per language."""
+    return lang.split("-")[0].lower()
+
+
+def format_number(x: float, lang: str) -> str:
+    """``x`` in the language's notation: ``250,000`` / ``6.9``; in Russian and Kazakh
+    ``250\u202f000`` / ``6,9``. Integral values without decimals."""
+    out = f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+    if base(lang) in COMMA_DECIMAL:
+        out = out.replace(",", NNBSP).replace(".", ",")
+    return out
+
+
+@cache
+def message_table(package: str, lang: str) -> dict[str, Any]:
+    """The message table ``messages/<lang>.json`` shipped in ``package`` (empty if none)."""
+    path = resources.files(package) / "messages" / f"{base(lang)}.json"
+    if not path.is_file():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

@@ -17,38 +17,31 @@ shown as the source wrote it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from statpub.package.languages import (
+    COMMA_DECIMAL,
+    NNBSP,
+    base,
+    format_number,
+    message_table,
+)
+
 DEFAULT = "en"
-NNBSP = "\u202f"  # narrow no-break space: Russian and Kazakh thousands separator
-COMMA_DECIMAL = {"ru", "kk"}
 _POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _KAZAKH = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
-@cache
 def _table(lang: str) -> dict[str, Any]:
-    path = resources.files("statpub.site") / "messages" / f"{lang}.json"
-    if not path.is_file():
-        return {}
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    return message_table("statpub.site", lang)
 
 
 def has_table(lang: str) -> bool:
     return bool(_table(base(lang)))
-
-
-def base(lang: str) -> str:
-    """``kk-Cyrl-KZ`` -> ``kk``: message tables and number formats are per language."""
-    return lang.split("-")[0].lower()
 
 
 @dataclass(frozen=True)
@@ -70,9 +63,7 @@ class Words:
         return text.format(**values) if values else text
 
     def number(self, x: float, percent: bool = False) -> str:
-        text = f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
-        if self.code in COMMA_DECIMAL:
-            text = text.replace(",", NNBSP).replace(".", ",")
+        text = format_number(x, self.code)
         if not percent:
             return text
         return text + (NNBSP + "%" if self.code in COMMA_DECIMAL else "%")
