@@ -13,11 +13,13 @@ from click.testing import CliRunner
 from fake_helpers import TOKEN, assert_complete, dictionary_changed, plan_for, publish
 
 import statpub.publish.datastore as ds_module
+import statpub.publish.datastore_rows as rows_module
 from statpub.cli import main
 from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.publish.ckan import apply
-from statpub.publish.datastore import DIGEST_FIELD, TYPES, read_rows
+from statpub.publish.datastore import DIGEST_FIELD, TYPES
+from statpub.publish.datastore_rows import read_rows
 from statpub.publish.local import publishable as read_package
 from statpub.publish.plan import DELETE, PATCH, RELOAD, SKIP, STALE, UPDATE
 
@@ -202,10 +204,11 @@ def test_small_calls_and_pages_give_the_same_table(
     repo_root: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Rows go in several calls and are read back in pages, also when the portal sends
-    shorter pages than asked for."""
+    shorter pages than asked for, and are compared in many buckets."""
     for name, size in (("INSERT_ROWS", 5), ("UPSERT_ROWS", 1), ("DELETE_ROWS", 1)):
         monkeypatch.setattr(ds_module, name, size)
-    monkeypatch.setattr(ds_module, "READ_ROWS", 4)
+    monkeypatch.setattr(rows_module, "READ_ROWS", 4)
+    monkeypatch.setattr(rows_module, "BUCKET_ROWS", 7)
     old = last_archived(repo_root)
     new = read_package(scratch)
     fake = FakeCKAN()

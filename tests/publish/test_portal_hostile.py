@@ -26,7 +26,8 @@ from statpub.cli import main
 from statpub.errors import StatpubError
 from statpub.package import Package
 from statpub.publish.ckan import apply, prepare, read_portal
-from statpub.publish.datastore import READ_ROWS, Table, _read_back, read_datastore
+from statpub.publish.datastore import read_datastore
+from statpub.publish.datastore_rows import READ_ROWS, read_back
 from statpub.publish.portal import Portal, check_token, insecure, scrub
 from statpub.publish.transport import Budget
 
@@ -202,9 +203,10 @@ class EndlessPages:
 
 def test_endless_paging_is_bounded() -> None:
     portal = EndlessPages()
-    table = Table("t.csv", [{"id": "a", "type": "text", "info": {}}], ["a"], "d")
+    fields = [{"id": "a", "type": "text", "info": {}}]
     with pytest.raises(StatpubError) as err:
-        _read_back(portal, "rid", table, 50_000)  # type: ignore[arg-type]
+        for _ in read_back(portal, "rid", "t.csv", fields, 50_000):  # type: ignore[arg-type]
+            pass
     assert err.value.code == "portal-error" and portal.pages <= 50_000 // READ_ROWS + 2
 
 

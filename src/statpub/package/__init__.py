@@ -19,7 +19,7 @@ from __future__ import annotations
 from statpub.package.integrity import PackageFile, check_files, package_files
 from statpub.package.model import Package, Resource
 from statpub.package.open import open_package, read_package
-from statpub.package.tables import parsed_batches, read_table
+from statpub.package.tables import parsed_batches, read_table, typed_batches
 
 __all__ = [
     "Package",
@@ -31,4 +31,5 @@ __all__ = [
     "parsed_batches",
     "read_package",
     "read_table",
+    "typed_batches",
 ]

@@ -17,11 +17,13 @@ How statpub knows what the DataStore holds:
   compared with the CSV by primary key, so that only revised and added rows
   are upserted and only removed rows deleted. A table whose fields, types or
   key differ, or that has no primary key, is loaded again in full.
+
+The rows themselves go through :mod:`statpub.publish.datastore_rows` in
+batches: neither side of a table is ever held whole.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
+from statpub.publish.datastore_rows import RowDiff, compare, count_rows, iter_rows, row_source
 from statpub.publish.plan import DATASTORE, LOAD, PATCH, RELOAD, SKIP, UPDATE, Action
 
 if TYPE_CHECKING:
@@ -64,7 +67,6 @@ _INFO_TYPES = {"nested": "json"}
 INSERT_ROWS = 5000  # rows per datastore_create / insert call
 UPSERT_ROWS = 1000  # rows per upsert call (CKAN runs one statement per row)
 DELETE_ROWS = 1000  # _id values per datastore_records_delete call
-READ_ROWS = 10000  # rows per datastore_search page
 MAX_NAME = 63  # PostgreSQL truncates longer column names
 
 
@@ -89,10 +91,11 @@ class TableState:
     fields: list[dict[str, Any]] | None = None  # datastore_info's fields; None: no table
     indexed: set[str] = field(default_factory=set)
     count: int = 0
-    local: list[list[Any]] | None = None  # the CSV's rows as sent; None when not needed
-    source: Resource | None = None  # a new table: its rows are streamed from here at apply
-    total: int = 0  # rows in the CSV (when source is set)
-    remote: list[list[Any]] | None = None  # [_id, *values] read back; None when not read
+    # a table out of step: where its rows are read from (the CSV or its Parquet copy),
+    # streamed at apply, and how many it has
+    source: Resource | None = None
+    total: int = 0
+    diff: RowDiff | None = None  # the rows compared by key; None when not compared
 
 
 @dataclass
@@ -155,69 +158,6 @@ def _field(f: dict[str, Any], res: Resource, langs: list[str]) -> dict[str, Any]
     return {"id": name, "type": TYPES.get(str(f.get("type") or "any"), "text"), "info": info}
 
 
-def read_rows(res: Resource, fields: list[dict[str, Any]]) -> list[list[Any]]:
-    """The table's rows as the DataStore takes them, read by the one reader.
-
-    A missing value (the schema's ``missingValues``) is None, so NULL.
-    """
-    return [row for batch in iter_rows(res, fields, INSERT_ROWS) for row in batch]
-
-
-def iter_rows(res: Resource, fields: list[dict[str, Any]], size: int) -> Iterator[list[list[Any]]]:
-    """The rows in batches of ``size``: only one batch at a time is held as Python values
-    (the table itself is held in Arrow's columnar form, as the one reader returns it)."""
-    from statpub.package.tables import read_table
-
-    table = read_table(res)
-    schema = res.schema or {}
-    types = {str(f.get("name")): str(f.get("type") or "any") for f in schema.get("fields") or []}
-    casts = [_TO_DATASTORE.get(types[f["id"]], _same) for f in fields]
-    names = [f["id"] for f in fields]
-    for batch in table.select(names).to_batches(max_chunksize=size):
-        columns = [
-            [None if v is None else cast(v) for v in batch.column(i).to_pylist()]
-            for i, cast in enumerate(casts)
-        ]
-        yield [list(row) for row in zip(*columns, strict=True)]
-
-
-def count_rows(res: Resource) -> int:
-    from statpub.package.tables import read_table
-
-    return int(read_table(res).num_rows)
-
-
-def _same(v: Any) -> Any:
-    return v
-
-
-def _number(v: float) -> str:
-    from statpub.tables.csvio import format_number
-
-    return format_number(v)  # the CSV's own text: numeric keeps exactly these digits
-
-
-def _timestamp(v: dt.datetime) -> str:
-    if v.tzinfo is not None:  # the DataStore's timestamp has no zone: UTC
-        v = v.astimezone(dt.UTC).replace(tzinfo=None)
-    return v.isoformat()
-
-
-_TO_DATASTORE: dict[str, Any] = {
-    "integer": int,
-    "year": int,
-    "number": _number,
-    "boolean": bool,
-    "date": lambda v: v.isoformat(),
-    "time": lambda v: v.isoformat(),
-    "datetime": _timestamp,
-    "yearmonth": lambda v: f"{v // 12:04d}-{v % 12 + 1:02d}",
-    "object": json.loads,
-    "array": json.loads,
-    "geojson": json.loads,
-}
-
-
 # -- reading the portal -----------------------------------------------------------------
 
 
@@ -245,17 +185,20 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                     str(f["id"]) for f in st.fields if (f.get("schema") or {}).get("is_index")
                 }
                 st.count = int((info.get("meta") or {}).get("count") or 0)
-        if st.fields is None:  # a new table: nothing to compare, rows streamed at apply
-            st.source, st.total = res, count_rows(res)
-        elif not _in_step(st):
-            st.local = read_rows(res, table.fields)
-            if (
-                st.fields is not None
-                and table.primary_key
-                and _same_definition(st)
-                and st.count <= _read_limit(st.local)
-            ):
-                st.remote = _read_back(portal, str(st.resource_id), table, _read_limit(st.local))
+        if st.fields is None or not _in_step(st):  # rows streamed at apply
+            st.source = row_source(package, res)
+            st.total = count_rows(st.source)
+        if (
+            st.fields is not None
+            and st.source is not None
+            and table.primary_key
+            and _same_definition(st)
+            and st.count <= 2 * st.total + 10_000  # beyond, loading again costs less
+        ):
+            st.diff = compare(
+                portal, str(st.resource_id), name, table.fields, table.primary_key,
+                st.source, st.total, st.count,
+            )  # fmt: skip
         out[name] = st
     return DataStoreState(out)
 
@@ -287,51 +230,6 @@ def _int_or_none(value: Any) -> int | None:
 
 def _position(r: dict[str, Any]) -> int:
     return int(r.get("position") or 0)
-
-
-def _read_limit(local: list[list[Any]]) -> int:
-    """The most rows worth reading back: beyond, loading the table again costs less."""
-    return 2 * len(local) + 10_000
-
-
-def _read_back(portal: ActionAPI, resource_id: str, table: Table, limit: int) -> list[list[Any]]:
-    ids = ["_id", *(f["id"] for f in table.fields)]
-    rows: list[list[Any]] = []
-    total: int | None = None
-    pages = 0
-    while total is None or len(rows) < total:
-        pages += 1
-        if len(rows) > limit or pages > limit // READ_ROWS + 2:
-            raise StatpubError(
-                f"{portal.url}: datastore_search of {table.name!r} keeps answering rows past "
-                f"the {limit} the table can hold; check the portal's DataStore",
-                code="portal-error",
-            )
-        page = portal.call(
-            "datastore_search",
-            {
-                "resource_id": resource_id,
-                "fields": ids,
-                "sort": "_id",
-                "limit": READ_ROWS,
-                "offset": len(rows),
-                "records_format": "lists",
-                "include_total": total is None,
-            },
-        )
-        if total is None:
-            total = int(page.get("total") or 0)
-        got = page.get("records") or []
-        if any(len(r) != len(ids) for r in got):
-            raise StatpubError(
-                f"{portal.url}: datastore_search of {table.name!r} answered rows of another "
-                "width than the fields asked for; check the portal's DataStore",
-                code="portal-error",
-            )
-        if not got:  # the portal caps the page size, or the table shrank meanwhile
-            break
-        rows.extend(list(r) for r in got)
-    return rows
 
 
 # -- planning (pure) --------------------------------------------------------------------
@@ -387,16 +285,16 @@ def plan_table(st: TableState) -> Action:
             LOAD, DATASTORE, t.name, rid, ("new table",), fields={**payload, "source": st.source},
             rows={"total": n, "added": n, "revised": 0, "removed": 0},
         )  # fmt: skip
-    assert st.local is not None, "read_datastore reads the rows of every table out of step"
-    rows = st.local
+    assert st.source is not None, "read_datastore finds the source of every table out of step"
+    n = st.total
     why = _reload_reason(st)
     if why is not None:
         return Action(
-            RELOAD, DATASTORE, t.name, rid, (why,), fields={**payload, "insert": rows},
-            rows={"total": len(rows), "added": len(rows), "revised": 0, "removed": st.count},
+            RELOAD, DATASTORE, t.name, rid, (why,), fields={**payload, "source": st.source},
+            rows={"total": n, "added": n, "revised": 0, "removed": st.count},
         )  # fmt: skip
-    assert st.remote is not None
-    upsert, revised, delete = _row_changes(t, rows, st.remote)
+    assert st.diff is not None
+    upsert, revised, delete = st.diff.upsert, st.diff.revised, st.diff.delete
     changes = []
     if revised:
         changes.append(f"{revised} revised")
@@ -408,7 +306,7 @@ def plan_table(st: TableState) -> Action:
     if dictionary:
         changes.append("data dictionary")
     counts = {
-        "total": len(rows), "added": len(upsert) - revised, "revised": revised,
+        "total": n, "added": len(upsert) - revised, "revised": revised,
         "removed": len(delete),
     }  # fmt: skip
     if not changes:  # the rows are there, the record is not (a run cut short after the load)
@@ -431,63 +329,11 @@ def _reload_reason(st: TableState) -> str | None:
         return "no primary key: the rows cannot be matched"
     if st.indexed != set(t.primary_key):
         return "primary key differs"
-    if st.remote is None:
+    if st.diff is None:
         return f"the table holds {st.count} rows, far more than the CSV: loaded again"
-    keys = [_key(t, r[1:]) for r in st.remote]
-    if len(set(keys)) != len(keys):
+    if st.diff.duplicate:
         return "the table holds rows with the same key"
     return None
-
-
-def _key(t: Table, values: list[Any]) -> tuple[Any, ...]:
-    at = {f["id"]: i for i, f in enumerate(t.fields)}
-    return tuple(_norm(t.fields[at[k]]["type"], values[at[k]]) for k in t.primary_key)
-
-
-def _row_changes(
-    t: Table, local: list[list[Any]], remote: list[list[Any]]
-) -> tuple[list[list[Any]], int, list[int]]:
-    """(rows to upsert, how many of them are revisions, _ids to delete)."""
-    types = [f["type"] for f in t.fields]
-
-    def norm(values: list[Any]) -> tuple[Any, ...]:
-        return tuple(_norm(ty, v) for ty, v in zip(types, values, strict=True))
-
-    held = {_key(t, r[1:]): (r[0], norm(r[1:])) for r in remote}
-    upsert, revised = [], 0
-    wanted = set()
-    for row in local:
-        k = _key(t, row)
-        wanted.add(k)
-        have = held.get(k)
-        if have is None:
-            upsert.append(row)
-        elif have[1] != norm(row):
-            upsert.append(row)
-            revised += 1
-    delete = [int(i) for k, (i, _) in held.items() if k not in wanted]
-    return upsert, revised, sorted(delete)
-
-
-def _norm(dstype: str, v: Any) -> Any:
-    """One value as sent or as datastore_search returns it, in a form both compare by."""
-    if v is None:
-        return None
-    if dstype in ("int8", "int4"):
-        return int(v)
-    if dstype == "numeric":
-        return _number(float(v))
-    if dstype == "bool":
-        return bool(v)
-    if dstype == "date":
-        return str(v)[:10]
-    if dstype == "timestamp":  # datastore_search shows whole seconds
-        return dt.datetime.fromisoformat(str(v)).replace(microsecond=0).isoformat()
-    if dstype == "time":
-        return dt.time.fromisoformat(str(v)).isoformat()
-    if dstype == "json":
-        return json.dumps(v, sort_keys=True, ensure_ascii=False)
-    return str(v)
 
 
 # -- applying ---------------------------------------------------------------------------
@@ -504,12 +350,7 @@ def apply_table(action: Action, portal: ActionAPI, resource_id: str) -> None:
     if action.verb == RELOAD:
         portal.call("datastore_delete", base, missing_ok=True)
     if action.verb in (LOAD, RELOAD):
-        rows = action.fields.get("insert")
-        batches = (
-            _chunks(rows, INSERT_ROWS)
-            if rows is not None
-            else iter_rows(action.fields["source"], t.fields, INSERT_ROWS)
-        )
+        batches = iter_rows(action.fields["source"], t.fields, INSERT_ROWS)
         # the table first, without rows: the same call again changes nothing
         portal.call(
             "datastore_create", {**base, "fields": t.fields, "primary_key": t.primary_key},
