@@ -1,7 +1,9 @@
 """Benchmark loading a large table into CKAN's DataStore, three ways, in the same run.
 
-1. ``statpub publish ckan`` of a package holding one table (upload, DataStore load,
-   row-count check, digest record).
+1. ``statpub publish ckan`` of a package holding one table as CSV and its Parquet copy
+   (uploads, DataStore load, row-count check, digest record); then the same package
+   with 1% of its rows revised, published onto it (the rows read back, compared by
+   key, the revised ones upserted).
 2. A plain ckanapi script: the CSV read with the csv module and sent with
    ``datastore_upsert`` (``method: insert``) 5,000 rows at a time, into a table made
    by ``datastore_create`` with the same fields and primary key.
@@ -15,6 +17,7 @@ benchmarks/data/ (git-ignored). Needs the stack of scripts/ckan-stack (its
 docs/benchmarks.md, or prints it with --print.
 
     python scripts/benchmark_publish.py --rows 1000000
+    python scripts/benchmark_publish.py --rows 100000,1000000 --ways statpub
 """
 
 from __future__ import annotations
@@ -59,8 +62,10 @@ def stack() -> dict[str, str]:
     return env
 
 
-def make_package(rows: int) -> Path:
-    folder = ROOT / "benchmarks" / "data" / f"publish-{rows}"
+def make_package(rows: int, *, revised: bool = False) -> Path:
+    """A package of one table (CSV and Parquet copy); ``revised``: version 1.0.1, with
+    the value of every hundredth row changed."""
+    folder = ROOT / "benchmarks" / "data" / f"publish-{rows}{'-revised' if revised else ''}"
     csv_path = folder / "table.csv"
     if not csv_path.exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -72,31 +77,43 @@ def make_package(rows: int) -> Path:
             w.writerow([f for f, _, _ in FIELDS])
             for i in range(rows):
                 day = start + dt.timedelta(days=rng.randrange(9000))
-                w.writerow([i, rng.choice(regions), day.isoformat(), f"{rng.uniform(0, 1e6):.2f}"])
-    data = csv_path.read_bytes()
+                value = rng.uniform(0, 1e6) + (1 if revised and i % 100 == 0 else 0)
+                w.writerow([i, rng.choice(regions), day.isoformat(), f"{value:.2f}"])
+    schema = {"fields": [{"name": f, "type": t} for f, t, _ in FIELDS], "primaryKey": ["id"]}
+    resources = [_resource(folder, "table", "table.csv", "csv", "text/csv", schema)]
     descriptor = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": "benchmark-publish",
         "title": "Benchmark table",
-        "version": "1.0.0",
+        "version": "1.0.1" if revised else "1.0.0",
         "licenses": [{"name": "CC-BY-4.0"}],
-        "resources": [
-            {
-                "name": "table",
-                "path": "table.csv",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "bytes": len(data),
-                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                "schema": {
-                    "fields": [{"name": f, "type": t} for f, t, _ in FIELDS],
-                    "primaryKey": ["id"],
-                },
-            }
-        ],
+        "resources": resources,
     }
+    pq_path = folder / "table.parquet"
+    if not pq_path.exists():
+        sys.path.insert(0, str(ROOT / "src"))
+        from statpub.package import read_package, read_table
+        from statpub.tables.parquetio import write_parquet
+
+        (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        pkg = read_package(folder)
+        write_parquet(read_table(pkg.resources[0]), schema, pq_path)
+    resources.append(
+        _resource(folder, "table-pq", "table.parquet", "parquet", "application/parquet", schema)
+    )
     (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     return folder
+
+
+def _resource(
+    folder: Path, name: str, path: str, fmt: str, mediatype: str, schema: dict[str, Any]
+) -> dict[str, Any]:
+    data = (folder / path).read_bytes()
+    return {
+        "name": name, "path": path, "format": fmt, "mediatype": mediatype,
+        "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "schema": schema,
+    }  # fmt: skip
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
@@ -152,7 +169,10 @@ def copy_table(env: dict[str, str], name: str) -> str:
     return str(res["id"])
 
 
-def run(rows: int) -> dict[str, Any]:
+WAYS = ("statpub", "ckanapi", "copy")
+
+
+def run(rows: int, ways: tuple[str, ...] = WAYS) -> dict[str, Any]:
     env = stack()
     folder = make_package(rows)
     child = {**os.environ, "CKAN_API_TOKEN": env["CKAN_API_TOKEN"],
@@ -163,68 +183,95 @@ def run(rows: int) -> dict[str, Any]:
         "csv_mb": (folder / "table.csv").stat().st_size / 2**20,
     }
     results["load_before"] = os.getloadavg()[0]
-    results["statpub"] = measure(
-        [sys.executable, "-c", "from statpub.cli import main; main()", "publish", "ckan",
-         str(folder), "--url", env["CKAN_URL"], "--org", env["CKAN_ORG"],
-         "--dataset", f"bench-statpub-{tag}", "--json"],
-        child,
-    )  # fmt: skip
-    results["ckanapi"] = measure(
-        [sys.executable, "-c", CKANAPI_SCRIPT, env["CKAN_URL"], env["CKAN_API_TOKEN"],
-         env["CKAN_ORG"], f"bench-ckanapi-{tag}", str(folder / "table.csv")],
-        child,
-    )  # fmt: skip
-    rid = copy_table({**env}, f"bench-copy-{tag}")
-    cols = ", ".join(f'"{f}"' for f, _, _ in FIELDS)
-    copy = f"\\copy \"{rid}\" ({cols}) FROM '{folder / 'table.csv'}' WITH (FORMAT csv, HEADER true)"
-    results["copy"] = measure(
-        ["psql", env["WRITE_URL"], "-v", "ON_ERROR_STOP=1", "-c", copy], child
-    )
+    if "statpub" in ways:
+        revised = make_package(rows, revised=True)
+        for key, pkg in (("statpub", folder), ("statpub_update", revised)):
+            results[key] = measure(
+                [sys.executable, "-c", "from statpub.cli import main; main()", "publish",
+                 "ckan", str(pkg), "--url", env["CKAN_URL"], "--org", env["CKAN_ORG"],
+                 "--dataset", f"bench-statpub-{tag}", "--json"],
+                child,
+            )  # fmt: skip
+    if "ckanapi" in ways:
+        results["ckanapi"] = measure(
+            [sys.executable, "-c", CKANAPI_SCRIPT, env["CKAN_URL"], env["CKAN_API_TOKEN"],
+             env["CKAN_ORG"], f"bench-ckanapi-{tag}", str(folder / "table.csv")],
+            child,
+        )  # fmt: skip
+    if "copy" in ways:
+        rid = copy_table({**env}, f"bench-copy-{tag}")
+        cols = ", ".join(f'"{f}"' for f, _, _ in FIELDS)
+        source = folder / "table.csv"
+        copy = f"\\copy \"{rid}\" ({cols}) FROM '{source}' WITH (FORMAT csv, HEADER true)"
+        results["copy"] = measure(
+            ["psql", env["WRITE_URL"], "-v", "ON_ERROR_STOP=1", "-c", copy], child
+        )
     results["load_after"] = os.getloadavg()[0]
     return results
 
 
-def render(r: dict[str, Any]) -> str:
+NAMES = {
+    "statpub": "`statpub publish ckan`, first publish (uploads, load, row-count check, record)",
+    "statpub_update": "`statpub publish ckan`, 1% of the rows revised (read back, compare, upsert)",
+    "ckanapi": "ckanapi script: `datastore_upsert` insert, 5,000 rows a call",
+    "copy": "PostgreSQL `COPY` into the same DataStore table (bypasses CKAN)",
+}
+
+
+def render(runs: list[dict[str, Any]]) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    sizes = ", ".join(f"{r['rows']:,} rows ({r['csv_mb']:.1f} MiB of CSV)" for r in runs)
+    loads = "; ".join(
+        f"{r['rows']:,} rows: {r['load_before']:.1f} at the start, {r['load_after']:.1f} at the end"
+        for r in runs
+    )
     lines = [
         BEGIN,
         "## Publishing to CKAN",
         "",
-        f"One table of {r['rows']:,} rows ({r['csv_mb']:.1f} MiB of CSV: an integer key, a text, "
-        "a date and a number column) loaded into the DataStore of the CKAN 2.11 test stack "
-        f"(scripts/ckan-stack) on this machine ({machine}), three ways, one after the other "
-        "in the same run (`python scripts/benchmark_publish.py`). Peak memory is the "
+        f"One table of {sizes}: an integer key, a text, a date and a number column, as CSV "
+        "and its Parquet copy, loaded into the DataStore of the CKAN 2.11 test stack "
+        f"(scripts/ckan-stack) on this machine ({machine}), the ways below one after the "
+        "other in the same run (`python scripts/benchmark_publish.py`). Peak memory is the "
         "process's own (its `ru_maxrss`), not CKAN's or PostgreSQL's; client CPU time is the "
-        "process's user and system time, the rest of the time is the portal's. The machine's load "
-        f"average was {r['load_before']:.1f} at the start and {r['load_after']:.1f} at the end "
-        "(other jobs ran beside it), so the times compare with each other, not with other runs.",
+        "process's user and system time, the rest of the time is the portal's. The machine's "
+        f"load average ({loads}) shows other jobs ran beside it, so the times compare with "
+        "each other, not with other runs.",
         "",
-        "| way | time | client CPU time | peak memory |",
-        "| --- | --- | --- | --- |",
+        "| rows | way | time | client CPU time | peak memory |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    names = {
-        "statpub": "`statpub publish ckan` (upload, load, row-count check, record)",
-        "ckanapi": "ckanapi script: `datastore_upsert` insert, 5,000 rows a call",
-        "copy": "PostgreSQL `COPY` into the same DataStore table (bypasses CKAN)",
-    }
-    for key, label in names.items():
-        m = r[key]
-        lines.append(
-            f"| {label} | {m['seconds']:.1f} s | {m['cpu_seconds']:.1f} s | {m['peak_mb']:.0f} MB |"
-        )
+    for r in runs:
+        for key, label in NAMES.items():
+            if key in r:
+                m = r[key]
+                lines.append(
+                    f"| {r['rows']:,} | {label} | {m['seconds']:.1f} s | "
+                    f"{m['cpu_seconds']:.1f} s | {m['peak_mb']:.0f} MB |"
+                )
     lines += ["", END]
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--rows", default=[1_000_000], type=lambda s: [int(n) for n in s.split(",")],
+        help="table sizes, comma-separated",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ways", default=WAYS, type=lambda s: tuple(s.split(",")),
+        help=f"which of {','.join(WAYS)} to run",
+    )  # fmt: skip
     parser.add_argument("--print", action="store_true", help="print the section only")
     args = parser.parse_args()
-    results = run(args.rows)
-    raw = ROOT / "benchmarks" / "data" / f"publish-{args.rows}.json"
-    raw.write_text(json.dumps(results, indent=2), encoding="utf-8")  # kept if rendering fails
-    section = render(results)
+    runs = []
+    for rows in args.rows:
+        results = run(rows, args.ways)
+        raw = ROOT / "benchmarks" / "data" / f"publish-{rows}.json"
+        raw.write_text(json.dumps(results, indent=2), encoding="utf-8")  # kept if rendering fails
+        runs.append(results)
+    section = render(runs)
     if args.print:
         print(section)
         return

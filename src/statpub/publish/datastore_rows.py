@@ -191,10 +191,8 @@ def read_back(
     ids = ["_id", *(f["id"] for f in fields)]
     read = 0
     total: int | None = None
-    pages = 0
     while total is None or read < total:
-        pages += 1
-        if read > limit or pages > limit // READ_ROWS + 2:
+        if read > limit:  # every page holds a row at least: this bounds the pages too
             raise StatpubError(
                 f"{portal.url}: datastore_search of {name!r} keeps answering rows past "
                 f"the {limit} the table can hold; check the portal's DataStore",

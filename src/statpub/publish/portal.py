@@ -181,13 +181,17 @@ class Portal:
         }
         if self._token:
             headers["Authorization"] = self._token
-        body: dict[str, str] | bytes
+        body: Any
         files: dict[str, Any] | None
         if upload is not None:
+            from statpub.publish.multipart import MultipartFile
+
             name, fh = upload
             fh.seek(0)  # sent again on a retry: from the start
-            body = {k: _form(v) for k, v in data.items() if v is not None}
-            files = {"upload": (name, fh)}
+            fields = {k: _form(v) for k, v in data.items() if v is not None}
+            body = MultipartFile(fields, "upload", name, fh)  # read as it is sent
+            headers["Content-Type"] = body.content_type
+            files = None
         else:
             body = json.dumps(data, ensure_ascii=True).encode("ascii")
             headers["Content-Type"] = "application/json"
