@@ -32,6 +32,7 @@ from pathlib import Path
 
 import benchmark_diff
 import benchmark_project
+import benchmark_publish
 import benchmark_release
 import benchmark_tables as tables
 
@@ -490,8 +491,15 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff", "project", "release"),
-        help="Run one benchmark; the others' last results are kept on the page.",
+        choices=("validate", "diff", "project", "release", "publish"),
+        help="Run one benchmark; the others' last results are kept on the page. "
+        "publish needs the CKAN test stack (scripts/ckan-stack start).",
+    )
+    parser.add_argument(
+        "--publish-rows",
+        default=[100_000, 1_000_000],
+        type=lambda s: [int(n) for n in s.split(",")],
+        help="Table sizes of the publish benchmark (comma-separated row counts).",
     )
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
     parser.add_argument(
@@ -516,6 +524,11 @@ def main() -> int:
     # PYTHONDONTWRITEBYTECODE) would compile statpub's modules on every start.
     compileall.compile_dir(ROOT / "src" / "statpub", quiet=1)
     args.data.mkdir(parents=True, exist_ok=True)
+    if args.only == "publish":
+        runs = benchmark_publish.measure_sizes(args.publish_rows)
+        benchmark_publish.write_section(args.out, benchmark_publish.render(runs))
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
     if args.only == "release":
         # Only this section of the page changes: the others' results may not be at hand.
         releases = benchmark_release.run(measure, args.data, args.seed, args.repeat)

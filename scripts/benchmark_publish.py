@@ -265,23 +265,33 @@ def main() -> None:
     )  # fmt: skip
     parser.add_argument("--print", action="store_true", help="print the section only")
     args = parser.parse_args()
-    runs = []
-    for rows in args.rows:
-        results = run(rows, args.ways)
-        raw = ROOT / "benchmarks" / "data" / f"publish-{rows}.json"
-        raw.write_text(json.dumps(results, indent=2), encoding="utf-8")  # kept if rendering fails
-        runs.append(results)
+    runs = measure_sizes(args.rows, args.ways)
     section = render(runs)
     if args.print:
         print(section)
         return
-    page = DOC.read_text(encoding="utf-8")
+    write_section(DOC, section)
+    print(section)
+
+
+def measure_sizes(sizes: list[int], ways: tuple[str, ...] = WAYS) -> list[dict[str, Any]]:
+    runs = []
+    for rows in sizes:
+        results = run(rows, ways)
+        raw = ROOT / "benchmarks" / "data" / f"publish-{rows}.json"
+        raw.write_text(json.dumps(results, indent=2), encoding="utf-8")  # kept if rendering fails
+        runs.append(results)
+    return runs
+
+
+def write_section(doc: Path, section: str) -> None:
+    """Put ``section`` between the publish markers of ``doc`` (at its end when absent)."""
+    page = doc.read_text(encoding="utf-8") if doc.is_file() else ""
     if BEGIN in page:
         page = page[: page.index(BEGIN)] + section + page[page.index(END) + len(END) :]
     else:
         page = page.rstrip("\n") + "\n\n" + section + "\n"
-    DOC.write_text(page, encoding="utf-8")
-    print(section)
+    doc.write_text(page, encoding="utf-8")
 
 
 if __name__ == "__main__":

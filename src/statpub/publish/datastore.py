@@ -106,7 +106,8 @@ class DataStoreState:
 def datastore_tables(
     package: Package, specs: list[ResourceSpec]
 ) -> dict[str, tuple[Table, Resource]]:
-    """The resources loaded into the DataStore (the CSV of each table), by resource name."""
+    """The resources loaded into the DataStore (the CSV of each table), by resource name,
+    each with the resource its rows are read from (the CSV, or its Parquet copy)."""
     from statpub.package.languages import languages
 
     out: dict[str, tuple[Table, Resource]] = {}
@@ -125,7 +126,8 @@ def datastore_tables(
                 ensure_ascii=False,
             ).encode()
         ).hexdigest()
-        out[spec.name] = (Table(spec.name, fields, key, digest), res)
+        # the rows are the CSV's, read from its Parquet copy when there is one
+        out[spec.name] = (Table(spec.name, fields, key, digest), row_source(package, res))
     return out
 
 
@@ -173,7 +175,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
     for r in sorted((state.dataset or {}).get("resources") or [], key=_position):
         current.setdefault(str(r.get("name") or ""), r)
     out: dict[str, TableState] = {}
-    for name, (table, res) in datastore_tables(package, resource_specs(package)).items():
+    for name, (table, source) in datastore_tables(package, resource_specs(package)).items():
         r = current.get(name)
         st = TableState(table, r["id"] if r else None, str((r or {}).get(DIGEST_FIELD) or ""))
         st.recorded_rows = _int_or_none((r or {}).get(ROWS_FIELD))
@@ -186,7 +188,7 @@ def read_datastore(portal: ActionAPI, state: PortalState, package: Package) -> D
                 }
                 st.count = int((info.get("meta") or {}).get("count") or 0)
         if st.fields is None or not _in_step(st):  # rows streamed at apply
-            st.source = row_source(package, res)
+            st.source = source
             st.total = count_rows(st.source)
         if (
             st.fields is not None
