@@ -527,6 +527,10 @@ def main() -> int:
     if args.only == "publish":
         runs = benchmark_publish.measure_sizes(args.publish_rows)
         benchmark_publish.write_section(args.out, benchmark_publish.render(runs))
+        client = benchmark_publish.measure_client([*args.publish_rows, 10_000_000])
+        section = benchmark_publish.render_client(client)
+        markers = (benchmark_publish.CLIENT_BEGIN, benchmark_publish.CLIENT_END)
+        benchmark_publish.write_section(args.out, section, *markers)
         print(f"benchmark: wrote {args.out}", file=sys.stderr)
         return 0
     if args.only == "release":

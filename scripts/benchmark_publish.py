@@ -42,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- publish:begin -->", "<!-- publish:end -->"
+CLIENT_BEGIN, CLIENT_END = "<!-- publish-client:begin -->", "<!-- publish-client:end -->"
 FIELDS = [
     ("id", "integer", "int8"),
     ("region", "string", "text"),
@@ -151,6 +152,91 @@ with open(path, newline="", encoding="utf-8") as fh:
             resource_id=res["id"], records=chunk, method="insert", force=True)
 print(res["id"])
 """
+
+
+CLIENT_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from statpub.publish.ckan_fields import resource_specs
+from statpub.publish.datastore import INSERT_ROWS, _records, datastore_tables
+from statpub.publish.datastore_rows import compare, count_rows, iter_rows
+from statpub.publish.local import publishable
+
+folder, part = Path(sys.argv[1]), sys.argv[2]
+pkg = publishable(folder)
+((name, (table, source)),) = datastore_tables(pkg, resource_specs(pkg)).items()
+total = count_rows(source)
+
+
+class Portal:
+    # datastore_search pages as CKAN answers them, of the same rows with every
+    # hundredth value changed: what the portal holds before a 1% revision
+    url = "http://stub.invalid"
+
+    def __init__(self):
+        self.rows = (r for b in iter_rows(source, table.fields, 10_000) for r in b)
+        self.at = 0
+
+    def call(self, action, data, **_):
+        assert data["offset"] == self.at
+        page = []
+        for row in self.rows:
+            self.at += 1
+            value = float(row[3]) + (1 if self.at % 100 == 1 else 0)
+            page.append([self.at, row[0], row[1], row[2] + "T00:00:00", value])
+            if len(page) == data["limit"]:
+                break
+        return {"total": total, "records": page}
+
+
+if part == "load":  # every row as sent: Python values, then the JSON of each call
+    sent = sum(
+        len(json.dumps({"records": _records(table, b)}))
+        for b in iter_rows(source, table.fields, INSERT_ROWS)
+    )
+    print(json.dumps({"rows": total, "bytes": sent}))
+else:
+    diff = compare(Portal(), "rid", name, table.fields, table.primary_key, source, total, total)
+    print(json.dumps({"rows": diff.total, "revised": diff.revised, "deleted": len(diff.delete)}))
+"""
+
+
+def client(rows: int) -> dict[str, Any]:
+    """The client's side of a publish, without a portal: a table's rows read and encoded
+    as they are sent (load), and compared with a portal's pages served in-process
+    (update, 1% revised)."""
+    folder = make_package(rows)
+    child = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out: dict[str, Any] = {"rows": rows, "csv_mb": (folder / "table.csv").stat().st_size / 2**20}
+    for part in ("load", "update"):
+        out[part] = measure([sys.executable, "-c", CLIENT_SCRIPT, str(folder), part], child)
+    return out
+
+
+def render_client(runs: list[dict[str, Any]]) -> str:
+    lines = [
+        CLIENT_BEGIN,
+        "### The client's side alone",
+        "",
+        "The same tables without a portal (`python scripts/benchmark_publish.py --client`), "
+        "one child process per row: the table's rows read from its Parquet copy and encoded "
+        "as the insert calls send them (load), and compared by key with the pages of a "
+        "portal served in the same process (read from the same file, every hundredth value "
+        "changed), as an update of 1% of the rows compares them (update). The served pages "
+        "are read by a second reader of the file in that process, so its peak includes "
+        "both readers.",
+        "",
+        "| rows | part | time | peak memory |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in runs:
+        for part in ("load", "update"):
+            m = r[part]
+            lines.append(
+                f"| {r['rows']:,} | {part} | {m['seconds']:.1f} s | {m['peak_mb']:.0f} MB |"
+            )
+    lines += ["", CLIENT_END]
+    return "\n".join(lines)
 
 
 def copy_table(env: dict[str, str], name: str) -> str:
@@ -263,15 +349,26 @@ def main() -> None:
         "--ways", default=WAYS, type=lambda s: tuple(s.split(",")),
         help=f"which of {','.join(WAYS)} to run",
     )  # fmt: skip
+    parser.add_argument(
+        "--client", action="store_true", help="measure the client's side alone, without CKAN"
+    )
     parser.add_argument("--print", action="store_true", help="print the section only")
     args = parser.parse_args()
-    runs = measure_sizes(args.rows, args.ways)
-    section = render(runs)
-    if args.print:
-        print(section)
-        return
-    write_section(DOC, section)
+    if args.client:
+        section = render_client(measure_client(args.rows))
+        markers: tuple[str, str] = (CLIENT_BEGIN, CLIENT_END)
+    else:
+        section, markers = render(measure_sizes(args.rows, args.ways)), (BEGIN, END)
+    if not args.print:
+        write_section(DOC, section, *markers)
     print(section)
+
+
+def measure_client(sizes: list[int]) -> list[dict[str, Any]]:
+    runs = [client(rows) for rows in sizes]
+    raw = ROOT / "benchmarks" / "data" / "publish-client.json"
+    raw.write_text(json.dumps(runs, indent=2), encoding="utf-8")
+    return runs
 
 
 def measure_sizes(sizes: list[int], ways: tuple[str, ...] = WAYS) -> list[dict[str, Any]]:
@@ -284,11 +381,11 @@ def measure_sizes(sizes: list[int], ways: tuple[str, ...] = WAYS) -> list[dict[s
     return runs
 
 
-def write_section(doc: Path, section: str) -> None:
-    """Put ``section`` between the publish markers of ``doc`` (at its end when absent)."""
+def write_section(doc: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
+    """Put ``section`` between the markers of ``doc`` (at its end when absent)."""
     page = doc.read_text(encoding="utf-8") if doc.is_file() else ""
-    if BEGIN in page:
-        page = page[: page.index(BEGIN)] + section + page[page.index(END) + len(END) :]
+    if begin in page:
+        page = page[: page.index(begin)] + section + page[page.index(end) + len(end) :]
     else:
         page = page.rstrip("\n") + "\n\n" + section + "\n"
     doc.write_text(page, encoding="utf-8")
