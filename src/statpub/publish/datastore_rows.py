@@ -23,10 +23,10 @@ import json
 import pickle
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
 
@@ -143,7 +143,7 @@ def _digest(types: list[str], at: list[int], values: list[Any]) -> tuple[str, by
     return key, hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def _spill(files: list[BinaryIO], side: str, entries: list[tuple[str, bytes, Any]]) -> None:
+def _spill(files: Sequence[IO[bytes]], side: str, entries: list[tuple[str, bytes, Any]]) -> None:
     buckets: list[list[tuple[str, bytes, Any]]] = [[] for _ in files]
     for e in entries:
         buckets[zlib.crc32(e[0].encode()) % len(files)].append(e)

@@ -43,15 +43,12 @@ class MultipartFile:
         part.make_multipart(content_type=None)
         head.write(f"--{self.boundary}\r\n".encode("latin-1"))
         utf8(head).write(part.render_headers())
-        self._parts: list[BinaryIO] = [
-            io.BytesIO(head.getvalue()),
-            fh,
-            io.BytesIO(f"\r\n--{self.boundary}--\r\n".encode("latin-1")),
-        ]
+        tail = f"\r\n--{self.boundary}--\r\n".encode("latin-1")
+        self._parts: list[BinaryIO] = [io.BytesIO(head.getvalue()), fh, io.BytesIO(tail)]
         here = fh.tell()
         size = fh.seek(0, io.SEEK_END) - here
         fh.seek(here)
-        self._length = len(head.getvalue()) + size + len(self._parts[2].getvalue())
+        self._length = len(head.getvalue()) + size + len(tail)
         self.content_type = f"multipart/form-data; boundary={self.boundary}"
 
     def __len__(self) -> int:  # requests sends it as the Content-Length
