@@ -353,10 +353,20 @@ def main() -> None:
         "--client", action="store_true", help="measure the client's side alone, without CKAN"
     )
     parser.add_argument("--print", action="store_true", help="print the section only")
+    parser.add_argument(
+        "--render-only", action="store_true", help="write the section from the last results"
+    )
     args = parser.parse_args()
-    if args.client:
-        section = render_client(measure_client(args.rows))
+    data = ROOT / "benchmarks" / "data"
+    if args.render_only and args.client:
+        section = render_client(json.loads((data / "publish-client.json").read_text()))
         markers: tuple[str, str] = (CLIENT_BEGIN, CLIENT_END)
+    elif args.render_only:
+        runs = [json.loads((data / f"publish-{n}.json").read_text()) for n in args.rows]
+        section, markers = render(runs), (BEGIN, END)
+    elif args.client:
+        section = render_client(measure_client(args.rows))
+        markers = (CLIENT_BEGIN, CLIENT_END)
     else:
         section, markers = render(measure_sizes(args.rows, args.ways)), (BEGIN, END)
     if not args.print:

@@ -40,8 +40,9 @@ def _unreadable(res: Resource, message: str, row: int | None = None) -> InvalidI
     return InvalidInput([issue], summary=f"{res.label}: cannot read the table")
 
 
-def parsed_batches(res: Resource) -> Iterator[ParsedBatch]:
-    """Every batch of ``res``, each schema field's column read by the lexical rules.
+def parsed_batches(res: Resource, parquet_rows: int | None = None) -> Iterator[ParsedBatch]:
+    """Every batch of ``res``, each schema field's column read by the lexical rules;
+    ``parquet_rows``: the rows of a Parquet batch, when not the reader's default.
 
     Raises InvalidInput when the resource is not a readable table or its file
     cannot be parsed.
@@ -59,7 +60,11 @@ def parsed_batches(res: Resource) -> Iterator[ParsedBatch]:
     done = 0  # rows already given: the slow path, when it takes over, starts after them
     for fast in (True, False):
         try:
-            source = open_table(spec, fast=fast)
+            source = (
+                open_table(spec, fast=fast)
+                if parquet_rows is None
+                else open_table(spec, fast=fast, parquet_rows=parquet_rows)
+            )
             columns = layout(spec, source.labels, source.width).columns
             position: dict[str, int] = {}
             for i, col in enumerate(columns):
@@ -101,7 +106,7 @@ def _after(batch: Batch, k: int) -> Batch | None:
     )
 
 
-def typed_batches(res: Resource) -> Iterator[pa.RecordBatch]:
+def typed_batches(res: Resource, parquet_rows: int | None = None) -> Iterator[pa.RecordBatch]:
     """The table batch by batch, typed by its schema (fields in schema order; an absent
     column is null): only one batch of the file is held at a time.
 
@@ -111,7 +116,7 @@ def typed_batches(res: Resource) -> Iterator[pa.RecordBatch]:
 
     from statpub.tables import compute as pc
 
-    for pb in parsed_batches(res):
+    for pb in parsed_batches(res, parquet_rows):
         n = pb.batch.num_rows
         arrays = []
         for f, parsed in zip(pb.fields, pb.columns, strict=True):

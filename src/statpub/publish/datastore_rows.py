@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from statpub.publish.portal import ActionAPI
 
 READ_ROWS = 10000  # rows per datastore_search page, and per batch of the file compared
+PARQUET_ROWS = 50_000  # rows per batch read from a Parquet file (the reader's default: 256,000)
 BUCKET_ROWS = 40_000  # rows per bucket of the comparison
 MAX_BUCKETS = 256  # temporary files open at once
 
@@ -75,7 +76,7 @@ def iter_rows(res: Resource, fields: list[dict[str, Any]], size: int) -> Iterato
     types = {str(f.get("name")): str(f.get("type") or "any") for f in schema.get("fields") or []}
     casts = [_TO_DATASTORE.get(types[f["id"]], _same) for f in fields]
     names = [f["id"] for f in fields]
-    for whole in typed_batches(res):
+    for whole in typed_batches(res, PARQUET_ROWS):
         for start in range(0, whole.num_rows, size):
             batch = whole.select(names).slice(start, size)
             columns = [
@@ -93,7 +94,7 @@ def read_rows(res: Resource, fields: list[dict[str, Any]]) -> list[list[Any]]:
 def count_rows(res: Resource) -> int:
     from statpub.package.tables import parsed_batches
 
-    return sum(pb.batch.num_rows for pb in parsed_batches(res))
+    return sum(pb.batch.num_rows for pb in parsed_batches(res, PARQUET_ROWS))
 
 
 # -- comparing ---------------------------------------------------------------------------

@@ -59,14 +59,18 @@ PARQUET_BATCH_ROWS = 256_000
 JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
 
 
-def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
+def open_table(
+    spec: TableSpec, *, fast: bool = True, parquet_rows: int = PARQUET_BATCH_ROWS
+) -> Source:
+    """The table's batches; ``parquet_rows``: the rows of a Parquet batch (fewer hold less,
+    for a reader that turns each batch into Python values)."""
     check_width(len(spec.fields), "the Table Schema has")
     if spec.compression is not None:
-        return _open_compressed(spec, fast)
+        return _open_compressed(spec, fast, parquet_rows)
     if spec.format in JSON_FORMATS:
         return _open_json(spec)
     if spec.format == "parquet":
-        return _checked(_open_parquet(spec))
+        return _checked(_open_parquet(spec, parquet_rows))
     for path in spec.files:
         if not path.is_file():
             raise SourceError("source-error", f"{path.name}: file not found")
@@ -85,7 +89,7 @@ def _checked(source: Source) -> Source:
     return source
 
 
-def _open_compressed(spec: TableSpec, fast: bool) -> Source:
+def _open_compressed(spec: TableSpec, fast: bool, parquet_rows: int) -> Source:
     from dataclasses import replace
 
     from statpub.tables import compressed
@@ -95,7 +99,9 @@ def _open_compressed(spec: TableSpec, fast: bool) -> Source:
     except (compressed.TooLarge, compressed.Unreadable) as exc:
         raise SourceError("source-error", str(exc)) from exc
     try:
-        source = open_table(replace(spec, files=files, compression=None), fast=fast)
+        source = open_table(
+            replace(spec, files=files, compression=None), fast=fast, parquet_rows=parquet_rows
+        )
     except BaseException:
         import shutil
 
@@ -128,7 +134,7 @@ def _open_json(spec: TableSpec) -> Source:
 # Parquet
 
 
-def _open_parquet(spec: TableSpec) -> Source:
+def _open_parquet(spec: TableSpec, batch_rows: int) -> Source:
     import pyarrow.parquet as pq
 
     try:
@@ -142,7 +148,7 @@ def _open_parquet(spec: TableSpec) -> Source:
         row = 2
         for pf in files:
             try:
-                for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                for rb in pf.iter_batches(batch_size=batch_rows):
                     _check_text(rb, row)
                     yield Batch(columns=list(rb.columns), first_row=row)
                     row += rb.num_rows
