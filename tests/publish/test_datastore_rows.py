@@ -171,3 +171,11 @@ def test_typed_batches_make_the_table_read_whole(package: Package) -> None:
                 whole.slice(sum(x.num_rows for x in batches[:i]), b.num_rows).to_pylist()
                 for i, b in enumerate(batches)
             ]
+
+
+def test_a_parquet_file_is_read_in_batches_of_the_rows_asked(package: Package) -> None:
+    _, pq_res = copy_pairs(package)[0]
+    batches = list(typed_batches(pq_res, parquet_rows=3))
+    whole = read_table(pq_res)
+    assert whole.num_rows > 3 and {b.num_rows for b in batches[:-1]} == {3}
+    assert [row for b in batches for row in b.to_pylist()] == whole.to_pylist()
