@@ -148,10 +148,13 @@ def _open_parquet(spec: TableSpec, batch_rows: int) -> Source:
         row = 2
         for pf in files:
             try:
-                for rb in pf.iter_batches(batch_size=batch_rows):
-                    _check_text(rb, row)
-                    yield Batch(columns=list(rb.columns), first_row=row)
-                    row += rb.num_rows
+                # one row group at a time: over several, pyarrow buffers row groups ahead,
+                # so what is held would grow with the file
+                for group in range(pf.num_row_groups):
+                    for rb in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                        _check_text(rb, row)
+                        yield Batch(columns=list(rb.columns), first_row=row)
+                        row += rb.num_rows
             except (OSError, pa.ArrowException) as exc:
                 raise SourceError(
                     "source-error", f"cannot read the Parquet file after row {row - 1}: {exc}"
