@@ -306,7 +306,7 @@ NAMES = {
 
 def render(runs: list[dict[str, Any]]) -> str:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    sizes = ", ".join(f"{r['rows']:,} rows ({r['csv_mb']:.1f} MiB of CSV)" for r in runs)
+    sizes = " and of ".join(f"{r['rows']:,} rows ({r['csv_mb']:.1f} MiB of CSV)" for r in runs)
     loads = "; ".join(
         f"{r['rows']:,} rows: {r['load_before']:.1f} at the start, {r['load_after']:.1f} at the end"
         for r in runs
@@ -315,10 +315,11 @@ def render(runs: list[dict[str, Any]]) -> str:
         BEGIN,
         "## Publishing to CKAN",
         "",
-        f"One table of {sizes}: an integer key, a text, a date and a number column, as CSV "
+        f"A table of {sizes}: an integer key, a text, a date and a number column, as CSV "
         "and its Parquet copy, loaded into the DataStore of the CKAN 2.11 test stack "
-        f"(scripts/ckan-stack) on this machine ({machine}), the ways below one after the "
-        "other in the same run (`python scripts/benchmark_publish.py`). Peak memory is the "
+        f"(scripts/ckan-stack) on this machine ({machine}); for each size the ways below "
+        "ran one after the other in one run (`python scripts/benchmark_publish.py`). "
+        "Peak memory is the "
         "process's own (its `ru_maxrss`), not CKAN's or PostgreSQL's; client CPU time is the "
         "process's user and system time, the rest of the time is the portal's. The machine's "
         f"load average ({loads}) shows other jobs ran beside it, so the times compare with "
