@@ -223,12 +223,12 @@ def render_client(runs: list[dict[str, Any]]) -> str:
         "### The client's side alone",
         "",
         "The same tables without a portal (`python scripts/benchmark_publish.py --client`), "
-        "one child process per row: the table's rows read from its Parquet copy and encoded "
-        "as the insert calls send them (load), and compared by key with the pages of a "
-        "portal served in the same process (read from the same file, every hundredth value "
-        "changed), as an update of 1% of the rows compares them (update). The served pages "
-        "are read by a second reader of the file in that process, so its peak includes "
-        "both readers.",
+        "one child process per line of the table below: the table's rows read from its "
+        "Parquet copy and encoded as the insert calls send them (load), and compared by key "
+        "with the pages of a portal served in the same process (read from the same file, "
+        "every hundredth value changed), as an update of 1% of the rows compares them "
+        "(update). The served pages are read by a second reader of the file in that process, "
+        "so its peak includes both readers.",
         "",
         "| rows | part | time | peak memory |",
         "| --- | --- | --- | --- |",
