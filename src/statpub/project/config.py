@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from statpub.errors import StatpubError
-from statpub.inputs import InputSpec, format_of
+from statpub.inputs import InputSpec
 
 PROJECT_FILE = "statpub.yml"
-ADAPTERS = ("tables", "figures")
 # Metadata copied to datapackage.json as written (Data Package v2 properties).
 METADATA = (
     "name", "id", "title", "description", "homepage", "version", "keywords", "licenses",
@@ -26,10 +25,6 @@ LOCATIONS = {
     "schemas": "schemas",
     "figures": "figures",
 }
-TABLE_KEYS = {
-    "name", "path", "format", "encoding", "dialect", "sheet", "schema", "title", "description",
-    "sdmx",
-}  # fmt: skip
 SETTINGS = {"adapter", "tables", *LOCATIONS}
 
 
@@ -51,7 +46,7 @@ class Project:
 
     root: Path
     file: Path | None  # None: a project made from command-line flags
-    adapter: str  # "tables" (the project's table files) or "figures" (this repository's model)
+    adapter: str  # its adapter's name (statpub.project.adapters): "tables" or "figures"
     out: Path  # the package folder `statpub build` writes
     releases: Path  # the archive of released versions
     history: Path  # releases.yml: released versions, oldest first
@@ -64,7 +59,9 @@ class Project:
     @property
     def lock_dir(self) -> Path:
         """The folder a build or release holds while it writes (its journal lives there)."""
-        return self.figures if self.figures is not None else self.root
+        from statpub.project.adapters import adapter_of
+
+        return adapter_of(self).lock_dir(self)
 
 
 RESERVED = {"revisions"}  # resources the build adds to a project's tables
@@ -98,22 +95,24 @@ def load_project(root: Path) -> Project:
             path=path,
         ) from exc
     if not isinstance(data, dict):
-        raise _invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
+        raise invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
     unknown = sorted(set(data) - set(METADATA) - SETTINGS)
     if unknown:
-        raise _invalid(
+        raise invalid(
             path,
             f"unknown setting {unknown[0]!r}; the settings are {', '.join(sorted(SETTINGS))} "
             f"and the package metadata {', '.join(METADATA)}",
         )
+    from statpub.project.adapters import ADAPTERS
+
     adapter = data.get("adapter", "tables")
-    if adapter not in ADAPTERS:
-        raise _invalid(path, f"adapter: {adapter!r} is not one of {', '.join(ADAPTERS)}")
+    if not isinstance(adapter, str) or adapter not in ADAPTERS:
+        raise invalid(path, f"adapter: {adapter!r} is not one of {', '.join(ADAPTERS)}")
     where = {}
     for key, default in LOCATIONS.items():
         value = data.get(key, default)
         if not isinstance(value, str) or not value:
-            raise _invalid(path, f"{key}: is a folder or file path relative to the project")
+            raise invalid(path, f"{key}: is a folder or file path relative to the project")
         where[key] = folder / value
     metadata = {k: data[k] for k in METADATA if k in data}
     project = Project(
@@ -126,12 +125,8 @@ def load_project(root: Path) -> Project:
         revisions=where["revisions"],
         schemas=where["schemas"],
         metadata=metadata,
-        figures=where["figures"] if adapter == "figures" else None,
     )
-    if adapter == "tables":
-        if not metadata.get("name"):
-            raise _invalid(path, "name: is required (lower case, digits, - _ .)")
-        project.tables = _tables(path, data.get("tables"), project)
+    ADAPTERS[adapter].configure(project, data, path)
     return project
 
 
@@ -151,64 +146,11 @@ def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> 
     )
 
 
-def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
-    if not isinstance(entries, list) or not entries:
-        raise _invalid(path, "tables: is a list of tables, each with a name: and a path:")
-    out: list[TableConfig] = []
-    names: set[str] = set()
-    for number, entry in enumerate(entries, start=1):
-        where = f"tables[{number}]"
-        if not isinstance(entry, dict):
-            raise _invalid(path, f"{where} is a mapping with name: and path:")
-        unknown = sorted(set(entry) - TABLE_KEYS)
-        if unknown:
-            raise _invalid(
-                path,
-                f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(TABLE_KEYS))})",
-            )
-        name, rel = entry.get("name"), entry.get("path")
-        if not isinstance(name, str) or not _is_name(name):
-            raise _invalid(path, f"{where}: name: is lower case letters, digits, - _ . ({name!r})")
-        if name in names:
-            raise _invalid(path, f"{where}: a second table named {name!r}")
-        if name in RESERVED:
-            raise _invalid(
-                path,
-                f"{where}: {name!r} is the name of the published revisions log; give the "
-                "table another name:",
-            )
-        names.add(name)
-        if not isinstance(rel, str) or not rel:
-            raise _invalid(path, f"{where} ({name}): path: names the table's file")
-        file = project.root / rel
-        dialect = entry.get("dialect") or {}
-        if not isinstance(dialect, dict):
-            raise _invalid(path, f"{where} ({name}): dialect: is a Table Dialect mapping")
-        sheet = entry.get("sheet")
-        sdmx = entry.get("sdmx")
-        if sdmx is not None and not isinstance(sdmx, dict):
-            raise _invalid(path, f"{where} ({name}): sdmx: maps field names to SDMX roles")
-        spec = InputSpec(
-            path=file,
-            format=format_of(file, entry.get("format")),
-            label=rel,
-            encoding=str(entry.get("encoding") or "utf-8"),
-            dialect=dialect,
-            sheet=None if sheet is None else str(sheet),
-        )
-        schema = entry.get("schema")
-        schema_path = project.root / schema if schema else project.schemas / f"{name}.json"
-        out.append(
-            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx)
-        )
-    return out
-
-
-def _is_name(name: str) -> bool:
+def is_name(name: str) -> bool:
     import re
 
     return re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name) is not None
 
 
-def _invalid(path: Path, message: str) -> StatpubError:
+def invalid(path: Path, message: str) -> StatpubError:
     return StatpubError(f"{path}: {message}", code="project-invalid", path=path)

@@ -60,9 +60,9 @@ class DictionaryResult:
 def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The tables' schemas: this repository's tables in package order when the folder
     holds them all, else every ``*.json`` in the folder, by name."""
-    from statpub.builder.tables import TABLES
     from statpub.errors import StatpubError
     from statpub.package.resolve import read_schema_file
+    from statpub.project.adapters.figures.tables import TABLES
 
     if all((schemas_dir / f"{name}.json").is_file() for name in TABLES):
         return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
