@@ -25,7 +25,8 @@ LOCATIONS = {
     "schemas": "schemas",
     "figures": "figures",
 }
-SETTINGS = {"adapter", "tables", *LOCATIONS}
+SETTINGS = {"adapter", "tables", "sdmx", *LOCATIONS}
+SDMX_KEYS = {"agency"}  # the project-wide sdmx: settings (docs/sdmx.md)
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Project:
     metadata: dict[str, Any] = field(default_factory=dict)
     tables: list[TableConfig] = field(default_factory=list)
     figures: Path | None = None  # the figures adapter: the folder of figure files
+    sdmx: dict[str, str] = field(default_factory=dict)  # sdmx: {agency: ...}
 
     @property
     def lock_dir(self) -> Path:
@@ -125,6 +127,7 @@ def load_project(root: Path) -> Project:
         revisions=where["revisions"],
         schemas=where["schemas"],
         metadata=metadata,
+        sdmx=_sdmx(path, data.get("sdmx")),
     )
     ADAPTERS[adapter].configure(project, data, path)
     return project
@@ -144,6 +147,17 @@ def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> 
         schemas=schemas,
         figures=figures,
     )
+
+
+def _sdmx(path: Path, raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - SDMX_KEYS:
+        raise invalid(path, f"sdmx: is a mapping with {', '.join(sorted(SDMX_KEYS))}:")
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value:
+            raise invalid(path, f"sdmx: {key}: is an SDMX id")
+    return dict(raw)
 
 
 def is_name(name: str) -> bool:
