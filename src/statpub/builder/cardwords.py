@@ -35,6 +35,8 @@ class CardWords:
 
     lang: str = DEFAULT
     langs: tuple[str, ...] = (DEFAULT,)
+    # Languages the descriptor's ``translations`` marks official, with their translator.
+    official: tuple[tuple[str, str], ...] = ()
 
     @property
     def code(self) -> str:
@@ -75,7 +77,13 @@ class CardWords:
             links.append(name)
         out = [" · ".join(links), ""]
         if self.lang != self.default:
-            out += [f"*{self('translation_note')}*", ""]
+            translator = dict(self.official).get(self.lang)
+            note = (
+                self("translation_official", translator=translator)
+                if translator
+                else self("translation_note")
+            )
+            out += [f"*{note}*", ""]
         return out
 
 
@@ -87,4 +95,9 @@ def card_words(descriptor: dict[str, Any]) -> list[CardWords]:
     declared = languages(descriptor) or [DEFAULT]
     names = set(datacard_names(declared))
     langs = tuple(x for x in declared if datacard_name(x, declared[0]) in names)
-    return [CardWords(lang, langs) for lang in langs]
+    official = tuple(
+        (str(t["language"]), str(t.get("translator") or ""))
+        for t in descriptor.get("translations") or []
+        if isinstance(t, dict) and t.get("official") is True and t.get("translator")
+    )
+    return [CardWords(lang, langs, official) for lang in langs]

@@ -181,6 +181,8 @@ def table_schema(table: TableConfig) -> dict[str, Any]:
         value = getattr(table, key)
         if value and key not in schema:
             schema[key] = value
+    for key, value in table.translations.items():
+        schema.setdefault(key, value)
     return schema
 
 

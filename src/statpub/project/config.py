@@ -15,8 +15,10 @@ ADAPTERS = ("tables", "figures")
 METADATA = (
     "name", "id", "title", "description", "homepage", "version", "keywords", "licenses",
     "contributors", "sources", "spatialCoverage", "temporalCoverage", "themes", "availability",
-    "image",
+    "image", "languages", "translations",
 )  # fmt: skip
+# Texts a project file may translate, as ``title@kk`` beside ``title`` (docs/languages.md).
+TRANSLATABLE = ("title", "description")
 # Where things live, relative to the project folder: setting -> default.
 LOCATIONS = {
     "out": "datapackage",
@@ -43,6 +45,7 @@ class TableConfig:
     title: str | None = None
     description: str | None = None
     sdmx: dict[str, Any] | None = None  # field -> SDMX role (docs/sdmx.md)
+    translations: dict[str, str] = field(default_factory=dict)  # "title@kk" -> text
 
 
 @dataclass
@@ -99,7 +102,9 @@ def load_project(root: Path) -> Project:
         ) from exc
     if not isinstance(data, dict):
         raise _invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
-    unknown = sorted(set(data) - set(METADATA) - SETTINGS)
+    langs = project_languages(path, data)
+    translated = translated_texts(path, data, "", langs)
+    unknown = sorted(set(data) - set(METADATA) - SETTINGS - set(translated))
     if unknown:
         raise _invalid(
             path,
@@ -115,7 +120,7 @@ def load_project(root: Path) -> Project:
         if not isinstance(value, str) or not value:
             raise _invalid(path, f"{key}: is a folder or file path relative to the project")
         where[key] = folder / value
-    metadata = {k: data[k] for k in METADATA if k in data}
+    metadata = {k: data[k] for k in METADATA if k in data} | translated
     project = Project(
         root=folder,
         file=path,
@@ -131,7 +136,7 @@ def load_project(root: Path) -> Project:
     if adapter == "tables":
         if not metadata.get("name"):
             raise _invalid(path, "name: is required (lower case, digits, - _ .)")
-        project.tables = _tables(path, data.get("tables"), project)
+        project.tables = _tables(path, data.get("tables"), project, langs)
     return project
 
 
@@ -151,7 +156,7 @@ def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> 
     )
 
 
-def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
+def _tables(path: Path, entries: Any, project: Project, langs: list[str]) -> list[TableConfig]:
     if not isinstance(entries, list) or not entries:
         raise _invalid(path, "tables: is a list of tables, each with a name: and a path:")
     out: list[TableConfig] = []
@@ -160,7 +165,8 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         where = f"tables[{number}]"
         if not isinstance(entry, dict):
             raise _invalid(path, f"{where} is a mapping with name: and path:")
-        unknown = sorted(set(entry) - TABLE_KEYS)
+        translated = translated_texts(path, entry, f"{where} ({entry.get('name')}): ", langs)
+        unknown = sorted(set(entry) - TABLE_KEYS - set(translated))
         if unknown:
             raise _invalid(
                 path,
@@ -199,9 +205,87 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         schema = entry.get("schema")
         schema_path = project.root / schema if schema else project.schemas / f"{name}.json"
         out.append(
-            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx)
-        )
+            TableConfig(
+                name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx,
+                translated,
+            )
+        )  # fmt: skip
     return out
+
+
+def project_languages(path: Path, data: dict[str, Any]) -> list[str]:
+    """``languages:`` of the project file (BCP 47 tags, the default first); ``[]`` when
+    the project declares none."""
+    from statpub.package.languages import is_tag
+
+    declared = data.get("languages")
+    if declared is None:
+        _check_translators(path, data.get("translations"), [])
+        return []
+    if not isinstance(declared, list) or not declared:
+        raise _invalid(
+            path,
+            "languages: is a list of BCP 47 language tags, the default first "
+            f"(e.g. [kk, ru, en]), not {declared!r}",
+        )
+    langs: list[str] = []
+    for tag in declared:
+        if not isinstance(tag, str) or not is_tag(tag):
+            raise _invalid(
+                path,
+                f"languages: {tag!r} is not a BCP 47 language tag (e.g. kk, ru, en, kk-Cyrl); "
+                "fix or remove it",
+            )
+        if tag.lower() in (x.lower() for x in langs):
+            raise _invalid(path, f"languages: {tag!r} is listed twice")
+        langs.append(tag)
+    _check_translators(path, data.get("translations"), langs)
+    return langs
+
+
+def translated_texts(
+    path: Path, mapping: dict[str, Any], where: str, langs: list[str]
+) -> dict[str, str]:
+    """The ``title@kk``-style keys of ``mapping`` (a project file or one of its tables),
+    each a translation into a language ``languages:`` declares other than the default."""
+    out: dict[str, str] = {}
+    for key, value in mapping.items():
+        text, sep, lang = str(key).partition("@")
+        if not sep or text not in TRANSLATABLE:
+            continue
+        if lang not in langs[1:]:
+            if not langs:
+                hint = f"declare the languages first (languages: [{lang}, ...], default first)"
+            elif lang == langs[0]:
+                hint = f"{lang!r} is the default language: write the text as {text}:"
+            else:
+                hint = f"add {lang!r} to languages: or remove the translation"
+            raise _invalid(
+                path,
+                f"{where}{key}: translates into {lang!r}, which the project's languages "
+                f"{langs} do not list as a translation; {hint}",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise _invalid(path, f"{where}{key}: is the {text} in {lang!r}, a text")
+        out[str(key)] = value
+    return out
+
+
+def _check_translators(path: Path, entries: Any, langs: list[str]) -> None:
+    """``translations:``, who translated: ``[{language, translator, official}]``, each
+    language one ``languages:`` declares other than the default."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise _invalid(path, "translations: is a list of {language:, translator:, official:}")
+    for number, entry in enumerate(entries, start=1):
+        lang = entry.get("language") if isinstance(entry, dict) else None
+        if lang not in langs[1:]:
+            raise _invalid(
+                path,
+                f"translations[{number}]: language: {lang!r} is not one of the translated "
+                f"languages {langs[1:]} (languages: lists them after the default)",
+            )
 
 
 def _is_name(name: str) -> bool:
