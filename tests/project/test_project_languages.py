@@ -243,3 +243,20 @@ def test_a_project_without_languages_writes_none(tmp_path: Path) -> None:
     assert "languages" not in d and "translations" not in d
     assert not any("@" in k for k in d)
     assert [f for f in doc["files"] if f.startswith("README")] == ["README.md"]
+
+
+def test_a_released_project_keeps_every_language(project: Path) -> None:
+    """From the first release the package carries the revisions log: its texts come in
+    each language too, so --strict and data.egov.kz still pass."""
+    given = config()
+    released = run(["release", "--date", "2026-01-15", "--json"], project)
+    assert released.exit_code == 0, released.output
+    d = descriptor(project)
+    log = next(r for r in d["resources"] if r["name"] == "revisions")
+    schema = json.loads((project / "datapackage" / log["schema"]).read_text("utf-8"))
+    for lang in given["languages"][1:]:
+        assert log[f"title@{lang}"] and log[f"description@{lang}"]
+        assert all(f[f"title@{lang}"] for f in schema["fields"])
+    assert run(["validate", "datapackage", "--strict"], project).exit_code == 0
+    egov = run(["publish", "egov", "datapackage", "--out", "egov", "--json"], project)
+    assert egov.exit_code == 0, egov.output

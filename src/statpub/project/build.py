@@ -73,7 +73,12 @@ class TablesSource:
             del raw
             yield TableData(t.name, self.schemas[t.name], rows)
         if self.logged:
-            yield TableData(LOG_TABLE, log_schema(), log_table(self.revisions))
+            yield TableData(LOG_TABLE, log_schema(self.languages), log_table(self.revisions))
+
+    @property
+    def languages(self) -> list[str]:
+        """The package's languages, the default first (none declared: ``[]``)."""
+        return list(self.project.metadata.get("languages") or [])
 
     @property
     def logged(self) -> bool:
@@ -113,7 +118,8 @@ class TablesSource:
     def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
         from statpub.project.card import render_datacard
 
-        schemas = {**self.schemas, LOG_TABLE: log_schema()} if self.logged else self.schemas
+        log = log_schema(self.languages)
+        schemas = {**self.schemas, LOG_TABLE: log} if self.logged else self.schemas
         return render_datacard(descriptor, schemas, sizes, words)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
@@ -123,18 +129,32 @@ class TablesSource:
         return render_changelog(title, self.releases, self.revisions)
 
 
-def log_schema() -> dict[str, Any]:
-    """The Table Schema of the published revisions log."""
+def log_schema(langs: Sequence[str] = ()) -> dict[str, Any]:
+    """The Table Schema of the published revisions log; in a package of several
+    ``langs`` (the default first), its title, description and field titles in each
+    language the card's message tables have them in (docs/languages.md)."""
+    import copy
+
+    from statpub.package.languages import message_table
     from statpub.versioning.tablechanges import LOG_SCHEMA
 
-    return {
-        "title": "Revisions log",
-        "description": (
-            "Every value revised, row added or row removed in each release after the first, "
-            "with the reason given for it; append-only."
-        ),
-        **LOG_SCHEMA,
-    }
+    def say(lang: str, key: str) -> str | None:
+        found = message_table("statpub.builder", lang).get(key)
+        return found if isinstance(found, str) else None
+
+    schema = copy.deepcopy(LOG_SCHEMA)
+    texts = [(schema, "description", "log_description")]
+    if len(langs) > 1:
+        texts += [(f, "title", f"log_f_{f['name']}") for f in schema["fields"]]
+    default = langs[0] if langs else "en"
+    for obj, key, message in [(schema, "title", "log_title"), *texts]:
+        obj[key] = say(default, message) or say("en", message)
+        for lang in langs[1:]:
+            text = say(lang, message)
+            if text:
+                obj[f"{key}@{lang}"] = text
+    head = {k: schema.pop(k) for k in [k for k in schema if k.startswith(("title", "desc"))]}
+    return {**head, **schema}
 
 
 def log_table(revisions: Sequence[dict[str, Any]]) -> pa.Table:
