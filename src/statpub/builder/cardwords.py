@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statpub.package.files import datacard_name, datacard_names
-from statpub.package.languages import base, format_number, message_table
+from statpub.package.languages import base, format_number, message_table, period_words
 from statpub.package.languages import text as translated
 
 DEFAULT = "en"
@@ -55,6 +55,15 @@ class CardWords:
         if x is None:
             return ""
         return format_number(x, self.code)
+
+    def period(self, period: str, period_type: str | None = None) -> str:
+        """A reference period in words in the card's language ("June 2025",
+        "с июня 2023 по июнь 2025", "2025 жылғы маусым")."""
+        return period_words(period, period_type, self._entry)
+
+    def _entry(self, key: str) -> Any:
+        found = _table(self.code).get(key)
+        return found if found is not None else _table(DEFAULT).get(key)
 
     def text(self, obj: dict[str, Any], key: str) -> Any:
         """``obj[key]`` in this card's language, else in the default language."""
