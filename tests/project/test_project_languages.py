@@ -260,3 +260,15 @@ def test_a_released_project_keeps_every_language(project: Path) -> None:
     assert run(["validate", "datapackage", "--strict"], project).exit_code == 0
     egov = run(["publish", "egov", "datapackage", "--out", "egov", "--json"], project)
     assert egov.exit_code == 0, egov.output
+
+
+def test_the_catalogue_carries_every_language(project: Path) -> None:
+    given = config()
+    build(project)
+    result = run(["catalog", "datapackage", "--format", "dcat"], project)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    text = json.dumps(doc, ensure_ascii=False)
+    for i, lang in enumerate(given["languages"]):
+        title = given["title"] if i == 0 else given[f"title@{lang}"]
+        assert json.dumps({"@value": title, "@language": lang}, ensure_ascii=False) in text
