@@ -272,3 +272,26 @@ def test_the_catalogue_carries_every_language(project: Path) -> None:
     for i, lang in enumerate(given["languages"]):
         title = given["title"] if i == 0 else given[f"title@{lang}"]
         assert json.dumps({"@value": title, "@language": lang}, ensure_ascii=False) in text
+
+
+def test_an_official_translation_is_said_to_be_one(project: Path) -> None:
+    from statpub.package.languages import message_table
+
+    def official(data: dict[str, Any]) -> None:
+        data["translations"][0] |= {"official": True, "translator": "Test Statistics Office"}
+
+    edit(project, official)
+    build(project)
+    assert run(["site", "--out", "_site"], project).exit_code == 0
+    lang, other = (t["language"] for t in config()["translations"][:2])
+    card = message_table("statpub.builder", lang)["translation_official"]
+    page = message_table("statpub.site", lang)["_translation_official"]
+    said = {
+        f"datapackage/README.{lang}.md": card.format(translator="Test Statistics Office"),
+        f"_site/index.{lang}.html": page.format(translator="Test Statistics Office"),
+    }
+    for path, note in said.items():
+        assert note in (project / path).read_text("utf-8"), path
+    unofficial = message_table("statpub.builder", other)["translation_note"]
+    card_other = (project / f"datapackage/README.{other}.md").read_text("utf-8")
+    assert unofficial in card_other

@@ -104,9 +104,9 @@ def card_words(descriptor: dict[str, Any]) -> list[CardWords]:
     declared = languages(descriptor) or [DEFAULT]
     names = set(datacard_names(declared))
     langs = tuple(x for x in declared if datacard_name(x, declared[0]) in names)
+    from statpub.package.languages import official_translator
+
     official = tuple(
-        (str(t["language"]), str(t.get("translator") or ""))
-        for t in descriptor.get("translations") or []
-        if isinstance(t, dict) and t.get("official") is True and t.get("translator")
+        (lang, who) for lang in langs if (who := official_translator(descriptor, lang))
     )
     return [CardWords(lang, langs, official) for lang in langs]

@@ -80,6 +80,21 @@ def row_text(
     return found if isinstance(found, str) and found.strip() else fallback
 
 
+def official_translator(descriptor: dict[str, Any], lang: str) -> str | None:
+    """Who made ``lang``'s official translation, when the descriptor's ``translations``
+    (``[{language, translator, official}]``) says it is one; else None."""
+    for entry in descriptor.get("translations") or []:
+        if (
+            isinstance(entry, dict)
+            and entry.get("language") == lang
+            and entry.get("official") is True
+            and isinstance(entry.get("translator"), str)
+            and entry["translator"].strip()
+        ):
+            return str(entry["translator"])
+    return None
+
+
 def is_tag(tag: str) -> bool:
     """Whether ``tag`` is a well-formed, registered BCP 47 language tag."""
     if not _TAG.match(tag):

@@ -27,6 +27,7 @@ from statpub.package.languages import (
     base,
     format_number,
     message_table,
+    official_translator,
     period_words,
 )
 
@@ -78,6 +79,16 @@ class Words:
         if not percent and abs(x) >= 1_000_000:
             return self("million", n=self.number(round(x / 1_000_000, 3)))
         return self.number(x, percent)
+
+    def translation_note(self, descriptor: dict[str, Any], default: str) -> str:
+        """Under the description of a page not in the default language: whose
+        translation it is (official when the descriptor's ``translations`` says so)."""
+        if self.lang == default:
+            return ""
+        translator = official_translator(descriptor, self.lang)
+        if translator:
+            return self("_translation_official", translator=translator)
+        return self("_translation")
 
     def period(self, period: str, period_type: str | None = None) -> str:
         """The period in words: "June 2025", "июнь 2025", "2025 жылғы маусым"."""
