@@ -120,6 +120,22 @@ def test_validate_strict_passes_with_every_translation(project: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_a_table_validated_alone_knows_the_languages(project: Path) -> None:
+    """The published schemas declare the project's languages, as the recipe allows
+    on any descriptor: a table checked with its schema alone is in them too."""
+    build(project)
+    package = project / "datapackage"
+    for table in config()["tables"]:
+        schema = json.loads((package / f"schemas/{table['name']}.json").read_text("utf-8"))
+        assert schema["languages"] == config()["languages"]
+        args = ["validate", f"data/{table['name']}.csv", "--schema"]
+        result = run([*args, f"schemas/{table['name']}.json", "--json"], package)
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.stdout)
+        # a foreign key cannot be checked on one table; nothing about languages
+        assert {w["type"] for w in report["warnings"]} <= {"foreign-key-not-checked"}
+
+
 def test_a_missing_translation_warns_and_fails_strict(project: Path) -> None:
     def drop(data: dict[str, Any]) -> None:
         del data["tables"][1]["title@en"]

@@ -51,7 +51,8 @@ class TablesSource:
         self.project = project
         self.releases = releases
         self.revisions = revisions
-        self.schemas = {t.name: table_schema(t) for t in project.tables}
+        langs = list(project.metadata.get("languages") or [])
+        self.schemas = {t.name: table_schema(t, langs) for t in project.tables}
         self.rows: dict[str, int] = {}
         # Each table's rows' numbers in its input, where they are not 2, 3, ... (a CSV
         # with blank lines, a sheet starting lower down): issues point at the input.
@@ -154,6 +155,8 @@ def log_schema(langs: Sequence[str] = ()) -> dict[str, Any]:
             if text:
                 obj[f"{key}@{lang}"] = text
     head = {k: schema.pop(k) for k in [k for k in schema if k.startswith(("title", "desc"))]}
+    if len(langs) > 1:
+        head = {"languages": list(langs), **head}
     return {**head, **schema}
 
 
@@ -184,8 +187,10 @@ def log_table(revisions: Sequence[dict[str, Any]]) -> pa.Table:
     )
 
 
-def table_schema(table: TableConfig) -> dict[str, Any]:
-    """The table's Table Schema as published (categories mirrored in ``constraints.enum``)."""
+def table_schema(table: TableConfig, languages: Sequence[str] = ()) -> dict[str, Any]:
+    """The table's Table Schema as published (categories mirrored in ``constraints.enum``);
+    a project's ``languages`` (the default first) are the schema's when it declares none,
+    so that a table validated alone with its schema knows them (docs/languages.md)."""
     from statpub.builder.schemas import published_schema
     from statpub.package.resolve import read_schema_file
 
@@ -203,6 +208,8 @@ def table_schema(table: TableConfig) -> dict[str, Any]:
             schema[key] = value
     for key, value in table.translations.items():
         schema.setdefault(key, value)
+    if len(languages) > 1 and "languages" not in schema:
+        schema = {"languages": list(languages), **schema}
     return schema
 
 
