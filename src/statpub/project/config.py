@@ -14,8 +14,10 @@ PROJECT_FILE = "statpub.yml"
 METADATA = (
     "name", "id", "title", "description", "homepage", "version", "keywords", "licenses",
     "contributors", "sources", "spatialCoverage", "temporalCoverage", "themes", "availability",
-    "image",
+    "image", "languages", "translations",
 )  # fmt: skip
+# Texts a project file may translate, as ``title@kk`` beside ``title`` (docs/languages.md).
+TRANSLATABLE = ("title", "description")
 # Where things live, relative to the project folder: setting -> default.
 LOCATIONS = {
     "out": "datapackage",
@@ -39,6 +41,7 @@ class TableConfig:
     title: str | None = None
     description: str | None = None
     sdmx: dict[str, Any] | None = None  # field -> SDMX role (docs/sdmx.md)
+    translations: dict[str, str] = field(default_factory=dict)  # "title@kk" -> text
 
 
 @dataclass
@@ -98,7 +101,9 @@ def load_project(root: Path) -> Project:
         ) from exc
     if not isinstance(data, dict):
         raise invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
-    unknown = sorted(set(data) - set(METADATA) - SETTINGS)
+    langs = project_languages(path, data)
+    translated = translated_texts(path, data, "", langs)
+    unknown = sorted(set(data) - set(METADATA) - SETTINGS - set(translated))
     if unknown:
         raise invalid(
             path,
@@ -116,7 +121,7 @@ def load_project(root: Path) -> Project:
         if not isinstance(value, str) or not value:
             raise invalid(path, f"{key}: is a folder or file path relative to the project")
         where[key] = folder / value
-    metadata = {k: data[k] for k in METADATA if k in data}
+    metadata = {k: data[k] for k in METADATA if k in data} | translated
     project = Project(
         root=folder,
         file=path,
@@ -147,6 +152,81 @@ def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> 
         schemas=schemas,
         figures=figures,
     )
+
+
+def project_languages(path: Path, data: dict[str, Any]) -> list[str]:
+    """``languages:`` of the project file (BCP 47 tags, the default first); ``[]`` when
+    the project declares none."""
+    from statpub.package.languages import is_tag
+
+    declared = data.get("languages")
+    if declared is None:
+        _check_translators(path, data.get("translations"), [])
+        return []
+    if not isinstance(declared, list) or not declared:
+        raise invalid(
+            path,
+            "languages: is a list of BCP 47 language tags, the default first "
+            f"(e.g. [kk, ru, en]), not {declared!r}",
+        )
+    langs: list[str] = []
+    for tag in declared:
+        if not isinstance(tag, str) or not is_tag(tag):
+            raise invalid(
+                path,
+                f"languages: {tag!r} is not a BCP 47 language tag (e.g. kk, ru, en, kk-Cyrl); "
+                "fix or remove it",
+            )
+        if tag.lower() in (x.lower() for x in langs):
+            raise invalid(path, f"languages: {tag!r} is listed twice")
+        langs.append(tag)
+    _check_translators(path, data.get("translations"), langs)
+    return langs
+
+
+def translated_texts(
+    path: Path, mapping: dict[str, Any], where: str, langs: list[str]
+) -> dict[str, str]:
+    """The ``title@kk``-style keys of ``mapping`` (a project file or one of its tables),
+    each a translation into a language ``languages:`` declares other than the default."""
+    out: dict[str, str] = {}
+    for key, value in mapping.items():
+        text, sep, lang = str(key).partition("@")
+        if not sep or text not in TRANSLATABLE:
+            continue
+        if lang not in langs[1:]:
+            if not langs:
+                hint = f"declare the languages first (languages: [{lang}, ...], default first)"
+            elif lang == langs[0]:
+                hint = f"{lang!r} is the default language: write the text as {text}:"
+            else:
+                hint = f"add {lang!r} to languages: or remove the translation"
+            raise invalid(
+                path,
+                f"{where}{key}: translates into {lang!r}, which the project's languages "
+                f"{langs} do not list as a translation; {hint}",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise invalid(path, f"{where}{key}: is the {text} in {lang!r}, a text")
+        out[str(key)] = value
+    return out
+
+
+def _check_translators(path: Path, entries: Any, langs: list[str]) -> None:
+    """``translations:``, who translated: ``[{language, translator, official}]``, each
+    language one ``languages:`` declares other than the default."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise invalid(path, "translations: is a list of {language:, translator:, official:}")
+    for number, entry in enumerate(entries, start=1):
+        lang = entry.get("language") if isinstance(entry, dict) else None
+        if lang not in langs[1:]:
+            raise invalid(
+                path,
+                f"translations[{number}]: language: {lang!r} is not one of the translated "
+                f"languages {langs[1:]} (languages: lists them after the default)",
+            )
 
 
 def _sdmx(path: Path, raw: Any) -> dict[str, str]:

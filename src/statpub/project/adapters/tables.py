@@ -15,7 +15,14 @@ from statpub.builder.write import TableData, write_package
 from statpub.errors import InvalidInput, StatpubError
 from statpub.figures.records import Release
 from statpub.inputs import InputSpec, format_of
-from statpub.project.config import RESERVED, Project, TableConfig, invalid, is_name
+from statpub.project.config import (
+    RESERVED,
+    Project,
+    TableConfig,
+    invalid,
+    is_name,
+    translated_texts,
+)
 from statpub.report import Issue, Report
 
 if TYPE_CHECKING:
@@ -57,7 +64,8 @@ class TablesSource:
         self.project = project
         self.releases = releases
         self.revisions = revisions
-        self.schemas = {t.name: table_schema(t) for t in project.tables}
+        langs = list(project.metadata.get("languages") or [])
+        self.schemas = {t.name: table_schema(t, langs) for t in project.tables}
         self.rows: dict[str, int] = {}
         # Each table's rows' numbers in its input, where they are not 2, 3, ... (a CSV
         # with blank lines, a sheet starting lower down): issues point at the input.
@@ -79,7 +87,12 @@ class TablesSource:
             del raw
             yield TableData(t.name, self.schemas[t.name], rows)
         if self.logged:
-            yield TableData(LOG_TABLE, log_schema(), log_table(self.revisions))
+            yield TableData(LOG_TABLE, log_schema(self.languages), log_table(self.revisions))
+
+    @property
+    def languages(self) -> list[str]:
+        """The package's languages, the default first (none declared: ``[]``)."""
+        return list(self.project.metadata.get("languages") or [])
 
     @property
     def logged(self) -> bool:
@@ -119,7 +132,8 @@ class TablesSource:
     def datacard(self, descriptor: dict[str, Any], sizes: dict[str, int], words: CardWords) -> str:
         from statpub.project.card import render_datacard
 
-        schemas = {**self.schemas, LOG_TABLE: log_schema()} if self.logged else self.schemas
+        log = log_schema(self.languages)
+        schemas = {**self.schemas, LOG_TABLE: log} if self.logged else self.schemas
         return render_datacard(descriptor, schemas, sizes, words)
 
     def changelog(self, descriptor: dict[str, Any]) -> str:
@@ -129,18 +143,34 @@ class TablesSource:
         return render_changelog(title, self.releases, self.revisions)
 
 
-def log_schema() -> dict[str, Any]:
-    """The Table Schema of the published revisions log."""
+def log_schema(langs: Sequence[str] = ()) -> dict[str, Any]:
+    """The Table Schema of the published revisions log; in a package of several
+    ``langs`` (the default first), its title, description and field titles in each
+    language the card's message tables have them in (docs/languages.md)."""
+    import copy
+
+    from statpub.package.languages import message_table
     from statpub.versioning.tablechanges import LOG_SCHEMA
 
-    return {
-        "title": "Revisions log",
-        "description": (
-            "Every value revised, row added or row removed in each release after the first, "
-            "with the reason given for it; append-only."
-        ),
-        **LOG_SCHEMA,
-    }
+    def say(lang: str, key: str) -> str | None:
+        found = message_table("statpub.builder", lang).get(key)
+        return found if isinstance(found, str) else None
+
+    schema = copy.deepcopy(LOG_SCHEMA)
+    texts = [(schema, "description", "log_description")]
+    if len(langs) > 1:
+        texts += [(f, "title", f"log_f_{f['name']}") for f in schema["fields"]]
+    default = langs[0] if langs else "en"
+    for obj, key, message in [(schema, "title", "log_title"), *texts]:
+        obj[key] = say(default, message) or say("en", message)
+        for lang in langs[1:]:
+            text = say(lang, message)
+            if text:
+                obj[f"{key}@{lang}"] = text
+    head = {k: schema.pop(k) for k in [k for k in schema if k.startswith(("title", "desc"))]}
+    if len(langs) > 1:
+        head = {"languages": list(langs), **head}
+    return {**head, **schema}
 
 
 def log_table(revisions: Sequence[dict[str, Any]]) -> pa.Table:
@@ -170,8 +200,10 @@ def log_table(revisions: Sequence[dict[str, Any]]) -> pa.Table:
     )
 
 
-def table_schema(table: TableConfig) -> dict[str, Any]:
-    """The table's Table Schema as published (categories mirrored in ``constraints.enum``)."""
+def table_schema(table: TableConfig, languages: Sequence[str] = ()) -> dict[str, Any]:
+    """The table's Table Schema as published (categories mirrored in ``constraints.enum``);
+    a project's ``languages`` (the default first) are the schema's when it declares none,
+    so that a table validated alone with its schema knows them (docs/languages.md)."""
     from statpub.builder.schemas import published_schema
     from statpub.package.resolve import read_schema_file
 
@@ -187,6 +219,10 @@ def table_schema(table: TableConfig) -> dict[str, Any]:
         value = getattr(table, key)
         if value and key not in schema:
             schema[key] = value
+    for key, value in table.translations.items():
+        schema.setdefault(key, value)
+    if len(languages) > 1 and "languages" not in schema:
+        schema = {"languages": list(languages), **schema}
     return schema
 
 
@@ -201,7 +237,8 @@ class TablesAdapter:
         """Read the settings of ``statpub.yml`` only this adapter has (``tables:``)."""
         if not project.metadata.get("name"):
             raise invalid(path, "name: is required (lower case, digits, - _ .)")
-        project.tables = _tables(path, data.get("tables"), project)
+        langs = list(project.metadata.get("languages") or [])
+        project.tables = _tables(path, data.get("tables"), project, langs)
 
     def lock_dir(self, project: Project) -> Path:
         return project.root
@@ -255,7 +292,7 @@ class TablesAdapter:
         )
 
 
-def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
+def _tables(path: Path, entries: Any, project: Project, langs: list[str]) -> list[TableConfig]:
     if not isinstance(entries, list) or not entries:
         raise invalid(path, "tables: is a list of tables, each with a name: and a path:")
     out: list[TableConfig] = []
@@ -264,7 +301,8 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         where = f"tables[{number}]"
         if not isinstance(entry, dict):
             raise invalid(path, f"{where} is a mapping with name: and path:")
-        unknown = sorted(set(entry) - TABLE_KEYS)
+        translated = translated_texts(path, entry, f"{where} ({entry.get('name')}): ", langs)
+        unknown = sorted(set(entry) - TABLE_KEYS - set(translated))
         if unknown:
             raise invalid(
                 path,
@@ -303,6 +341,9 @@ def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
         schema = entry.get("schema")
         schema_path = project.root / schema if schema else project.schemas / f"{name}.json"
         out.append(
-            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx)
-        )
+            TableConfig(
+                name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx,
+                translated,
+            )
+        )  # fmt: skip
     return out
