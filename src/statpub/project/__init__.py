@@ -37,7 +37,6 @@ from statpub.project.build import (
     build,
     build_package,
     project_sdmx,
-    read_history,
     read_log,
 )
 from statpub.project.config import (
@@ -47,6 +46,7 @@ from statpub.project.config import (
     figures_project,
     find_project,
     load_project,
+    read_history,
 )
 
 __all__ = [

@@ -16,13 +16,6 @@ from statpub.project.adapters.tables import ProjectBuild
 from statpub.project.config import Project
 
 
-def read_history(project: Project) -> list[Release]:
-    """The project's released versions, oldest first (none before the first release)."""
-    from statpub.figures.load import read_releases
-
-    return read_releases(project.history) if project.history.is_file() else []
-
-
 def read_log(project: Project) -> list[dict[str, Any]]:
     """The rows of the project's revisions log, as text (none when there is no log)."""
     return adapter_of(project).read_log(project)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
 from statpub.inputs import InputSpec
+
+if TYPE_CHECKING:
+    from statpub.figures.records import Release
 
 PROJECT_FILE = "statpub.yml"
 # Metadata copied to datapackage.json as written (Data Package v2 properties).
@@ -136,6 +139,13 @@ def load_project(root: Path) -> Project:
     )
     ADAPTERS[adapter].configure(project, data, path)
     return project
+
+
+def read_history(project: Project) -> list[Release]:
+    """The project's released versions, oldest first (none before the first release)."""
+    from statpub.figures.load import read_releases
+
+    return read_releases(project.history) if project.history.is_file() else []
 
 
 def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> Project:

@@ -21,6 +21,7 @@ from statpub.project.config import (
     TableConfig,
     invalid,
     is_name,
+    read_history,
     translated_texts,
 )
 from statpub.report import Issue, Report
@@ -256,8 +257,6 @@ class TablesAdapter:
         revisions: Sequence[dict[str, Any]],
     ) -> TablesSource:
         if releases is None:
-            from statpub.project.build import read_history
-
             releases = read_history(project)
         return TablesSource(project, releases, revisions)
 
