@@ -29,7 +29,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.tables import arrow
+from statpub.tables import blanklines
+from statpub.tables import compute as pc
 from statpub.tables.csvslow import open_csv_slow
 from statpub.tables.limits import (
     MAX_ROW_BYTES,
@@ -57,6 +58,8 @@ PARQUET_BATCH_ROWS = 256_000
 
 
 JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
+UNKNOWN = "unknown"  # where a piece's empty lines are, when it cannot be told
+Piece = tuple[list[pa.Array], "pa.Array | str | None"]
 
 
 def open_table(spec: TableSpec, *, fast: bool = True) -> Source:
@@ -287,7 +290,10 @@ def _open_csv_fast(spec: TableSpec) -> Source:
             column_names=names, block_size=size + 1, use_threads=False, encoding="utf8"
         )
 
-    def stream(path: Path, offset: int) -> Iterator[list[pa.Array]]:
+    # A piece comes with where its empty lines are: a mask, or UNKNOWN when
+    # the piece has quotes (only the csv module then tells an empty line from
+    # a row of empty cells).
+    def stream(path: Path, offset: int) -> Iterator[Piece]:
         with open(path, "rb") as fh:
             fh.seek(offset)
             reader = pacsv.open_csv(
@@ -297,18 +303,20 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                 convert_options=convert_options,
             )
             for rb in reader:
-                yield list(rb.columns)
+                yield list(rb.columns), UNKNOWN
 
-    def parse_piece(block: bytes, end: int) -> list[pa.Array]:
+    def parse_piece(block: bytes, end: int) -> Piece:
         table = pacsv.read_csv(
             pa.py_buffer(block).slice(0, end),
             read_options=piece_options(end),
             parse_options=parse_options,
             convert_options=ascii_options if block.isascii() else convert_options,
         )
-        return [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+        cols = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+        blank = blanklines.empty_lines(block, end, cols) if cols else None
+        return cols, (UNKNOWN if blank is None and cols and _has_empty_row(cols) else blank)
 
-    def pieces(path: Path) -> Iterator[list[pa.Array]]:
+    def pieces(path: Path) -> Iterator[Piece]:
         try:
             if not chunked:
                 yield from stream(path, 0)
@@ -335,22 +343,26 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         row = 1
         for number, path in enumerate(spec.files):
             skip_header = d.header
-            for cols in pieces(path):
+            for cols, blank in pieces(path):
                 if ragged:
                     raise NeedsSlowPath()
                 if skip_header:
                     cols = [c[1:] for c in cols]
+                    blank = blank[1:] if isinstance(blank, pa.Array) else blank
                     skip_header = False
                     if number == 0:
                         row += 1
-                if cols and _has_empty_row(cols):
+                if blank is UNKNOWN and cols and _has_empty_row(cols):
                     # pyarrow reads an empty line as a row of empty strings; it is a
-                    # row with no cells (blank, whatever the missing values), and only
-                    # the csv module tells the two apart.
+                    # row with no cells (blank, whatever the missing values), and in
+                    # a piece with quotes only the csv module tells the two apart.
                     raise NeedsSlowPath()
+                counts = None
+                if isinstance(blank, pa.Array) and cols and pc.any(blank).as_py():
+                    cols, counts = blanklines.as_missing(cols, blank)
                 if cols and len(cols[0]):
                     check_cells(cols, row)
-                    yield Batch(columns=cols, first_row=row)
+                    yield Batch(columns=cols, first_row=row, cell_counts=counts)
                     row += len(cols[0])
         if ragged:
             raise NeedsSlowPath()
@@ -385,15 +397,7 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
 
 
 def _has_empty_row(columns: list[pa.Array]) -> bool:
-    from statpub.tables import compute as pc
-
-    zero = arrow.scalar(0, pa.int32())
-    empty = pc.equal(pc.binary_length(columns[0]), zero)
-    for column in columns[1:]:
-        if not pc.any(empty).as_py():
-            return False
-        empty = pc.and_(empty, pc.equal(pc.binary_length(column), zero))
-    return bool(pc.any(empty).as_py())
+    return blanklines.all_empty(columns) is not None
 
 
 @dataclass
