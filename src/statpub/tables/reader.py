@@ -324,7 +324,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
             # PIECES_AHEAD pieces are parsed at once, each in its own thread,
             # and handed on in order.
             with ThreadPoolExecutor(max_workers=PIECES_AHEAD) as pool:
-                ahead: deque[Future[list[pa.Array]]] = deque()
+                ahead: deque[Future[Piece]] = deque()
                 for offset, block, end in _line_chunks(path):
                     if any(block.find(q, 0, end) != -1 for q in quoting):
                         while ahead:
