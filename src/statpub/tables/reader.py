@@ -134,18 +134,22 @@ def _open_json(spec: TableSpec) -> Source:
 def _open_parquet(spec: TableSpec) -> Source:
     import pyarrow.parquet as pq
 
+    from statpub.tables.parquetsize import decoded_size
+
     try:
         files = [pq.ParquetFile(p) for p in spec.files]
     except (OSError, pa.ArrowException) as exc:
         raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
     labels = list(files[0].schema_arrow.names)
     _check_stored_text(spec, files[0].schema_arrow)
+    # What each file decodes to, before any row is read: over the limit, it is refused.
+    sizes = [decoded_size(pf, path) for pf, path in zip(files, spec.files, strict=True)]
 
     def batches() -> Iterator[Batch]:
         row = 2
-        for pf in files:
+        for pf, decoded in zip(files, sizes, strict=True):
             try:
-                for rb in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+                for rb in pf.iter_batches(batch_size=decoded.batch_rows(PARQUET_BATCH_ROWS)):
                     _check_text(rb, row)
                     yield Batch(columns=list(rb.columns), first_row=row)
                     row += rb.num_rows

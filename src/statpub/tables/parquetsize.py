@@ -1,0 +1,167 @@
+"""What a Parquet file decodes to, counted before any of its rows is read.
+
+A Parquet file can be far smaller than what it holds: a dictionary-encoded column
+stores each distinct value once and every row as a small index into the
+dictionary, so one 10 kB value over five million rows is a few MB on disk and
+50 GB once decoded. The decoded size is counted first, and a file over
+``MAX_DECODED_BYTES`` is refused before its rows are read
+(docs/validation.md, "Limits"):
+
+- a fixed-width column (numbers, dates, booleans) decodes to its width times its
+  values, from the footer's counts;
+- a text column stored whole (plain encoding, no dictionary) to its uncompressed
+  size, from the footer, plus an offset a value;
+- a text column with a dictionary (or stored as prefixes of the value before) to
+  the sum of its values' lengths: its dictionary and indices are read, as such,
+  and each index counts the length of its value. The indices take four bytes a
+  value, counted from the footer before they are read.
+
+The sizes also choose how many rows a batch holds, so that a batch decodes to
+about ``BATCH_BYTES`` whatever the width of a row.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from statpub.tables.source import SourceError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+MAX_DECODED_BYTES = 8 << 30
+LIMIT_ENV = "STATPUB_MAX_DECODED_BYTES"
+BATCH_BYTES = 64 << 20
+_FIXED = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
+_WHOLE = {"PLAIN", "RLE", "BIT_PACKED", "DELTA_LENGTH_BYTE_ARRAY"}  # text stored value by value
+_OFFSET = 4  # bytes an Arrow string takes a value beside its text
+_UNITS = {"": 1, "KIB": 1 << 10, "MIB": 1 << 20, "GIB": 1 << 30, "TIB": 1 << 40}
+Add = Callable[[int, str, int], None]  # (row group, column, decoded bytes)
+_SIZE = re.compile(r"\s*(\d+)\s*([KMGT]IB)?\s*", re.IGNORECASE)
+
+
+@dataclass
+class Decoded:
+    """Decoded bytes of each row group of a file, and the rows of each."""
+
+    sizes: list[int]
+    rows: list[int]
+
+    def batch_rows(self, most: int) -> int:
+        """Rows a batch holds: ``most``, fewer when rows are wide (the widest row group's)."""
+        fewest = most
+        for size, rows in zip(self.sizes, self.rows, strict=True):
+            if size > 0 and rows > 0:
+                fewest = min(fewest, max(1, BATCH_BYTES * rows // size))
+        return fewest
+
+
+def max_decoded_bytes() -> int:
+    """The limit: ``MAX_DECODED_BYTES``, or what the environment variable sets."""
+    given = os.environ.get(LIMIT_ENV)
+    if not given:
+        return MAX_DECODED_BYTES
+    found = _SIZE.fullmatch(given)
+    if not found:
+        raise SourceError(
+            "source-error",
+            f"the environment variable {LIMIT_ENV}={given[:40]!r} is not a size: give a "
+            "number of bytes, or a number and KiB, MiB, GiB or TiB (e.g. 32GiB)",
+        )
+    return int(found.group(1)) * _UNITS[(found.group(2) or "").upper()]
+
+
+def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
+    """The decoded size of ``pf`` (opened from ``path``), refused over the limit."""
+    limit = max_decoded_bytes()
+    md = pf.metadata
+    schema = pf.schema
+    flat = set(pf.schema_arrow.names)
+    sizes = [0] * md.num_row_groups
+    per_column: dict[str, int] = {}
+    total = [0]
+    counted: list[tuple[int, str]] = []  # (row group, column): text with a dictionary
+
+    def add(group: int, name: str, size: int) -> None:
+        sizes[group] += size
+        per_column[name] = per_column.get(name, 0) + size
+        total[0] += size
+        if total[0] > limit:
+            raise _too_large(path, name, per_column[name], limit)
+
+    # From the footer alone, first: nothing is read if it is over already.
+    for i in range(md.num_row_groups):
+        group = md.row_group(i)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            name, kind, n = chunk.path_in_schema, chunk.physical_type, chunk.num_values
+            if kind in _FIXED:
+                add(i, name, n * _FIXED[kind])
+            elif kind == "FIXED_LEN_BYTE_ARRAY":
+                add(i, name, n * (schema.column(j).length or 0))
+            elif not chunk.has_dictionary_page and set(chunk.encodings) <= _WHOLE:
+                add(i, name, chunk.total_uncompressed_size + n * _OFFSET)
+            elif name in flat:
+                add(i, name, n * _OFFSET)  # the indices, read to count
+                counted.append((i, name))
+            else:
+                # A text inside a list or a struct: the longest value is at most the
+                # chunk's uncompressed size (its dictionary), and every value as long.
+                add(i, name, n * (chunk.total_uncompressed_size + _OFFSET))
+    if counted:
+        _count_values(path, counted, add)
+    return Decoded(sizes, [md.row_group(i).num_rows for i in range(md.num_row_groups)])
+
+
+def _count_values(path: Path, counted: list[tuple[int, str]], add: Add) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = sorted({name for _, name in counted})
+    try:
+        with pq.ParquetFile(path, read_dictionary=names) as encoded:
+            for group, name in counted:
+                column = encoded.read_row_group(group, columns=[name]).column(0)
+                for chunk in column.chunks:
+                    add(group, name, _text_bytes(chunk))
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
+
+
+def _text_bytes(chunk: pa.Array) -> int:
+    """Bytes of the values of ``chunk``; a dictionary array is counted without decoding it."""
+    import pyarrow as pa
+
+    from statpub.tables import compute as pc
+
+    if pa.types.is_dictionary(chunk.type):
+        per_row = pc.take(pc.binary_length(chunk.dictionary), chunk.indices)
+    else:
+        per_row = pc.binary_length(chunk)
+    total = pc.call_function("sum", [pc.cast(per_row, pa.int64())]).as_py()
+    return int(total or 0)
+
+
+def _too_large(path: Path, column: str, column_size: int, limit: int) -> SourceError:
+    return SourceError(
+        "table-too-large",
+        f"{path.name}: the Parquet file decodes to more than the {_size(limit)} statpub reads "
+        f"from one file ({_size(path.stat().st_size)} on disk; column {column[:60]!r} alone "
+        f"decodes to {_size(column_size)} or more: a dictionary repeating long values over "
+        "many rows?); the table was not read. If the file is meant to be this large, raise "
+        f"the limit with the environment variable {LIMIT_ENV} (e.g. {LIMIT_ENV}="
+        f"{max(1, 2 * limit >> 30)}GiB)",
+    )
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
