@@ -20,6 +20,7 @@ process's maximum resident set size.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -60,6 +61,7 @@ def run(measure: Measure, data: Path, rows: int, seed: int, repeat: int) -> dict
     if not table.is_file():
         tables.generate(rows, False, folder, seed=seed)
     schemas = _schemas(folder)
+    load = [os.getloadavg()[0]]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in schemas}
     measure([_statpub(), "validate", str(table), "--schema", str(schemas["no key"]), "-q"])
     for _ in range(repeat):  # interleaved: a shared machine's speed drifts
@@ -70,7 +72,13 @@ def run(measure: Measure, data: Path, rows: int, seed: int, repeat: int) -> dict
             if status != 0 or report["errors"]:
                 raise SystemExit(f"benchmark: {name}: exit status {status}, {out[:500]}")
             samples[name].append((seconds, peak))
-    results: dict[str, Any] = {"rows": rows, "bytes": table.stat().st_size, "runs": repeat}
+    load.append(os.getloadavg()[0])
+    results: dict[str, Any] = {
+        "rows": rows,
+        "bytes": table.stat().st_size,
+        "runs": repeat,
+        "load": load,
+    }
     for name, got in samples.items():
         seconds = [s for s, _ in got]
         results[name] = {
@@ -91,13 +99,16 @@ def render(results: dict[str, Any]) -> list[str]:
     lines = [
         SECTION,
         "",
-        f"`statpub validate` of the validation benchmark's table with {results['rows']:,} rows",
-        f"({results['bytes'] / 2**20:,.0f} MiB of CSV, no errors), with three schemas that",
-        "differ only in their primary key, each run "
-        f"{results['runs']} times, interleaved: the median is shown, with the",
-        "fastest and slowest run in brackets; peak memory is the highest of the runs.",
-        "Measured by `scripts/benchmark --only keys` (not part of the default run) on",
-        "the machine above, shared with other jobs.",
+        f"`statpub validate` of the validation benchmark's table with {results['rows']:,}",
+        f"rows ({results['bytes'] / 2**20:,.0f} MiB of CSV, no errors), with three schemas",
+        "that differ only in their primary key. Each ran "
+        f"{results['runs']} times, interleaved: the",
+        "median is shown, with the fastest and slowest run in brackets; peak memory is",
+        "the highest of the runs. The key's share is the difference to the run without",
+        "a key. Measured by `scripts/benchmark --only keys` (not part of the default",
+        "run) on the machine above, shared with other jobs: its load average (1 minute)",
+        f"was {results['load'][0]:.1f} at the start and {results['load'][1]:.1f} at the end, so",
+        "the times compare with each other, not with the tables above.",
         "",
         "| primary key | wall (s) | peak memory (MiB) | the key's share: time (s) | memory (MiB) |",
         "| --- | ---: | ---: | ---: | ---: |",

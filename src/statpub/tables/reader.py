@@ -5,9 +5,10 @@ is lost to type inference. A UTF-8 file without quote characters cannot have a
 newline inside a value, so it is cut at line ends into pieces that pyarrow
 parses side by side, one thread each; other files go through pyarrow's
 streaming reader. Neither can say *where* a row with the wrong number of cells
-was, tell an empty line from a row of empty cells, or decode a file that is not
-valid in its encoding; when any of that happens the table is read again with
-Python's ``csv`` module (:mod:`statpub.tables.csvslow`), which numbers records
+was, or decode a file that is not valid in its encoding; pyarrow reads an empty
+line as a row of empty cells, which :mod:`statpub.tables.blanklines` tells apart
+in a piece without quotes only. When any of that happens the table is read
+again with Python's ``csv`` module (:mod:`statpub.tables.csvslow`), which numbers records
 exactly and knows every Table Dialect property. JSON rows are read by
 :mod:`statpub.tables.jsonrows`, compressed files decompressed first by
 :mod:`statpub.tables.compressed`. Row numbers count CSV
