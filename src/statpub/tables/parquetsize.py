@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 MAX_DECODED_BYTES = 8 << 30
 LIMIT_ENV = "STATPUB_MAX_DECODED_BYTES"
 BATCH_BYTES = 64 << 20
+COUNT_ROWS = 1 << 20  # rows of the dictionary columns' indices read at a time, to count
 _FIXED = {"BOOLEAN": 1, "INT32": 4, "FLOAT": 4, "INT64": 8, "DOUBLE": 8, "INT96": 12}
 _WHOLE = {"PLAIN", "RLE", "BIT_PACKED", "DELTA_LENGTH_BYTE_ARRAY"}  # text stored value by value
 _OFFSET = 4  # bytes an Arrow string takes a value beside its text
@@ -85,14 +86,15 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
     flat = set(pf.schema_arrow.names)
     sizes = [0] * md.num_row_groups
     per_column: dict[str, int] = {}
-    total = [0]
-    counted: list[tuple[int, str]] = []  # (row group, column): text with a dictionary
+    total = 0
+    counted: dict[int, list[str]] = {}  # row group: its text columns with a dictionary
 
     def add(group: int, name: str, size: int) -> None:
+        nonlocal total
         sizes[group] += size
         per_column[name] = per_column.get(name, 0) + size
-        total[0] += size
-        if total[0] > limit:
+        total += size
+        if total > limit:
             raise _too_large(path, name, per_column[name], limit)
 
     # From the footer alone, first: nothing is read if it is over already.
@@ -109,7 +111,7 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
                 add(i, name, chunk.total_uncompressed_size + n * _OFFSET)
             elif name in flat:
                 add(i, name, n * _OFFSET)  # the indices, read to count
-                counted.append((i, name))
+                counted.setdefault(i, []).append(name)
             else:
                 # A text inside a list or a struct: the longest value is at most the
                 # chunk's uncompressed size (its dictionary), and every value as long.
@@ -119,17 +121,19 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
     return Decoded(sizes, [md.row_group(i).num_rows for i in range(md.num_row_groups)])
 
 
-def _count_values(path: Path, counted: list[tuple[int, str]], add: Add) -> None:
+def _count_values(path: Path, counted: dict[int, list[str]], add: Add) -> None:
+    """Add the length of every value of the ``counted`` columns, a batch of rows at a time
+    (the indices of a batch take four bytes a row and a column)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    names = sorted({name for _, name in counted})
+    names = sorted({name for group in counted.values() for name in group})
     try:
         with pq.ParquetFile(path, read_dictionary=names) as encoded:
-            for group, name in counted:
-                column = encoded.read_row_group(group, columns=[name]).column(0)
-                for chunk in column.chunks:
-                    add(group, name, _text_bytes(chunk))
+            for group, columns in counted.items():
+                for rb in encoded.iter_batches(COUNT_ROWS, row_groups=[group], columns=columns):
+                    for name, column in zip(rb.schema.names, rb.columns, strict=True):
+                        add(group, name, _text_bytes(column))
     except (OSError, pa.ArrowException) as exc:
         raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
 
