@@ -77,10 +77,11 @@ def test_the_environment_raises_the_limit(tmp_path: Path, monkeypatch: pytest.Mo
     assert status == 1 and "STATPUB_MAX_DECODED_BYTES" in found[0][1]
 
 
-def test_the_count_is_the_decoded_text(tmp_path: Path) -> None:
-    """A dictionary column counts its values' lengths; a plain one its stored size."""
+def test_the_count_bounds_the_decoded_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dictionary column is bounded by its longest entry, and counted exactly when the bound
+    is over the limit; a plain one counts its stored size."""
     rows = 3_000
-    words = pa.array([f"w{i % 37}" * (1 + i % 5) for i in range(rows)])
+    words = pa.array(["z" * 1_000] + [f"w{i % 37}" * (1 + i % 5) for i in range(1, rows)])
     table = pa.table(
         {
             "n": pa.array(range(rows), pa.int64()),
@@ -91,13 +92,17 @@ def test_the_count_is_the_decoded_text(tmp_path: Path) -> None:
     )
     path = tmp_path / "t.parquet"
     pq.write_table(table, path, use_dictionary=["coded"], row_group_size=1_000)
-    with pq.ParquetFile(path) as pf:
-        decoded = parquetsize.decoded_size(pf, path)
     text = sum(len(w) for w in words.to_pylist())
-    assert decoded.rows == [1_000] * 3
     # int64 and a byte a boolean, the dictionary column exactly, the plain one at least.
     at_least = rows * 8 + rows + 2 * (text + 4 * rows)
-    assert at_least <= sum(decoded.sizes) < at_least + 8 * rows
+    with pq.ParquetFile(path) as pf:
+        bounded = parquetsize.decoded_size(pf, path)
+        assert bounded.rows == [1_000] * 3
+        # The first row group's 1,000 values, each up to the 1 kB entry.
+        assert sum(bounded.sizes) >= at_least + 1_000 * 1_000 - text
+        monkeypatch.setattr(parquetsize, "MAX_DECODED_BYTES", at_least + 8 * rows)
+        counted = parquetsize.decoded_size(pf, path)
+    assert at_least <= sum(counted.sizes) < at_least + 8 * rows
 
 
 def test_wide_rows_come_in_smaller_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -116,3 +121,16 @@ def test_a_project_input_is_capped_too(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(InvalidInput) as caught:
         read_input(InputSpec(path=path, format="parquet", label="in.parquet"))
     assert [i.type for i in caught.value.issues] == ["table-too-large"]
+
+
+def test_a_dictionary_that_fell_back_to_plain_pages_is_still_bounded(tmp_path: Path) -> None:
+    """A writer stores values whole once the dictionary grows past its page size: those
+    values are not in the dictionary, and the bound still holds them."""
+    rows = 20_000
+    words = [f"{i:05d}" + "q" * (i % 300) for i in range(rows)]  # distinct, up to 305 bytes
+    path = tmp_path / "t.parquet"
+    table = pa.table({"v": pa.array(words)})
+    pq.write_table(table, path, dictionary_pagesize_limit=4_096, data_page_size=4_096)
+    with pq.ParquetFile(path) as pf:
+        decoded = parquetsize.decoded_size(pf, path)
+    assert sum(decoded.sizes) >= sum(len(w) for w in words) + 4 * rows

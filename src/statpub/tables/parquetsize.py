@@ -11,10 +11,13 @@ dictionary, so one 10 kB value over five million rows is a few MB on disk and
   values, from the footer's counts;
 - a text column stored whole (plain encoding, no dictionary) to its uncompressed
   size, from the footer, plus an offset a value;
-- a text column with a dictionary (or stored as prefixes of the value before) to
-  the sum of its values' lengths: its dictionary and indices are read, as such,
-  and each index counts the length of its value. The indices take four bytes a
-  value, counted from the footer before they are read.
+- a text column with a dictionary to at most its values times its longest
+  entry, plus what is stored whole beside it: the dictionary is read (it comes
+  whole with the first row). Where that bound is over the limit, the column is
+  counted exactly: its indices are read, as such, and each counts the length
+  of its value (four bytes a value, counted from the footer before they are
+  read). A text column stored as prefixes of the value before is counted
+  exactly too.
 
 The sizes also choose how many rows a batch holds, so that a batch decodes to
 about ``BATCH_BYTES`` whatever the width of a row.
@@ -109,7 +112,7 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
                 add(i, name, n * (schema.column(j).length or 0))
             elif not chunk.has_dictionary_page and set(chunk.encodings) <= _WHOLE:
                 add(i, name, chunk.total_uncompressed_size + n * _OFFSET)
-            elif name in flat:
+            elif name in flat and "DELTA_BYTE_ARRAY" not in chunk.encodings:
                 add(i, name, n * _OFFSET)  # the indices, read to count
                 counted.setdefault(i, []).append(name)
             else:
@@ -117,8 +120,45 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
                 # chunk's uncompressed size (its dictionary), and every value as long.
                 add(i, name, n * (chunk.total_uncompressed_size + _OFFSET))
     if counted:
-        _count_values(path, counted, add)
+        bounds = _bounds(path, counted, md)
+        if total + sum(bounds.values()) <= limit:
+            for (i, name), bound in bounds.items():
+                add(i, name, bound)
+        else:
+            _count_values(path, counted, add)
     return Decoded(sizes, [md.row_group(i).num_rows for i in range(md.num_row_groups)])
+
+
+def _bounds(
+    path: Path, counted: dict[int, list[str]], md: pq.FileMetaData
+) -> dict[tuple[int, str], int]:
+    """For each counted column chunk, at most what its values (beyond their offsets) decode to:
+    each value from the dictionary is at most its longest entry, and a value stored whole
+    after the dictionary (a writer falls back to that when it grows) is within the chunk's
+    uncompressed size. The dictionary comes whole with the chunk's first row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from statpub.tables import compute as pc
+
+    names = sorted({name for group in counted.values() for name in group})
+    at = {md.row_group(0).column(j).path_in_schema: j for j in range(md.num_columns)}
+    out = {}
+    try:
+        with pq.ParquetFile(path, read_dictionary=names) as encoded:
+            for group, columns in counted.items():
+                first = next(encoded.iter_batches(1, row_groups=[group], columns=columns), None)
+                for name in columns:
+                    chunk = md.row_group(group).column(at[name])
+                    longest = chunk.total_uncompressed_size  # a value cannot be longer
+                    column = None if first is None else first.column(name)
+                    if column is not None and pa.types.is_dictionary(column.type):
+                        lengths = pc.binary_length(column.dictionary)
+                        longest = pc.call_function("max", [lengths]).as_py() or 0
+                    out[group, name] = chunk.num_values * longest + chunk.total_uncompressed_size
+    except (OSError, pa.ArrowException) as exc:
+        raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
+    return out
 
 
 def _count_values(path: Path, counted: dict[int, list[str]], add: Add) -> None:
