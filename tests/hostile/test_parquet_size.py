@@ -134,3 +134,15 @@ def test_a_dictionary_that_fell_back_to_plain_pages_is_still_bounded(tmp_path: P
     with pq.ParquetFile(path) as pf:
         decoded = parquetsize.decoded_size(pf, path)
     assert sum(decoded.sizes) >= sum(len(w) for w in words) + 4 * rows
+
+
+def test_a_repeated_column_name_is_reported_not_a_crash(tmp_path: Path) -> None:
+    table = pa.Table.from_arrays([pa.array(["a", "b"] * 10), pa.array(["c", "d"] * 10)], ["x", "x"])
+    pq.write_table(table, tmp_path / "t.parquet")
+    fields = [{"name": "x", "type": "string"}, {"name": "y", "type": "string"}]
+    entry = {"name": "t", "path": "t.parquet", "format": "parquet", "schema": {"fields": fields}}
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps({"name": "p", "resources": [entry]}), encoding="utf-8"
+    )
+    status, found = _validate(tmp_path)
+    assert status == 1 and [t for t, _ in found] == ["duplicate-label"]

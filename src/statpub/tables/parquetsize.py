@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,9 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
     limit = max_decoded_bytes()
     md = pf.metadata
     schema = pf.schema
-    flat = set(pf.schema_arrow.names)
+    # Columns read by name to count them: top-level ones, named once (a repeated name is
+    # the engine's error to report, and cannot be read by name).
+    flat = {name for name, n in Counter(pf.schema_arrow.names).items() if n == 1}
     sizes = [0] * md.num_row_groups
     per_column: dict[str, int] = {}
     total = 0
@@ -116,8 +119,8 @@ def decoded_size(pf: pq.ParquetFile, path: Path) -> Decoded:
                 add(i, name, n * _OFFSET)  # the indices, read to count
                 counted.setdefault(i, []).append(name)
             else:
-                # A text inside a list or a struct: the longest value is at most the
-                # chunk's uncompressed size (its dictionary), and every value as long.
+                # A text inside a list or a struct, or under a repeated name: the longest
+                # value is at most the chunk's uncompressed size, and every value as long.
                 add(i, name, n * (chunk.total_uncompressed_size + _OFFSET))
     if counted:
         bounds = _bounds(path, counted, md)
