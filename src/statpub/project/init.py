@@ -160,6 +160,7 @@ def _infer(
             result.kept.append(schema_rel)
         else:
             add_primary_key(table, schema_rel)
+        table.codes.clear()  # only the search of a key reads them
         inferred.append(table)
     files = {t.name: f"schemas/{t.name}.json" for t in inferred}
     new = [t for t in inferred if files[t.name] not in result.kept]
