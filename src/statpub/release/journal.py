@@ -216,7 +216,9 @@ def pending(figures: Path) -> bool:
 def run(plan: Plan) -> None:
     """Journal ``plan``, then carry it out. The staged folder must be sealed."""
     fault_point("release:sealed")
-    write_text(plan.journal, json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n")
+    # One line: a release of a large table journals every revision it logs, and json's C
+    # encoder, several times as fast as the Python one, writes no indentation.
+    write_text(plan.journal, json.dumps(plan.to_json(), ensure_ascii=False) + "\n")
     fault_point("release:journaled")
     try:
         archive.place(plan.staged, plan.releases, plan.version)
