@@ -19,6 +19,7 @@ Every tool runs in its own child process; wall time includes start-up.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -167,7 +168,7 @@ def _types(schema: dict[str, Any]) -> dict[str, str]:
 
 
 def run(measure: Measure, data: Path, seed: int, repeat: int, read_script: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"load": [os.getloadavg()[0]]}
     folder = data / "1m-clean"
     if not (folder / "table.csv").is_file():
         tables.generate(1_000_000, False, folder, seed=seed)
@@ -209,6 +210,7 @@ def run(measure: Measure, data: Path, seed: int, repeat: int, read_script: str) 
         shutil.rmtree(big, ignore_errors=True)
         statpub_init(measure, source, big)
     out["build_10m"] = statpub_build(measure, big)
+    out["load"].append(os.getloadavg()[0])
     return out
 
 
@@ -290,8 +292,17 @@ def render(results: dict[str, Any]) -> list[str]:
         f"hashed and validated in {build['seconds']:.1f} s, peak memory "
         f"{build['peak_mib']:.0f} MiB (target: under 1 GiB: "
         f"{'met' if build['peak_mib'] < 1024 else 'missed'}).",
+        "The validation of the built package compares its CSV and Parquet copies batch",
+        "by batch, never holding a whole table.",
         "",
     ]
+    if results.get("load"):
+        start, end = results["load"][0], results["load"][-1]
+        lines += [
+            f"The machine's load average (1 minute, {os.cpu_count()} cores) was {start:.1f} "
+            f"when this section's runs began and {end:.1f} when they ended.",
+            "",
+        ]
     return lines
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from dataclasses import asdict
@@ -96,6 +97,7 @@ def run(measure: diffs.Measure, data: Path, seed: int, repeat: int) -> list[diff
         if status != 0:
             raise SystemExit(f"benchmark: the first release failed (exit {status})")
     state = data / f"release-{SIZE}"
+    load = [os.getloadavg()[0]]
     fast = [
         lambda: _release(measure, pair, _fresh(pristine, state), rows),
         partial(diffs.polars_join, measure, pair, rows),
@@ -107,6 +109,9 @@ def run(measure: diffs.Measure, data: Path, seed: int, repeat: int) -> list[diff
         for i, tool in enumerate(fast):
             samples[i].append(tool())
     found = [diffs.median(s) for s in samples]
+    load.append(os.getloadavg()[0])
+    for r in found:
+        r.load = load
     for r in found:
         print(
             f"benchmark: {r.table} {r.tool}: {r.seconds:.2f} s, {r.peak_mib:.0f} MiB",
@@ -165,6 +170,11 @@ def render(runs: list[diffs.DiffRun], repeat: int) -> list[str]:
             "hashes and copies every file into the archive. The machine was shared with "
             "other work while this ran, so single runs vary widely: compare the medians."
         )
+        if s.load:
+            lines.append(
+                f"- The machine's load average (1 minute, {os.cpu_count()} cores) was "
+                f"{s.load[0]:.1f} at the start of these runs and {s.load[-1]:.1f} at the end."
+            )
     else:
         lines.append("- release-1m within 2× of the polars join: not measured.")
     return lines
