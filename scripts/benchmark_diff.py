@@ -82,6 +82,7 @@ class DiffRun:
     samples: list[float] = field(default_factory=list)
     note: str = ""
     load: list[float] = field(default_factory=list)  # 1-minute load average: start, end
+    cpu: float = 0.0  # user + system seconds of the process and its children (median)
 
 
 def _descriptor(folder: Path, version: str, schema: dict[str, object] | str) -> None:
