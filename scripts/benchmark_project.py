@@ -24,6 +24,7 @@ import resource
 import shutil
 import statistics
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -269,16 +270,16 @@ def render(results: dict[str, Any]) -> list[str]:
         "",
     ]
     if mine.get("cpu") and read.get("cpu"):
-        lines += [
-            f"CPU time (user + system, median of the runs): statpub init {mine['cpu']:.2f} s,",
-            f"the typed read {read['cpu']:.2f} s ({mine['cpu'] / read['cpu']:.1f} times). Beyond",
-            "the read, init finds each column's distinct values (two columns at a time), tries",
-            "sets of columns as a primary key and copies the file into the project. The",
-            "typed read parses with a thread per core; on a machine shared with other jobs, a",
-            "process with more threads at work gets more of the CPU, so the ratio of wall",
-            "times moves with the load.",
-            "",
-        ]
+        text = (
+            f"CPU time (user + system, median of the runs): statpub init {mine['cpu']:.2f} s, "
+            f"the typed read {read['cpu']:.2f} s ({mine['cpu'] / read['cpu']:.1f} times). "
+            "Beyond the read, init finds each column's distinct values (two columns at a "
+            "time), tries sets of columns as a primary key and copies the file into the "
+            "project. The typed read parses with a thread per core; on a machine shared with "
+            "other jobs, a process with more threads at work gets more of the CPU, so the "
+            "ratio of wall times moves with the load."
+        )
+        lines += [*textwrap.wrap(text, 84), ""]
     lines += [
         "Types inferred (the benchmark's own schema in the first column):",
         "",

@@ -51,3 +51,17 @@ def test_a_column_with_a_missing_cell_late_is_not_in_the_key(tmp_path: Path) -> 
 def test_no_key_when_rows_repeat(tmp_path: Path) -> None:
     rows = ["code,year"] + [f"k{i % 1000:04d},{2000 + i % 3}" for i in range(ROWS)]
     assert _key(tmp_path, _write(tmp_path / "t.csv", rows)) is None
+
+
+def test_integers_are_one_value_whatever_their_sign(tmp_path: Path) -> None:
+    # ``n`` is unique as text but not as integers: "+7" is 7, and "-0" is 0.
+    rows = ["n,code,year"]
+    for i in range(1_000):
+        rows.append(f"{i},k{i // 2:04d},{2000 + i % 2}")
+    rows += ["+7,x0001,2000", "-0,x0002,2000"]
+    assert _key(tmp_path, _write(tmp_path / "t.csv", rows)) == ["code", "year"]
+
+
+def test_plain_integers_make_a_key(tmp_path: Path) -> None:
+    rows = ["n,code"] + [f"{i * 3 - 500},k{i % 5}" for i in range(ROWS)]
+    assert _key(tmp_path, _write(tmp_path / "t.csv", rows)) == ["n"]

@@ -162,7 +162,7 @@ def _distinct(column: pa.ChunkedArray) -> _Column:
         unique = encoded.chunk(0).dictionary
         codes = pa.chunked_array([c.indices for c in encoded.chunks])
     else:
-        unique, codes = pa.array([], column.type), pa.chunked_array([], pa.int32())
+        unique, codes = arrow.array([], pa.string()), pa.chunked_array([], pa.int32())
     if pa.types.is_large_string(unique.type):
         unique = pc.cast(unique, pa.string())
     listed = pc.is_in(unique, arrow.array(["", *MARKERS], pa.string()))

@@ -55,9 +55,9 @@ _TEXT_IS_VALUE = ("string", "date", "year", "yearmonth")
 
 
 def _cell_hashes(table: Inferred, name: str) -> tuple[np.ndarray[Any, Any], int]:
-    """The hash of each cell of column ``name``, and its missing cells. A text column of a
-    type in ``_TEXT_IS_VALUE`` is hashed by each cell's position among its distinct texts
-    (two cells share a value only when they share a text): no typed copy, no text hashed."""
+    """The hash of each cell of column ``name``, and its missing cells. A text column whose
+    texts are one to one with its values (:func:`_one_to_one`) is hashed by each cell's
+    position among its distinct texts: no typed copy, no text hashed."""
     import numpy as np
     import pyarrow as pa
 
@@ -66,10 +66,10 @@ def _cell_hashes(table: Inferred, name: str) -> tuple[np.ndarray[Any, Any], int]
     from statpub.tables.hashing import column_hashes
 
     ftype = next(f["type"] for f in table.schema["fields"] if f["name"] == name)
-    if ftype not in _TEXT_IS_VALUE or name not in table.codes:
+    codes, distinct = table.codes.get(name, (None, None))
+    if codes is None or distinct is None or not _one_to_one(ftype, distinct):
         values = table.value(name)
         return column_hashes(values)[0], values.null_count
-    codes, distinct = table.codes[name]
     # The positions of the texts read as missing, and one more for a null cell.
     listed = pc.is_in(distinct, arrow.array(table.missing, pa.string()))
     missing = np.append(arrow.flags(listed), True)
@@ -82,6 +82,20 @@ def _cell_hashes(table: Inferred, name: str) -> tuple[np.ndarray[Any, Any], int]
     # Wrapped, not converted: pa.array() of a NumPy array would import pandas.
     hashes = column_hashes(pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)]))[0]
     return hashes, int(missing[at].sum())
+
+
+def _one_to_one(ftype: str, distinct: Any) -> bool:
+    """Whether two texts of the column are one value only when they are one text: a type of
+    ``_TEXT_IS_VALUE``, or integers written plainly (no ``+``, no ``-0``; integers with
+    leading zeros were inferred as text)."""
+    from statpub.tables import compute as pc
+
+    if ftype in _TEXT_IS_VALUE:
+        return True
+    if ftype != "integer":
+        return False
+    signed = pc.or_(pc.starts_with(distinct, "+"), pc.equal(distinct, "-0"))
+    return not pc.any(signed).as_py()
 
 
 def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> None:

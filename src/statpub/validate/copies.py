@@ -91,6 +91,7 @@ def _compare(csv_res: Resource, pq_res: Resource) -> list[Issue]:
 def _compare_rows(csv_res: Resource, pq_res: Resource, names: list[str]) -> list[Issue]:
     """The copies compared batch by batch: a few batches of each in memory, never a whole
     table (the build validates a package of any size)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from statpub.errors import InvalidInput
@@ -101,6 +102,9 @@ def _compare_rows(csv_res: Resource, pq_res: Resource, names: list[str]) -> list
     csv_rows = 0
     try:
         pq_rows = sum(pq.read_metadata(f).num_rows for f in pq_res.files)
+    except (OSError, pa.ArrowException):
+        return []  # reported by the table checks
+    try:
         for start, n, csv_part, pq_part in _aligned(typed_batches(csv_res), typed_batches(pq_res)):
             csv_rows = start + n
             if pq_part is None:
