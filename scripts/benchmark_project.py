@@ -273,11 +273,11 @@ def render(results: dict[str, Any]) -> list[str]:
         text = (
             f"CPU time (user + system, median of the runs): statpub init {mine['cpu']:.2f} s, "
             f"the typed read {read['cpu']:.2f} s ({mine['cpu'] / read['cpu']:.1f} times). "
-            "Beyond the read, init finds each column's distinct values (two columns at a "
-            "time), tries sets of columns as a primary key and copies the file into the "
-            "project. The typed read parses with a thread per core; on a machine shared with "
-            "other jobs, a process with more threads at work gets more of the CPU, so the "
-            "ratio of wall times moves with the load."
+            "Beyond the read, init finds each column's distinct values, tries sets of "
+            "columns as a primary key and copies the file into the project. The typed read "
+            "parses with a thread per core; on a machine shared with other jobs, a process "
+            "with more threads at work gets more of the CPU, so the ratio of wall times "
+            "moves with the load."
         )
         lines += [*textwrap.wrap(text, 84), ""]
     lines += [

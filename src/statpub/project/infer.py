@@ -16,7 +16,6 @@ Every kernel runs on whole columns (Arrow compute), never once per row.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,6 @@ MARKERS = ("..", "...", "-", "--", "\u2013", "\u2014", ":", "x", "X", "NA", "N/A
 MAX_CATEGORIES = 30  # a code list is short...
 MAX_CODE_LENGTH = 24  # ...of short codes
 SAMPLE = 1024  # distinct values a type is tried on before all of them
-THREADS = 2  # columns whose distinct values are found at once
 _TYPES = ("integer", "number", "boolean", "date", "datetime", "yearmonth")
 _YEAR_NAME = re.compile(r"(^|[^a-z])(year|yr|jahr|annee|anio|god)([^a-z]|$)", re.I)
 
@@ -100,14 +98,11 @@ def infer_table(name: str, raw: RawTable, schema_file: str) -> Inferred:
 
     override = f"edit {schema_file}"
     columns = {label: raw.columns.column(label) for label in raw.labels}
-    labels = [
-        label
+    text = {
+        label: _distinct(c)
         for label, c in columns.items()
         if pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
-    ]
-    # Several columns at once: Arrow's kernels let go of Python's lock while they run.
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        text = dict(zip(labels, pool.map(_distinct, [columns[x] for x in labels]), strict=True))
+    }
     found = {m for c in text.values() if c.type != "string" for m in c.markers}
     markers = [m for m in MARKERS if m in found]
     missing = ["", *markers]
