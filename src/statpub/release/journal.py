@@ -312,10 +312,23 @@ def _finish(plan: Plan) -> None:
             write_bytes(path, w.text.encode("utf-8"))
         fault_point(f"release:{w.name}")
     published = {k: v for k, v in plan.manifest.items() if k not in (MANIFEST, archive.CHAIN)}
-    if not plan.out.is_dir() or tree_digests(plan.out) != published:
+    if not plan.out.is_dir() or _differs(plan.out, plan.archive, published):
         with staged_folder(plan.out) as staging:
             archive.copy_package(plan.archive, staging)
     fault_point("release:published")
     shutil.rmtree(plan.workspace, ignore_errors=True)
     fault_point("release:cleaned")
     plan.journal.unlink()  # the last act: until then, a rerun finishes the release
+
+
+def _differs(out: Path, archived: Path, published: dict[str, str]) -> bool:
+    """Whether ``out`` is not the package ``published`` lists: a file missing, or of another
+    size than its archived copy, tells at once (the previous version, after a release);
+    else every file is hashed."""
+    try:
+        for rel in published:
+            if (out / rel).stat().st_size != (archived / rel).stat().st_size:
+                return True
+    except OSError:
+        return True
+    return tree_digests(out) != published
