@@ -101,8 +101,9 @@ def _after(batch: Batch, k: int) -> Batch | None:
     )
 
 
-def read_table(res: Resource) -> pa.Table:
-    """The whole table, typed by its schema (fields in schema order; an absent column is null).
+def typed_batches(res: Resource) -> Iterator[tuple[int, list[pa.Array]]]:
+    """Every batch of ``res`` typed by its schema: its rows and, per schema field in order,
+    the values (null where the column is absent), one batch in memory at a time.
 
     Raises InvalidInput naming the first cell that is not of its field's type.
     """
@@ -110,32 +111,41 @@ def read_table(res: Resource) -> pa.Table:
 
     from statpub.tables import compute as pc
 
-    chunks: dict[str, list[pa.Array]] = {}
-    fields: list[FieldSpec] = []
     for pb in parsed_batches(res):
-        fields = pb.fields
         n = pb.batch.num_rows
+        arrays: list[pa.Array] = []
         for f, parsed in zip(pb.fields, pb.columns, strict=True):
             if parsed is None:
-                values = pa.nulls(n, _logical_type(f))
-            else:
-                if pc.any(parsed.invalid).as_py():
-                    k = pc.indices_nonzero(parsed.invalid).to_pylist()[0]
-                    row = pb.batch.rows()[k].as_py()
-                    raise _unreadable(
-                        res,
-                        f"row {row}, field {f.name!r}: the cell is not a valid {f.type}; run "
-                        "statpub validate on the package",
-                        row,
-                    )
-                values = parsed.values
-            chunks.setdefault(f.name, []).append(values)
-    if not fields and res.spec is not None:
-        fields = res.spec.fields
-    arrays = []
-    for f in fields:
-        parts = chunks.get(f.name, [])
-        arrays.append(pa.chunked_array(parts, _logical_type(f)))
+                arrays.append(pa.nulls(n, _logical_type(f)))
+                continue
+            if pc.any(parsed.invalid).as_py():
+                k = pc.indices_nonzero(parsed.invalid).to_pylist()[0]
+                row = pb.batch.rows()[k].as_py()
+                raise _unreadable(
+                    res,
+                    f"row {row}, field {f.name!r}: the cell is not a valid {f.type}; run "
+                    "statpub validate on the package",
+                    row,
+                )
+            arrays.append(parsed.values)
+        yield n, arrays
+
+
+def read_table(res: Resource) -> pa.Table:
+    """The whole table, typed by its schema (fields in schema order; an absent column is null).
+
+    Raises InvalidInput naming the first cell that is not of its field's type.
+    """
+    import pyarrow as pa
+
+    fields = res.spec.fields if res.spec is not None else []
+    chunks: list[list[pa.Array]] = [[] for _ in fields]
+    for _, arrays in typed_batches(res):
+        for parts, values in zip(chunks, arrays, strict=True):
+            parts.append(values)
+    arrays = [
+        pa.chunked_array(parts, _logical_type(f)) for f, parts in zip(fields, chunks, strict=True)
+    ]
     return pa.Table.from_arrays(arrays, names=[f.name for f in fields])
 
 
