@@ -227,8 +227,18 @@ def _show(node: ast.AST | None) -> str:
     return text if len(text) <= 90 else text[:87] + "..."
 
 
+_SOURCES: dict[Path, str] = {}
+
+
+def _source(path: Path) -> str:
+    """The module's text as it was when the run began (an edit during a run changes nothing)."""
+    if path not in _SOURCES:
+        _SOURCES[path] = path.read_text(encoding="utf-8")
+    return _SOURCES[path]
+
+
 def mutants_of(path: Path) -> list[Mutant]:
-    source = path.read_text(encoding="utf-8")
+    source = _source(path)
     lines = source.splitlines()
     tree = ast.parse(source)
     skipped, where = _skipped_nodes(tree), _functions(tree)
@@ -251,7 +261,7 @@ def mutants_of(path: Path) -> list[Mutant]:
 
 
 def mutated_source(path: Path, mutant: Mutant) -> str:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = ast.parse(_source(path))
     for index, node in enumerate(ast.walk(tree)):
         if index == mutant.index:
             target = node
@@ -352,7 +362,7 @@ def _covering(
     if mutant.function == "<module>":
         found = {t for (m, _), ids in lines.items() if m == mutant.module for t in ids}
     else:
-        tree = ast.parse((ROOT / mutant.module).read_text(encoding="utf-8"))
+        tree = ast.parse(_source(ROOT / mutant.module))
         node = next(n for i, n in enumerate(ast.walk(tree)) if i == mutant.index)
         end = getattr(node, "end_lineno", None) or mutant.line
         if isinstance(node, ast.If | ast.While):
@@ -426,7 +436,7 @@ def run_all(todo: list[tuple[Mutant, list[str], float]], jobs: int, logs: Path) 
         importlib.import_module(name)
     everything = sorted({t for _, tests, _ in todo for t in tests})
     for module in sorted({m.module for m, _, _ in todo}):
-        source = (ROOT / module).read_text(encoding="utf-8")
+        source = _source(ROOT / module)
         _, status = os.waitpid(_fork(module, source, everything, logs / "control.log"), 0)
         if os.waitstatus_to_exitcode(status) != 0:
             tail = (logs / "control.log").read_text(encoding="utf-8")[-2000:]

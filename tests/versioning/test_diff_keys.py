@@ -172,3 +172,95 @@ def test_the_search_tries_at_most_max_tries_sets_on_the_whole_table(
     else:
         assert sets == []
         assert why.startswith(f"no set of up to {MAX_SIZE} of its columns (a, b, c, d, e, f)")
+
+
+def test_a_set_missing_a_cell_in_the_new_version_gives_way_to_the_next(tmp_path: Path) -> None:
+    # a and b are each unique in the old version; in the new one a is missing once.
+    s = schema(("a", "string"), ("b", "string"), ("n", "integer"))
+    old_rows = [["1", "x", 1], ["2", "y", 2], ["3", "z", 3]]
+    new_rows = [["1", "x", 1], [None, "y", 5], ["3", "z", 3]]
+    old, new = pair(tmp_path, s, old_rows, new_rows)
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["b"], "inferred")
+    assert t.comparison is not None
+    assert (t.comparison.revised_count, t.comparison.cells_revised) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"constraints": {"enum": [1, 2]}}, {"categories": [1, 2]}],
+)
+def test_an_integer_with_a_set_of_values_ranks_before_a_measure(
+    tmp_path: Path, values: dict[str, Any]
+) -> None:
+    s = {
+        "fields": [
+            {"name": "amount", "type": "integer"},
+            {"name": "level", "type": "integer", **values},
+        ]
+    }
+    rows = [[10, 1], [20, 2]]
+    old, new = pair(tmp_path, s, rows, rows)
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["level"], "inferred")
+
+
+def test_a_declared_key_naming_a_field_new_in_this_version_is_not_used(tmp_path: Path) -> None:
+    # The new version declares (code, extra), but the old has no "extra": rows are matched
+    # by a key found in both, with no word of a key field lacking a column.
+    old_s = schema(("code", "string"), ("n", "integer"))
+    new_s = {**schema(("code", "string"), ("n", "integer"), ("extra", "string"))}
+    new_s["primaryKey"] = ["code", "extra"]
+    old, new = pair(tmp_path, old_s, [["a", 1], ["b", 2]], [["a", 1, "x"], ["b", 3, "y"]], new_s)
+    result = run_diff(old, new)
+    t = table(result)
+    assert (t.matched_by, t.key_source) == (["code"], "inferred")
+    assert not [n for n in result.notes if "without a column" in n]
+
+
+@pytest.mark.parametrize("declared_in", ["old", "new"])
+def test_a_primary_key_declared_in_one_version_matches_the_rows(
+    tmp_path: Path, declared_in: str
+) -> None:
+    # The old version's key is read under the field's new name.
+    old_s = schema(("id", "string"), ("label", "string"), ("n", "integer"))
+    new_s = schema(("ref", "string"), ("label", "string"), ("n", "integer"))
+    keyed = old_s if declared_in == "old" else new_s
+    keyed["primaryKey"] = [keyed["fields"][0]["name"]]
+    rows = [["1", "x", 1], ["2", "y", 2]]
+    old, new = pair(tmp_path, old_s, rows, [["1", "x", 1], ["2", "x", 3]], new_s)
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["ref"], "primaryKey")
+
+
+def test_a_field_without_a_type_is_text_and_may_be_a_key(tmp_path: Path) -> None:
+    s = {"fields": [{"name": "share", "type": "number"}, {"name": "label"}]}
+    old, new = pair(tmp_path, s, [[0.5, "a"], [0.5, "b"]], [[0.5, "a"], [0.75, "b"]])
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["label"], "inferred")
+
+
+def test_a_text_column_named_as_a_period_ranks_as_text(tmp_path: Path) -> None:
+    fields = [("label", "string"), ("year", "string")]
+    rows = [["p", "2020"], ["q", "2021"]]
+    old, new = pair(tmp_path, schema(*fields), rows, rows)
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["label"], "inferred")
+
+
+@pytest.mark.parametrize(("still_unique", "found"), [("c", True), ("d", False)])
+def test_at_most_three_sets_unique_in_the_old_version_are_tried_on_the_new(
+    tmp_path: Path, still_unique: str, found: bool
+) -> None:
+    # a, b, c and d are each unique in the old version; in the new one only one still is.
+    names = ["a", "b", "c", "d"]
+    s = schema(*((n, "string") for n in names))
+    old_rows = [[f"{n}{k}" for n in names] for k in range(3)]
+    new_rows = [[v if n == still_unique else f"{n}0" for n, v in zip(names, r, strict=True)]
+                for r in old_rows]  # fmt: skip
+    old, new = pair(tmp_path, s, old_rows, new_rows)
+    t = table(run_diff(old, new))
+    if found:
+        assert (t.matched_by, t.key_source) == ([still_unique], "inferred")
+    else:
+        assert (t.matched_by, t.key_source) == (None, "row content")

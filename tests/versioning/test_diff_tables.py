@@ -4,6 +4,7 @@ differ with every cell the same, and how values meet when a field's type changes
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -164,6 +165,8 @@ def test_a_difference_after_the_first_mebibyte_is_found(tmp_path: Path) -> None:
     old = write(tmp_path / "a", CODES, body + '"last",1\n')
     new = write(tmp_path / "b", CODES, body + 'last,"1"\n', "1.0.1")  # same size
     assert types(run_diff(old, new)) == [("file-reformatted", "patch")]
+    same = write(tmp_path / "c", CODES, body + '"last",1\n', "1.0.1")
+    assert types(run_diff(old, same)) == []
 
 
 def test_identical_files_are_no_reformat(tmp_path: Path) -> None:
@@ -171,3 +174,113 @@ def test_identical_files_are_no_reformat(tmp_path: Path) -> None:
     old = write(tmp_path / "a", CODES, text)
     new = write(tmp_path / "b", CODES, text, "1.0.1")
     assert types(run_diff(old, new)) == []
+
+
+def test_entries_for_another_version_among_the_appended_are_rows_added(tmp_path: Path) -> None:
+    old = write(tmp_path / "a", LOG, csv_text(LOG_HEADER, [["1.0.0", "a"]]))
+    rows = [["1.0.0", "a"], ["1.1.0", "b"], ["1.0.0", "c"]]
+    new = write(tmp_path / "b", LOG, csv_text(LOG_HEADER, rows), "1.1.0")
+    assert types(run_diff(old, new)) == [("rows-added", "minor")]
+
+
+def test_a_schema_change_is_not_also_a_file_reformat(tmp_path: Path) -> None:
+    # The file is written differently and a field's type changed: the type change is the
+    # change; the new bytes are not reported again as a reformat.
+    numbers = {"fields": [CODES["fields"][0], {"name": "n", "type": "number"}]}
+    numbers["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", numbers, 'code,n\n"a",1\nb,2\n', "2.0.0")
+    found = types(run_diff(old, new))
+    assert found and all(t != "file-reformatted" for t, _ in found)
+
+
+def test_a_csv_known_only_by_its_extension_is_compared_as_text(tmp_path: Path) -> None:
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", CODES, 'code,n\n"a",1\nb,2\n', "1.0.1")
+    for folder in (old, new):
+        path = folder / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        del descriptor["resources"][0]["format"]
+        path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert types(run_diff(old, new)) == [("file-reformatted", "patch")]
+
+
+def test_a_file_without_a_header_row_has_no_header_to_rename(tmp_path: Path) -> None:
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", CODES, "a,1\nb,3\n", "1.0.1")
+    path = new / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["dialect"] = {"header": False}
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    result = run_diff(old, new)
+    assert all(c.type != "header-renamed" for c in result.changes)
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_revised) == (1, 1)
+
+
+def test_a_field_renamed_in_the_schema_alone_is_no_header_rename(tmp_path: Path) -> None:
+    renamed = {"fields": [CODES["fields"][0], {"name": "count", "type": "integer"}]}
+    renamed["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", renamed, "code,n\na,1\nb,2\n", "2.0.0")
+    found = types(run_diff(old, new))
+    assert found and all(t != "header-renamed" for t, _ in found)
+
+
+def test_a_field_without_a_column_in_the_old_file_is_left_out(tmp_path: Path) -> None:
+    s = {**KEYED, "primaryKey": ["code"]}
+    rows = [["a", "2024-01-01", 1], ["b", "2024-01-01", 2]]
+    old = write(tmp_path / "a", s, csv_text(["code", "day", "value"], rows))
+    new_rows = [["a", "2024-01-01", 1], ["b", "2024-01-01", 3]]
+    new = write(tmp_path / "b", s, csv_text(["code", "when", "value"], new_rows), "1.0.1")
+    result = run_diff(old, new)
+    assert any("field 'when' has no column" in n for n in result.notes), result.notes
+    assert [(c.type, c.old, c.new) for c in result.changes if c.type == "header-renamed"] == []
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_revised) == (1, 1)
+
+
+def test_a_field_typed_any_or_untyped_compares_values_not_line_ends(tmp_path: Path) -> None:
+    # No type and "any" are the same type: a text whose line ends changed is reformatted.
+    untyped = {"fields": [CODES["fields"][0], {"name": "note"}], "primaryKey": ["code"]}
+    typed = {"fields": [CODES["fields"][0], {"name": "note", "type": "any"}]}
+    typed["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", untyped, 'code,note\na,"one\r\ntwo"\n')
+    new = write(tmp_path / "b", typed, 'code,note\na,"one\ntwo"\n', "1.0.1")
+    result = run_diff(old, new)
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_reformatted) == (0, 1)
+    assert types(result) == [("cells-reformatted", "patch")]
+
+
+def test_a_number_retyped_as_text_compares_the_text(tmp_path: Path) -> None:
+    text = {"fields": [CODES["fields"][0], {"name": "n", "type": "string"}]}
+    text["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", text, "code,n\na,01\nb,2\n", "2.0.0")
+    result = run_diff(old, new)
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_revised) == (1, 1)
+    assert [r.key for r in c.revised] == [{"code": "a"}]
+
+
+def test_a_trailing_column_dropped_from_the_new_file_is_left_out(tmp_path: Path) -> None:
+    s = {**KEYED, "primaryKey": ["code"]}
+    old_rows = [["a", 1, "2024-01-01"], ["b", 2, "2024-01-01"]]
+    old = write(tmp_path / "a", s, csv_text(["code", "value", "when"], old_rows))
+    new = write(tmp_path / "b", s, csv_text(["code", "value"], [["a", 1], ["b", 3]]), "1.0.1")
+    result = run_diff(old, new)
+    assert any("field 'when' has no column" in n for n in result.notes), result.notes
+    assert all(c.type != "header-renamed" for c in result.changes)
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_revised) == (1, 1)
+
+
+def test_a_field_and_its_header_renamed_together_are_no_header_rename(tmp_path: Path) -> None:
+    renamed = {"fields": [CODES["fields"][0], {"name": "count", "type": "integer"}]}
+    renamed["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", renamed, "code,count\na,1\nb,2\n", "2.0.0")
+    found = types(run_diff(old, new))
+    assert ("field-renamed", "major") in found
+    assert all(t != "header-renamed" for t, _ in found)
