@@ -154,12 +154,12 @@ def _budget_table(target_at: int, first_pair_ends_at: int) -> tuple[Hashes, list
 @pytest.mark.parametrize(
     ("target_at", "first_pair_ends_at", "found"),
     [
-        (MAX_TRIES, SAMPLE + 1, True),  # the last set the budget allows
-        (MAX_TRIES + 1, SAMPLE + 1, False),  # one more than it allows
+        pytest.param(MAX_TRIES, SAMPLE + 1, True, id="the-last-set-the-budget-allows"),
+        pytest.param(MAX_TRIES + 1, SAMPLE + 1, False, id="one-more-than-it-allows"),
         # a set not unique on the sample costs nothing: here its rows are both in it
-        (MAX_TRIES + 1, SAMPLE - 1, True),
+        pytest.param(MAX_TRIES + 1, SAMPLE - 1, True, id="a-pair-inside-the-sample"),
         # ... and here the second is the first row after it: it costs a whole-table try
-        (MAX_TRIES + 1, SAMPLE, False),
+        pytest.param(MAX_TRIES + 1, SAMPLE, False, id="a-pair-across-its-end"),
     ],
 )
 def test_the_search_tries_at_most_max_tries_sets_on_the_whole_table(
@@ -264,3 +264,19 @@ def test_at_most_three_sets_unique_in_the_old_version_are_tried_on_the_new(
         assert (t.matched_by, t.key_source) == ([still_unique], "inferred")
     else:
         assert (t.matched_by, t.key_source) == (None, "row content")
+
+
+@pytest.mark.parametrize(
+    ("ftype", "values"),
+    [
+        ("datetime", ["2020-01-01T00:00:00Z", "2020-01-02T00:00:00Z"]),
+        ("yearmonth", ["2020-01", "2020-02"]),
+        ("time", ["10:00:00", "11:00:00"]),
+    ],
+)
+def test_dates_months_and_times_may_be_keys(tmp_path: Path, ftype: str, values: list[str]) -> None:
+    s = schema(("share", "number"), ("when", ftype))
+    rows = [[0.5, values[0]], [0.5, values[1]]]
+    old, new = pair(tmp_path, s, rows, [[0.5, values[0]], [0.75, values[1]]])
+    t = table(run_diff(old, new))
+    assert (t.matched_by, t.key_source) == (["when"], "inferred")

@@ -284,3 +284,42 @@ def test_a_field_and_its_header_renamed_together_are_no_header_rename(tmp_path: 
     found = types(run_diff(old, new))
     assert ("field-renamed", "major") in found
     assert all(t != "header-renamed" for t, _ in found)
+
+
+def test_a_number_retyped_as_a_year_compares_the_numbers(tmp_path: Path) -> None:
+    numbers = {"fields": [CODES["fields"][0], {"name": "n", "type": "number"}]}
+    years = {"fields": [CODES["fields"][0], {"name": "n", "type": "year"}]}
+    for s in (numbers, years):
+        s["primaryKey"] = ["code"]
+    old = write(tmp_path / "a", numbers, "code,n\na,2020.0\nb,2021\n")
+    new = write(tmp_path / "b", years, "code,n\na,2020\nb,2022\n", "2.0.0")
+    c = table(run_diff(old, new)).comparison
+    assert c is not None and [r.key for r in c.revised] == [{"code": "b"}]
+
+
+def test_inline_rows_declared_as_csv_are_not_compared_as_a_file(tmp_path: Path) -> None:
+    # "format": "csv" on inline rows names no file: the rows are compared by value only.
+    def inline(folder: Path, rows: list[list[str]], version: str) -> Path:
+        folder.mkdir()
+        resource = {"name": "t", "format": "csv", "data": [["code", "n"], *rows]}
+        resource["schema"] = {"fields": [{"name": "code"}, {"name": "n", "type": "number"}]}
+        descriptor = {"name": "example", "version": version, "resources": [resource]}
+        (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+        return folder
+
+    old = inline(tmp_path / "a", [["a", "1.0"], ["b", "2"]], "1.0.0")
+    new = inline(tmp_path / "b", [["a", "1"], ["b", "2"]], "1.0.1")
+    result = run_diff(old, new)
+    c = table(result).comparison
+    assert c is not None and (c.revised_count, c.cells_reformatted) == (0, 0)
+    assert types(result) == []
+
+
+def test_a_header_renamed_after_a_field_without_a_column_is_reported(tmp_path: Path) -> None:
+    s = {**KEYED, "primaryKey": ["code"]}
+    rows = [["a", "2024-01-01", 1], ["b", "2024-01-01", 2]]
+    old = write(tmp_path / "a", s, csv_text(["code", "day", "value"], rows))
+    new = write(tmp_path / "b", s, csv_text(["code", "when", "amount"], rows), "1.0.1")
+    result = run_diff(old, new)
+    renamed = [(c.field, c.old, c.new) for c in result.changes if c.type == "header-renamed"]
+    assert renamed == [("value", "value", "amount")]
