@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from realstyle import csv_text, package
 
+from statpub.errors import StatpubError
 from statpub.package import open_package
 from statpub.versioning.diff import DiffResult, ResourceDiff, diff
 
@@ -240,13 +241,17 @@ def test_a_field_without_a_column_in_the_old_file_is_left_out(tmp_path: Path) ->
     assert c is not None and (c.revised_count, c.cells_revised) == (1, 1)
 
 
-def test_a_field_typed_any_or_untyped_compares_values_not_line_ends(tmp_path: Path) -> None:
+@pytest.mark.parametrize("typed_in", ["old", "new"])
+def test_a_field_typed_any_or_untyped_compares_values_not_line_ends(
+    tmp_path: Path, typed_in: str
+) -> None:
     # No type and "any" are the same type: a text whose line ends changed is reformatted.
     untyped = {"fields": [CODES["fields"][0], {"name": "note"}], "primaryKey": ["code"]}
     typed = {"fields": [CODES["fields"][0], {"name": "note", "type": "any"}]}
     typed["primaryKey"] = ["code"]
-    old = write(tmp_path / "a", untyped, 'code,note\na,"one\r\ntwo"\n')
-    new = write(tmp_path / "b", typed, 'code,note\na,"one\ntwo"\n', "1.0.1")
+    first, second = (typed, untyped) if typed_in == "old" else (untyped, typed)
+    old = write(tmp_path / "a", first, 'code,note\na,"one\r\ntwo"\n')
+    new = write(tmp_path / "b", second, 'code,note\na,"one\ntwo"\n', "1.0.1")
     result = run_diff(old, new)
     c = table(result).comparison
     assert c is not None and (c.revised_count, c.cells_reformatted) == (0, 1)
@@ -323,3 +328,31 @@ def test_a_header_renamed_after_a_field_without_a_column_is_reported(tmp_path: P
     result = run_diff(old, new)
     renamed = [(c.field, c.old, c.new) for c in result.changes if c.type == "header-renamed"]
     assert renamed == [("value", "value", "amount")]
+
+
+def test_rows_that_cannot_be_read_leave_the_table_not_compared(tmp_path: Path) -> None:
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", CODES, "x", "1.0.1")
+    (new / "t.csv").write_bytes(b"code,n\na,1\nb,\xff2\n")  # not UTF-8 after the first row
+    with open_package(old) as a, open_package(new) as b:
+        t = table(diff(a, b, partial=True))
+        assert t.status == "not-compared"
+        assert t.reason is not None
+        assert t.reason.startswith(f"{b.label}: cannot read resource 't' (t.csv: ")
+        assert "not valid utf-8" in t.reason
+        with pytest.raises(StatpubError) as err:
+            diff(a, b)
+    assert err.value.code == "package-unreadable"
+
+
+def test_the_same_rows_in_more_files_are_a_file_reformat(tmp_path: Path) -> None:
+    old = write(tmp_path / "a", CODES, "code,n\na,1\nb,2\n")
+    new = write(tmp_path / "b", CODES, "code,n\na,1\n", "1.0.1")
+    (new / "t2.csv").write_text("code,n\nb,2\n", encoding="utf-8")
+    path = new / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][0]["path"] = ["t.csv", "t2.csv"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    assert [t for t in types(run_diff(old, new)) if t[0] != "resource-moved"] == [
+        ("file-reformatted", "patch")
+    ]
