@@ -3,28 +3,33 @@
 Usage (from the repository root, with the development environment's python)::
 
     python scripts/mutation.py src/statpub/versioning/keys.py [MODULE ...]
-        [--tests PATH ...] [--jobs N] [--timeout S] [--match TEXT] [--json FILE]
-        [--write docs/mutation.md]
+        [--tests PATH ...] [--jobs N] [--timeout S] [--match TEXT] [--list]
+        [--json FILE] [--rerun FILE] [--write docs/mutation.md]
 
 Each mutant is one change to the module's syntax tree: a comparison turned
 (``==``/``!=``, ``<``/``<=``, ``in``/``not in``...), ``and``/``or`` swapped, a
-``not`` or a call's statement dropped, an ``if`` test negated, a number moved
-by one, ``True``/``False`` swapped, a short code string changed, ``+``/``-``,
-``break``/``continue``, ``any``/``all`` and ``min``/``max`` swapped.
+``not`` or a call or ``+=`` statement dropped, an ``if`` test negated, a number
+moved by one, ``True``/``False`` swapped, a short code string changed,
+``+``/``-``, ``break``/``continue``, ``any``/``all`` and ``min``/``max`` swapped.
 Docstrings, annotations, prose (strings with spaces, f-strings) and lines
 marked ``# pragma: no mutate`` are left alone.
 
 The tests (``--tests``, by default those of ``diff`` and key inference) run
-once unchanged with a line tracer to learn which tests run each line; each
-mutant then runs only the tests that run its line, fastest first, stopping at
-the first failure, in a copy of ``src/`` (so the checkout is never touched). A
-mutant is killed when a test fails, errors or times out; a mutant no test runs
-survives. Mutants that no behaviour can tell from the module (listed with why
-in ``scripts/mutation_equivalents.toml``) are left out of the score.
+once unchanged, in a child process, with a line tracer to learn which tests run
+each line. Each mutant then runs in a child forked from this process once the
+heavy imports are done: it swaps the mutated functions' code into the loaded
+module and runs, in process, only the tests that run the mutated line, fastest
+first, stopping at the first failure. The checkout is never written to. A
+mutant is killed when a test fails, a module no longer imports, or the tests
+time out; a mutant no test runs survives; any other pytest outcome is an
+``error`` of the harness, reported apart. Mutants that no behaviour can tell
+from the module (listed with why in ``scripts/mutation_equivalents.toml``) are
+left out of the score.
 
-The run is slow (one pytest process per mutant) and is not part of the test
-suite. ``--write FILE`` replaces the results section of that page (between its
-``mutation-results`` markers) with this run's scores.
+The run is slow (a test run per mutant) and is not part of the test suite.
+Linux and macOS only (it forks). ``--write FILE`` replaces the results section
+of that page (between its ``mutation-results`` markers) with this run's scores;
+docs/mutation.md says more.
 """
 
 from __future__ import annotations
