@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import benchmark_diff
+import benchmark_keys
 import benchmark_project
 import benchmark_publish
 import benchmark_release
 import benchmark_tables as tables
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000, "20m": 20_000_000}
 PYARROW_READ = """
 import json, sys, time
 import pyarrow as pa, pyarrow.csv as pacsv
@@ -468,9 +469,12 @@ def _load(path: Path) -> tuple[list[Run], list[Run]]:
 
 
 def _keep_publish(out: Path, page: str) -> str:
-    """``page`` with the publishing section that scripts/benchmark_publish.py wrote, kept."""
+    """``page`` with the sections other runs wrote, kept: the publishing section of
+    scripts/benchmark_publish.py, and the key check's (``--only keys``)."""
     begin = "<!-- publish:begin -->"
     old = out.read_text(encoding="utf-8") if out.is_file() else ""
+    if keys := benchmark_keys.kept(old):
+        page = benchmark_keys.splice(page, keys)
     if begin not in old:
         return page
     return page.rstrip("\n") + "\n\n" + old[old.index(begin) :]
@@ -491,9 +495,10 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("validate", "diff", "project", "release", "publish"),
-        help="Run one benchmark; the others' last results are kept on the page. "
-        "publish needs the CKAN test stack (scripts/ckan-stack start).",
+        choices=("validate", "diff", "project", "release", "keys", "publish"),
+        help="Run one benchmark; the others' last results are kept on the page. 'keys' (the "
+        "key check on --key-rows rows) runs only when asked for; publish needs the CKAN test "
+        "stack (scripts/ckan-stack start).",
     )
     parser.add_argument(
         "--publish-rows",
@@ -501,6 +506,7 @@ def main() -> int:
         type=lambda s: [int(n) for n in s.split(",")],
         help="Table sizes of the publish benchmark (comma-separated row counts).",
     )
+    parser.add_argument("--key-rows", default="20m", choices=sorted(SIZES))
     parser.add_argument("--diff-sizes", default="100k,1m,10m", type=lambda s: s.split(","))
     parser.add_argument(
         "--diff-context-max",
@@ -531,6 +537,13 @@ def main() -> int:
         section = benchmark_publish.render_client(client)
         markers = (benchmark_publish.CLIENT_BEGIN, benchmark_publish.CLIENT_END)
         benchmark_publish.write_section(args.out, section, *markers)
+        print(f"benchmark: wrote {args.out}", file=sys.stderr)
+        return 0
+    if args.only == "keys":
+        keys = benchmark_keys.run(measure, args.data, SIZES[args.key_rows], args.seed, args.repeat)
+        benchmark_keys.save(args.data / "keys-results.json", keys)
+        page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        args.out.write_text(benchmark_keys.splice(page, benchmark_keys.render(keys)), "utf-8")
         print(f"benchmark: wrote {args.out}", file=sys.stderr)
         return 0
     if args.only == "release":

@@ -81,6 +81,8 @@ class DiffRun:
     counts: dict[str, int] = field(default_factory=dict)
     samples: list[float] = field(default_factory=list)
     note: str = ""
+    load: list[float] = field(default_factory=list)  # 1-minute load average: start, end
+    cpu: float = 0.0  # user + system seconds of the process and its children (median)
 
 
 def _descriptor(folder: Path, version: str, schema: dict[str, object] | str) -> None:

@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
+import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -63,6 +67,15 @@ def _release(measure: diffs.Measure, pair: Path, state: Path, rows: int) -> diff
     return diffs.DiffRun("statpub release", pair.name, rows, seconds, peak, counts)
 
 
+def with_cpu(tool: Callable[[], diffs.DiffRun]) -> diffs.DiffRun:
+    """``tool()``, with the CPU time (user + system) its child processes took."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = tool()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run.cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return run
+
+
 def _command(state: Path, side: Path, day: str) -> list[str]:
     return [
         sys.executable,
@@ -96,6 +109,7 @@ def run(measure: diffs.Measure, data: Path, seed: int, repeat: int) -> list[diff
         if status != 0:
             raise SystemExit(f"benchmark: the first release failed (exit {status})")
     state = data / f"release-{SIZE}"
+    load = [os.getloadavg()[0]]
     fast = [
         lambda: _release(measure, pair, _fresh(pristine, state), rows),
         partial(diffs.polars_join, measure, pair, rows),
@@ -105,8 +119,14 @@ def run(measure: diffs.Measure, data: Path, seed: int, repeat: int) -> list[diff
     samples: list[list[diffs.DiffRun]] = [[] for _ in fast]
     for _ in range(repeat):
         for i, tool in enumerate(fast):
-            samples[i].append(tool())
+            samples[i].append(with_cpu(tool))
+    cpu = [statistics.median(r.cpu for r in s) for s in samples]
     found = [diffs.median(s) for s in samples]
+    for r, seconds in zip(found, cpu, strict=True):
+        r.cpu = seconds
+    load.append(os.getloadavg()[0])
+    for r in found:
+        r.load = load
     for r in found:
         print(
             f"benchmark: {r.table} {r.tool}: {r.seconds:.2f} s, {r.peak_mib:.0f} MiB",
@@ -165,6 +185,19 @@ def render(runs: list[diffs.DiffRun], repeat: int) -> list[str]:
             "hashes and copies every file into the archive. The machine was shared with "
             "other work while this ran, so single runs vary widely: compare the medians."
         )
+        if s.cpu and p.cpu:
+            lines.append(
+                f"- CPU time (user + system, median of the runs): statpub release "
+                f"{s.cpu:.2f} s, the polars join {p.cpu:.2f} s ({s.cpu / p.cpu:.2f}×). The "
+                "polars join reads and joins with a thread per core; on a machine shared "
+                "with other jobs, a process with more threads at work gets more of the CPU, "
+                "so the ratio of wall times moves with the load."
+            )
+        if s.load:
+            lines.append(
+                f"- The machine's load average (1 minute, {os.cpu_count()} cores) was "
+                f"{s.load[0]:.1f} at the start of these runs and {s.load[-1]:.1f} at the end."
+            )
     else:
         lines.append("- release-1m within 2× of the polars join: not measured.")
     return lines

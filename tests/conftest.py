@@ -51,8 +51,8 @@ def last_release() -> dict[str, str]:
 def repo_figures():
     """The repository's figure files, loaded: tests about this dataset derive what they
     expect from them, so a data release does not turn them red."""
-    from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
+    from statpub.project.adapters.figures.build import load_schemas
 
     return load_figures(ROOT / "figures", load_schemas(ROOT / "schemas"))
 
@@ -82,7 +82,7 @@ def inputs(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package built from the repository's figure files (read-only for tests)."""
-    from statpub.builder import build
+    from statpub.project.adapters.figures import build
 
     out = tmp_path_factory.mktemp("built") / "datapackage"
     build(ROOT / "figures", ROOT / "schemas", out)

@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput
+from statpub.project.adapters.figures import build
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -207,8 +207,8 @@ def test_build_cli_exit_codes(inputs: Path, tmp_path: Path, release_version: str
 
 def test_package_texts_name_every_source(inputs: Path, tmp_path: Path) -> None:
     """Title, description and data card stay true as sources are added."""
-    from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
+    from statpub.project.adapters.figures.build import load_schemas
 
     # One more source: the October report's file under another id, title and periods.
     before = len(list((inputs / "figures/sources").glob("*.yml")))

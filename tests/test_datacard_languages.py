@@ -89,8 +89,30 @@ def test_every_message_table_has_the_english_keys() -> None:
         table = json.loads(path.read_text(encoding="utf-8"))
         assert set(table) == set(english), path.name
         for key, text in table.items():
-            fields = set(re.findall(r"\{(\w+)\}", text))
+            if isinstance(text, list):  # month names
+                assert len(text) == len(english[key]) == 12, (path.name, key)
+                continue
+            # ``{end_gen}`` is ``{end}`` in the case a preposition governs (Russian "до июня")
+            fields = {f.removesuffix("_gen") for f in re.findall(r"\{(\w+)\}", text)}
             assert fields == set(re.findall(r"\{(\w+)\}", english[key])), (path.name, key)
+
+
+def test_periods_are_in_the_card_language() -> None:
+    cases = {
+        "en": ("June 2023 to June 2025", "up to June 2025, start unknown", "7 October 2025"),
+        "ru": ("с июня 2023 по июнь 2025", "до июня 2025, начало неизвестно", "7 октября 2025"),
+        "kk": (
+            "2023 жылғы маусым – 2025 жылғы маусым",
+            "басы белгісіз, соңы 2025 жылғы маусым",
+            "2025 жылғы 7 қазан",
+        ),  # fmt: skip
+    }
+    for lang, (span, open_flow, day) in cases.items():
+        w = CardWords(lang, ("en", "kk", "ru"))
+        assert w.period("2023-06/2025-06") == span
+        assert w.period("../2025-06", "flow") == open_flow
+        assert w.period("2025-10-07") == day
+    assert CardWords("de", ("en", "de")).period("2025-06") == "June 2025"  # no table: English
 
 
 def test_this_repository_cards(built_package: Path) -> None:
@@ -107,6 +129,13 @@ def test_this_repository_cards(built_package: Path) -> None:
         assert f"\n# {title}\n" in text
         if lang != langs[0]:
             assert NOTE[lang] in text
+        # the figures' periods in the card's language, the code beside them
+        periods = re.findall(r"\| ([^|]*) \(`([0-9./-]+)`\) \|", text)
+        assert periods
+        for code in periods:
+            assert code[0] == CardWords(lang, tuple(langs)).period(code[1], None) or code[0] == (
+                CardWords(lang, tuple(langs)).period(code[1], "stock")
+            )
     listed = {f.path for f in read_package(built_package).files() if f.role == "datacard"}
     assert listed == set(names)  # integrity, bundle and site downloads list every card
 

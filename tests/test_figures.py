@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from statpub.builder.package import load_schemas
 from statpub.errors import InvalidInput
 from statpub.figures.load import load_figures
+from statpub.project.adapters.figures.build import load_schemas
 
 SOURCE = "figures/sources/fixyanet-2025-06.yml"
 

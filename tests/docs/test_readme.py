@@ -14,6 +14,7 @@ runs the publisher against the local CKAN stack).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -150,6 +151,7 @@ def test_publish_your_own_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     shutil.copytree(ROOT / "tests/fixtures/projects", fixtures)
     monkeypatch.chdir(tmp_path)
     ran = []
+    outputs: dict[str, str] = {}
     for raw in sh_blocks("Publish your own data")[0]:
         line = command(raw)
         if line in NOT_RUN:
@@ -165,8 +167,13 @@ def test_publish_your_own_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         result = CliRunner().invoke(main, args[1:])
         assert result.exit_code == expected_exit(raw), f"{line}\n{result.output}"
         ran.append(args[1])
+        outputs[args[1]] = result.stdout
     steps = ["init", "build", "validate", "release", "release", "release", "vintage", "site"]
-    assert ran == [*steps, "bundle"]
+    assert ran == [*steps, "bundle", "catalog"]
+    # The catalogue record: the series has both releases, the newest the package's version.
+    series = json.loads(outputs["catalog"])
+    assert "1.0.0" in outputs["catalog"] and "1.1.0" in outputs["catalog"]
+    assert "DatasetSeries" in json.dumps(series)
     project = Path.cwd()
     assert sorted(p.name for p in (project / "releases").iterdir() if p.is_dir()) == [
         "1.0.0",

@@ -72,6 +72,24 @@ def _blank_lines(pkg: Path, out: Outside) -> None:
     add_table(pkg, "blank", "data/blank.csv", fields, b"a\n" + b"\n" * 1_000_000)
 
 
+def _dictionary_bomb(pkg: Path, out: Outside) -> None:
+    """A 129 kB Parquet file whose dictionary column decodes to 46.6 GiB: one 10 kB value,
+    the same index five million times (run-length encoded)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = 5_000_000
+    value = pa.DictionaryArray.from_arrays(
+        pa.array(np.zeros(rows, np.int32)), pa.array(["x" * 10_000 + "y"])
+    )
+    table = pa.table({"id": pa.array(np.arange(rows, dtype=np.int64) % 7), "v": value})
+    (pkg / "data").mkdir(exist_ok=True)
+    pq.write_table(table, pkg / "data" / "bomb.parquet", store_schema=False)
+    fields = [{"name": "id", "type": "integer"}, *string_fields("v")]
+    add_table(pkg, "bomb", "data/bomb.parquet", fields, format="parquet")
+
+
 def _header_amplified(pkg: Path, out: Outside) -> None:
     """A 190 kB CSV whose 500 header rows joined by 100,000 characters made 2.5 GB of labels."""
     rows = [",".join(f"h{r}c{c}" for c in range(50)) for r in range(500)] + ["1," * 49 + "1"]
@@ -183,6 +201,7 @@ ROUND2: list[Case] = [
     C("type-errors-1m", "memory", _many_errors, F({"type-error"})),
     C("blank-lines-1m", "memory", _blank_lines, F({"blank-row"})),
     C("header-rows-amplified", "memory", _header_amplified, F({"cell-too-large"})),
+    C("parquet-dictionary-bomb", "memory", _dictionary_bomb, F({"table-too-large"})),
     C("resources-sharing-one-file-2k", "hang", _shared_file(2_000), valid=True, base=False),
     C(
         "resources-sharing-one-file-100k",

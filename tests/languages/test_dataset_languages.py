@@ -62,7 +62,7 @@ def test_an_unknown_translated_field_is_reported(tmp_path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["indicators"][0]["translations"]["kk"]["unit"] = "саны"  # a code, never translated
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    from statpub.builder.package import load_schemas
+    from statpub.project.adapters.figures.build import load_schemas
 
     with pytest.raises(InvalidInput) as err:
         load_figures(figures, load_schemas(ROOT / "schemas"))

@@ -86,7 +86,11 @@ def test_edited_past_entry_refused_by_validate_and_release(released: Path) -> No
     log = rows(released / "revisions.csv")
     log[1]["old_value"] = str(int(log[1]["old_value"]) + 1)
     write(released / "revisions.csv", log)
-    assert run(["build"], cwd=released).exit_code == 0  # a preview builds; validate judges
+    # build writes the package and gives validate's verdict on it: one verdict.
+    built = run(["build", "--json"], cwd=released)
+    assert built.exit_code == 1, built.output
+    said = json.loads(built.stdout)["validation"]["errors"]
+    assert "history" in json.loads(built.stdout)["validation"]["checks"]
 
     checked = run(["validate", "datapackage", "--json"], cwd=released)
     assert checked.exit_code == 1, checked.output
@@ -95,6 +99,9 @@ def test_edited_past_entry_refused_by_validate_and_release(released: Path) -> No
     ]
     assert issues and issues[0]["row"] == 3 and issues[0]["field"] == "old_value"
     assert issues[0]["path"].endswith("revisions.csv")
+    assert sorted((i["type"], i.get("row"), i.get("field")) for i in said) == sorted(
+        (i["type"], i.get("row"), i.get("field")) for i in json.loads(checked.stdout)["errors"]
+    )
 
     before = sorted(p.name for p in (released / "releases").iterdir())
     refused = run(["release", "--date", "2026-09-01", "--reason", "x", "--json"], cwd=released)

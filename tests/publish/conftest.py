@@ -37,7 +37,7 @@ def next_release(inputs: Path, out: Path, *, note: str = "A test release.") -> P
         {"version": f"{major}.{minor + 1}.0", "date": day + dt.timedelta(days=1), "note": note}
     )
     (figures / "releases.yml").write_text(yaml.safe_dump(releases, sort_keys=False))
-    from statpub.builder import build
+    from statpub.project.adapters.figures import build
 
     build(figures, inputs / "schemas", out)
     return out

@@ -30,7 +30,7 @@ def test_same_package_same_bytes(built_package: Path, tmp_path: Path) -> None:
 def test_rebuilt_package_gives_the_same_bundle(
     built_package: Path, repo_root: Path, tmp_path: Path
 ) -> None:
-    from statpub.builder import build
+    from statpub.project.adapters.figures import build
 
     again = tmp_path / "again" / "datapackage"
     build(repo_root / "figures", repo_root / "schemas", again)

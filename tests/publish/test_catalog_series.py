@@ -190,3 +190,71 @@ def test_a_package_built_since_its_release_is_not_that_release(
     found = members(result.document)
     assert [m["dcat:version"] for m in found] == archived_versions(archive)
     assert found[-1]["@id"] == f"{ARCHIVE}{last}/"
+
+
+POPULATION = Path(__file__).parents[1] / "fixtures" / "projects" / "population"
+
+
+@pytest.fixture
+def population_releases(tmp_path: Path) -> Path:
+    """The synthetic population project released twice: 1.0.0, then a year of rows more."""
+    import csv
+
+    import yaml
+
+    project = tmp_path / "population"
+    inputs = [str(POPULATION / "population_by_district.csv"), str(POPULATION / "districts.csv")]
+    for args in (
+        ["init", str(project), "--from", *inputs],
+        ["build", "--project", str(project)],
+        ["release", "--project", str(project), "--date", "2026-01-15"],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    config = yaml.safe_load((project / "statpub.yml").read_text(encoding="utf-8"))
+    (entry,) = [t for t in config["tables"] if t["name"] == "population_by_district"]
+    table = project / str(entry["path"])
+    with table.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    last = max(r["year"] for r in rows)
+    added = [{**r, "year": str(int(last) + 1)} for r in rows if r["year"] == last]
+    with table.open("a", encoding="utf-8", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n").writerows(added)
+    result = CliRunner().invoke(
+        main, ["release", "--project", str(project), "--date", "2026-06-01"]
+    )
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_a_project_of_tables_released_twice_is_a_conforming_series(
+    population_releases: Path,
+) -> None:
+    archive = population_releases / "releases"
+    pkg = read_package(population_releases / "datapackage")
+    versions = archived_versions(archive)
+    assert len(versions) == 2 and versions[-1] == pkg.descriptor["version"]
+    doc = catalog(pkg, "dcat", base_url=BASE, releases=archive, releases_url=ARCHIVE).document
+    assert violations(doc) == set()
+    found = members(doc)
+    assert [m["dcat:version"] for m in found] == versions
+    (series,) = [n for n in doc["@graph"] if n["@type"] == "dcat:DatasetSeries"]
+    assert all(m["dcat:inSeries"] == {"@id": series["@id"]} for m in found)
+    assert found[1]["dcat:prev"] == {"@id": found[0]["@id"]} and "dcat:prev" not in found[0]
+    assert found[0]["@id"] == f"{ARCHIVE}{versions[0]}/" and found[1]["@id"] == BASE
+    for m, version in zip(found, versions, strict=True):
+        folder = archive / version
+        released = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        assert m["adms:versionNotes"] == released["versionNote"]
+        assert m["dct:issued"]["@value"] == released["created"][:10]
+        sums = read_manifest(folder)
+        base = BASE if m is found[-1] else f"{ARCHIVE}{version}/"
+        checksums = {
+            d["dcat:downloadURL"]["@id"].removeprefix(base): d["spdx:checksum"][
+                "spdx:checksumValue"
+            ]["@value"]
+            for d in m["dcat:distribution"]
+        }
+        paths = {r["path"] for r in released["resources"] if isinstance(r.get("path"), str)}
+        assert set(checksums) == paths
+        assert checksums == {p: sums[p] for p in paths}

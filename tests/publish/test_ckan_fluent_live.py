@@ -45,8 +45,9 @@ def test_title_notes_resources_and_labels_round_trip_in_every_language(
     assert ds["title_translated"] == texts(package.descriptor, "title", langs)
     notes = ds["notes_translated"]
     assert list(notes) == langs and notes[langs[0]] == ds["notes"]
-    for lang in langs[1:]:
-        assert notes[lang] == package.descriptor[f"description@{lang}"]
+    for lang in langs[1:]:  # each language's own data card, as the plan sends it
+        card = (package.root / f"README.{lang}.md").read_text(encoding="utf-8")
+        assert notes[lang].strip() in card and not notes[lang].startswith("# ")
     by_name = {r["name"]: r for r in ds["resources"]}
     portal = Portal(ckan.url, ckan.token)
     for f in package.data_files():
@@ -85,3 +86,26 @@ def test_a_portal_without_fluent_gets_the_default_language(
     for r in ds["resources"]:
         stored |= set(r)
     assert not {k for k in stored if k.endswith("_translated")}
+
+
+def test_the_portal_checks_the_languages_with_fluents_own_validator(
+    ckan: Stack, name: str, package: Package
+) -> None:
+    """The stack runs ckanext-fluent (ported to Python 3 at install): its fluent_text
+    validator, not a plain JSON-object check, stores the fields, so a language code it
+    does not accept is refused by the portal and what statpub sent is what fluent kept."""
+    from statpub.errors import StatpubError
+
+    plugins = Portal(ckan.url, ckan.token).call("status_show", {})["extensions"]
+    assert "fluent" in plugins and "scheming_datasets" in plugins
+    outputs: list[str] = []
+    assert cli(ckan, outputs, str(package.root), "--dataset", name).exit_code == 0
+    portal = Portal(ckan.url, ckan.token)
+    with pytest.raises(StatpubError) as refused:
+        portal.call("package_patch", {"id": name, "title_translated": {"English": "x"}})
+    assert "invalid language code" in str(refused.value)
+    # A JSON text is fluent's second accepted form; it is stored as the same object.
+    langs = package.descriptor["languages"]
+    given = {lang: f"{package.descriptor['title']} ({lang})" for lang in langs}
+    portal.call("package_patch", {"id": name, "title_translated": json.dumps(given)})
+    assert show(ckan, name)["title_translated"] == given

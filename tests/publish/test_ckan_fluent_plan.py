@@ -39,6 +39,11 @@ def test_fluent_fields_carry_every_language(package: Package) -> None:
     }
     notes = dataset.fields["notes_translated"]
     assert notes[langs[0]] == dataset.fields["notes"] and list(notes) == langs
+    # Each other language's notes are its own data card, without the title line.
+    for lang in langs[1:]:
+        card = (package.root / f"README.{lang}.md").read_text(encoding="utf-8")
+        assert notes[lang] != package.descriptor[f"description@{lang}"]
+        assert notes[lang].strip() in card and not notes[lang].startswith("# ")
     creates = [a for a in plan.actions if a.kind == "resource" and a.path]
     tables = [a for a in creates if a.path.startswith("data/")]
     assert tables and all(

@@ -166,16 +166,17 @@ def test_typed_batches_make_the_table_read_whole(package: Package) -> None:
         if res.format in ("csv", "parquet") and res.spec is not None:
             batches = list(typed_batches(res))
             whole = read_table(res)
-            assert sum(b.num_rows for b in batches) == whole.num_rows
-            assert [b.to_pylist() for b in batches] == [
-                whole.slice(sum(x.num_rows for x in batches[:i]), b.num_rows).to_pylist()
-                for i, b in enumerate(batches)
-            ]
+            assert sum(n for n, _ in batches) == whole.num_rows
+            columns = [[v for _, arrays in batches for v in arrays[i].to_pylist()]
+                       for i in range(whole.num_columns)]  # fmt: skip
+            assert columns == [whole.column(i).to_pylist() for i in range(whole.num_columns)]
 
 
 def test_a_parquet_file_is_read_in_batches_of_the_rows_asked(package: Package) -> None:
     _, pq_res = copy_pairs(package)[0]
     batches = list(typed_batches(pq_res, parquet_rows=3))
     whole = read_table(pq_res)
-    assert whole.num_rows > 3 and {b.num_rows for b in batches[:-1]} == {3}
-    assert [row for b in batches for row in b.to_pylist()] == whole.to_pylist()
+    assert whole.num_rows > 3 and {n for n, _ in batches[:-1]} == {3}
+    assert [v for _, arrays in batches for v in arrays[0].to_pylist()] == whole.column(
+        0
+    ).to_pylist()

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput
+from statpub.project.adapters.figures import build
 from statpub.site import render_site
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -117,7 +117,7 @@ def test_a_corroborating_source_must_be_another_defined_source(
 
 
 def test_a_corroborating_quote_without_the_number_is_a_warning(work: Paths) -> None:
-    from statpub.builder import build
+    from statpub.project.adapters.figures import build
 
     add_second_source(work, ALSO.replace("112 family support centres operate", "centres operate"))
     result = build(work.figures, work.schemas, work.out, sources_dir=work.sources)

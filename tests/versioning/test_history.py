@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from versioning_helpers import add_centres_period, edit, re_revise_centres, revise_centres
 
-from statpub.builder import build
 from statpub.cli import main
+from statpub.project.adapters.figures import build
 from statpub.release import Paths, release
 from statpub.validate import Options, validate
 

@@ -262,7 +262,7 @@ def test_release_needs_the_last_release_archived(tmp_path: Path, work: Paths) ->
 
 def test_build_after_a_release_gives_the_released_bytes(work: Paths, tmp_path: Path) -> None:
     """`statpub build` reads the appended releases.yml and revisions.csv back unchanged."""
-    from statpub.builder import build
+    from statpub.project.adapters.figures import build
 
     revise_centres(work, "115", "A test correction.")
     release(work, DAY)

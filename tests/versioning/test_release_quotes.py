@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from versioning_helpers import ROOT, cli_paths, edit, snapshot, write_source_texts
 
-from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput, StatpubError
+from statpub.project.adapters.figures import build
 from statpub.release import Paths, archive_current, release
 from statpub.validate import validate
 

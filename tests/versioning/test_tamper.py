@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from versioning_helpers import add_centres_period, cli_paths, edit, revise_centres
 
-from statpub.builder import build
 from statpub.cli import main
 from statpub.errors import InvalidInput
+from statpub.project.adapters.figures import build
 from statpub.release import Paths, release
 from statpub.report import Issue
 from statpub.validate import validate

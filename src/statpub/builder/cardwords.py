@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from statpub.package.files import datacard_name, datacard_names
-from statpub.package.languages import base, format_number, message_table
+from statpub.package.languages import base, format_number, message_table, period_words
 from statpub.package.languages import text as translated
 
 DEFAULT = "en"
@@ -35,6 +35,8 @@ class CardWords:
 
     lang: str = DEFAULT
     langs: tuple[str, ...] = (DEFAULT,)
+    # Languages the descriptor's ``translations`` marks official, with their translator.
+    official: tuple[tuple[str, str], ...] = ()
 
     @property
     def code(self) -> str:
@@ -53,6 +55,15 @@ class CardWords:
         if x is None:
             return ""
         return format_number(x, self.code)
+
+    def period(self, period: str, period_type: str | None = None) -> str:
+        """A reference period in words in the card's language ("June 2025",
+        "с июня 2023 по июнь 2025", "2025 жылғы маусым")."""
+        return period_words(period, period_type, self._entry)
+
+    def _entry(self, key: str) -> Any:
+        found = _table(self.code).get(key)
+        return found if found is not None else _table(DEFAULT).get(key)
 
     def text(self, obj: dict[str, Any], key: str) -> Any:
         """``obj[key]`` in this card's language, else in the default language."""
@@ -75,7 +86,13 @@ class CardWords:
             links.append(name)
         out = [" · ".join(links), ""]
         if self.lang != self.default:
-            out += [f"*{self('translation_note')}*", ""]
+            translator = dict(self.official).get(self.lang)
+            note = (
+                self("translation_official", translator=translator)
+                if translator
+                else self("translation_note")
+            )
+            out += [f"*{note}*", ""]
         return out
 
 
@@ -87,4 +104,9 @@ def card_words(descriptor: dict[str, Any]) -> list[CardWords]:
     declared = languages(descriptor) or [DEFAULT]
     names = set(datacard_names(declared))
     langs = tuple(x for x in declared if datacard_name(x, declared[0]) in names)
-    return [CardWords(lang, langs) for lang in langs]
+    from statpub.package.languages import official_translator
+
+    official = tuple(
+        (lang, who) for lang in langs if (who := official_translator(descriptor, lang))
+    )
+    return [CardWords(lang, langs, official) for lang in langs]

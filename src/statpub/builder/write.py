@@ -7,8 +7,8 @@ schema, its normalised CSV and its schema-faithful Parquet copy, with bytes and
 sha256, in the order the source gives them; then ``datapackage.json``,
 the data cards (``README.md``, and ``README.<lang>.md`` for each other language
 the descriptor declares) and ``CHANGELOG.md``. This repository's figure model is one
-source (:mod:`statpub.builder.package`), a statpub project's table files
-another (:mod:`statpub.project.build`).
+source (:mod:`statpub.project.adapters.figures`), a statpub project's table files
+another (:mod:`statpub.project.adapters.tables`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from statpub.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from statpub.project import Project
+    from statpub.release.tables import TableRelease
 
 
 @click.command()
@@ -115,44 +115,56 @@ def release(
     could not run (among others: no folder of source texts).
     """
     from statpub.cli.build import _project
-    from statpub.release import Paths, archive_current
-    from statpub.release import release as run_release
+    from statpub.project.adapters import adapter_of
+    from statpub.release import ReleaseRequest, archive_current, figure_paths, release_project
+    from statpub.release.tables import TableRelease
 
     # The library never reads the clock: today is decided here.
     date = release_date.date() if release_date else dt.date.today()
     project = _project(project_dir, figures_dir, schemas_dir, out_dir)
-    if project.adapter == "tables":
-        figure_only = {
-            "--archive-only": archive_only,
-            "--unchecked-quotes": unchecked_quotes,
-            "--sources": sources_dir is not None,
-        }
-        as_json = resolve_format(fmt, as_json) == "json"
-        _release_tables(
-            project, releases_dir, date, bump, note, reason, dry_run, figure_only, as_json
-        )
-        return
-    texts, origin = given_sources(sources_dir)
-    paths = Paths(figures_dir, schemas_dir, out_dir, releases_dir, texts, origin)
+    adapter = adapter_of(project)
+    given = {
+        "--archive-only": archive_only,
+        "--unchecked-quotes": unchecked_quotes,
+        "--sources": sources_dir is not None,
+    }
+    for flag, on in given.items():
+        if on and flag not in adapter.release_flags:
+            raise click.UsageError(f"{flag} is not an option for a project of {adapter.name}")
+    ctx = click.get_current_context()
+    if ctx.get_parameter_source("releases_dir") not in (ParameterSource.DEFAULT, None):
+        project.releases = releases_dir
+    texts, origin = (
+        given_sources(sources_dir) if "--sources" in adapter.release_flags else (None, "")
+    )
     as_json = resolve_format(fmt, as_json) == "json"
     if archive_only:
-        version, archived = archive_current(paths, unchecked_quotes=unchecked_quotes)
+        version, archived = archive_current(
+            figure_paths(project, texts, origin), unchecked_quotes=unchecked_quotes
+        )
         if as_json:
             echo_json({"version": version, "archived": archived})
         elif archived:
-            say(f"archived {version} in {releases_dir / version}; built {out_dir}")
+            say(f"archived {version} in {project.releases / version}; built {project.out}")
         else:
             say(f"{version} is already archived and the figure files still give it")
         return
-    result = run_release(
-        paths,
-        date,
-        bump=bump,
-        note=note,
-        dry_run=dry_run,
-        unchecked_quotes=unchecked_quotes,
-        reason=reason,
+    result = release_project(
+        project,
+        ReleaseRequest(
+            date,
+            bump=bump,
+            note=note,
+            reason=reason,
+            dry_run=dry_run,
+            unchecked_quotes=unchecked_quotes,
+            sources=texts,
+            sources_from=origin,
+        ),
     )
+    if isinstance(result, TableRelease):
+        _said_tables(result, dry_run, as_json)
+        return
     if result.unchecked_quotes:
         say(
             f"warning: quotes not checked for {', '.join(result.unchecked_quotes)} "
@@ -180,29 +192,8 @@ def release(
         say(f"wrote {path}", err=True)
 
 
-def _release_tables(
-    project: Project,
-    releases_dir: Path,
-    date: dt.date,
-    bump: str | None,
-    note: str | None,
-    reason: str | None,
-    dry_run: bool,
-    figure_only: dict[str, bool],
-    as_json: bool,
-) -> None:
-    """A release of a project of tables (``statpub.yml``)."""
-    from statpub.release.tables import project_tables, release_tables
-
-    for flag, given in figure_only.items():
-        if given:
-            raise click.UsageError(f"{flag} is for projects of figure files, not of tables")
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("releases_dir") not in (ParameterSource.DEFAULT, None):
-        project.releases = releases_dir
-    result = release_tables(
-        project_tables(project), date, bump=bump, note=note, reason=reason, dry_run=dry_run
-    )
+def _said_tables(result: TableRelease, dry_run: bool, as_json: bool) -> None:
+    """Say what a release of a project of tables did."""
     if as_json:
         echo_json(result.to_dict())
         return

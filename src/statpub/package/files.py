@@ -136,9 +136,14 @@ def tree_digests(folder: Path, *, skip: tuple[str, ...] = (MANIFEST,)) -> dict[s
 
     Symbolic links are not followed: a tree is hashed as it is on disk.
     """
-    out: dict[str, str] = {}
+    return {rel: sha256_file(folder / rel) for rel in tree_files(folder, skip=skip)}
+
+
+def tree_files(folder: Path, *, skip: tuple[str, ...] = (MANIFEST,)) -> list[str]:
+    """The relative POSIX paths :func:`tree_digests` hashes, sorted, unhashed."""
+    out: list[str] = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
         if path.is_file() and not path.is_symlink() and rel not in skip:
-            out[rel] = sha256_file(path)
+            out.append(rel)
     return out

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -78,6 +78,21 @@ def row_text(
     by_lang = (rows.get("languages") or {}).get(lang) or {}
     found = (by_lang.get(key_value) or {}).get(column) if isinstance(by_lang, dict) else None
     return found if isinstance(found, str) and found.strip() else fallback
+
+
+def official_translator(descriptor: dict[str, Any], lang: str) -> str | None:
+    """Who made ``lang``'s official translation, when the descriptor's ``translations``
+    (``[{language, translator, official}]``) says it is one; else None."""
+    for entry in descriptor.get("translations") or []:
+        if (
+            isinstance(entry, dict)
+            and entry.get("language") == lang
+            and entry.get("official") is True
+            and isinstance(entry.get("translator"), str)
+            and entry["translator"].strip()
+        ):
+            return str(entry["translator"])
+    return None
 
 
 def is_tag(tag: str) -> bool:
@@ -316,3 +331,42 @@ def message_table(package: str, lang: str) -> dict[str, Any]:
         return {}
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def period_words(period: str, period_type: str | None, raw: Callable[[str], Any]) -> str:
+    """A reference period (``2025-06``, ``2023-06/2025-06``, ``../2025-10-07``) in words,
+    from a language's message table: ``raw(key)`` is the table's entry, else English's.
+
+    Keys: ``months`` (and ``months_day`` after a day, ``months_genitive`` where a
+    preposition governs the case, when the language declines them), ``month_year``,
+    ``day_month_year``, ``period_range`` (``{start}``, ``{end}``),
+    ``period_open_stock`` and ``period_open_flow`` (``{end}``); ``{start_gen}`` and
+    ``{end_gen}`` are the same points with ``months_genitive``: Russian "с июня 2023
+    по июнь 2025", "до июня 2025"."""
+
+    def say(key: str, **values: Any) -> str:
+        return str(raw(key)).format(**values)
+
+    def point(text: str, genitive: bool = False) -> str:
+        m = _POINT.match(text)
+        if not m:
+            return text
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if month is None or not 1 <= int(month) <= 12:
+            return year
+        if day:
+            names = raw("months_day") or raw("months")
+            return say("day_month_year", day=int(day), month=names[int(month) - 1], year=year)
+        names = (raw("months_genitive") if genitive else None) or raw("months")
+        return say("month_year", month=names[int(month) - 1], year=year)
+
+    if "/" not in period:
+        return point(period)
+    left, _, right = period.partition("/")
+    ends = {"end": point(right), "end_gen": point(right, True)}
+    if left == "..":
+        return say("period_open_stock" if period_type == "stock" else "period_open_flow", **ends)
+    return say("period_range", start=point(left), start_gen=point(left, True), **ends)

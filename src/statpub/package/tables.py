@@ -106,9 +106,11 @@ def _after(batch: Batch, k: int) -> Batch | None:
     )
 
 
-def typed_batches(res: Resource, parquet_rows: int | None = None) -> Iterator[pa.RecordBatch]:
-    """The table batch by batch, typed by its schema (fields in schema order; an absent
-    column is null): only one batch of the file is held at a time.
+def typed_batches(
+    res: Resource, parquet_rows: int | None = None
+) -> Iterator[tuple[int, list[pa.Array]]]:
+    """Every batch of ``res`` typed by its schema: its rows and, per schema field in order,
+    the values (null where the column is absent), one batch in memory at a time.
 
     Raises InvalidInput naming the first cell that is not of its field's type.
     """
@@ -118,7 +120,7 @@ def typed_batches(res: Resource, parquet_rows: int | None = None) -> Iterator[pa
 
     for pb in parsed_batches(res, parquet_rows):
         n = pb.batch.num_rows
-        arrays = []
+        arrays: list[pa.Array] = []
         for f, parsed in zip(pb.fields, pb.columns, strict=True):
             if parsed is None:
                 arrays.append(pa.nulls(n, _logical_type(f)))
@@ -133,7 +135,7 @@ def typed_batches(res: Resource, parquet_rows: int | None = None) -> Iterator[pa
                     row,
                 )
             arrays.append(parsed.values)
-        yield pa.RecordBatch.from_arrays(arrays, names=[f.name for f in pb.fields])
+        yield n, arrays
 
 
 def read_table(res: Resource) -> pa.Table:
@@ -143,11 +145,13 @@ def read_table(res: Resource) -> pa.Table:
     """
     import pyarrow as pa
 
-    batches = list(typed_batches(res))
     fields = res.spec.fields if res.spec is not None else []
+    chunks: list[list[pa.Array]] = [[] for _ in fields]
+    for _, arrays in typed_batches(res):
+        for parts, values in zip(chunks, arrays, strict=True):
+            parts.append(values)
     arrays = [
-        pa.chunked_array([b.column(i) for b in batches], _logical_type(f))
-        for i, f in enumerate(fields)
+        pa.chunked_array(parts, _logical_type(f)) for f, parts in zip(fields, chunks, strict=True)
     ]
     return pa.Table.from_arrays(arrays, names=[f.name for f in fields])
 

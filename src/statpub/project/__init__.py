@@ -24,21 +24,20 @@ The API other layers use (release, site) is:
 - :func:`read_history` / :func:`read_log`: those two files as read.
 - :func:`project_sdmx`: the SDMX roles of the tables that map to SDMX.
 
-Each ``adapter:`` setting has one adapter object (:data:`~statpub.project.build.ADAPTERS`:
-``tables``, ``figures``) that reads the log, makes the package source, builds and
-names the SDMX roles; the functions here ask it, never test its name.
+Each ``adapter:`` setting has one adapter object (:data:`statpub.project.adapters.ADAPTERS`:
+``tables``, ``figures``) that reads its own settings, the log, makes the package
+source, builds, and names the SDMX roles and its release options; the functions
+here ask it, never test its name.
 - :func:`build` ``(project) -> ProjectBuild | BuildResult``: ``project.out``
   built aside, validated, swapped in.
 """
 
+from statpub.project.adapters.tables import ProjectBuild, table_schema
 from statpub.project.build import (
-    ProjectBuild,
     build,
     build_package,
     project_sdmx,
-    read_history,
     read_log,
-    table_schema,
 )
 from statpub.project.config import (
     PROJECT_FILE,
@@ -47,6 +46,7 @@ from statpub.project.config import (
     figures_project,
     find_project,
     load_project,
+    read_history,
 )
 
 __all__ = [

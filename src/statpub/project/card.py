@@ -31,6 +31,7 @@ def package_descriptor(
             out[key] = metadata[key]
     if metadata.get("description"):
         out["description"] = " ".join(str(metadata["description"]).split())
+    out.update(_languages(metadata))
     if releases:
         last = releases[-1]
         out["version"] = last.version
@@ -40,6 +41,25 @@ def package_descriptor(
         if metadata.get(key) is not None:
             out[key] = _contributors(metadata[key]) if key == "contributors" else metadata[key]
     out["resources"] = resources
+    return out
+
+
+def _languages(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``languages``, the package's translated title and description and who translated,
+    in the figure model's order (:mod:`statpub.builder.descriptor`)."""
+    langs = metadata.get("languages")
+    if not langs:
+        return {}
+    out: dict[str, Any] = {"languages": list(langs)}
+    for lang in langs[1:]:
+        for key in ("title", "description"):
+            value = metadata.get(f"{key}@{lang}")
+            if value and key == "description":
+                value = " ".join(str(value).split())
+            if value:
+                out[f"{key}@{lang}"] = value
+    if metadata.get("translations"):
+        out["translations"] = metadata["translations"]
     return out
 
 
@@ -108,11 +128,20 @@ def _table_section(name: str, schema: dict[str, Any], w: CardWords) -> list[str]
         text = str(w.text(f, "description") or w.text(f, "title") or "")
         codes = f.get("categories")
         if codes:
-            values = [c["value"] if isinstance(c, dict) else c for c in codes]
-            text = (text + " " if text else "") + w("p_codes", codes=", ".join(map(str, values)))
+            values = [_code(c, w) for c in codes]
+            text = (text + " " if text else "") + w("p_codes", codes=", ".join(values))
         lines.append(f"| `{f['name']}` | {f.get('type', 'string')} | {_cell(text)} |")
     lines.append("")
     return lines
+
+
+def _code(category: Any, w: CardWords) -> str:
+    """A code, with its label in the card's language when the schema gives one."""
+    if not isinstance(category, dict):
+        return str(category)
+    label = w.text(category, "label")
+    value = str(category["value"])
+    return f"{value} ({label})" if label and label != value else value
 
 
 def _cell(text: str) -> str:

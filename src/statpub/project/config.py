@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statpub.errors import StatpubError
-from statpub.inputs import InputSpec, format_of
+from statpub.inputs import InputSpec
+
+if TYPE_CHECKING:
+    from statpub.figures.records import Release
 
 PROJECT_FILE = "statpub.yml"
-ADAPTERS = ("tables", "figures")
 # Metadata copied to datapackage.json as written (Data Package v2 properties).
 METADATA = (
     "name", "id", "title", "description", "homepage", "version", "keywords", "licenses",
     "contributors", "sources", "spatialCoverage", "temporalCoverage", "themes", "availability",
-    "image",
+    "image", "languages", "translations",
 )  # fmt: skip
+# Texts a project file may translate, as ``title@kk`` beside ``title`` (docs/languages.md).
+TRANSLATABLE = ("title", "description")
 # Where things live, relative to the project folder: setting -> default.
 LOCATIONS = {
     "out": "datapackage",
@@ -26,11 +30,8 @@ LOCATIONS = {
     "schemas": "schemas",
     "figures": "figures",
 }
-TABLE_KEYS = {
-    "name", "path", "format", "encoding", "dialect", "sheet", "schema", "title", "description",
-    "sdmx",
-}  # fmt: skip
-SETTINGS = {"adapter", "tables", *LOCATIONS}
+SETTINGS = {"adapter", "tables", "sdmx", *LOCATIONS}
+SDMX_KEYS = {"agency"}  # the project-wide sdmx: settings (docs/sdmx.md)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class TableConfig:
     title: str | None = None
     description: str | None = None
     sdmx: dict[str, Any] | None = None  # field -> SDMX role (docs/sdmx.md)
+    translations: dict[str, str] = field(default_factory=dict)  # "title@kk" -> text
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Project:
 
     root: Path
     file: Path | None  # None: a project made from command-line flags
-    adapter: str  # "tables" (the project's table files) or "figures" (this repository's model)
+    adapter: str  # its adapter's name (statpub.project.adapters): "tables" or "figures"
     out: Path  # the package folder `statpub build` writes
     releases: Path  # the archive of released versions
     history: Path  # releases.yml: released versions, oldest first
@@ -60,11 +62,14 @@ class Project:
     metadata: dict[str, Any] = field(default_factory=dict)
     tables: list[TableConfig] = field(default_factory=list)
     figures: Path | None = None  # the figures adapter: the folder of figure files
+    sdmx: dict[str, str] = field(default_factory=dict)  # sdmx: {agency: ...}
 
     @property
     def lock_dir(self) -> Path:
         """The folder a build or release holds while it writes (its journal lives there)."""
-        return self.figures if self.figures is not None else self.root
+        from statpub.project.adapters import adapter_of
+
+        return adapter_of(self).lock_dir(self)
 
 
 RESERVED = {"revisions"}  # resources the build adds to a project's tables
@@ -98,24 +103,28 @@ def load_project(root: Path) -> Project:
             path=path,
         ) from exc
     if not isinstance(data, dict):
-        raise _invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
-    unknown = sorted(set(data) - set(METADATA) - SETTINGS)
+        raise invalid(path, "the project file is a mapping of settings (name:, title:, tables:)")
+    langs = project_languages(path, data)
+    translated = translated_texts(path, data, "", langs)
+    unknown = sorted(set(data) - set(METADATA) - SETTINGS - set(translated))
     if unknown:
-        raise _invalid(
+        raise invalid(
             path,
             f"unknown setting {unknown[0]!r}; the settings are {', '.join(sorted(SETTINGS))} "
             f"and the package metadata {', '.join(METADATA)}",
         )
+    from statpub.project.adapters import ADAPTERS
+
     adapter = data.get("adapter", "tables")
-    if adapter not in ADAPTERS:
-        raise _invalid(path, f"adapter: {adapter!r} is not one of {', '.join(ADAPTERS)}")
+    if not isinstance(adapter, str) or adapter not in ADAPTERS:
+        raise invalid(path, f"adapter: {adapter!r} is not one of {', '.join(ADAPTERS)}")
     where = {}
     for key, default in LOCATIONS.items():
         value = data.get(key, default)
         if not isinstance(value, str) or not value:
-            raise _invalid(path, f"{key}: is a folder or file path relative to the project")
+            raise invalid(path, f"{key}: is a folder or file path relative to the project")
         where[key] = folder / value
-    metadata = {k: data[k] for k in METADATA if k in data}
+    metadata = {k: data[k] for k in METADATA if k in data} | translated
     project = Project(
         root=folder,
         file=path,
@@ -126,13 +135,17 @@ def load_project(root: Path) -> Project:
         revisions=where["revisions"],
         schemas=where["schemas"],
         metadata=metadata,
-        figures=where["figures"] if adapter == "figures" else None,
+        sdmx=_sdmx(path, data.get("sdmx")),
     )
-    if adapter == "tables":
-        if not metadata.get("name"):
-            raise _invalid(path, "name: is required (lower case, digits, - _ .)")
-        project.tables = _tables(path, data.get("tables"), project)
+    ADAPTERS[adapter].configure(project, data, path)
     return project
+
+
+def read_history(project: Project) -> list[Release]:
+    """The project's released versions, oldest first (none before the first release)."""
+    from statpub.figures.load import read_releases
+
+    return read_releases(project.history) if project.history.is_file() else []
 
 
 def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> Project:
@@ -151,64 +164,97 @@ def figures_project(figures: Path, schemas: Path, out: Path, releases: Path) -> 
     )
 
 
-def _tables(path: Path, entries: Any, project: Project) -> list[TableConfig]:
-    if not isinstance(entries, list) or not entries:
-        raise _invalid(path, "tables: is a list of tables, each with a name: and a path:")
-    out: list[TableConfig] = []
-    names: set[str] = set()
-    for number, entry in enumerate(entries, start=1):
-        where = f"tables[{number}]"
-        if not isinstance(entry, dict):
-            raise _invalid(path, f"{where} is a mapping with name: and path:")
-        unknown = sorted(set(entry) - TABLE_KEYS)
-        if unknown:
-            raise _invalid(
-                path,
-                f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(TABLE_KEYS))})",
-            )
-        name, rel = entry.get("name"), entry.get("path")
-        if not isinstance(name, str) or not _is_name(name):
-            raise _invalid(path, f"{where}: name: is lower case letters, digits, - _ . ({name!r})")
-        if name in names:
-            raise _invalid(path, f"{where}: a second table named {name!r}")
-        if name in RESERVED:
-            raise _invalid(
-                path,
-                f"{where}: {name!r} is the name of the published revisions log; give the "
-                "table another name:",
-            )
-        names.add(name)
-        if not isinstance(rel, str) or not rel:
-            raise _invalid(path, f"{where} ({name}): path: names the table's file")
-        file = project.root / rel
-        dialect = entry.get("dialect") or {}
-        if not isinstance(dialect, dict):
-            raise _invalid(path, f"{where} ({name}): dialect: is a Table Dialect mapping")
-        sheet = entry.get("sheet")
-        sdmx = entry.get("sdmx")
-        if sdmx is not None and not isinstance(sdmx, dict):
-            raise _invalid(path, f"{where} ({name}): sdmx: maps field names to SDMX roles")
-        spec = InputSpec(
-            path=file,
-            format=format_of(file, entry.get("format")),
-            label=rel,
-            encoding=str(entry.get("encoding") or "utf-8"),
-            dialect=dialect,
-            sheet=None if sheet is None else str(sheet),
+def project_languages(path: Path, data: dict[str, Any]) -> list[str]:
+    """``languages:`` of the project file (BCP 47 tags, the default first); ``[]`` when
+    the project declares none."""
+    from statpub.package.languages import is_tag
+
+    declared = data.get("languages")
+    if declared is None:
+        _check_translators(path, data.get("translations"), [])
+        return []
+    if not isinstance(declared, list) or not declared:
+        raise invalid(
+            path,
+            "languages: is a list of BCP 47 language tags, the default first "
+            f"(e.g. [kk, ru, en]), not {declared!r}",
         )
-        schema = entry.get("schema")
-        schema_path = project.root / schema if schema else project.schemas / f"{name}.json"
-        out.append(
-            TableConfig(name, spec, schema_path, entry.get("title"), entry.get("description"), sdmx)
-        )
+    langs: list[str] = []
+    for tag in declared:
+        if not isinstance(tag, str) or not is_tag(tag):
+            raise invalid(
+                path,
+                f"languages: {tag!r} is not a BCP 47 language tag (e.g. kk, ru, en, kk-Cyrl); "
+                "fix or remove it",
+            )
+        if tag.lower() in (x.lower() for x in langs):
+            raise invalid(path, f"languages: {tag!r} is listed twice")
+        langs.append(tag)
+    _check_translators(path, data.get("translations"), langs)
+    return langs
+
+
+def translated_texts(
+    path: Path, mapping: dict[str, Any], where: str, langs: list[str]
+) -> dict[str, str]:
+    """The ``title@kk``-style keys of ``mapping`` (a project file or one of its tables),
+    each a translation into a language ``languages:`` declares other than the default."""
+    out: dict[str, str] = {}
+    for key, value in mapping.items():
+        text, sep, lang = str(key).partition("@")
+        if not sep or text not in TRANSLATABLE:
+            continue
+        if lang not in langs[1:]:
+            if not langs:
+                hint = f"declare the languages first (languages: [{lang}, ...], default first)"
+            elif lang == langs[0]:
+                hint = f"{lang!r} is the default language: write the text as {text}:"
+            else:
+                hint = f"add {lang!r} to languages: or remove the translation"
+            raise invalid(
+                path,
+                f"{where}{key}: translates into {lang!r}, which the project's languages "
+                f"{langs} do not list as a translation; {hint}",
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise invalid(path, f"{where}{key}: is the {text} in {lang!r}, a text")
+        out[str(key)] = value
     return out
 
 
-def _is_name(name: str) -> bool:
+def _check_translators(path: Path, entries: Any, langs: list[str]) -> None:
+    """``translations:``, who translated: ``[{language, translator, official}]``, each
+    language one ``languages:`` declares other than the default."""
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise invalid(path, "translations: is a list of {language:, translator:, official:}")
+    for number, entry in enumerate(entries, start=1):
+        lang = entry.get("language") if isinstance(entry, dict) else None
+        if lang not in langs[1:]:
+            raise invalid(
+                path,
+                f"translations[{number}]: language: {lang!r} is not one of the translated "
+                f"languages {langs[1:]} (languages: lists them after the default)",
+            )
+
+
+def _sdmx(path: Path, raw: Any) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - SDMX_KEYS:
+        raise invalid(path, f"sdmx: is a mapping with {', '.join(sorted(SDMX_KEYS))}:")
+    for key, value in raw.items():
+        if not isinstance(value, str) or not value:
+            raise invalid(path, f"sdmx: {key}: is an SDMX id")
+    return dict(raw)
+
+
+def is_name(name: str) -> bool:
     import re
 
     return re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name) is not None
 
 
-def _invalid(path: Path, message: str) -> StatpubError:
+def invalid(path: Path, message: str) -> StatpubError:
     return StatpubError(f"{path}: {message}", code="project-invalid", path=path)

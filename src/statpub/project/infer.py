@@ -64,6 +64,9 @@ class Inferred:
     columns: dict[str, pa.ChunkedArray] = field(default_factory=dict)
     missing: list[str] = field(default_factory=lambda: [""])
     notes: list[Inference] = field(default_factory=list)
+    # A text column's distinct texts, and each cell's position among them (null where
+    # the cell is null): for the search of a key, until it is done.
+    codes: dict[str, tuple[pa.ChunkedArray, pa.Array]] = field(default_factory=dict)
     _values: dict[str, pa.Array] = field(default_factory=dict)
 
     @property
@@ -85,6 +88,8 @@ class _Column:
     markers: list[str]
     rest: pa.Array  # distinct values, neither empty nor a marker
     type: str  # the first type all of ``rest`` is valid for
+    distinct: pa.Array  # every distinct value, in the order they first appear
+    codes: pa.ChunkedArray  # each cell's position in ``distinct``
 
 
 def infer_table(name: str, raw: RawTable, schema_file: str) -> Inferred:
@@ -102,6 +107,7 @@ def infer_table(name: str, raw: RawTable, schema_file: str) -> Inferred:
     markers = [m for m in MARKERS if m in found]
     missing = ["", *markers]
     out = Inferred(name, {}, columns=columns, missing=missing)
+    out.codes = {label: (c.codes, c.distinct) for label, c in text.items()}
     fields: list[dict[str, Any]] = []
     for label, column in columns.items():
         if label in text:
@@ -144,13 +150,21 @@ def _distinct(column: pa.ChunkedArray) -> _Column:
     from statpub.tables import arrow
     from statpub.tables import compute as pc
 
-    unique = pc.drop_null(pc.unique(column))
+    # One pass of a hash table gives the distinct values and each cell's among them (the
+    # chunks share one dictionary, in the order the values first appear).
+    encoded = pc.dictionary_encode(column)
+    if encoded.num_chunks:
+        unique = encoded.chunk(0).dictionary
+        codes = pa.chunked_array([c.indices for c in encoded.chunks])
+    else:
+        unique, codes = arrow.array([], pa.string()), pa.chunked_array([], pa.int32())
     if pa.types.is_large_string(unique.type):
         unique = pc.cast(unique, pa.string())
     listed = pc.is_in(unique, arrow.array(["", *MARKERS], pa.string()))
     present = set(pc.filter(unique, listed).to_pylist())
     rest = pc.filter(unique, pc.invert(listed))
-    return _Column([m for m in MARKERS if m in present], rest, _first_type(rest))
+    markers = [m for m in MARKERS if m in present]
+    return _Column(markers, rest, _first_type(rest), unique, codes)
 
 
 def _first_type(unique: pa.Array) -> str:

@@ -112,12 +112,8 @@ def init_project(
         source = split_source(text)[0]
         if not spec.path.exists():
             spec.path.parent.mkdir(parents=True, exist_ok=True)
-            with (
-                staged_file(spec.path) as staged,
-                source.open("rb") as fh,
-                staged.open("wb") as out,
-            ):
-                shutil.copyfileobj(fh, out, 1 << 20)
+            with staged_file(spec.path) as staged:
+                shutil.copyfile(source, staged)  # the kernel copies: no bytes through Python
             result.written.append(spec.label)
         result.tables[name] = spec.label
     try:
@@ -160,6 +156,7 @@ def _infer(
             result.kept.append(schema_rel)
         else:
             add_primary_key(table, schema_rel)
+        table.codes.clear()  # only the search of a key reads them
         inferred.append(table)
     files = {t.name: f"schemas/{t.name}.json" for t in inferred}
     new = [t for t in inferred if files[t.name] not in result.kept]
@@ -237,6 +234,9 @@ def _project_file(folder: Path, exists: bool, entries: list[dict[str, Any]]) -> 
         "#   - title: Your organisation\n"
         "#     roles: [creator]\n"
         "# keywords: [population]\n"
+        "# Languages, the default first; each translation beside its text (docs/languages.md):\n"
+        "# languages: [kk, ru, en]\n"
+        "# title@ru: ...\n"
         "# Tables: name, path (relative to this file); CSV: encoding, dialect; Excel: sheet.\n"
         "# Each table's Table Schema is schemas/NAME.json.\n"
         "tables:\n"

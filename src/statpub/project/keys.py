@@ -25,15 +25,13 @@ class _Hashed:
 
 
 def add_primary_key(table: Inferred, schema_file: str) -> None:
-    from statpub.tables.hashing import column_hashes
     from statpub.versioning.keys import candidates, shortlist
 
     fields = table.schema["fields"]
     pool = candidates(fields, set(table.columns))
     hashed = _Hashed(table.rows)
     for name in pool:
-        hashed.columns[name] = column_hashes(table.value(name))[0]
-        hashed.nulls[name] = table.value(name).null_count
+        hashed.columns[name], hashed.nulls[name] = _cell_hashes(table, name)
     found, why = shortlist(hashed, pool)
     override = f'edit {schema_file}: "primaryKey" (a list of fields unique together)'
     if not found:
@@ -50,6 +48,54 @@ def add_primary_key(table: Inferred, schema_file: str) -> None:
     if others:
         why += f" (also unique: {'; '.join(others)})"
     table.notes.append(Inference(table.name, None, "primaryKey", key, why, override))
+
+
+# Types whose valid texts and values match one to one: their cells are hashed as written.
+_TEXT_IS_VALUE = ("string", "date", "year", "yearmonth")
+
+
+def _cell_hashes(table: Inferred, name: str) -> tuple[np.ndarray[Any, Any], int]:
+    """The hash of each cell of column ``name``, and its missing cells. A text column whose
+    texts are one to one with its values (:func:`_one_to_one`) is hashed by each cell's
+    position among its distinct texts: no typed copy, no text hashed."""
+    import numpy as np
+    import pyarrow as pa
+
+    from statpub.tables import arrow
+    from statpub.tables import compute as pc
+    from statpub.tables.hashing import column_hashes
+
+    ftype = next(f["type"] for f in table.schema["fields"] if f["name"] == name)
+    codes, distinct = table.codes.get(name, (None, None))
+    if codes is None or distinct is None or not _one_to_one(ftype, distinct):
+        values = table.value(name)
+        return column_hashes(values)[0], values.null_count
+    # The positions of the texts read as missing, and one more for a null cell.
+    listed = pc.is_in(distinct, arrow.array(table.missing, pa.string()))
+    missing = np.append(arrow.flags(listed), True)
+    null = arrow.scalar(len(distinct), codes.type)
+    parts = [
+        arrow.numbers(pc.fill_null(c, null) if c.null_count else c).astype(np.int64)
+        for c in codes.chunks
+    ]
+    at = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    # Wrapped, not converted: pa.array() of a NumPy array would import pandas.
+    hashes = column_hashes(pa.Array.from_buffers(pa.int64(), len(at), [None, pa.py_buffer(at)]))[0]
+    return hashes, int(missing[at].sum())
+
+
+def _one_to_one(ftype: str, distinct: Any) -> bool:
+    """Whether two texts of the column are one value only when they are one text: a type of
+    ``_TEXT_IS_VALUE``, or integers written plainly (no ``+``, no ``-0``; integers with
+    leading zeros were inferred as text)."""
+    from statpub.tables import compute as pc
+
+    if ftype in _TEXT_IS_VALUE:
+        return True
+    if ftype != "integer":
+        return False
+    signed = pc.or_(pc.starts_with(distinct, "+"), pc.equal(distinct, "-0"))
+    return not pc.any(signed).as_py()
 
 
 def add_foreign_keys(tables: list[Inferred], schema_files: dict[str, str]) -> None:

@@ -3,7 +3,7 @@
 Both are rendered from one :class:`CatalogRecord` (``publish/dcat.py`` and
 ``publish/schemaorg.py``), so the two can never disagree on a version, a size
 or a checksum. Sizes and checksums come from the files themselves (Parquet
-resources carry no ``bytes`` in the descriptor, see ``builder/descriptor.py``),
+resources carry no ``bytes`` in the descriptor, see ``statpub.builder.descriptor``),
 and a file that no longer matches its declared hash is refused rather than
 advertised.
 

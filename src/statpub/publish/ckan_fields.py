@@ -182,17 +182,31 @@ def _translated_dataset(package: Package, translated: frozenset[str]) -> dict[st
         out["title_translated"] = translations(d, "title", langs)
     if "notes_translated" in translated:
         texts = translations(d, "description", langs)
-        texts[langs[0]] = notes(package)
+        for lang in langs:
+            # Each language's data card where the package has one (README.<lang>.md).
+            card = notes(package, lang, fallback=texts.get(lang))
+            if card:
+                texts[lang] = card
         out["notes_translated"] = dict(sorted(texts.items(), key=lambda t: langs.index(t[0])))
     return out
 
 
-def notes(package: Package) -> str:
-    """The data card without its title line (CKAN shows the title above the notes), nor
-    the line above it that links the card's other languages (files CKAN does not hold)."""
-    card = package.root / DATACARD
+def notes(package: Package, lang: str | None = None, *, fallback: str | None = None) -> str:
+    """The data card (in ``lang``: ``README.<lang>.md``; default: ``README.md``) without
+    its title line (CKAN shows the title above the notes), nor the line above it that
+    links the card's other languages (files CKAN does not hold). Without that card: the
+    description (``fallback`` for another language)."""
+    from statpub.package.files import datacard_name
+    from statpub.package.languages import languages
+
+    name = DATACARD
+    if lang is not None:
+        name = datacard_name(lang, languages(package.descriptor)[0])
+    card = package.root / name
     if not card.is_file():
-        return str(package.descriptor.get("description") or "")
+        if lang is None or name == DATACARD:
+            return str(package.descriptor.get("description") or "")
+        return fallback or ""
     lines = card.read_text(encoding="utf-8").splitlines()
     title = next((n for n, line in enumerate(lines[:3]) if line.startswith("# ")), None)
     if title is not None:

@@ -75,13 +75,13 @@ def iter_rows(res: Resource, fields: list[dict[str, Any]], size: int) -> Iterato
     schema = res.schema or {}
     types = {str(f.get("name")): str(f.get("type") or "any") for f in schema.get("fields") or []}
     casts = [_TO_DATASTORE.get(types[f["id"]], _same) for f in fields]
-    names = [f["id"] for f in fields]
-    for whole in typed_batches(res, PARQUET_ROWS):
-        for start in range(0, whole.num_rows, size):
-            batch = whole.select(names).slice(start, size)
+    at = {f.name: i for i, f in enumerate(res.spec.fields)} if res.spec is not None else {}
+    where = [at[f["id"]] for f in fields]
+    for n, arrays in typed_batches(res, PARQUET_ROWS):
+        for start in range(0, n, size):
             columns = [
-                [None if v is None else cast(v) for v in batch.column(i).to_pylist()]
-                for i, cast in enumerate(casts)
+                [None if v is None else cast(v) for v in arrays[i].slice(start, size).to_pylist()]
+                for i, cast in zip(where, casts, strict=True)
             ]
             yield [list(row) for row in zip(*columns, strict=True)]
 

@@ -113,8 +113,8 @@ class FigureAdapter:
         return ReleaseResult.from_dict(recovery.result) if recovery.operation == "release" else None
 
     def prepare(self) -> tuple[str, dt.date, Path]:
-        from statpub.builder.package import load_schemas
         from statpub.figures.load import load_figures
+        from statpub.project.adapters.figures.build import load_schemas
 
         paths = self.paths
         self.schemas = load_schemas(paths.schemas)
@@ -212,8 +212,8 @@ def archive_current(paths: Paths, *, unchecked_quotes: bool = False) -> tuple[st
     (``unchecked_quotes``) must be listed in the entry's ``unchecked_quotes``,
     so that the data card says so.
     """
-    from statpub.builder.package import load_schemas
     from statpub.figures.load import load_figures
+    from statpub.project.adapters.figures.build import load_schemas
 
     with journal.exclusive(paths.figures):
         recovery = journal.recover(paths.figures, releases=paths.releases, out=paths.out)
@@ -337,7 +337,7 @@ def _nothing_to_release(paths: Paths, version: str) -> str:
 def _write(
     folder: Path, figset: FigureSet, schemas: dict[str, Any], log: list[dict[str, Any]]
 ) -> None:
-    from statpub.builder.package import write_package
+    from statpub.project.adapters.figures.build import write_package
 
     write_package(folder, figset, schemas, log)
 

@@ -216,7 +216,9 @@ def pending(figures: Path) -> bool:
 def run(plan: Plan) -> None:
     """Journal ``plan``, then carry it out. The staged folder must be sealed."""
     fault_point("release:sealed")
-    write_text(plan.journal, json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n")
+    # One line: a release of a large table journals every revision it logs, and json's C
+    # encoder, several times as fast as the Python one, writes no indentation.
+    write_text(plan.journal, json.dumps(plan.to_json(), ensure_ascii=False) + "\n")
     fault_point("release:journaled")
     try:
         archive.place(plan.staged, plan.releases, plan.version)
@@ -310,10 +312,23 @@ def _finish(plan: Plan) -> None:
             write_bytes(path, w.text.encode("utf-8"))
         fault_point(f"release:{w.name}")
     published = {k: v for k, v in plan.manifest.items() if k not in (MANIFEST, archive.CHAIN)}
-    if not plan.out.is_dir() or tree_digests(plan.out) != published:
+    if not plan.out.is_dir() or _differs(plan.out, plan.archive, published):
         with staged_folder(plan.out) as staging:
             archive.copy_package(plan.archive, staging)
     fault_point("release:published")
     shutil.rmtree(plan.workspace, ignore_errors=True)
     fault_point("release:cleaned")
     plan.journal.unlink()  # the last act: until then, a rerun finishes the release
+
+
+def _differs(out: Path, archived: Path, published: dict[str, str]) -> bool:
+    """Whether ``out`` is not the package ``published`` lists: a file missing, or of another
+    size than its archived copy, tells at once (the previous version, after a release);
+    else every file is hashed."""
+    try:
+        for rel in published:
+            if (out / rel).stat().st_size != (archived / rel).stat().st_size:
+                return True
+    except OSError:
+        return True
+    return tree_digests(out) != published

@@ -60,9 +60,9 @@ class DictionaryResult:
 def load_table_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
     """The tables' schemas: this repository's tables in package order when the folder
     holds them all, else every ``*.json`` in the folder, by name."""
-    from statpub.builder.tables import TABLES
     from statpub.errors import StatpubError
     from statpub.package.resolve import read_schema_file
+    from statpub.project.adapters.figures.tables import TABLES
 
     if all((schemas_dir / f"{name}.json").is_file() for name in TABLES):
         return {name: read_schema_file(schemas_dir / f"{name}.json") for name in TABLES}
@@ -97,10 +97,25 @@ def package_tables(package_dir: Path) -> tuple[dict[str, dict[str, Any]], dict[s
             continue
         first = copy_of.get(res.name) or res
         name = str(first.name)
-        title = first.descriptor.get("title")
-        schemas.setdefault(name, {"title": title, **res.schema} if title else res.schema)
+        if name not in schemas:
+            schemas[name] = _as_described(first.descriptor, res.schema, pkg.descriptor)
         paths.setdefault(name, []).extend(str(p) for p in res.paths)
     return schemas, paths
+
+
+def _as_described(
+    resource: dict[str, Any], schema: dict[str, Any], package: dict[str, Any]
+) -> dict[str, Any]:
+    """A table's schema with the resource's title (and its translations) where the schema
+    has none, and the languages the resource or package declares where the schema
+    declares none: a package's languages are its tables' (docs/languages.md)."""
+    out = dict(schema)
+    if resource.get("title") and "title" not in out:
+        titles = {k: v for k, v in resource.items() if k == "title" or k.startswith("title@")}
+        out = {**titles, **out}
+    if "languages" not in out and ("languages" in resource or "languages" in package):
+        out = {"languages": langs.languages(resource, langs.languages(package)), **out}
+    return out
 
 
 def update_dictionary(

@@ -27,10 +27,11 @@ from statpub.package.languages import (
     base,
     format_number,
     message_table,
+    official_translator,
+    period_words,
 )
 
 DEFAULT = "en"
-_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _KAZAKH = re.compile(r"[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -79,31 +80,24 @@ class Words:
             return self("million", n=self.number(round(x / 1_000_000, 3)))
         return self.number(x, percent)
 
+    def translation_note(self, descriptor: dict[str, Any], default: str) -> str:
+        """Under the description of a page not in the default language: whose
+        translation it is (official when the descriptor's ``translations`` says so)."""
+        if self.lang == default:
+            return ""
+        translator = official_translator(descriptor, self.lang)
+        if translator:
+            return self("_translation_official", translator=translator)
+        return self("_translation")
+
     def period(self, period: str, period_type: str | None = None) -> str:
         """The period in words: "June 2025", "июнь 2025", "2025 жылғы маусым"."""
-        if "/" not in period:
-            return self._point(period)
-        left, _, right = period.partition("/")
-        end = self._point(right, after=True)
-        if left == "..":
-            key = "period_open_stock" if period_type == "stock" else "period_open_flow"
-            return self(key, end=end)
-        return self("period_range", start=self._point(left, after=True), end=end)
+        return period_words(period, period_type, self._entry)
 
-    def _point(self, text: str, after: bool = False) -> str:
-        m = _POINT.match(text)
-        if not m:
-            return text
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        if month is None or not 1 <= int(month) <= 12:
-            return year
-        if day:
-            names = self.raw("months_day") if self._has("months_day") else self.raw("months")
-            return self("day_month_year", day=int(day), month=names[int(month) - 1], year=year)
-        return self("month_year", month=self.raw("months")[int(month) - 1], year=year)
-
-    def _has(self, key: str) -> bool:
-        return key in _table(self.code)
+    def _entry(self, key: str) -> Any:
+        """The language's entry for ``key``, else English's, else None."""
+        found = _table(self.code).get(key)
+        return found if found is not None else _table(DEFAULT).get(key)
 
 
 def wording_language(wording: str) -> str | None:

@@ -151,7 +151,7 @@ def _common(
         ]
         if len(pages) > 1
         else [],
-        "translation_note": words("_translation") if lang != default else "",
+        "translation_note": words.translation_note(d, default),
         "number": words.number,
         "rows": lambda n: words("rows_one" if n == 1 else "rows_other", n=words.number(n)),
         "title": title,

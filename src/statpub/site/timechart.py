@@ -123,8 +123,6 @@ def time_chart(
     ``names``: per field, a code's name from the lookup table its foreign key
     points to, shown after the code in the series' labels ("0101 Old Town").
     """
-    from statpub.tables.schema import category_labels
-
     words = words or Words()
 
     tf = time_field(schema)
@@ -146,7 +144,7 @@ def time_chart(
         return None  # the file does not hold what its schema says (validate reports it)
     table, total = _first_series(table, split)
     columns = {n: table.column(n).to_pylist() for n in needed}
-    labels = {n: {str(k): v for k, v in category_labels(fields[n]).items()} for n in split}
+    labels = {n: _category_labels(fields[n], words, default) for n in split}
     for n, named in (names or {}).items():
         if n in labels:
             labels[n] = {code: f"{code} {label}" for code, label in named.items()} | labels[n]
@@ -179,6 +177,15 @@ def time_chart(
         total_series=total,
         words=words,
     )
+
+
+def _category_labels(field: dict[str, Any], words: Words, default: str) -> dict[str, str]:
+    """Code -> its label in the chart's language (else the default's, else the code)."""
+    out: dict[str, str] = {}
+    for c in _list(field.get("categories")):
+        if isinstance(c, dict) and "value" in c:
+            out[str(c["value"])] = str(_text(c, "label", words, default) or c["value"])
+    return out
 
 
 def _text(obj: dict[str, Any], key: str, words: Words, default: str) -> Any:
@@ -261,8 +268,7 @@ def render_svg(chart: TimeChart, layout: Layout) -> str:
         f'viewBox="0 0 {width} {plot_bottom + 40}" width="{width}" height="{plot_bottom + 40}" '
         f'aria-labelledby="{svg_id}-title {svg_id}-desc">'
         f'<title id="{svg_id}-title">{escape(chart.title)}: {escape(chart.caption)}</title>'
-        f'<desc id="{svg_id}-desc">One line per series; the preview table below gives '
-        "the values in words.</desc>",
+        f'<desc id="{svg_id}-desc">{escape(chart.words("tc_desc"))}</desc>',
         legend,
     ]
     for t in ticks:

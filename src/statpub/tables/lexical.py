@@ -292,9 +292,14 @@ def read_integer(cells: pa.Array) -> tuple[pa.Array, pa.Array, None]:
     try:
         values = pc.cast(cells, pa.int64())  # fast path: every present cell is plain digits
         # ... or hexadecimal, which Arrow's cast also reads: not a Table Schema integer.
-        if not pc.any(
-            pc.fill_null(pc.match_substring(cells, "x", ignore_case=True), FALSE)
-        ).as_py():
+        # Plain digits (most columns) are told in one pass; a search that ignores case
+        # costs ten.
+        if (
+            pc.all(pc.ascii_is_decimal(cells)).as_py()
+            or not pc.any(
+                pc.fill_null(pc.match_substring(cells, "x", ignore_case=True), FALSE)
+            ).as_py()
+        ):
             return pc.is_valid(cells), values, None
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass

@@ -5,9 +5,10 @@ is lost to type inference. A UTF-8 file without quote characters cannot have a
 newline inside a value, so it is cut at line ends into pieces that pyarrow
 parses side by side, one thread each; other files go through pyarrow's
 streaming reader. Neither can say *where* a row with the wrong number of cells
-was, tell an empty line from a row of empty cells, or decode a file that is not
-valid in its encoding; when any of that happens the table is read again with
-Python's ``csv`` module (:mod:`statpub.tables.csvslow`), which numbers records
+was, or decode a file that is not valid in its encoding; pyarrow reads an empty
+line as a row of empty cells, which :mod:`statpub.tables.blanklines` tells apart
+in a piece without quotes only. When any of that happens the table is read
+again with Python's ``csv`` module (:mod:`statpub.tables.csvslow`), which numbers records
 exactly and knows every Table Dialect property. JSON rows are read by
 :mod:`statpub.tables.jsonrows`, compressed files decompressed first by
 :mod:`statpub.tables.compressed`. Row numbers count CSV
@@ -29,7 +30,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from statpub.tables import arrow
+from statpub.tables import blanklines
+from statpub.tables import compute as pc
 from statpub.tables.csvslow import open_csv_slow
 from statpub.tables.limits import (
     MAX_ROW_BYTES,
@@ -57,6 +59,8 @@ PARQUET_BATCH_ROWS = 256_000
 
 
 JSON_FORMATS = ("inline", "json", "ndjson", "jsonl")
+UNKNOWN = "unknown"  # where a piece's empty lines are, when it cannot be told
+Piece = tuple[list[pa.Array], "pa.Array | str | None"]
 
 
 def open_table(
@@ -137,21 +141,26 @@ def _open_json(spec: TableSpec) -> Source:
 def _open_parquet(spec: TableSpec, batch_rows: int) -> Source:
     import pyarrow.parquet as pq
 
+    from statpub.tables.parquetsize import decoded_size
+
     try:
         files = [pq.ParquetFile(p) for p in spec.files]
     except (OSError, pa.ArrowException) as exc:
         raise SourceError("source-error", f"cannot read the Parquet file: {exc}") from exc
     labels = list(files[0].schema_arrow.names)
     _check_stored_text(spec, files[0].schema_arrow)
+    # What each file decodes to, before any row is read: over the limit, it is refused.
+    sizes = [decoded_size(pf, path) for pf, path in zip(files, spec.files, strict=True)]
 
     def batches() -> Iterator[Batch]:
         row = 2
-        for pf in files:
+        for pf, decoded in zip(files, sizes, strict=True):
             try:
                 # one row group at a time: over several, pyarrow buffers row groups ahead,
                 # so what is held would grow with the file
                 for group in range(pf.num_row_groups):
-                    for rb in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                    size = decoded.batch_rows(batch_rows)
+                    for rb in pf.iter_batches(batch_size=size, row_groups=[group]):
                         _check_text(rb, row)
                         yield Batch(columns=list(rb.columns), first_row=row)
                         row += rb.num_rows
@@ -296,7 +305,10 @@ def _open_csv_fast(spec: TableSpec) -> Source:
             column_names=names, block_size=size + 1, use_threads=False, encoding="utf8"
         )
 
-    def stream(path: Path, offset: int) -> Iterator[list[pa.Array]]:
+    # A piece comes with where its empty lines are: a mask, or UNKNOWN when
+    # the piece has quotes (only the csv module then tells an empty line from
+    # a row of empty cells).
+    def stream(path: Path, offset: int) -> Iterator[Piece]:
         with open(path, "rb") as fh:
             fh.seek(offset)
             reader = pacsv.open_csv(
@@ -306,18 +318,20 @@ def _open_csv_fast(spec: TableSpec) -> Source:
                 convert_options=convert_options,
             )
             for rb in reader:
-                yield list(rb.columns)
+                yield list(rb.columns), UNKNOWN
 
-    def parse_piece(block: bytes, end: int) -> list[pa.Array]:
+    def parse_piece(block: bytes, end: int) -> Piece:
         table = pacsv.read_csv(
             pa.py_buffer(block).slice(0, end),
             read_options=piece_options(end),
             parse_options=parse_options,
             convert_options=ascii_options if block.isascii() else convert_options,
         )
-        return [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+        cols = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+        blank = blanklines.empty_lines(block, end, cols) if cols else None
+        return cols, (UNKNOWN if blank is None and cols and _has_empty_row(cols) else blank)
 
-    def pieces(path: Path) -> Iterator[list[pa.Array]]:
+    def pieces(path: Path) -> Iterator[Piece]:
         try:
             if not chunked:
                 yield from stream(path, 0)
@@ -325,7 +339,7 @@ def _open_csv_fast(spec: TableSpec) -> Source:
             # PIECES_AHEAD pieces are parsed at once, each in its own thread,
             # and handed on in order.
             with ThreadPoolExecutor(max_workers=PIECES_AHEAD) as pool:
-                ahead: deque[Future[list[pa.Array]]] = deque()
+                ahead: deque[Future[Piece]] = deque()
                 for offset, block, end in _line_chunks(path):
                     if any(block.find(q, 0, end) != -1 for q in quoting):
                         while ahead:
@@ -344,22 +358,26 @@ def _open_csv_fast(spec: TableSpec) -> Source:
         row = 1
         for number, path in enumerate(spec.files):
             skip_header = d.header
-            for cols in pieces(path):
+            for cols, blank in pieces(path):
                 if ragged:
                     raise NeedsSlowPath()
                 if skip_header:
                     cols = [c[1:] for c in cols]
+                    blank = blank[1:] if isinstance(blank, pa.Array) else blank
                     skip_header = False
                     if number == 0:
                         row += 1
-                if cols and _has_empty_row(cols):
+                if blank is UNKNOWN and cols and _has_empty_row(cols):
                     # pyarrow reads an empty line as a row of empty strings; it is a
-                    # row with no cells (blank, whatever the missing values), and only
-                    # the csv module tells the two apart.
+                    # row with no cells (blank, whatever the missing values), and in
+                    # a piece with quotes only the csv module tells the two apart.
                     raise NeedsSlowPath()
+                counts = None
+                if isinstance(blank, pa.Array) and cols and pc.any(blank).as_py():
+                    cols, counts = blanklines.as_missing(cols, blank)
                 if cols and len(cols[0]):
                     check_cells(cols, row)
-                    yield Batch(columns=cols, first_row=row)
+                    yield Batch(columns=cols, first_row=row, cell_counts=counts)
                     row += len(cols[0])
         if ragged:
             raise NeedsSlowPath()
@@ -394,15 +412,7 @@ def _line_chunks(path: Path, size: int | None = None) -> Iterator[tuple[int, byt
 
 
 def _has_empty_row(columns: list[pa.Array]) -> bool:
-    from statpub.tables import compute as pc
-
-    zero = arrow.scalar(0, pa.int32())
-    empty = pc.equal(pc.binary_length(columns[0]), zero)
-    for column in columns[1:]:
-        if not pc.any(empty).as_py():
-            return False
-        empty = pc.and_(empty, pc.equal(pc.binary_length(column), zero))
-    return bool(pc.any(empty).as_py())
+    return blanklines.all_empty(columns) is not None
 
 
 @dataclass

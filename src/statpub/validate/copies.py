@@ -4,11 +4,13 @@ Which resources are copies is the package model's rule
 (:func:`statpub.package.copies.copy_pairs`), and they must declare the same
 Table Schema: a pair that does not is warned about and not compared, since the
 spec lets two resources share a name stem and hold different tables. The check
-reads both fully, column by column, so it costs one typed read of each file.
+reads both side by side, batch by batch, so it costs one typed read of each file
+and holds a few batches of each, never a whole table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from statpub.package import Package, Resource
@@ -30,8 +32,6 @@ def _compare(csv_res: Resource, pq_res: Resource) -> list[Issue]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from statpub.errors import InvalidInput
-    from statpub.package import read_table
     from statpub.tables.schema import arrow_type, logical_type
 
     schema = csv_res.schema
@@ -85,30 +85,90 @@ def _compare(csv_res: Resource, pq_res: Resource) -> list[Issue]:
             )
     if issues:
         return issues
+    return _compare_rows(csv_res, pq_res, names)
+
+
+def _compare_rows(csv_res: Resource, pq_res: Resource, names: list[str]) -> list[Issue]:
+    """The copies compared batch by batch: a few batches of each in memory, never a whole
+    table (the build validates a package of any size)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from statpub.errors import InvalidInput
+    from statpub.package.tables import typed_batches
+
+    differ: dict[str, list[int]] = {name: [] for name in names}
+    incomparable: set[str] = set()
+    csv_rows = 0
     try:
-        csv_table = read_table(csv_res)
-        pq_table = read_table(pq_res)
+        pq_rows = sum(pq.read_metadata(f).num_rows for f in pq_res.files)
+    except (OSError, pa.ArrowException):
+        return []  # reported by the table checks
+    try:
+        for start, n, csv_part, pq_part in _aligned(typed_batches(csv_res), typed_batches(pq_res)):
+            csv_rows = start + n
+            if pq_part is None:
+                continue  # the Parquet copy has fewer rows: counted, not compared
+            for name, a, b in zip(names, csv_part, pq_part, strict=True):
+                found = differ[name]
+                if len(found) >= MAX_ROWS_LISTED or name in incomparable:
+                    continue
+                rows = _differing_rows(a, b)
+                if rows is None:
+                    incomparable.add(name)
+                    differ[name] = [2]
+                    continue
+                found += [start + r + 2 for r in rows[: MAX_ROWS_LISTED - len(found)]]
     except InvalidInput:
         # A cell that is not of its type (reported by the table checks) stops the
         # comparison of values, not of the row counts.
         counts = _row_counts(csv_res, pq_res)
         return [] if counts is None else _row_count_issue(csv_res, pq_res, *counts)
-    if csv_table.num_rows != pq_table.num_rows:
-        return _row_count_issue(csv_res, pq_res, csv_table.num_rows, pq_table.num_rows)
-    for name in names:
-        for row in _differing_rows(csv_table.column(name), pq_table.column(name)):
-            issues.append(
-                Issue(
-                    "copies-differ",
-                    f"value differs between {csv_path} and the Parquet copy; rebuild the "
-                    "package so both copies hold the same rows",
-                    path=pq_path,
-                    resource=pq_res.name,
-                    row=row,
-                    field=name,
-                )
-            )
-    return issues
+    if csv_rows != pq_rows:
+        return _row_count_issue(csv_res, pq_res, csv_rows, pq_rows)
+    return [
+        Issue(
+            "copies-differ",
+            f"value differs between {csv_res.label} and the Parquet copy; rebuild the "
+            "package so both copies hold the same rows",
+            path=pq_res.label,
+            resource=pq_res.name,
+            row=row,
+            field=name,
+        )
+        for name in names
+        for row in differ[name]
+    ]
+
+
+Batches = Iterator[tuple[int, list[Any]]]
+
+
+def _aligned(first: Batches, second: Batches) -> Iterator[tuple[int, int, list[Any], Any]]:
+    """(offset, rows, columns of ``first``, the same rows' columns of ``second``): two
+    streams of (rows, columns) batches cut to equal lengths; None for ``second`` where it
+    has no more rows. Every row of ``first`` is given once."""
+    pending: list[Any] = []  # second's current batch...
+    size = left = 0  # ...its rows, and how many of them are not given yet
+    offset = 0
+    for n, columns in first:
+        at = 0
+        while at < n:
+            while not left:
+                got = next(second, None)
+                if got is None:
+                    break
+                size, pending = got
+                left = size
+            if not left:
+                yield offset + at, n - at, [c.slice(at) for c in columns], None
+                break
+            k = min(n - at, left)
+            theirs = [c.slice(size - left, k) for c in pending]
+            yield offset + at, k, [c.slice(at, k) for c in columns], theirs
+            at += k
+            left -= k
+        offset += n
 
 
 def _row_counts(csv_res: Resource, pq_res: Resource) -> tuple[int, int] | None:
@@ -144,8 +204,9 @@ def _row_count_issue(
     ]
 
 
-def _differing_rows(a: Any, b: Any) -> list[int]:
-    """Row numbers (header = 1) where two columns differ, nulls equal to nulls."""
+def _differing_rows(a: Any, b: Any) -> list[int] | None:
+    """Positions (from 0) where two columns differ, nulls equal to nulls; None when their
+    types cannot be compared."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -160,8 +221,8 @@ def _differing_rows(a: Any, b: Any) -> list[int]:
         try:
             b = b.cast(a.type)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return [2]
+            return None
     same = pc.or_kleene(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
     same = pc.fill_null(same, FALSE)  # a pyarrow scalar: a Python False would import pandas
-    rows = pc.indices_nonzero(pc.invert(same)).to_pylist()
-    return [r + 2 for r in rows[:MAX_ROWS_LISTED]]
+    rows: list[int] = pc.indices_nonzero(pc.invert(same)).to_pylist()
+    return rows[:MAX_ROWS_LISTED]

@@ -43,6 +43,7 @@ from statpub.package.files import (
     read_manifest,
     sha256_file,
     tree_digests,
+    tree_files,
 )
 from statpub.report import Issue
 
@@ -371,9 +372,9 @@ def place(staged: Path, releases_dir: Path, version: str) -> Path:
 
 
 def copy_package(src: Path, dest: Path) -> dict[str, str]:
-    """Copy every package file of ``src`` into ``dest``; return path -> sha256 of the copies."""
-    files = package_files(src)
-    for rel in files:
+    """Copy every package file of ``src`` into ``dest``; return path -> sha256 of the copies
+    (hashed once they are written; the originals are copied, not hashed)."""
+    for rel in tree_files(src, skip=(MANIFEST, CHAIN)):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src / rel, target)

@@ -19,6 +19,7 @@ from typing import Any
 from statpub import semver
 from statpub.errors import StatpubError
 from statpub.package import Package, Resource
+from statpub.versioning.cards import card_changes
 from statpub.versioning.change import Change
 from statpub.versioning.reuse import Kept, Memo, fingerprint
 from statpub.versioning.rows import Columns, RowComparison
@@ -197,6 +198,9 @@ def diff(
     for rd in compared:
         result.resources.append(rd)
         result.changes += rd.changes
+    cards, unread = card_changes(old, new)
+    result.changes += cards
+    result.notes += unread
     bumped, note = version_change(old.version, new.version, result.changes)
     if bumped is not None:
         result.changes.append(bumped)

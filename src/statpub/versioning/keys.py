@@ -7,8 +7,8 @@ periods (``year``, ``date``), then other dates and periods, then text, then
 integers that may be measures; numbers (measures) and structured values never
 make a key. The search is bounded (up
 to ``MAX_CANDIDATES`` columns, keys of up to ``MAX_SIZE`` fields) and each
-try costs one hash per row: a sort of 64-bit hashes of a sample, then of the
-whole table only when the sample is unique. The old version is searched
+try costs one hash per row: a sort of 64-bit hashes of the first rows, then of
+more, then of the whole table only when those are unique. The old version is searched
 first; the new one keeps only the columns of the few smallest sets unique in
 the old, so a key is found at the cost of a few columns' hashes.
 """
@@ -35,6 +35,7 @@ MAX_SIZE = 4
 MAX_TRIES = 48  # key candidates checked on the whole table, on each side
 SHORTLIST = 3  # sets unique in the old version that are tried on the new one
 SAMPLE = 65_536
+SAMPLES = (SAMPLE // 16, SAMPLE)  # rows tried before all of them
 KEY_TYPES = ("string", "date", "datetime", "year", "yearmonth", "time", "boolean", "integer")
 _ID = re.compile(r"(^|[^a-z])(code|codes|id|ids|key|iso[0-9]?|geo|abbr)([^a-z]|$)", re.I)
 _PERIOD = re.compile(r"(^|[^a-z])(year|yr|month|quarter|week|day|date|period|time)([^a-z]|$)", re.I)
@@ -167,13 +168,15 @@ def infer(new: Side, sets: list[list[str]], why: str) -> KeyChoice:
 
 
 def _unique_in(side: Hashed, cols: list[str], budget: list[int]) -> bool:
-    """Whether the columns ``cols`` of ``side`` are unique: on a sample first, since most
-    sets that are not show it there, then on every row (which uses up the budget)."""
-    sample = min(SAMPLE, side.rows)
-    if not _unique(combine([side.columns[c][:sample] for c in cols], SEEDS["key"], sample)):
-        return False
-    if side.rows <= sample:
-        return True
+    """Whether the columns ``cols`` of ``side`` are unique: on samples first (the first
+    rows; a set not unique there is not unique at all), since most sets that are not show
+    it in a few rows, then on every row (which uses up the budget)."""
+    for size in SAMPLES:
+        sample = min(size, side.rows)
+        if not _unique(combine([side.columns[c][:sample] for c in cols], SEEDS["key"], sample)):
+            return False
+        if side.rows <= sample:
+            return True
     budget[0] -= 1
     return _unique(combine([side.columns[c] for c in cols], SEEDS["key"], side.rows))
 

@@ -87,7 +87,7 @@ def diff_table(
     if out.key.source == "pending":
         usable = {b for _, b in compared}
         pool = candidates([f for f in n.schema["fields"] if isinstance(f, dict)], usable)
-    key_new = out.key.fields if out.key.source != "pending" else None
+    key_new = out.key.fields  # None while the key is pending
     old_plan = Plan(
         [Compared(a, m) for (a, _), m in zip(compared, modes, strict=True)],
         [back[k] for k in key_new] if key_new else None,

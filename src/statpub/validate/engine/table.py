@@ -265,10 +265,12 @@ def _emit_batch(
                 message = messages.constraint_error(col, name, cell)
                 emit.add(code, message, row_at(k), col.name, (RANK_CELL, i, _CONSTRAINT_RANK[name]))
     if batch.cell_counts is not None:
+        # A blank row (an empty line) is reported once, as such: not once a missing cell.
+        # The column index is an Arrow scalar: a Python int makes pyarrow import pandas.
+        not_blank = pc.invert(pc.fill_null(blank, FALSE))
         for i, col in enumerate(columns):
-            for k in _where(pc.less_equal(batch.cell_counts, i)):
-                if k in blank_rows:
-                    continue
+            short = pc.less_equal(batch.cell_counts, arrow.scalar(i, batch.cell_counts.type))
+            for k in _where(pc.and_(short, not_blank)):
                 message = f"the row has no cell for field {col.name!r} (column {i + 1}); add it"
                 emit.add("missing-cell", message, row_at(k), col.name, (RANK_MISSING, i, 0))
     for k, count in batch.extra_cells or []:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from statpub.builder.cardwords import CardWords
-from statpub.figures.periods import label as period_label
 from statpub.figures.records import Figure, FigureSet, Indicator, Release
 
 EN = CardWords()
@@ -37,7 +36,7 @@ def _figure_row(f: Figure, name: str, w: CardWords) -> str:
     unit = "%" if f.unit == "percent" else ""
     return (
         f"| {name} | {f.value_wording} | {w.number(f.value)}{unit} | {bounds_text(f, w)} | "
-        f"{period_label(f.time_period, f.period_type)} (`{f.time_period}`) | {_quote(f.quote)} | "
+        f"{w.period(f.time_period, f.period_type)} (`{f.time_period}`) | {_quote(f.quote)} | "
         f"{f.source_id} ¶{f.paragraph}{also_text(f, w)} |"
     )
 
@@ -91,7 +90,7 @@ def render_datacard(
             unit = "%" if f.unit == "percent" else ""
             out.append(
                 f"| {names[f.indicator_id]} | {f.value_wording} | {w.number(f.value)}{unit} | "
-                f"{period_label(f.time_period, f.period_type)} | {_quote(f.quote)} | "
+                f"{w.period(f.time_period, f.period_type)} | {_quote(f.quote)} | "
                 f"{f.source_id} ¶{f.paragraph} |"
             )
     several = len(figset.sources) > 1

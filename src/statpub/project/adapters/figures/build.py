@@ -1,4 +1,5 @@
-"""``build()``: figure files -> a validated Data Package folder, swapped in atomically."""
+"""The figure model's package: its four tables (``FigureSource``), and ``build()``: figure
+files -> a validated Data Package folder, swapped in atomically."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from statpub.builder.cardwords import CardWords
-from statpub.builder.datacard import render_datacard
-from statpub.builder.descriptor import package_descriptor
 from statpub.builder.schemas import published_schema
-from statpub.builder.tables import CORROBORATIONS, TABLES, published_tables, table_rows
+from statpub.builder.staged import history_issues, validate_staged
 from statpub.builder.write import TableData
 from statpub.builder.write import write_package as write_source
 from statpub.errors import InvalidInput, StatpubError
@@ -19,7 +18,15 @@ from statpub.figures.load import load_figures
 from statpub.figures.records import FigureSet
 from statpub.package.atomic import staged_folder
 from statpub.package.resolve import read_schema_file
-from statpub.report import Issue, Report
+from statpub.project.adapters.figures.datacard import render_datacard
+from statpub.project.adapters.figures.descriptor import package_descriptor
+from statpub.project.adapters.figures.tables import (
+    CORROBORATIONS,
+    TABLES,
+    published_tables,
+    table_rows,
+)
+from statpub.report import Report
 
 
 @dataclass
@@ -41,7 +48,7 @@ class BuildResult:
 
 
 def load_schemas(schemas_dir: Path) -> dict[str, dict[str, Any]]:
-    """The published tables' schemas as they are published (see ``builder/schemas.py``)."""
+    """The figure model's tables' schemas as they are published (``builder/schemas.py``)."""
     names = [*TABLES]
     if (schemas_dir / f"{CORROBORATIONS}.json").is_file():
         names.append(CORROBORATIONS)  # used only by figures that name other sources
@@ -94,7 +101,7 @@ def build(
                 path=out_dir,
             )
     report.extend(quotes.missing + quotes.doubtful, check="quotes")
-    report.extend(_history(out_dir, sources_dir), check="history")
+    report.extend(history_issues(out_dir, sources_dir), check="history")
     return BuildResult(
         out_dir=out_dir,
         version=figset.current_release.version,
@@ -151,24 +158,3 @@ def write_package(
 ) -> dict[str, str]:
     """Write every file of the figure package into ``folder``; return path -> sha256."""
     return write_source(folder, FigureSource(figset, schemas, revisions))
-
-
-def _history(out_dir: Path, sources_dir: Path | None) -> list[Issue]:
-    """The history check ``statpub validate`` makes of the package in place (against the
-    release archive beside it), so that build and validate give one verdict."""
-    from statpub.package import read_package
-    from statpub.validate import Options
-    from statpub.validate.history import check_history
-
-    pkg = read_package(out_dir, label=str(out_dir))
-    return check_history(pkg, Options(sources_dir=sources_dir), Report(str(out_dir))) or []
-
-
-def validate_staged(folder: Path, *, label: str) -> Report:
-    """Validate the staged build, reported under the name of the folder it will replace."""
-    from statpub.package import read_package
-    from statpub.validate import Options, validate_package
-
-    pkg = read_package(folder, label=label)
-    # The package promises v1 readers too (see builder/schemas.py): hold it to that.
-    return validate_package(pkg, Options(sources_dir=None, compat="v1"))
