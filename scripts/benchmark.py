@@ -563,8 +563,9 @@ def main() -> int:
     if args.only == "project":
         # Only this section of the page changes: the others' results may not be at hand.
         page = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+        section = benchmark_project.render(project)
         args.out.write_text(
-            benchmark_project.splice(page, benchmark_project.render(project)), encoding="utf-8"
+            benchmark_project.splice(page, section, benchmark_project.SECTION), encoding="utf-8"
         )
         print(f"benchmark: wrote {args.out}", file=sys.stderr)
         return 0

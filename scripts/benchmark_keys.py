@@ -28,6 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import benchmark_project
 import benchmark_tables as tables
 
 Measure = Callable[[list[str]], tuple[float, float, str, int]]
@@ -126,17 +127,7 @@ def render(results: dict[str, Any]) -> list[str]:
 
 def splice(page: str, lines: list[str]) -> str:
     """``page`` with its key-check section replaced by ``lines`` (added before Notes)."""
-    text = "\n".join(lines)
-    if SECTION in page:
-        start = page.index(SECTION)
-        end = page.find("\n## ", start + 1)
-        rest = page[end + 1 :] if end != -1 else ""
-        return page[:start] + text + ("\n" + rest if rest else "\n")
-    marker = "\n## Notes"
-    if marker in page:
-        at = page.index(marker) + 1
-        return page[:at] + text + "\n" + page[at:]
-    return page.rstrip("\n") + "\n\n" + text + "\n"
+    return benchmark_project.splice(page, lines, SECTION)
 
 
 def kept(old: str) -> list[str]:

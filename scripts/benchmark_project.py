@@ -332,11 +332,12 @@ def render(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def splice(page: str, lines: list[str]) -> str:
-    """``page`` with its projects section replaced by ``lines`` (added before Notes)."""
+def splice(page: str, lines: list[str], section: str) -> str:
+    """``page`` with the section that starts with ``section`` replaced by ``lines`` (added
+    before Notes when the page has no such section yet)."""
     text = "\n".join(lines)
-    if SECTION in page:
-        start = page.index(SECTION)
+    if section in page:
+        start = page.index(section)
         end = page.find("\n## ", start + 1)
         rest = page[end + 1 :] if end != -1 else ""
         return page[:start] + text + ("\n" + rest if rest else "\n")

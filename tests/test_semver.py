@@ -109,3 +109,26 @@ def test_step(old: str, new: str, level: str | None) -> None:
 def test_bump(version: str, level: str, after: str) -> None:
     assert semver.bump(version, level) == after
     assert semver.step(version, after) is not None
+
+
+def test_levels_rank_and_the_highest_wins() -> None:
+    assert semver.LEVELS == ("none", "patch", "minor", "major")
+    assert [semver.rank(x) for x in semver.LEVELS] == [0, 1, 2, 3]
+    assert semver.highest(["patch", "major", "minor"]) == "major"
+    assert semver.highest(["none", "patch"]) == "patch"
+    assert semver.highest([]) == "none"
+
+
+def test_an_unknown_bump_is_refused_by_name() -> None:
+    with pytest.raises(StatpubError) as caught:
+        semver.bump("1.0.0", "huge")
+    assert caught.value.code == "bad-bump" and "'huge'" in str(caught.value)
+
+
+def test_a_version_cannot_be_changed_once_parsed() -> None:
+    import dataclasses
+
+    v = semver.parse("1.2.3")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.major = 2  # type: ignore[misc]
+    assert {v, semver.parse("1.2.3+build.5")} == {v}  # hashable, build metadata ignored
