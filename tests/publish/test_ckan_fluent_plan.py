@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from ckan_fake import FakeCKAN
@@ -62,3 +63,28 @@ def test_a_portal_without_the_fields_gets_the_default_language(package: Package)
     plan = plan_for(FakeCKAN(), package)
     for a in plan.actions:
         assert not [k for k in a.fields or {} if k.endswith("_translated")]
+
+
+def test_a_data_card_that_links_out_of_the_package_is_refused(
+    package: Package, tmp_path: Path
+) -> None:
+    """The cards are sent as the dataset's notes: one that is a link out of the package
+    is refused by the path policy, and what it points to is never read or shown."""
+    import shutil
+
+    import pytest
+
+    from statpub.errors import StatpubError
+    from statpub.package import read_package
+
+    copy = tmp_path / "pkg"
+    shutil.copytree(package.root, copy)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOKEN-123\n", encoding="utf-8")
+    lang = package.descriptor["languages"][1]
+    (copy / f"README.{lang}.md").unlink()
+    (copy / f"README.{lang}.md").symlink_to(secret)
+    with pytest.raises(StatpubError) as refused:
+        plan_for(FluentCKAN(), read_package(copy))
+    assert refused.value.code == "path-unsafe"
+    assert f"README.{lang}.md" in str(refused.value) and "TOKEN-123" not in str(refused.value)

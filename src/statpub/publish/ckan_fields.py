@@ -203,15 +203,42 @@ def notes(package: Package, lang: str | None = None, *, fallback: str | None = N
     if lang is not None:
         name = datacard_name(lang, languages(package.descriptor)[0])
     card = package.root / name
-    if not card.is_file():
+    if not card.exists() and not card.is_symlink():
         if lang is None or name == DATACARD:
             return str(package.descriptor.get("description") or "")
         return fallback or ""
-    lines = card.read_text(encoding="utf-8").splitlines()
+    lines = _card_text(package, name).splitlines()
     title = next((n for n, line in enumerate(lines[:3]) if line.startswith("# ")), None)
     if title is not None:
         lines = lines[title + 1 :]
     return "\n".join(lines).strip() + "\n"
+
+
+CARD_LIMIT = 8 << 20  # a data card is text for people; more than this is no card
+
+
+def _card_text(package: Package, name: str) -> str:
+    """A data card's text, read under the path policy: a card that is a link out of the
+    package, not a regular file, too large or not UTF-8 is an error naming it."""
+    from statpub.errors import StatpubError
+    from statpub.package.paths import UnsafePath, read_inside
+
+    try:
+        return read_inside(package.root, name, CARD_LIMIT).decode("utf-8")
+    except UnsafePath as exc:
+        raise StatpubError(
+            f"{package.label}: {name}: {exc.problem.reason}; the data card is sent to the "
+            "portal as the dataset's notes, so it must be a regular file inside the package",
+            code=exc.problem.code,
+            path=package.root / name,
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise StatpubError(
+            f"{package.label}: {name}: not UTF-8 text (byte {exc.start}); write the data card "
+            "in UTF-8",
+            code="encoding-error",
+            path=package.root / name,
+        ) from exc
 
 
 def resource_specs(
