@@ -182,8 +182,8 @@ def render(runs: list[diffs.DiffRun], repeat: int) -> list[str]:
             "files and descriptor are unchanged (told by their sha256; "
             "`statpub.versioning.reuse`). It does more than the diff: it builds the "
             "candidate and the new version, checks every row of the new version, and "
-            "hashes and copies every file into the archive. The machine was shared with "
-            "other work while this ran, so single runs vary widely: compare the medians."
+            "hashes and copies every file into the archive. Single runs vary with what else "
+            "runs on the machine (its load average is below): compare the medians."
         )
         if s.cpu and p.cpu:
             lines.append(
